@@ -1,0 +1,84 @@
+package hvlab.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A block of guest RAM: off-heap memory the CPU backend maps straight into the guest's
+ * physical address space. Whatever the guest writes is here at once, so snapshots, migration
+ * and introspection read guest memory without asking the emulator and without a copy.
+ *
+ * <p>Offsets are relative to the start of the block; x86 is little-endian.
+ */
+public final class GuestMemory implements AutoCloseable {
+    /** The CPU maps memory in whole pages. */
+    public static final int PAGE_SIZE = 4096;
+
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Arena arena;
+    private final MemorySegment bytes;
+
+    public GuestMemory(long size) {
+        if (size <= 0 || size % PAGE_SIZE != 0) {
+            throw new IllegalArgumentException("guest memory size must be a positive multiple of 4 KiB, not " + size);
+        }
+        this.arena = Arena.ofShared();
+        this.bytes = arena.allocate(size, PAGE_SIZE);
+    }
+
+    public long size() {
+        return bytes.byteSize();
+    }
+
+    public int read8(long offset) {
+        return Byte.toUnsignedInt(bytes.get(ValueLayout.JAVA_BYTE, offset));
+    }
+
+    public int read16(long offset) {
+        return Short.toUnsignedInt(bytes.get(SHORT, offset));
+    }
+
+    public int read32(long offset) {
+        return bytes.get(INT, offset);
+    }
+
+    public void write8(long offset, int value) {
+        bytes.set(ValueLayout.JAVA_BYTE, offset, (byte) value);
+    }
+
+    public void write16(long offset, int value) {
+        bytes.set(SHORT, offset, (short) value);
+    }
+
+    public void write32(long offset, int value) {
+        bytes.set(INT, offset, value);
+    }
+
+    public byte[] read(long offset, int length) {
+        byte[] out = new byte[length];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, offset, out, 0, length);
+        return out;
+    }
+
+    public void write(long offset, byte[] data) {
+        MemorySegment.copy(data, 0, bytes, ValueLayout.JAVA_BYTE, offset, data.length);
+    }
+
+    public boolean contains(long offset, long length) {
+        return offset >= 0 && length >= 0 && offset + length <= size();
+    }
+
+    /** The native memory itself, for CPU backends that map it into an emulator. Not for the VMM. */
+    public MemorySegment segment() {
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,215 @@
+package hvlab.cpu.unicorn;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static hvlab.cpu.unicorn.UnicornConstants.UC_ARCH_X86;
+import static hvlab.cpu.unicorn.UnicornConstants.UC_MODE_32;
+
+/**
+ * A typed handle on one {@code uc_engine}: each method is one Unicorn call, errors become
+ * {@link UnicornException}. An engine is used by one thread at a time, except {@link #stop}.
+ */
+final class UnicornEngine implements AutoCloseable {
+    /** Layout of {@code uc_x86_mmr}: u16 selector, u64 base at 8, u32 limit at 16, u32 flags at 20. */
+    static final long MMR_SIZE = 24;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment handle;
+    private final MemorySegment scratch;
+
+    UnicornEngine() {
+        MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+        check("uc_open", invokeInt(() -> (int) UnicornLibrary.OPEN.invokeExact(UC_ARCH_X86, UC_MODE_32, out)));
+        handle = out.get(ValueLayout.ADDRESS, 0);
+        scratch = arena.allocate(64, 8);
+    }
+
+    static String describe(int error) {
+        try {
+            MemorySegment text = (MemorySegment) UnicornLibrary.STRERROR.invokeExact(error);
+            return text.reinterpret(256).getString(0) + " (UC_ERR " + error + ")";
+        } catch (Throwable t) {
+            return "Unicorn error " + error;
+        }
+    }
+
+    static String version() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment major = a.allocate(ValueLayout.JAVA_INT);
+            MemorySegment minor = a.allocate(ValueLayout.JAVA_INT);
+            int ignored = (int) UnicornLibrary.VERSION.invokeExact(major, minor);
+            return major.get(ValueLayout.JAVA_INT, 0) + "." + minor.get(ValueLayout.JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    MemorySegment handle() {
+        return handle;
+    }
+
+    Arena arena() {
+        return arena;
+    }
+
+    void mapPointer(long address, long size, int perms, MemorySegment memory) {
+        check("uc_mem_map_ptr", invokeInt(() -> (int) UnicornLibrary.MEM_MAP_PTR.invokeExact(handle, address, size, perms, memory)));
+    }
+
+    void map(long address, long size, int perms) {
+        check("uc_mem_map", invokeInt(() -> (int) UnicornLibrary.MEM_MAP.invokeExact(handle, address, size, perms)));
+    }
+
+    void unmap(long address, long size) {
+        check("uc_mem_unmap", invokeInt(() -> (int) UnicornLibrary.MEM_UNMAP.invokeExact(handle, address, size)));
+    }
+
+    void protect(long address, long size, int perms) {
+        check("uc_mem_protect", invokeInt(() -> (int) UnicornLibrary.MEM_PROTECT.invokeExact(handle, address, size, perms)));
+    }
+
+    byte[] readMemory(long address, int length) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buffer = a.allocate(Math.max(1, length));
+            check("uc_mem_read", invokeInt(() -> (int) UnicornLibrary.MEM_READ.invokeExact(handle, address, buffer, (long) length)));
+            return buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    void writeMemory(long address, byte[] bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buffer = a.allocateFrom(ValueLayout.JAVA_BYTE, bytes);
+            check("uc_mem_write", invokeInt(() -> (int) UnicornLibrary.MEM_WRITE.invokeExact(handle, address, buffer, (long) bytes.length)));
+        }
+    }
+
+    /** Reads a register of up to 64 bits (Unicorn writes only as many bytes as the register is wide). */
+    long readRegister(int id) {
+        scratch.set(ValueLayout.JAVA_LONG, 0, 0L);
+        int error;
+        try {
+            error = (int) UnicornLibrary.REG_READ.invokeExact(handle, id, scratch);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        check("uc_reg_read", error);
+        return scratch.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    void writeRegister(int id, long value) {
+        scratch.set(ValueLayout.JAVA_LONG, 0, value);
+        int error;
+        try {
+            error = (int) UnicornLibrary.REG_WRITE.invokeExact(handle, id, scratch);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        check("uc_reg_write", error);
+    }
+
+    /** Reads a {@code uc_x86_mmr} (GDTR, IDTR, LDTR, TR) as {selector, base, limit, flags}. */
+    long[] readTableRegister(int id) {
+        scratch.asSlice(0, MMR_SIZE).fill((byte) 0);
+        check("uc_reg_read", invokeInt(() -> (int) UnicornLibrary.REG_READ.invokeExact(handle, id, scratch)));
+        return new long[] {
+            Short.toUnsignedInt(scratch.get(ValueLayout.JAVA_SHORT, 0)),
+            scratch.get(ValueLayout.JAVA_LONG, 8),
+            Integer.toUnsignedLong(scratch.get(ValueLayout.JAVA_INT, 16)),
+            Integer.toUnsignedLong(scratch.get(ValueLayout.JAVA_INT, 20))
+        };
+    }
+
+    void writeTableRegister(int id, int selector, long base, int limit, int flags) {
+        scratch.asSlice(0, MMR_SIZE).fill((byte) 0);
+        scratch.set(ValueLayout.JAVA_SHORT, 0, (short) selector);
+        scratch.set(ValueLayout.JAVA_LONG, 8, base);
+        scratch.set(ValueLayout.JAVA_INT, 16, limit);
+        scratch.set(ValueLayout.JAVA_INT, 20, flags);
+        check("uc_reg_write", invokeInt(() -> (int) UnicornLibrary.REG_WRITE.invokeExact(handle, id, scratch)));
+    }
+
+    /** Starts emulation at {@code begin}; {@code timeoutMicros} 0 means none. Returns Unicorn's error code unchecked. */
+    int start(long begin, long until, long timeoutMicros) {
+        return invokeInt(() -> (int) UnicornLibrary.EMU_START.invokeExact(handle, begin, until, timeoutMicros, 0L));
+    }
+
+    void stop() {
+        invokeInt(() -> (int) UnicornLibrary.EMU_STOP.invokeExact(handle));
+    }
+
+    /** Adds a hook and returns its handle; {@code instruction} is the x86 instruction id for UC_HOOK_INSN, else ignored. */
+    long addHook(int type, MemorySegment callback, long begin, long end, int instruction) {
+        MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
+        int err = invokeInt(() -> type == UnicornConstants.UC_HOOK_INSN
+                ? (int) UnicornLibrary.HOOK_ADD_INSN.invokeExact(handle, out, type, callback, MemorySegment.NULL, begin, end, instruction)
+                : (int) UnicornLibrary.HOOK_ADD.invokeExact(handle, out, type, callback, MemorySegment.NULL, begin, end));
+        check("uc_hook_add", err);
+        return out.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    void deleteHook(long hook) {
+        check("uc_hook_del", invokeInt(() -> (int) UnicornLibrary.HOOK_DEL.invokeExact(handle, hook)));
+    }
+
+    /** Drops translated code for [begin, end): hooks added afterwards then see those instructions. */
+    void removeTranslationCache(long begin, long end) {
+        check("uc_ctl(remove cache)", invokeInt(() ->
+                (int) UnicornLibrary.CTL_TWO_LONGS.invokeExact(handle, UnicornConstants.UC_CTL_REMOVE_CACHE, begin, end)));
+    }
+
+    /** Allocates a {@code uc_context}; its whole blob (header and CPU state) is {@link #contextSize()} bytes. */
+    MemorySegment allocateContext() {
+        MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+        check("uc_context_alloc", invokeInt(() -> (int) UnicornLibrary.CONTEXT_ALLOC.invokeExact(handle, out)));
+        return out.get(ValueLayout.ADDRESS, 0).reinterpret(contextSize());
+    }
+
+    long contextSize() {
+        try {
+            return (long) UnicornLibrary.CONTEXT_SIZE.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    void saveContext(MemorySegment context) {
+        check("uc_context_save", invokeInt(() -> (int) UnicornLibrary.CONTEXT_SAVE.invokeExact(handle, context)));
+    }
+
+    void restoreContext(MemorySegment context) {
+        check("uc_context_restore", invokeInt(() -> (int) UnicornLibrary.CONTEXT_RESTORE.invokeExact(handle, context)));
+    }
+
+    void freeContext(MemorySegment context) {
+        invokeInt(() -> (int) UnicornLibrary.CONTEXT_FREE.invokeExact(context));
+    }
+
+    @Override
+    public void close() {
+        invokeInt(() -> (int) UnicornLibrary.CLOSE.invokeExact(handle));
+        arena.close();
+    }
+
+    static void check(String call, int error) {
+        if (error != UnicornConstants.UC_ERR_OK) {
+            throw new UnicornException(call, error);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IntCall {
+        int call() throws Throwable;
+    }
+
+    private static int invokeInt(IntCall call) {
+        try {
+            return call.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
