@@ -1,0 +1,40 @@
+package hvlab.vmm;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How many VM exits of each {@link TrapKind} a VM has taken. Updated only on the VM's own thread. */
+public final class TrapCounters {
+    private final long[] counts = new long[TrapKind.values().length];
+
+    public void count(TrapKind kind) {
+        counts[kind.ordinal()]++;
+    }
+
+    public long get(TrapKind kind) {
+        return counts[kind.ordinal()];
+    }
+
+    public long total() {
+        long sum = 0;
+        for (long c : counts) sum += c;
+        return sum;
+    }
+
+    /** Every kind with its count, in declaration order, keyed by label. */
+    public Map<String, Long> byLabel() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (TrapKind kind : TrapKind.values()) {
+            out.put(kind.label(), counts[kind.ordinal()]);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    public Map<TrapKind, Long> asMap() {
+        Map<TrapKind, Long> out = new EnumMap<>(TrapKind.class);
+        for (TrapKind kind : TrapKind.values()) out.put(kind, counts[kind.ordinal()]);
+        return out;
+    }
+}

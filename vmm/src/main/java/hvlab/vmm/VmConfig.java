@@ -1,0 +1,63 @@
+package hvlab.vmm;
+
+import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.image.GuestImage;
+
+import java.time.Duration;
+
+/** Everything needed to boot one VM. */
+public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout) {
+    public static final long DEFAULT_MEMORY = 16L << 20;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public VmConfig {
+        if (memoryBytes < BootLayout.MIN_RAM || memoryBytes > BootLayout.MAX_RAM || memoryBytes % 4096 != 0) {
+            throw new IllegalArgumentException("guest memory must be a multiple of 4K between 2M and 1G, not " + memoryBytes + " bytes");
+        }
+        if (BootLayout.GUEST_LOAD_ADDRESS + image.code().length > memoryBytes) {
+            throw new IllegalArgumentException("guest image '" + image.name() + "' (" + image.code().length
+                    + " bytes at 1 MiB) does not fit in " + (memoryBytes >> 20) + " MiB of memory");
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative");
+        }
+    }
+
+    public static VmConfig of(GuestImage image) {
+        return new VmConfig(image, DEFAULT_MEMORY, ExecutionMode.TRAP, DEFAULT_TIMEOUT);
+    }
+
+    public VmConfig withMode(ExecutionMode mode) {
+        return new VmConfig(image, memoryBytes, mode, timeout);
+    }
+
+    public VmConfig withMemory(long bytes) {
+        return new VmConfig(image, bytes, mode, timeout);
+    }
+
+    public VmConfig withTimeout(Duration timeout) {
+        return new VmConfig(image, memoryBytes, mode, timeout);
+    }
+
+    /** Parses sizes such as 16M, 512K, 1G or a plain number of bytes. */
+    public static long parseSize(String text) {
+        String t = text.trim().toUpperCase();
+        long unit = 1;
+        if (t.endsWith("IB")) t = t.substring(0, t.length() - 2);
+        else if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
+        switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 'K' -> unit = 1L << 10;
+            case 'M' -> unit = 1L << 20;
+            case 'G' -> unit = 1L << 30;
+            default -> unit = 1;
+        }
+        if (unit != 1) t = t.substring(0, t.length() - 1);
+        try {
+            long n = Long.parseLong(t);
+            if (n <= 0) throw new NumberFormatException();
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a memory size: '" + text + "' (try 16M, 512K or 1G)");
+        }
+    }
+}

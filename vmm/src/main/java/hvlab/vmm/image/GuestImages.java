@@ -1,0 +1,121 @@
+package hvlab.vmm.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Finds a guest by what the user typed: a built-in guest's name ({@code hello}), a NASM source
+ * ({@code my.asm}, assembled on the fly) or a flat binary ({@code my.bin}).
+ */
+public final class GuestImages {
+    /** The largest image we accept: guest RAM tops out at 1 GiB and the image loads at 1 MiB. */
+    private static final long MAX_IMAGE = 64L << 20;
+
+    private GuestImages() {}
+
+    public static GuestImage resolve(String spec) throws GuestImageException {
+        if (spec.endsWith(".asm")) {
+            Path path = readable(spec);
+            return check(new GuestImage(fileName(path, ".asm"), NasmAssembler.assemble(path)), spec);
+        }
+        if (spec.endsWith(".bin") || spec.contains("/")) {
+            Path path = readable(spec);
+            try {
+                if (Files.size(path) > MAX_IMAGE) {
+                    throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + " is too large for a guest image (over 64 MiB)");
+                }
+                return check(new GuestImage(fileName(path, ".bin"), Files.readAllBytes(path)), spec);
+            } catch (IOException e) {
+                throw new GuestImageException(GuestImageException.Kind.MISSING_FILE, "cannot read " + spec + ": " + e.getMessage());
+            }
+        }
+        byte[] code = builtIn(spec + ".bin");
+        if (code == null) {
+            throw new GuestImageException(GuestImageException.Kind.UNKNOWN_GUEST,
+                    "unknown guest '" + spec + "': give a built-in name (" + String.join(", ", builtInNames())
+                            + "), an .asm file or a .bin file");
+        }
+        return new GuestImage(spec, code);
+    }
+
+    /** The names of the guests built into hvlab. */
+    public static List<String> builtInNames() {
+        byte[] index = builtIn("index.txt");
+        if (index == null) {
+            return List.of();
+        }
+        return new String(index, StandardCharsets.UTF_8).lines().map(String::trim).filter(s -> !s.isEmpty()).sorted().toList();
+    }
+
+    /** The NASM source of a built-in guest, or null. */
+    public static String builtInSource(String name) {
+        byte[] source = builtIn(name + ".asm");
+        return source == null ? null : new String(source, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] builtIn(String resource) {
+        try (InputStream in = GuestImages.class.getResourceAsStream("/guests/" + resource)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Path readable(String spec) throws GuestImageException {
+        Path path = Path.of(spec);
+        if (!Files.exists(path)) {
+            throw new GuestImageException(GuestImageException.Kind.MISSING_FILE, "no such file: " + spec);
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new GuestImageException(GuestImageException.Kind.MISSING_FILE, "cannot read " + spec + ": not a readable file");
+        }
+        return path;
+    }
+
+    /**
+     * A flat binary has no header to check, but some files are clearly something else: an ELF or
+     * PE executable, a script, or text. Catching those gives a better message than a guest fault.
+     */
+    static GuestImage check(GuestImage image, String spec) throws GuestImageException {
+        byte[] code = image.code();
+        if (code.length == 0) {
+            throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + " is empty: not a guest image");
+        }
+        if (code.length >= 4 && code[0] == 0x7F && code[1] == 'E' && code[2] == 'L' && code[3] == 'F') {
+            throw new GuestImageException(GuestImageException.Kind.BAD_INPUT,
+                    spec + " is an ELF file, not a flat guest image (assemble with 'nasm -f bin')");
+        }
+        if (code.length >= 2 && code[0] == 'M' && code[1] == 'Z') {
+            throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + " is a DOS/PE executable, not a flat guest image");
+        }
+        if (looksLikeText(code)) {
+            throw new GuestImageException(GuestImageException.Kind.BAD_INPUT,
+                    spec + " looks like text, not a flat guest image (give the .asm source to have it assembled)");
+        }
+        return image;
+    }
+
+    private static boolean looksLikeText(byte[] code) {
+        int n = Math.min(code.length, 256);
+        if (n < 16) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            int b = code[i] & 0xFF;
+            boolean text = b == '\n' || b == '\r' || b == '\t' || (b >= 0x20 && b < 0x7F);
+            if (!text) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String fileName(Path path, String extension) {
+        String name = path.getFileName().toString();
+        return name.endsWith(extension) ? name.substring(0, name.length() - extension.length()) : name;
+    }
+}
