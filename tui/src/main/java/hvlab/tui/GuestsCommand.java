@@ -1,0 +1,44 @@
+package hvlab.tui;
+
+import hvlab.vmm.image.GuestImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+
+/** {@code hv guests [NAME]}: list the built-in guests, or print one's NASM source. */
+@Command(name = "guests", mixinStandardHelpOptions = true,
+        description = "List the built-in guests, or print the NASM source of one.")
+final class GuestsCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "a guest whose source to print")
+    String name;
+
+    private final PrintStream out;
+
+    GuestsCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        if (name == null) {
+            for (String guest : GuestImages.builtInNames()) {
+                out.println(guest + "  " + firstLine(GuestImages.builtInSource(guest)));
+            }
+            return ExitStatus.OK;
+        }
+        String source = GuestImages.builtInSource(name);
+        if (source == null) {
+            throw new UsageException("no built-in guest '" + name + "' (built-in: " + String.join(", ", GuestImages.builtInNames()) + ")");
+        }
+        out.print(source);
+        return ExitStatus.OK;
+    }
+
+    /** The first comment line of a guest's source says what it teaches. */
+    private static String firstLine(String source) {
+        if (source == null) return "";
+        return source.lines().findFirst().map(l -> l.replaceFirst("^;\\s*", "")).orElse("");
+    }
+}

@@ -1,0 +1,101 @@
+package hvlab.tui;
+
+import hvlab.cpu.NativeLibraryMissingException;
+import hvlab.vmm.image.GuestImageException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hv}: the one entry point (DESIGN.md section 6). Every failure a user can cause ends with
+ * one line on stderr and a sysexits status; a stack trace appears only with {@code HV_DEBUG=1}.
+ */
+@Command(name = "hv", mixinStandardHelpOptions = true, version = "hvlab 0.1",
+        description = "hvlab, a teaching hypervisor: real x86 guests, deprivileged, trapping into a Java VMM.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** With no subcommand: the terminal UI. Until it exists, boot the hello guest and say so. */
+    @Override
+    public Integer call() throws Exception {
+        err.println("[hv] the terminal UI comes in a later release; meanwhile, here is the hello guest (try 'hv run --help'):");
+        RunCommand run = new RunCommand(out, err);
+        run.guest = "hello";
+        run.memory = "16M";
+        run.mode = "trap";
+        run.timeoutSeconds = 10;
+        return run.call();
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs {@code hv} with {@code args} and returns the exit status; for tests as much as for main. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main(out, err));
+        cli.addSubcommand("run", new RunCommand(out, err));
+        cli.addSubcommand("guests", new GuestsCommand(out));
+        cli.addSubcommand("tui", new CommandLine(new Main(out, err)).setCommandName("tui"));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("hv: " + e.getMessage() + " (see 'hv " + commandPath(e.getCommandLine()) + "--help')");
+            return ExitStatus.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, err));
+        return cli.execute(args);
+    }
+
+    private static String commandPath(CommandLine command) {
+        StringBuilder path = new StringBuilder();
+        for (CommandLine c = command; c != null && c.getParent() != null; c = c.getParent()) {
+            path.insert(0, c.getCommandName() + " ");
+        }
+        return path.toString();
+    }
+
+    /** Maps what went wrong to one line and an exit status. */
+    static int report(Throwable e, PrintStream err) {
+        Throwable cause = rootOfInterest(e);
+        int status = switch (cause) {
+            case UsageException u -> ExitStatus.USAGE;
+            case NativeLibraryMissingException n -> ExitStatus.UNAVAILABLE;
+            case GuestImageException g -> switch (g.kind()) {
+                case UNKNOWN_GUEST -> ExitStatus.USAGE;
+                case MISSING_FILE -> ExitStatus.NO_INPUT;
+                case BAD_INPUT -> ExitStatus.BAD_INPUT;
+                case TOOL_MISSING -> ExitStatus.UNAVAILABLE;
+            };
+            default -> ExitStatus.SOFTWARE;
+        };
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (status == ExitStatus.SOFTWARE) {
+            message = "internal error: " + message + " (set HV_DEBUG=1 for details)";
+        }
+        err.println("hv: " + message);
+        if (System.getenv("HV_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        return status;
+    }
+
+    /** Class initialisers wrap a missing library in ExceptionInInitializerError; dig it out. */
+    private static Throwable rootOfInterest(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UsageException || t instanceof NativeLibraryMissingException || t instanceof GuestImageException) {
+                return t;
+            }
+        }
+        return e;
+    }
+}

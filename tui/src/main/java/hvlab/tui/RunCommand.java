@@ -1,0 +1,99 @@
+package hvlab.tui;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hvlab.vmm.ExecutionMode;
+import hvlab.vmm.Vm;
+import hvlab.vmm.VmConfig;
+import hvlab.vmm.VmExit;
+import hvlab.vmm.VmResult;
+import hvlab.vmm.image.GuestImage;
+import hvlab.vmm.image.GuestImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code hv run GUEST}: boot one guest, run it to its end, report. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Boot one guest and run it to its end.",
+                "GUEST is a built-in guest name (see 'hv guests'), an .asm file (assembled with NASM) or a flat .bin image."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the guest halted", "(v<<1)|1:the guest wrote v to the debug-exit port 0xF4",
+                "64:usage error", "65:bad input (NASM error, not a guest image)", "66:missing or unreadable file",
+                "69:a native library or NASM is missing", "70:the guest faulted, timed out or hit something not emulated"})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "GUEST", description = "built-in name, .asm or .bin")
+    String guest;
+
+    @Option(names = "--json", description = "print one JSON object instead of the guest's output")
+    boolean json;
+
+    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "16M", description = "guest RAM, e.g. 16M, 64M (default ${DEFAULT-VALUE})")
+    String memory;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "trap",
+            description = "trap (trap-and-emulate), bt (binary translation) or paravirt (default ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "stop the guest after this many seconds, 0 for never (default ${DEFAULT-VALUE})")
+    double timeoutSeconds;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RunCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ExecutionMode executionMode;
+        long memoryBytes;
+        try {
+            executionMode = ExecutionMode.parse(mode);
+            memoryBytes = VmConfig.parseSize(memory);
+            if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds)) {
+                throw new IllegalArgumentException("--timeout must be 0 or more seconds");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (executionMode != ExecutionMode.TRAP) {
+            throw new UsageException("mode '" + mode + "' is not available yet: only 'trap' is implemented so far");
+        }
+        GuestImage image = GuestImages.resolve(guest);
+        VmConfig config;
+        try {
+            config = new VmConfig(image, memoryBytes, executionMode, Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        VmResult result;
+        try (Vm vm = new Vm(config, json ? b -> { } : this::echo)) {
+            result = vm.run();
+        }
+        out.flush();
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(ExitReport.json(result, memoryBytes)));
+            out.flush();
+        }
+        if (result.exit().status() == VmExit.SOFTWARE_ERROR) {
+            err.println("hv: " + result.exit().describe());
+        } else if (!json) {
+            err.println(ExitReport.summary(result));
+        }
+        return result.exit().status();
+    }
+
+    private void echo(int b) {
+        out.write(b);
+        if (b == '\n') {
+            out.flush();
+        }
+    }
+}
