@@ -24,7 +24,8 @@ final class GuestsCommand implements Callable<Integer> {
     public Integer call() {
         if (name == null) {
             for (String guest : GuestImages.builtInNames()) {
-                out.println(guest + "  " + firstLine(GuestImages.builtInSource(guest)));
+                String about = firstLine(GuestImages.builtInSource(guest)).replaceFirst("^" + guest + ":\\s*", "");
+                out.println(String.format("%-12s %s", guest, about));
             }
             return ExitStatus.OK;
         }

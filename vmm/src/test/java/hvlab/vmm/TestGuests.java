@@ -4,7 +4,6 @@ import hvlab.vmm.image.GuestImage;
 import hvlab.vmm.image.NasmAssembler;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,7 @@ import java.time.Duration;
 
 /**
  * Builds small guests for tests from NASM source written right in the test, so each test shows
- * the guest code it runs. The ABI includes (abi.inc, serial.inc) come from the guests module.
+ * the guest code it runs. NasmAssembler puts the ABI includes (abi.inc, serial.inc) on the path.
  */
 final class TestGuests {
     private TestGuests() {}
@@ -20,11 +19,6 @@ final class TestGuests {
     static GuestImage assemble(String name, String body) {
         try {
             Path dir = Files.createTempDirectory("hvlab-test-guest");
-            for (String include : new String[] {"abi.inc", "serial.inc"}) {
-                try (InputStream in = TestGuests.class.getResourceAsStream("/guests/" + include)) {
-                    Files.write(dir.resolve(include), in.readAllBytes());
-                }
-            }
             Path source = dir.resolve(name + ".asm");
             Files.writeString(source, "bits 32\norg 0x100000\n%include \"abi.inc\"\n" + body);
             return new GuestImage(name, NasmAssembler.assemble(source));

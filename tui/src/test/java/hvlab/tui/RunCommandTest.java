@@ -1,0 +1,144 @@
+package hvlab.tui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The {@code hv run} contract of DESIGN.md section 6: output, JSON, exit statuses, one-line errors. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    record Outcome(int status, String out, String err) {
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    static Outcome hv(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path asm(String name, String body) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, "bits 32\norg 0x100000\n" + body);
+        return file;
+    }
+
+    private static void assertOneLine(String err) {
+        assertEquals(1, err.lines().count(), "exactly one line on stderr, got: " + err);
+        assertTrue(err.startsWith("hv: "), err);
+        assertFalse(err.contains("Exception"), "no stack trace or exception names: " + err);
+    }
+
+    @Test
+    void helloPrintsGreetingAndCpl3() {
+        Outcome o = hv("run", "hello");
+        assertEquals(0, o.status());
+        assertTrue(o.out().contains("Hello"), o.out());
+        assertTrue(o.out().contains("CPL=3"), o.out());
+    }
+
+    @Test
+    void jsonReportsExitSerialAndTrapsByKind() throws Exception {
+        Path guest = asm("storm.asm", """
+                        mov ecx, 100000
+                .l:     cli
+                        sti
+                        dec ecx
+                        jnz .l
+                        mov dx, 0x3f8
+                        mov al, 'k'
+                        out dx, al
+                        mov al, 0
+                        out 0xf4, al
+                """);
+        Outcome o = hv("run", guest.toString(), "--json");
+        assertEquals(1, o.status());
+        JsonNode json = o.json();
+        assertEquals("storm", json.get("guest").asText());
+        assertEquals("trap", json.get("mode").asText());
+        assertEquals("debug-exit", json.at("/exit/reason").asText());
+        assertEquals(1, json.at("/exit/code").asInt());
+        assertEquals("k", json.get("serial").asText());
+        assertTrue(json.at("/traps/privileged").asLong() >= 200_000);
+        assertEquals(2, json.at("/traps/io").asLong());
+        assertTrue(json.has("wallMillis"));
+    }
+
+    @Test
+    void unmappedReadIsAFaultWithTheAddressAndStatus70() throws Exception {
+        Path guest = asm("wild.asm", "mov eax, [0x0badf00c]\n");
+        Outcome o = hv("run", guest.toString(), "--json");
+        assertEquals(70, o.status());
+        JsonNode exit = o.json().get("exit");
+        assertEquals("fault", exit.get("reason").asText());
+        assertEquals(0x0badf00cL, exit.get("address").asLong());
+        assertEquals(0x100000L, exit.get("eip").asLong());
+        assertOneLine(o.err());
+        // The JVM is unharmed: the next guest runs.
+        assertEquals(0, hv("run", "hello").status());
+    }
+
+    @Test
+    void notEmulatedInstructionNamesItself() throws Exception {
+        Outcome o = hv("run", asm("lidt.asm", "lidt [0x2000]\n").toString());
+        assertEquals(70, o.status());
+        assertOneLine(o.err());
+        assertTrue(o.err().contains("not emulated yet: lidt"), o.err());
+    }
+
+    @Test
+    void missingFileIs66() {
+        Outcome o = hv("run", dir.resolve("nope.asm").toString());
+        assertEquals(66, o.status());
+        assertOneLine(o.err());
+    }
+
+    @Test
+    void nasmErrorIs65WithNasmsMessage() throws Exception {
+        Outcome o = hv("run", asm("broken.asm", "mov eax, \n").toString());
+        assertEquals(65, o.status());
+        assertOneLine(o.err());
+        assertTrue(o.err().contains("broken.asm:3"), "NASM's own file:line message: " + o.err());
+    }
+
+    @Test
+    void textFileGivenAsBinaryIs65() throws Exception {
+        Path notBinary = dir.resolve("notes.bin");
+        Files.writeString(notBinary, "this is a text file, certainly not machine code\n");
+        Outcome o = hv("run", notBinary.toString());
+        assertEquals(65, o.status());
+        assertOneLine(o.err());
+    }
+
+    @Test
+    void usageErrorsAre64() {
+        for (String[] args : new String[][] {
+                {"run"}, {"run", "hello", "--mem", "lots"}, {"run", "hello", "--mode", "magic"},
+                {"run", "no-such-guest"}, {"run", "hello", "--mem", "1M"}, {"run", "hello", "--bogus"}}) {
+            Outcome o = hv(args);
+            assertEquals(64, o.status(), String.join(" ", args));
+            assertOneLine(o.err());
+        }
+    }
+
+    @Test
+    void guestsListsTheBuiltIns() {
+        Outcome o = hv("guests");
+        assertEquals(0, o.status());
+        assertTrue(o.out().contains("hello"), o.out());
+    }
+}
