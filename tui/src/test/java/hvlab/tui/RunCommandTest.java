@@ -94,10 +94,10 @@ class RunCommandTest {
 
     @Test
     void notEmulatedInstructionNamesItself() throws Exception {
-        Outcome o = hv("run", asm("lidt.asm", "lidt [0x2000]\n").toString());
+        Outcome o = hv("run", asm("sysexit.asm", "sysexit\n").toString());
         assertEquals(70, o.status());
         assertOneLine(o.err());
-        assertTrue(o.err().contains("not emulated yet: lidt"), o.err());
+        assertTrue(o.err().contains("not emulated yet: sysexit"), o.err());
     }
 
     @Test

@@ -11,9 +11,14 @@ import hvlab.cpu.unicorn.UnicornBackend;
 import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.boot.VmmRegion;
 import hvlab.vmm.devices.DebugExitDevice;
+import hvlab.vmm.devices.InterruptController;
 import hvlab.vmm.devices.IoBus;
+import hvlab.vmm.devices.IoDevice;
+import hvlab.vmm.devices.Pit8254;
 import hvlab.vmm.devices.SerialPort;
-import hvlab.vmm.paravirt.Hypercalls;
+import hvlab.vmm.interrupts.GuestEvent;
+import hvlab.vmm.interrupts.InterruptDelivery;
+import hvlab.vmm.interrupts.IretEmulation;
 import hvlab.vmm.trap.PrivilegedInstructions;
 import hvlab.vmm.trap.TrapDispatcher;
 
@@ -22,15 +27,17 @@ import java.util.function.IntConsumer;
 
 /**
  * One virtual machine: guest RAM, a CPU running the guest at CPL 3, the VMM region that holds the
- * real GDT, the virtual CPU state, the devices, and the trap dispatcher that ties them together.
+ * real (shadow) GDT, the virtual CPU state, the devices, and the trap dispatcher that ties them.
  *
  * <p>{@link #run()} boots the guest per the guest ABI (DESIGN.md section 5) and drives the CPU in
  * time slices until the guest ends: by halting, through the debug-exit port, by a fault, or when
- * its time is up.
+ * its time is up. Between slices the VMM lets virtual time pass and injects pending interrupts.
  */
 public final class Vm implements AutoCloseable {
-    /** How long the CPU runs before the VMM looks at the clock (and, later, injects interrupts). */
-    private static final Duration SLICE = Duration.ofMillis(100);
+    /** How long the CPU runs before the VMM lets the timer tick and looks for interrupts to inject. */
+    private static final Duration SLICE = Duration.ofMillis(10);
+    /** The real CPU always runs with CR4.TSD set, so RDTSC traps and the guest reads the virtual TSC. */
+    private static final int REAL_CR4 = VirtualCpu.CR4_TSD;
 
     private final VmConfig config;
     private final GuestMemory ram;
@@ -40,8 +47,11 @@ public final class Vm implements AutoCloseable {
     private final VirtualCpu vcpu = new VirtualCpu();
     private final IoBus io = new IoBus();
     private final SerialPort serial;
+    private final InterruptController pic = new InterruptController();
+    private final Pit8254 pit = new Pit8254(pic.line(0));
     private final TrapCounters counters = new TrapCounters();
     private final TrapDispatcher dispatcher;
+    private long virtualNanos;
 
     /** @param console receives the guest's serial output byte by byte as it is written */
     public Vm(VmConfig config, IntConsumer console) {
@@ -50,27 +60,35 @@ public final class Vm implements AutoCloseable {
         this.cpu = new UnicornBackend();
         this.disassembler = new CapstoneDisassembler();
         this.serial = new SerialPort(console);
+        PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, (base, limit) ->
+                vmmRegion.shadow().load(base, limit, this::readGuestDescriptor));
+        this.dispatcher = new TrapDispatcher(cpu, disassembler, vcpu, privileged,
+                new IretEmulation(vcpu, vmmRegion.shadow()), new InterruptDelivery(vcpu, vmmRegion.shadow()), io, counters);
         io.attach(serial);
-        this.dispatcher = new TrapDispatcher(cpu, disassembler, new PrivilegedInstructions(vcpu), io, new Hypercalls(), counters);
         io.attach(new DebugExitDevice(value -> dispatcher.exit(new VmExit.DebugExit(value))));
+        for (IoDevice chip : pic.devices()) {
+            io.attach(chip);
+        }
+        io.attach(pit);
         cpu.setTrapHandler(dispatcher);
     }
 
-    public VmConfig config() {
-        return config;
-    }
+    public VmConfig config() { return config; }
 
-    public VirtualCpu virtualCpu() {
-        return vcpu;
-    }
+    public VirtualCpu virtualCpu() { return vcpu; }
 
-    public GuestMemory ram() {
-        return ram;
-    }
+    public GuestMemory ram() { return ram; }
 
-    public TrapCounters counters() {
-        return counters;
-    }
+    public TrapCounters counters() { return counters; }
+
+    public TrapDispatcher dispatcher() { return dispatcher; }
+
+    public CpuBackend cpu() { return cpu; }
+
+    public Disassembler disassembler() { return disassembler; }
+
+    /** Virtual time since boot, in nanoseconds: what the guest's timer has seen. */
+    public long virtualNanos() { return virtualNanos; }
 
     /** Boots the guest and runs it to its end. */
     public VmResult run() {
@@ -85,10 +103,20 @@ public final class Vm implements AutoCloseable {
                 exit = new VmExit.Timeout(config.timeout().toMillis());
                 break;
             }
-            RunResult result = cpu.run(eip, left < SLICE.toNanos() ? Duration.ofNanos(left) : SLICE);
-            exit = dispatcher.exit();
-            if (exit == null && result.cause() == RunResult.Cause.CPU_ERROR) {
-                exit = new VmExit.CpuError(result.detail());
+            if (dispatcher.waitingForInterrupt()) {
+                exit = sleepUntilInterrupt(eip);
+            } else {
+                long sliceStart = System.nanoTime();
+                RunResult result = cpu.run(eip, left < SLICE.toNanos() ? Duration.ofNanos(left) : SLICE);
+                passTime(System.nanoTime() - sliceStart);
+                exit = dispatcher.exit();
+                if (exit == null && result.cause() == RunResult.Cause.CPU_ERROR) {
+                    exit = new VmExit.CpuError(result.detail());
+                }
+                if (exit == null && !dispatcher.waitingForInterrupt()) {
+                    injectPendingInterrupt();
+                    exit = dispatcher.exit();
+                }
             }
             eip = Integer.toUnsignedLong(cpu.read(Register.EIP));
         }
@@ -97,13 +125,52 @@ public final class Vm implements AutoCloseable {
                 io.unclaimedReads(), io.unclaimedWrites(), millis);
     }
 
+    /**
+     * HLT with interrupts enabled. Nothing runs until the next interrupt, so instead of waiting in
+     * real time the VMM skips virtual time straight to the timer's next tick: an idle guest costs
+     * nothing, and the tick it sees is the same on every run.
+     */
+    private VmExit sleepUntilInterrupt(long eip) {
+        if (!vcpu.interruptsEnabled() || (!pic.hasPendingInterrupt() && pit.nanosUntilNextInterrupt() == Pit8254.NEVER)) {
+            return new VmExit.Halt(eip - 1);
+        }
+        if (!pic.hasPendingInterrupt()) {
+            passTime(pit.nanosUntilNextInterrupt());
+        }
+        injectPendingInterrupt();
+        return dispatcher.exit();
+    }
+
+    private void passTime(long nanos) {
+        virtualNanos += nanos;
+        pit.advance(nanos);
+        vcpu.msrs().advanceTsc(nanos);
+    }
+
+    /** The CPU's INTR pin, sampled at an instruction boundary: deliver if the guest's IF allows. */
+    private void injectPendingInterrupt() {
+        if (vcpu.interruptsEnabled() && pic.hasPendingInterrupt()) {
+            int vector = pic.acknowledge();
+            dispatcher.deliver(GuestEvent.external(vector, Integer.toUnsignedLong(cpu.read(Register.EIP))));
+        }
+    }
+
+    private long readGuestDescriptor(long address) {
+        if (address + 8 > ram.size()) {
+            return 0;
+        }
+        return Integer.toUnsignedLong(ram.read32(address)) | ((long) ram.read32(address + 4) << 32);
+    }
+
     /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
     private void boot() {
         ram.write(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
         cpu.map(0, ram, Protection.ALL);
         vmmRegion.prepareEntry(cpu, BootLayout.GUEST_LOAD_ADDRESS, config.memoryBytes());
         cpu.write(Register.EBX, (int) config.memoryBytes());
+        cpu.write(Register.CR4, REAL_CR4);
         vcpu.setInterruptsEnabled(false);
+        vcpu.setPrivilegeLevel(0);
     }
 
     @Override

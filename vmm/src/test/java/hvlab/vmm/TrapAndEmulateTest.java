@@ -57,11 +57,39 @@ class TrapAndEmulateTest {
 
     @Test
     void privilegedInstructionNotYetEmulatedEndsWithItsText() {
-        VmResult result = TestGuests.run("cr0", "mov eax, cr0\n");
+        VmResult result = TestGuests.run("sysexit", "sysexit\n");
         VmExit.NotEmulated ne = assertInstanceOf(VmExit.NotEmulated.class, result.exit());
-        assertEquals("mov eax, cr0", ne.instruction());
+        assertEquals("sysexit", ne.instruction());
         assertEquals(0x100000L, ne.eip());
         assertEquals("not-emulated", ne.reason());
+    }
+
+    @Test
+    void controlRegistersReadBackWhatTheGuestKernelWrote() {
+        VmResult result = TestGuests.run("cr0", """
+                        mov eax, cr0
+                        cmp eax, 0x11
+                        jne .bad
+                        or eax, 1 << 16         ; CR0.WP
+                        mov cr0, eax
+                        mov ebx, cr0
+                        cmp ebx, eax
+                        jne .bad
+                        mov eax, 0x5000
+                        mov cr3, eax
+                        mov ecx, cr3
+                        cmp ecx, 0x5000
+                        jne .bad
+                        rdtsc
+                        mov esi, eax
+                        rdtsc
+                        cmp eax, esi
+                        jbe .bad
+                        debug_exit 1
+                .bad:   debug_exit 2
+                """);
+        assertEquals(new VmExit.DebugExit(1), result.exit());
+        assertEquals(7, result.traps(TrapKind.PRIVILEGED));
     }
 
     @Test

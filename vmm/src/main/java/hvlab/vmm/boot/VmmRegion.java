@@ -20,19 +20,31 @@ public final class VmmRegion implements AutoCloseable {
     private static final byte IRETD = (byte) 0xCF;
 
     private final GuestMemory memory = new GuestMemory(VMM_REGION_SIZE);
+    private final ShadowGdt shadow = new ShadowGdt(this);
 
     public VmmRegion() {
-        writeDescriptor(GUEST_KERNEL_CODE >> 3, SegmentDescriptor.flat(true, 3));
-        writeDescriptor(GUEST_KERNEL_DATA >> 3, SegmentDescriptor.flat(false, 3));
-        writeDescriptor(GUEST_USER_CODE >> 3, SegmentDescriptor.flat(true, 3));
-        writeDescriptor(GUEST_USER_DATA >> 3, SegmentDescriptor.flat(false, 3));
+        // Until the guest loads a GDT of its own, it has the boot GDT of the ABI: flat kernel
+        // code and data (guest DPL 0) and flat user code and data (DPL 3).
+        long[] boot = new long[5];
+        boot[GUEST_KERNEL_CODE >> 3] = SegmentDescriptor.flat(true, 0).encode();
+        boot[GUEST_KERNEL_DATA >> 3] = SegmentDescriptor.flat(false, 0).encode();
+        boot[GUEST_USER_CODE >> 3] = SegmentDescriptor.flat(true, 3).encode();
+        boot[GUEST_USER_DATA >> 3] = SegmentDescriptor.flat(false, 3).encode();
+        shadow.load(0, boot.length * 8 - 1, address -> boot[(int) (address / 8)]);
         writeDescriptor(VMM_CODE >> 3, SegmentDescriptor.flat(true, 0));
         writeDescriptor(VMM_DATA >> 3, SegmentDescriptor.flat(false, 0));
         memory.write8(TRAMPOLINE - VMM_REGION, IRETD);
     }
 
+    public ShadowGdt shadow() {
+        return shadow;
+    }
+
     public void writeDescriptor(int index, SegmentDescriptor descriptor) {
-        long raw = descriptor.encode();
+        writeDescriptorRaw(index, descriptor.encode());
+    }
+
+    void writeDescriptorRaw(int index, long raw) {
         memory.write32(index * 8L, (int) raw);
         memory.write32(index * 8L + 4, (int) (raw >>> 32));
     }

@@ -14,7 +14,12 @@ import java.util.Set;
  * Popek and Goldberg's trap-and-emulate, and the "trap program execution" feature of the paper
  * (section IV.A.1).
  *
- * <p>Pure logic: no emulator is involved, so tests can feed it decoded instructions directly.
+ * <p>The guest has privilege levels of its own: when one of its user tasks (virtual CPL 3) runs a
+ * privileged instruction, the VMM does what the hardware would do to it, and raises #GP into the
+ * guest kernel.
+ *
+ * <p>Pure logic: no emulator is involved, so tests feed it decoded instructions and a
+ * {@link GuestState} made of arrays.
  */
 public final class PrivilegedInstructions {
     /** Instructions that fault at CPL 3 because they are privileged (or IOPL-sensitive). */
@@ -24,9 +29,25 @@ public final class PrivilegedInstructions {
             "in", "out", "sysexit", "sysret", "swapgs");
 
     private final VirtualCpu vcpu;
+    private final ControlRegisterInstructions controlRegisters;
+    private final DescriptorTableInstructions descriptorTables;
+    private final MsrInstructions msrs;
+
+    /** Told when the guest loads a new GDT, so the VMM can rebuild its shadow. */
+    @FunctionalInterface
+    public interface GdtListener {
+        void gdtLoaded(long base, int limit);
+    }
 
     public PrivilegedInstructions(VirtualCpu vcpu) {
+        this(vcpu, (base, limit) -> { });
+    }
+
+    public PrivilegedInstructions(VirtualCpu vcpu, GdtListener gdtListener) {
         this.vcpu = vcpu;
+        this.controlRegisters = new ControlRegisterInstructions(vcpu);
+        this.descriptorTables = new DescriptorTableInstructions(vcpu, gdtListener);
+        this.msrs = new MsrInstructions(vcpu);
     }
 
     /** True for instructions that only fault because the guest is deprivileged. */
@@ -36,29 +57,51 @@ public final class PrivilegedInstructions {
                 || (m.equals("mov") && instruction.operandText().matches(".*\\b(cr|dr)\\d.*"));
     }
 
-    /** Emulates {@code instruction}, which raised #GP at CPL 3. */
-    public Emulation emulate(Instruction instruction) {
-        long eip = instruction.address();
-        return switch (instruction.mnemonic()) {
-            case "cli" -> {
-                vcpu.setInterruptsEnabled(false);
-                yield new Emulation.Resume(instruction.nextAddress());
+    /** Emulates {@code insn}, which raised #GP at CPL 3. */
+    public Emulation emulate(Instruction insn, GuestState state) {
+        String mnemonic = insn.mnemonic();
+        if (!isPrivileged(insn)) {
+            return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, 0, insn.address());
+        }
+        boolean kernel = vcpu.privilegeLevel() == 0;
+        return switch (mnemonic) {
+            case "cli", "sti" -> {
+                // IOPL decides who may change IF (SDM Vol. 1, 3.4.3.3): a kernel can let user code do it.
+                if (vcpu.privilegeLevel() > vcpu.iopl()) yield raiseGp(insn);
+                vcpu.setInterruptsEnabled(mnemonic.equals("sti"));
+                yield new Emulation.Resume(insn.nextAddress());
             }
-            case "sti" -> {
-                vcpu.setInterruptsEnabled(true);
-                yield new Emulation.Resume(instruction.nextAddress());
-            }
-            case "hlt" -> {
-                // HLT waits for the next interrupt. With IF clear no interrupt can come, so the
-                // guest has asked to stop for good; with IF set there is, as yet, no virtual
-                // device that could raise one, so it would wait forever: stop it too.
-                vcpu.setHalted(true);
-                yield new Emulation.Exit(new VmExit.Halt(eip));
-            }
-            default -> isPrivileged(instruction)
-                    ? new Emulation.Exit(new VmExit.NotEmulated(instruction.text(), eip))
-                    : new Emulation.Exit(new VmExit.Fault(ExceptionNames.GENERAL_PROTECTION, eip,
-                            "'" + instruction.text() + "' raised a general protection fault"));
+            case "rdtsc" -> msrs.readTimeStampCounter(insn, state);
+            case "rdpmc" -> msrs.readPerformanceCounter(insn, state);
+            default -> kernel ? emulateKernelOnly(insn, state) : raiseGp(insn);
         };
+    }
+
+    private Emulation emulateKernelOnly(Instruction insn, GuestState state) {
+        return switch (insn.mnemonic()) {
+            case "hlt" -> {
+                if (!vcpu.interruptsEnabled()) {
+                    // With IF clear no interrupt can ever wake the CPU: the guest has asked to stop.
+                    vcpu.setHalted(true);
+                    yield new Emulation.Exit(new VmExit.Halt(insn.address()));
+                }
+                yield new Emulation.Halt(insn.nextAddress());
+            }
+            case "mov" -> controlRegisters.move(insn, state);
+            case "lmsw" -> controlRegisters.loadMachineStatusWord(insn, state);
+            case "clts" -> controlRegisters.clearTaskSwitched(insn);
+            case "lgdt", "lidt" -> descriptorTables.loadTableRegister(insn, state);
+            case "lldt" -> descriptorTables.loadLdt(insn, state);
+            case "ltr" -> descriptorTables.loadTaskRegister(insn, state);
+            case "rdmsr" -> msrs.readMsr(insn, state);
+            case "wrmsr" -> msrs.writeMsr(insn, state);
+            // No caches or TLBs to virtualize while paging is off: these only need to be allowed.
+            case "invlpg", "wbinvd", "invd" -> new Emulation.Resume(insn.nextAddress());
+            default -> new Emulation.Exit(new VmExit.NotEmulated(insn.text(), insn.address()));
+        };
+    }
+
+    private static Emulation raiseGp(Instruction insn) {
+        return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, 0, insn.address());
     }
 }

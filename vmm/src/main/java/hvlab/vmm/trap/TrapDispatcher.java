@@ -1,6 +1,7 @@
 package hvlab.vmm.trap;
 
 import hvlab.cpu.CpuBackend;
+import hvlab.cpu.CpuException;
 import hvlab.cpu.Disassembler;
 import hvlab.cpu.Instruction;
 import hvlab.cpu.Register;
@@ -10,37 +11,65 @@ import hvlab.cpu.TrapOutcome;
 import hvlab.vmm.ExceptionNames;
 import hvlab.vmm.TrapCounters;
 import hvlab.vmm.TrapKind;
+import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.devices.IoBus;
+import hvlab.vmm.interrupts.GuestEvent;
+import hvlab.vmm.interrupts.InterruptDelivery;
+import hvlab.vmm.interrupts.IretEmulation;
 import hvlab.vmm.paravirt.Hypercalls;
 
 /**
- * The VMM's exit handler: every {@link Trap} the CPU raises comes here, is counted, and is
- * turned into an effect on the virtual machine, much as a hardware VMM's VM-exit handler
- * switches on the exit reason (Intel SDM Vol. 3C, 27 "VM exits").
+ * The VMM's exit handler: every {@link Trap} the CPU raises comes here, is counted, and is turned
+ * into an effect on the virtual machine, much as a hardware VMM's VM-exit handler switches on the
+ * exit reason (Intel SDM Vol. 3C, 27 "VM exits").
  *
- * <p>The first {@link VmExit} recorded ends the VM; the dispatcher then answers STOP.
+ * <p>Three outcomes are possible for the guest: the VMM emulates what it did and it goes on; the
+ * VMM reflects an exception into the guest's own IDT, as the real CPU would have; or the VM ends
+ * (the first {@link VmExit} recorded wins, and the dispatcher answers STOP).
  */
 public final class TrapDispatcher implements TrapHandler {
     private static final int MAX_INSTRUCTION_BYTES = 15;
+    private static final int SEGMENT_NOT_PRESENT = 11;
 
     private final CpuBackend cpu;
+    private final GuestState state;
     private final Disassembler disassembler;
+    private final VirtualCpu vcpu;
     private final PrivilegedInstructions privileged;
+    private final IretEmulation iret;
+    private final InterruptDelivery delivery;
     private final IoBus io;
     private final VirtualCpuid cpuid = new VirtualCpuid();
-    private final Hypercalls hypercalls;
     private final TrapCounters counters;
+    private HypercallHandler hypercalls = (state, next) -> {
+        state.setRegister(Register.EAX, Hypercalls.ENOSYS);
+        return new Emulation.Resume(next);
+    };
+    private WatchedInstructionHandler watched = (eip, state) ->
+            new Emulation.Exit(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", eip)));
     private VmExit exit;
+    private boolean waitingForInterrupt;
 
-    public TrapDispatcher(CpuBackend cpu, Disassembler disassembler, PrivilegedInstructions privileged, IoBus io,
-                          Hypercalls hypercalls, TrapCounters counters) {
+    public TrapDispatcher(CpuBackend cpu, Disassembler disassembler, VirtualCpu vcpu, PrivilegedInstructions privileged,
+                          IretEmulation iret, InterruptDelivery delivery, IoBus io, TrapCounters counters) {
         this.cpu = cpu;
+        this.state = new CpuGuestState(cpu);
         this.disassembler = disassembler;
+        this.vcpu = vcpu;
         this.privileged = privileged;
+        this.iret = iret;
+        this.delivery = delivery;
         this.io = io;
-        this.hypercalls = hypercalls;
         this.counters = counters;
+    }
+
+    public void setHypercallHandler(HypercallHandler handler) {
+        this.hypercalls = handler;
+    }
+
+    public void setWatchedInstructionHandler(WatchedInstructionHandler handler) {
+        this.watched = handler;
     }
 
     /** Ends the VM with {@code exit} (the first one recorded wins). Devices call this too. */
@@ -54,9 +83,44 @@ public final class TrapDispatcher implements TrapHandler {
         return exit;
     }
 
+    /** True after a HLT with interrupts enabled, until an interrupt is delivered. */
+    public boolean waitingForInterrupt() {
+        return waitingForInterrupt;
+    }
+
+    public GuestState guestState() {
+        return state;
+    }
+
+    /** Delivers an interrupt or exception to the guest now (the CPU must be stopped, or inside a trap). */
+    public boolean deliver(GuestEvent event) {
+        VmExit failed = delivery.deliver(event, state);
+        if (failed != null) {
+            exit(failed);
+            return false;
+        }
+        counters.count(TrapKind.INTERRUPT);
+        waitingForInterrupt = false;
+        return true;
+    }
+
     @Override
     public TrapOutcome onTrap(Trap trap) {
-        TrapOutcome outcome = switch (trap) {
+        TrapOutcome outcome;
+        try {
+            outcome = dispatch(trap);
+        } catch (CpuException e) {
+            // The VMM could not read or write guest memory it needed (an IDT, a stack, an
+            // instruction): on real hardware this is a fault during a fault.
+            exit(new VmExit.Fault(ExceptionNames.DOUBLE_FAULT, Integer.toUnsignedLong(cpu.read(Register.EIP)),
+                    "the VMM could not access guest memory: " + e.getMessage()));
+            outcome = TrapOutcome.STOP;
+        }
+        return exit != null || waitingForInterrupt ? TrapOutcome.STOP : outcome;
+    }
+
+    private TrapOutcome dispatch(Trap trap) {
+        return switch (trap) {
             case Trap.PortIn in -> {
                 counters.count(TrapKind.IO);
                 yield TrapOutcome.value(io.read(in.port(), in.size()));
@@ -66,19 +130,15 @@ public final class TrapDispatcher implements TrapHandler {
                 io.write(out.port(), out.size(), out.value());
                 yield TrapOutcome.CONTINUE;
             }
-            case Trap.Fault fault when fault.vector() == ExceptionNames.GENERAL_PROTECTION -> generalProtection(fault.eip());
-            case Trap.Fault fault -> {
-                counters.count(TrapKind.FAULT);
-                exit(new VmExit.Fault(fault.vector(), fault.eip(), "the guest has no IDT to handle it"));
-                yield TrapOutcome.STOP;
+            case Trap.Fault fault when fault.vector() == ExceptionNames.GENERAL_PROTECTION
+                    || fault.vector() == SEGMENT_NOT_PRESENT -> protectionFault(fault);
+            case Trap.Fault fault -> reflect(GuestEvent.exception(fault.vector(), 0, fault.eip()), TrapKind.FAULT);
+            case Trap.SoftwareInterrupt soft when soft.vector() == Hypercalls.VECTOR -> {
+                counters.count(TrapKind.HYPERCALL);
+                yield apply(hypercalls.call(state, soft.nextEip()));
             }
-            case Trap.SoftwareInterrupt soft when soft.vector() == Hypercalls.VECTOR -> hypercall();
-            case Trap.SoftwareInterrupt soft -> {
-                counters.count(TrapKind.FAULT);
-                exit(new VmExit.Fault(soft.vector(), interruptInstructionAddress(soft),
-                        "software interrupt, and the guest has no IDT to handle it"));
-                yield TrapOutcome.STOP;
-            }
+            case Trap.SoftwareInterrupt soft ->
+                    reflect(GuestEvent.software(soft.vector(), soft.nextEip()), null);
             case Trap.Cpuid c -> {
                 counters.count(TrapKind.CPUID);
                 int[] answer = cpuid.answer(cpu.read(Register.EAX), cpu.read(Register.ECX));
@@ -88,37 +148,49 @@ public final class TrapDispatcher implements TrapHandler {
                 cpu.write(Register.EDX, answer[3]);
                 yield TrapOutcome.CONTINUE;
             }
-            case Trap.InvalidOpcode invalid -> {
-                counters.count(TrapKind.FAULT);
-                exit(new VmExit.Fault(ExceptionNames.INVALID_OPCODE, invalid.eip(), "invalid opcode"));
-                yield TrapOutcome.STOP;
-            }
+            case Trap.InvalidOpcode invalid ->
+                    reflect(GuestEvent.exception(ExceptionNames.INVALID_OPCODE, 0, invalid.eip()), TrapKind.FAULT);
             case Trap.MemoryFault fault -> {
                 counters.count(TrapKind.FAULT);
                 exit(new VmExit.MemoryFault(fault.access().verb(), fault.address(), fault.eip(), fault.unmapped()));
                 yield TrapOutcome.STOP;
             }
-            case Trap.WatchedInstruction watched -> {
-                exit(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", watched.eip())));
-                yield TrapOutcome.STOP;
+            case Trap.WatchedInstruction w -> {
+                counters.count(TrapKind.TRANSLATED);
+                yield apply(watched.onWatched(w.eip(), state));
             }
         };
-        return exit != null ? TrapOutcome.STOP : outcome;
     }
 
-    private TrapOutcome generalProtection(long eip) {
-        Instruction instruction = decodeAt(eip);
+    /** #GP or #NP at CPL 3: a privileged instruction, an IRET to a guest selector, or the guest's own fault. */
+    private TrapOutcome protectionFault(Trap.Fault fault) {
+        Instruction instruction = decodeAt(fault.eip());
         if (instruction == null) {
-            counters.count(TrapKind.FAULT);
-            exit(new VmExit.Fault(ExceptionNames.GENERAL_PROTECTION, eip, "undecodable instruction"));
-            return TrapOutcome.STOP;
+            return reflect(GuestEvent.exception(fault.vector(), 0, fault.eip()), TrapKind.FAULT);
         }
-        boolean isPrivileged = PrivilegedInstructions.isPrivileged(instruction);
-        counters.count(isPrivileged ? TrapKind.PRIVILEGED : TrapKind.FAULT);
-        return switch (privileged.emulate(instruction)) {
+        if (IretEmulation.isIret(instruction)) {
+            counters.count(TrapKind.PRIVILEGED);
+            return apply(iret.emulate(instruction, state));
+        }
+        if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && PrivilegedInstructions.isPrivileged(instruction)) {
+            counters.count(TrapKind.PRIVILEGED);
+            return apply(privileged.emulate(instruction, state));
+        }
+        return reflect(GuestEvent.exception(fault.vector(), 0, fault.eip()), TrapKind.FAULT);
+    }
+
+    private TrapOutcome apply(Emulation emulation) {
+        return switch (emulation) {
             case Emulation.Resume resume -> {
                 cpu.write(Register.EIP, (int) resume.nextEip());
                 yield TrapOutcome.CONTINUE;
+            }
+            case Emulation.Raise raise -> reflect(GuestEvent.exception(raise.vector(), raise.errorCode(), raise.eip()), TrapKind.FAULT);
+            case Emulation.Halt halt -> {
+                cpu.write(Register.EIP, (int) halt.nextEip());
+                vcpu.setHalted(true);
+                waitingForInterrupt = true;
+                yield TrapOutcome.STOP;
             }
             case Emulation.Exit end -> {
                 exit(end.exit());
@@ -127,40 +199,55 @@ public final class TrapDispatcher implements TrapHandler {
         };
     }
 
-    private TrapOutcome hypercall() {
-        counters.count(TrapKind.HYPERCALL);
-        int number = cpu.read(Register.EAX);
-        int[] args = {cpu.read(Register.EBX), cpu.read(Register.ECX), cpu.read(Register.EDX),
-                cpu.read(Register.ESI), cpu.read(Register.EDI)};
-        cpu.write(Register.EAX, hypercalls.call(number, args));
-        return TrapOutcome.CONTINUE;
+    /** Hands an exception or software interrupt to the guest's IDT; without one, the VM ends. */
+    private TrapOutcome reflect(GuestEvent event, TrapKind countAs) {
+        if (countAs != null) {
+            counters.count(countAs);
+        }
+        if (event.source() == GuestEvent.Source.EXCEPTION && !vcpu.hasIdt()) {
+            exit(new VmExit.Fault(event.vector(), event.returnEip(), detailFor(event)));
+            return TrapOutcome.STOP;
+        }
+        if (event.source() == GuestEvent.Source.SOFTWARE && !vcpu.hasIdt()) {
+            exit(new VmExit.Fault(event.vector(), interruptInstructionAddress(event),
+                    "software interrupt, and the guest has no IDT to handle it"));
+            return TrapOutcome.STOP;
+        }
+        return deliver(event) ? TrapOutcome.CONTINUE : TrapOutcome.STOP;
+    }
+
+    private String detailFor(GuestEvent event) {
+        if (event.vector() == ExceptionNames.INVALID_OPCODE) {
+            return "invalid opcode";
+        }
+        if (event.vector() == ExceptionNames.GENERAL_PROTECTION) {
+            Instruction insn = decodeAt(event.returnEip());
+            String what = insn == null ? "an undecodable instruction" : "'" + insn.text() + "'";
+            return what + " raised a general protection fault, and the guest has no IDT to handle it";
+        }
+        return "the guest has no IDT to handle it";
     }
 
     private Instruction decodeAt(long eip) {
-        try {
-            return disassembler.decode(cpu.readMemory(eip, MAX_INSTRUCTION_BYTES), eip);
-        } catch (RuntimeException unreadable) {
-            // Near the end of mapped memory fewer than 15 bytes may be readable.
-            for (int length = MAX_INSTRUCTION_BYTES - 1; length > 0; length--) {
-                try {
-                    return disassembler.decode(cpu.readMemory(eip, length), eip);
-                } catch (RuntimeException stillUnreadable) {
-                    // try a shorter read
-                }
+        for (int length = MAX_INSTRUCTION_BYTES; length > 0; length--) {
+            try {
+                return disassembler.decode(cpu.readMemory(eip, length), eip);
+            } catch (CpuException unreadable) {
+                // Near the end of mapped memory fewer than 15 bytes may be readable.
             }
-            return null;
         }
+        return null;
     }
 
     /** INT n is CD ib (two bytes), INT3 and INTO one byte: find the instruction that raised it. */
-    private long interruptInstructionAddress(Trap.SoftwareInterrupt soft) {
-        long next = soft.nextEip();
+    private long interruptInstructionAddress(GuestEvent event) {
+        long next = event.returnEip();
         try {
             byte[] two = cpu.readMemory(next - 2, 2);
-            if ((two[0] & 0xFF) == 0xCD && (two[1] & 0xFF) == soft.vector()) {
+            if ((two[0] & 0xFF) == 0xCD && (two[1] & 0xFF) == event.vector()) {
                 return next - 2;
             }
-        } catch (RuntimeException unreadable) {
+        } catch (CpuException unreadable) {
             // fall through
         }
         return next - 1;
