@@ -41,6 +41,7 @@ public final class VirtualCpu {
     private final int[] debug = new int[8];
     private TableRegister.Value gdtr = TableRegister.Value.of(0, 0xFFFF);
     private TableRegister.Value idtr = TableRegister.Value.of(0, 0x3FF);
+    private boolean ownGdt;
     private int ldtSelector;
     private int taskSelector;
     private final ModelSpecificRegisters msrs = new ModelSpecificRegisters();
@@ -96,7 +97,13 @@ public final class VirtualCpu {
 
     public TableRegister.Value gdtr() { return gdtr; }
 
-    public void setGdtr(TableRegister.Value value) { gdtr = value; }
+    public void setGdtr(TableRegister.Value value) {
+        gdtr = value;
+        ownGdt = true;
+    }
+
+    /** Has the guest loaded a GDT of its own? Until then it uses the boot GDT the VMM describes in the ABI. */
+    public boolean hasOwnGdt() { return ownGdt; }
 
     public TableRegister.Value idtr() { return idtr; }
 

@@ -19,6 +19,7 @@ import hvlab.vmm.devices.SerialPort;
 import hvlab.vmm.interrupts.GuestEvent;
 import hvlab.vmm.interrupts.InterruptDelivery;
 import hvlab.vmm.interrupts.IretEmulation;
+import hvlab.vmm.interrupts.StackSegmentLoad;
 import hvlab.vmm.trap.PrivilegedInstructions;
 import hvlab.vmm.trap.TrapDispatcher;
 
@@ -35,9 +36,11 @@ import java.util.function.IntConsumer;
  */
 public final class Vm implements AutoCloseable {
     /** How long the CPU runs before the VMM lets the timer tick and looks for interrupts to inject. */
-    private static final Duration SLICE = Duration.ofMillis(10);
+    private static final Duration SLICE = Duration.ofMillis(Long.getLong("hvlab.sliceMillis", 10));
     /** The real CPU always runs with CR4.TSD set, so RDTSC traps and the guest reads the virtual TSC. */
     private static final int REAL_CR4 = VirtualCpu.CR4_TSD;
+    /** Timer ticks a halted guest may sleep through (all masked) before we decide nothing will wake it. */
+    private static final int MAX_IDLE_TICKS = 100_000;
 
     private final VmConfig config;
     private final GuestMemory ram;
@@ -63,7 +66,8 @@ public final class Vm implements AutoCloseable {
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, (base, limit) ->
                 vmmRegion.shadow().load(base, limit, this::readGuestDescriptor));
         this.dispatcher = new TrapDispatcher(cpu, disassembler, vcpu, privileged,
-                new IretEmulation(vcpu, vmmRegion.shadow()), new InterruptDelivery(vcpu, vmmRegion.shadow()), io, counters);
+                new IretEmulation(vcpu, vmmRegion.shadow()), new InterruptDelivery(vcpu, vmmRegion.shadow()),
+                new StackSegmentLoad(vcpu, vmmRegion.shadow()), io, counters);
         io.attach(serial);
         io.attach(new DebugExitDevice(value -> dispatcher.exit(new VmExit.DebugExit(value))));
         for (IoDevice chip : pic.devices()) {
@@ -131,11 +135,16 @@ public final class Vm implements AutoCloseable {
      * nothing, and the tick it sees is the same on every run.
      */
     private VmExit sleepUntilInterrupt(long eip) {
-        if (!vcpu.interruptsEnabled() || (!pic.hasPendingInterrupt() && pit.nanosUntilNextInterrupt() == Pit8254.NEVER)) {
-            return new VmExit.Halt(eip - 1);
+        // Skip ahead tick by tick: a tick may arrive masked at the PIC and wake nothing.
+        for (int ticks = 0; vcpu.interruptsEnabled() && !pic.hasPendingInterrupt(); ticks++) {
+            long next = pit.nanosUntilNextInterrupt();
+            if (next == Pit8254.NEVER || ticks >= MAX_IDLE_TICKS) {
+                break;
+            }
+            passTime(next);
         }
-        if (!pic.hasPendingInterrupt()) {
-            passTime(pit.nanosUntilNextInterrupt());
+        if (!vcpu.interruptsEnabled() || !pic.hasPendingInterrupt()) {
+            return new VmExit.Halt(eip - 1); // waiting for an interrupt that no device will raise
         }
         injectPendingInterrupt();
         return dispatcher.exit();

@@ -49,6 +49,8 @@ public final class UnicornBackend implements CpuBackend {
 
     private boolean stopRequested;
     private boolean resumeAfterInvalidOpcode;
+    private boolean latchPending;
+    private long resumeEip = -1;
     private volatile boolean externalStop;
     private Throwable handlerFailure;
 
@@ -119,8 +121,13 @@ public final class UnicornBackend implements CpuBackend {
         stopRequested = false;
         externalStop = false;
         handlerFailure = null;
+        resumeEip = -1;
         long deadline = slice.isZero() ? 0 : System.nanoTime() + slice.toNanos();
         long start = eip;
+        if (latchPending) {
+            latch.clearLatch();
+            latchPending = false;
+        }
         while (true) {
             resumeAfterInvalidOpcode = false;
             long timeoutMicros = 0;
@@ -134,6 +141,10 @@ public final class UnicornBackend implements CpuBackend {
                 if (failure instanceof RuntimeException r) throw r;
                 if (failure instanceof Error e) throw e;
                 throw new CpuException("trap handler failed", failure);
+            }
+            if (resumeEip >= 0) {
+                write(Register.EIP, (int) resumeEip);
+                resumeEip = -1;
             }
             if (stopRequested || externalStop) {
                 return RunResult.stopped();
@@ -212,6 +223,10 @@ public final class UnicornBackend implements CpuBackend {
     // ---- hooks, called by Unicorn from inside uc_emu_start ----
 
     private void onInterrupt(MemorySegment uc, int vector, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(vector < 32 && vector != 3 && vector != 4);
+            return;
+        }
         try {
             long eip = Integer.toUnsignedLong(read(Register.EIP));
             // Unicorn does not say whether the CPU or an INT instruction raised the vector.
@@ -222,7 +237,10 @@ public final class UnicornBackend implements CpuBackend {
             Trap trap = software ? new Trap.SoftwareInterrupt(vector, eip) : new Trap.Fault(vector, eip);
             TrapOutcome outcome = handler.onTrap(trap);
             if (outcome instanceof TrapOutcome.Stop) {
-                stop();
+                // The VMM may resume this CPU later (after a HLT, say): clear the latch then,
+                // outside the hook, since restoring a context here would undo the stop.
+                latchPending = !software;
+                stopAndResumeAt(read(Register.EIP));
             } else if (!software) {
                 latch.clearLatch();
             }
@@ -232,6 +250,10 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private int onPortIn(MemorySegment uc, int port, int size, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(false);
+            return ALL_ONES;
+        }
         try {
             TrapOutcome outcome = handler.onTrap(new Trap.PortIn(port & 0xFFFF, size));
             return switch (outcome) {
@@ -249,6 +271,10 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private void onPortOut(MemorySegment uc, int port, int size, int value, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(false);
+            return;
+        }
         try {
             if (handler.onTrap(new Trap.PortOut(port & 0xFFFF, size, value)) instanceof TrapOutcome.Stop) {
                 stop();
@@ -275,7 +301,7 @@ public final class UnicornBackend implements CpuBackend {
         try {
             long eip = Integer.toUnsignedLong(read(Register.EIP));
             if (handler.onTrap(new Trap.InvalidOpcode(eip)) instanceof TrapOutcome.Stop) {
-                stop();
+                stopAndResumeAt(read(Register.EIP));
                 return false;
             }
             resumeAfterInvalidOpcode = true;
@@ -308,9 +334,13 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private void onWatchedInstruction(MemorySegment uc, long address, int size, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(false);
+            return;
+        }
         try {
             if (handler.onTrap(new Trap.WatchedInstruction(address)) instanceof TrapOutcome.Stop) {
-                stop();
+                stopAndResumeAt(read(Register.EIP));
             }
         } catch (Throwable t) {
             fail(t);
@@ -319,6 +349,26 @@ public final class UnicornBackend implements CpuBackend {
 
     private void stop() {
         stopRequested = true;
+        engine.stop();
+    }
+
+    /**
+     * Stops, and makes sure the guest resumes at {@code eip} next time. Unicorn treats an EIP
+     * written inside a hook as "restart there", which cancels a stop requested in the same hook;
+     * the CPU then runs on from the trapping instruction until it traps again. So we remember the
+     * EIP the VMM chose, ignore the trap that comes back (a {@link #ghost}), and put EIP right
+     * once {@code uc_emu_start} has returned.
+     */
+    private void stopAndResumeAt(int eip) {
+        resumeEip = Integer.toUnsignedLong(eip);
+        stop();
+    }
+
+    /** A trap that arrives after the VMM asked to stop: not the guest's doing, so not reported. */
+    private void ghost(boolean fault) {
+        if (fault) {
+            latchPending = true;
+        }
         engine.stop();
     }
 

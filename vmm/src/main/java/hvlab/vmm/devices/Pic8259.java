@@ -4,13 +4,9 @@ package hvlab.vmm.devices;
  * One Intel 8259A Programmable Interrupt Controller. A PC/AT has two: the master at ports
  * 0x20-0x21 and the slave at 0xA0-0xA1, whose INT output drives the master's IR2 input
  * ({@link InterruptController} wires the pair). Each chip has eight request inputs IR0-IR7 and
- * three 8-bit registers (8259A datasheet, "Interrupt Sequence"):
- * <ul>
- * <li>IRR, the interrupt request register: inputs that asked for service;</li>
- * <li>ISR, the in-service register: requests the CPU has acknowledged and whose handlers have
- *     not yet sent an end of interrupt (EOI);</li>
- * <li>IMR, the interrupt mask register: inputs the guest has switched off.</li>
- * </ul>
+ * three 8-bit registers (8259A datasheet, "Interrupt Sequence"): IRR, the inputs that asked for
+ * service; ISR, the requests the CPU acknowledged whose handlers have not yet sent an end of
+ * interrupt (EOI); IMR, the inputs the guest switched off.
  * The priority resolver raises INT when an unmasked request outranks everything in service;
  * the CPU's interrupt acknowledge cycle (INTA) then moves that request from IRR to ISR and
  * reads the vector, {@code ICW2 base | level}.
@@ -37,7 +33,7 @@ public final class Pic8259 implements IoDevice {
     private static final int OCW3_READ_ISR = 0x01;
     private static final int OCW3_SET_SPECIAL_MASK = 0x40;
     private static final int OCW3_SPECIAL_MASK = 0x20;
-    /** The poll word's bit 7: "an interrupt was pending, and its level is in bits 2-0". */
+    /** The poll word's bit 7: "an interrupt was pending; its level is in bits 2-0". */
     private static final int POLL_INTERRUPT = 0x80;
 
     private enum InitStep { DONE, ICW2, ICW3, ICW4 }
@@ -184,20 +180,11 @@ public final class Pic8259 implements IoDevice {
         return !single && (cascade & (1 << level)) != 0;
     }
 
-    public int irr() {
-        return irr;
-    }
+    /** The three registers and the ICW2 vector base, as a debugger or the TUI would show them. */
+    public record Registers(int irr, int isr, int imr, int vectorBase) { }
 
-    public int isr() {
-        return isr;
-    }
-
-    public int imr() {
-        return imr;
-    }
-
-    public int vectorBase() {
-        return vectorBase;
+    public Registers registers() {
+        return new Registers(irr, isr, imr, vectorBase);
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * are on NASM's include path after the source's own folder, so any guest can {@code %include} them.
  */
 public final class NasmAssembler {
-    private static final String[] ABI_INCLUDES = {"abi.inc", "serial.inc"};
+    private static final String[] ABI_INCLUDES = {"abi.inc", "serial.inc", "kernel.inc"};
 
     private NasmAssembler() {}
 

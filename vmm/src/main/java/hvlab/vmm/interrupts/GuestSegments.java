@@ -21,9 +21,20 @@ final class GuestSegments {
         this.gdt = gdt;
     }
 
-    /** The guest's own descriptor for a selector, decoded; null when absent or outside its GDT. */
-    SegmentDescriptor descriptor(int selector) {
-        long raw = gdt.guestDescriptor(selector);
+    /**
+     * The guest's own descriptor for a selector, decoded; null when absent or outside its GDT.
+     * Like the hardware, this reads the guest's table as it is now, not as it was at LGDT.
+     */
+    SegmentDescriptor descriptor(int selector, GuestState state) {
+        long raw;
+        if (!vcpu.hasOwnGdt()) {
+            raw = gdt.guestDescriptor(selector);
+        } else if ((selector & 4) != 0 || (selector | 7) > vcpu.gdtr().limit() || (selector & ~7) == 0) {
+            raw = 0;
+        } else {
+            long entry = vcpu.gdtr().base() + (selector & ~7);
+            raw = Integer.toUnsignedLong(state.read(entry, 4)) | ((long) state.read(entry + 4, 4) << 32);
+        }
         return raw == 0 ? null : SegmentDescriptor.decode(raw);
     }
 

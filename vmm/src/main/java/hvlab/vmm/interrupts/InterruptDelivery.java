@@ -101,7 +101,7 @@ public final class InterruptDelivery {
         }
         int selector = low >>> 16;
         long handler = Integer.toUnsignedLong((low & 0xFFFF) | (high & 0xFFFF0000));
-        SegmentDescriptor code = segments.descriptor(selector);
+        SegmentDescriptor code = segments.descriptor(selector, state);
         if (code == null || !code.isCode() || !code.present() || code.dpl() > vcpu.privilegeLevel()) {
             return gp(selector & 0xFFFC, event);
         }
@@ -113,7 +113,7 @@ public final class InterruptDelivery {
         int ss = segments.guestView(state.register(Register.SS));
         int newSs = ss;
         if (newCpl < oldCpl) {
-            SegmentDescriptor tss = segments.descriptor(vcpu.taskSelector());
+            SegmentDescriptor tss = segments.descriptor(vcpu.taskSelector(), state);
             if (tss == null) {
                 return GuestEvent.exception(10, vcpu.taskSelector() & 0xFFFC, event.returnEip()); // #TS
             }

@@ -35,7 +35,7 @@ public final class IretEmulation {
         if ((flags & 0x4000) != 0 && oldCpl == 0) {
             return new Emulation.Exit(new hvlab.vmm.VmExit.NotEmulated("iretd with EFLAGS.NT (task return) is not supported", iret.address()));
         }
-        SegmentDescriptor code = segments.descriptor(cs);
+        SegmentDescriptor code = segments.descriptor(cs, state);
         if (newCpl < oldCpl || code == null || !code.isCode() || code.dpl() != newCpl) {
             return raise(ExceptionNames.GENERAL_PROTECTION, cs & 0xFFFC, iret);
         }
@@ -46,7 +46,7 @@ public final class IretEmulation {
         if (newCpl > oldCpl) {
             int newEsp = state.read(esp + 12, 4);
             int ss = state.read(esp + 16, 4) & 0xFFFF;
-            SegmentDescriptor stack = segments.descriptor(ss);
+            SegmentDescriptor stack = segments.descriptor(ss, state);
             if ((ss & 3) != newCpl || stack == null || stack.isCode() || stack.dpl() != newCpl) {
                 return raise(ExceptionNames.GENERAL_PROTECTION, ss & 0xFFFC, iret);
             }

@@ -17,6 +17,7 @@ import hvlab.vmm.devices.IoBus;
 import hvlab.vmm.interrupts.GuestEvent;
 import hvlab.vmm.interrupts.InterruptDelivery;
 import hvlab.vmm.interrupts.IretEmulation;
+import hvlab.vmm.interrupts.StackSegmentLoad;
 import hvlab.vmm.paravirt.Hypercalls;
 
 /**
@@ -39,6 +40,7 @@ public final class TrapDispatcher implements TrapHandler {
     private final PrivilegedInstructions privileged;
     private final IretEmulation iret;
     private final InterruptDelivery delivery;
+    private final StackSegmentLoad stackSegmentLoad;
     private final IoBus io;
     private final VirtualCpuid cpuid = new VirtualCpuid();
     private final TrapCounters counters;
@@ -52,7 +54,8 @@ public final class TrapDispatcher implements TrapHandler {
     private boolean waitingForInterrupt;
 
     public TrapDispatcher(CpuBackend cpu, Disassembler disassembler, VirtualCpu vcpu, PrivilegedInstructions privileged,
-                          IretEmulation iret, InterruptDelivery delivery, IoBus io, TrapCounters counters) {
+                          IretEmulation iret, InterruptDelivery delivery, StackSegmentLoad stackSegmentLoad,
+                          IoBus io, TrapCounters counters) {
         this.cpu = cpu;
         this.state = new CpuGuestState(cpu);
         this.disassembler = disassembler;
@@ -60,6 +63,7 @@ public final class TrapDispatcher implements TrapHandler {
         this.privileged = privileged;
         this.iret = iret;
         this.delivery = delivery;
+        this.stackSegmentLoad = stackSegmentLoad;
         this.io = io;
         this.counters = counters;
     }
@@ -104,8 +108,14 @@ public final class TrapDispatcher implements TrapHandler {
         return true;
     }
 
+    /** Set HV_TRACE=1 to see every trap on stderr: the VMM's view of the guest, one line each. */
+    private static final boolean TRACE = System.getenv("HV_TRACE") != null;
+
     @Override
     public TrapOutcome onTrap(Trap trap) {
+        if (TRACE) {
+            System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(), cpu.read(Register.ESP));
+        }
         TrapOutcome outcome;
         try {
             outcome = dispatch(trap);
@@ -171,6 +181,10 @@ public final class TrapDispatcher implements TrapHandler {
         if (IretEmulation.isIret(instruction)) {
             counters.count(TrapKind.PRIVILEGED);
             return apply(iret.emulate(instruction, state));
+        }
+        if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && StackSegmentLoad.isStackSegmentLoad(instruction)) {
+            counters.count(TrapKind.PRIVILEGED);
+            return apply(stackSegmentLoad.emulate(instruction, state));
         }
         if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && PrivilegedInstructions.isPrivileged(instruction)) {
             counters.count(TrapKind.PRIVILEGED);

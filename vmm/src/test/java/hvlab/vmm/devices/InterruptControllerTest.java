@@ -45,8 +45,8 @@ class InterruptControllerTest {
 
     @Test
     void startsAsTheBiosLeavesItWithEverythingMasked() {
-        assertEquals(0x08, pic.master().vectorBase());
-        assertEquals(0x70, pic.slave().vectorBase());
+        assertEquals(0x08, pic.master().registers().vectorBase());
+        assertEquals(0x70, pic.slave().registers().vectorBase());
         assertEquals(0xFB, in(0x21));
         assertEquals(0xFF, in(0xA1));
         pic.raiseIrq(0);
@@ -134,9 +134,9 @@ class InterruptControllerTest {
         assertEquals(0x25, pic.acknowledge());
         pic.raiseIrq(1);
         assertEquals(0x21, pic.acknowledge());
-        assertEquals(0x22, pic.master().isr());
+        assertEquals(0x22, pic.master().registers().isr());
         out(0x20, OCW2_EOI);
-        assertEquals(0x20, pic.master().isr());
+        assertEquals(0x20, pic.master().registers().isr());
     }
 
     @Test
@@ -158,7 +158,7 @@ class InterruptControllerTest {
         pic.raiseIrq(1);
         pic.acknowledge();
         out(0x20, 0x60 | 5);
-        assertEquals(0x02, pic.master().isr());
+        assertEquals(0x02, pic.master().registers().isr());
     }
 
     @Test
@@ -167,8 +167,8 @@ class InterruptControllerTest {
         pic.raiseIrq(12);
         assertTrue(pic.hasPendingInterrupt());
         assertEquals(0x2C, pic.acknowledge());
-        assertEquals(0x04, pic.master().isr());
-        assertEquals(0x10, pic.slave().isr());
+        assertEquals(0x04, pic.master().registers().isr());
+        assertEquals(0x10, pic.slave().registers().isr());
         pic.raiseIrq(3);
         assertFalse(pic.hasPendingInterrupt(), "IRQ8-15 rank between IRQ1 and IRQ3");
         pic.raiseIrq(1);
@@ -176,8 +176,8 @@ class InterruptControllerTest {
         out(0x20, OCW2_EOI);
         out(0xA0, OCW2_EOI);
         out(0x20, OCW2_EOI);
-        assertEquals(0, pic.slave().isr());
-        assertEquals(0, pic.master().isr());
+        assertEquals(0, pic.slave().registers().isr());
+        assertEquals(0, pic.master().registers().isr());
         assertEquals(0x23, pic.acknowledge());
     }
 
@@ -200,7 +200,7 @@ class InterruptControllerTest {
         assertTrue(pic.hasPendingInterrupt());
         out(0x21, 0x10); // masked between INTR and INTA
         assertEquals(0x27, pic.acknowledge());
-        assertEquals(0, pic.master().isr());
+        assertEquals(0, pic.master().registers().isr());
         assertEquals(1, pic.spuriousInterrupts());
     }
 
@@ -211,8 +211,8 @@ class InterruptControllerTest {
         out(0xA1, 0x04); // the slave's INT drops, the master's IR2 edge is already latched
         assertTrue(pic.hasPendingInterrupt());
         assertEquals(0x2F, pic.acknowledge());
-        assertEquals(0x04, pic.master().isr());
-        assertEquals(0, pic.slave().isr());
+        assertEquals(0x04, pic.master().registers().isr());
+        assertEquals(0, pic.slave().registers().isr());
         assertEquals(1, pic.spuriousInterrupts());
     }
 
@@ -252,7 +252,7 @@ class InterruptControllerTest {
         pic.raiseIrq(3);
         out(0x20, 0x0C);
         assertEquals(0x83, in(0x20));
-        assertEquals(0x08, pic.master().isr());
+        assertEquals(0x08, pic.master().registers().isr());
         out(0x20, 0x0C);
         assertEquals(0x00, in(0x20));
     }
@@ -267,7 +267,7 @@ class InterruptControllerTest {
         pic.raiseIrq(0);
         pic.raiseIrq(6);
         assertEquals(0x20, pic.acknowledge());
-        assertEquals(0, pic.master().isr());
+        assertEquals(0, pic.master().registers().isr());
         assertEquals(0x26, pic.acknowledge());
     }
 

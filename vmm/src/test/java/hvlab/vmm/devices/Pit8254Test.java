@@ -157,6 +157,18 @@ class Pit8254Test {
     }
 
     @Test
+    void mode3WithAnOddCountLoadsOneLessAndStaysHighOneClockLonger() {
+        startCounter0(3, 5);
+        List<Integer> counts = new ArrayList<>();
+        for (int tick = 0; tick < 5; tick++) {
+            counts.add(readWord(0x40));
+            pit.advanceTicks(1);
+        }
+        assertEquals(List.of(4, 2, 0, 4, 2), counts);
+        assertEquals(List.of(false, true), irq0, "high for 3 clocks, low for 2");
+    }
+
+    @Test
     void mode3WithCountZeroIsTheBiosEighteenPointTwoHertzTick() {
         startCounter0(3, 0);
         pit.advance(1_000_000_000);

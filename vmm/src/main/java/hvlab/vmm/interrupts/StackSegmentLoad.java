@@ -1,0 +1,87 @@
+package hvlab.vmm.interrupts;
+
+import hvlab.cpu.Instruction;
+import hvlab.cpu.Operand;
+import hvlab.cpu.Register;
+import hvlab.vmm.ExceptionNames;
+import hvlab.vmm.VirtualCpu;
+import hvlab.vmm.boot.SegmentDescriptor;
+import hvlab.vmm.boot.ShadowGdt;
+import hvlab.vmm.trap.Emulation;
+import hvlab.vmm.trap.GuestState;
+
+/**
+ * MOV SS, POP SS and LSS in the guest kernel. Loading SS demands RPL = DPL = CPL (SDM Vol. 3,
+ * 5.7); the kernel names its stack segment with RPL 0 while the real CPL is 3, so the load
+ * raises #GP. The VMM checks the load against the guest's own GDT at the guest's virtual CPL,
+ * as the hardware would, and then loads the ring-compressed selector (RPL 3) for real.
+ * (Data-segment loads need no help: DS, ES, FS and GS accept RPL 0 at CPL 3 when DPL is 3.)
+ */
+public final class StackSegmentLoad {
+    private final VirtualCpu vcpu;
+    private final GuestSegments segments;
+
+    public StackSegmentLoad(VirtualCpu vcpu, ShadowGdt gdt) {
+        this.vcpu = vcpu;
+        this.segments = new GuestSegments(vcpu, gdt);
+    }
+
+    public static boolean isStackSegmentLoad(Instruction insn) {
+        return switch (insn.mnemonic()) {
+            case "mov", "pop" -> !insn.operands().isEmpty() && insn.operand(0) instanceof Operand.Reg r && r.register() == Register.SS;
+            case "lss" -> true;
+            default -> false;
+        };
+    }
+
+    public Emulation emulate(Instruction insn, GuestState state) {
+        int selector;
+        switch (insn.mnemonic()) {
+            case "pop" -> {
+                long esp = Integer.toUnsignedLong(state.register(Register.ESP));
+                selector = state.read(esp, 2);
+                Emulation problem = check(insn, selector, state);
+                if (problem != null) return problem;
+                state.setRegister(Register.ESP, (int) (esp + 4));
+            }
+            case "lss" -> {
+                // lss r32, m16:32: the offset first, then the selector.
+                long address = effectiveAddress((Operand.Mem) insn.operand(1), state);
+                int offset = state.read(address, 4);
+                selector = state.read(address + 4, 2);
+                Emulation problem = check(insn, selector, state);
+                if (problem != null) return problem;
+                state.setRegister(((Operand.Reg) insn.operand(0)).register(), offset);
+            }
+            default -> {
+                Operand source = insn.operand(1);
+                selector = source instanceof Operand.Reg r ? state.register(r.register()) & 0xFFFF
+                        : state.read(effectiveAddress((Operand.Mem) source, state), 2);
+                Emulation problem = check(insn, selector, state);
+                if (problem != null) return problem;
+            }
+        }
+        state.setRegister(Register.SS, (selector & ~3) | 3);
+        return new Emulation.Resume(insn.nextAddress());
+    }
+
+    private Emulation check(Instruction insn, int selector, GuestState state) {
+        int cpl = vcpu.privilegeLevel();
+        SegmentDescriptor d = segments.descriptor(selector, state);
+        boolean writableData = d != null && !d.isCode() && (d.type() & 0x2) != 0;
+        if (!writableData || (selector & 3) != cpl || d.dpl() != cpl) {
+            return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, selector & 0xFFFC, insn.address());
+        }
+        if (!d.present()) {
+            return new Emulation.Raise(12, selector & 0xFFFC, insn.address()); // #SS
+        }
+        return null;
+    }
+
+    private static long effectiveAddress(Operand.Mem mem, GuestState state) {
+        long address = mem.displacement();
+        if (mem.base() != null) address += Integer.toUnsignedLong(state.register(mem.base()));
+        if (mem.index() != null) address += Integer.toUnsignedLong(state.register(mem.index())) * mem.scale();
+        return address & 0xFFFFFFFFL;
+    }
+}
