@@ -20,10 +20,14 @@ import hvlab.vmm.interrupts.GuestEvent;
 import hvlab.vmm.interrupts.InterruptDelivery;
 import hvlab.vmm.interrupts.IretEmulation;
 import hvlab.vmm.interrupts.StackSegmentLoad;
+import hvlab.cpu.Instruction;
+import hvlab.vmm.trap.CodeScanner;
+import hvlab.vmm.trap.PortIoInstructions;
 import hvlab.vmm.trap.PrivilegedInstructions;
 import hvlab.vmm.trap.TrapDispatcher;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -35,12 +39,14 @@ import java.util.function.IntConsumer;
  * its time is up. Between slices the VMM lets virtual time pass and injects pending interrupts.
  */
 public final class Vm implements AutoCloseable {
-    /** How long the CPU runs before the VMM lets the timer tick and looks for interrupts to inject. */
-    private static final Duration SLICE = Duration.ofMillis(Long.getLong("hvlab.sliceMillis", 10));
+    /** How long the CPU runs, by default, before the VMM lets the timer tick and looks for interrupts to inject. */
+    public static final Duration DEFAULT_SLICE = Duration.ofMillis(10);
     /** The real CPU always runs with CR4.TSD set, so RDTSC traps and the guest reads the virtual TSC. */
     private static final int REAL_CR4 = VirtualCpu.CR4_TSD;
     /** Timer ticks a halted guest may sleep through (all masked) before we decide nothing will wake it. */
     private static final int MAX_IDLE_TICKS = 100_000;
+    /** Bytes decoded from a discovery hint (the start of a translated block) to find a missed I/O instruction. */
+    private static final int DISCOVERY_WINDOW = 256;
 
     private final VmConfig config;
     private final GuestMemory ram;
@@ -54,7 +60,15 @@ public final class Vm implements AutoCloseable {
     private final Pit8254 pit = new Pit8254(pic.line(0));
     private final TrapCounters counters = new TrapCounters();
     private final TrapDispatcher dispatcher;
+    private final CodeScanner scanner;
+    /**
+     * Emulate port I/O at watched instructions (exact boundaries) instead of in Unicorn's I/O
+     * hooks. Exact, but we measured that any code hook makes every later guest exception about
+     * 30 times as expensive, so only binary translation, which watches instructions anyway, uses it.
+     */
+    private final boolean preciseIo;
     private long virtualNanos;
+    private Duration slice = DEFAULT_SLICE;
 
     /** @param console receives the guest's serial output byte by byte as it is written */
     public Vm(VmConfig config, IntConsumer console) {
@@ -75,6 +89,8 @@ public final class Vm implements AutoCloseable {
         }
         io.attach(pit);
         cpu.setTrapHandler(dispatcher);
+        this.scanner = new CodeScanner(disassembler);
+        this.preciseIo = config.mode() == ExecutionMode.BT;
     }
 
     public VmConfig config() { return config; }
@@ -91,6 +107,14 @@ public final class Vm implements AutoCloseable {
 
     public Disassembler disassembler() { return disassembler; }
 
+    /** Sets the time slice: shorter slices preempt the guest more often (tests use this to stress preemption). */
+    public void setTimeSlice(Duration slice) {
+        if (slice.isZero() || slice.isNegative()) {
+            throw new IllegalArgumentException("a time slice must be positive");
+        }
+        this.slice = slice;
+    }
+
     /** Virtual time since boot, in nanoseconds: what the guest's timer has seen. */
     public long virtualNanos() { return virtualNanos; }
 
@@ -101,6 +125,16 @@ public final class Vm implements AutoCloseable {
         long deadline = config.timeout().isZero() ? Long.MAX_VALUE : started + config.timeout().toNanos();
         long eip = BootLayout.TRAMPOLINE;
         VmExit exit = null;
+        try (Watchdog watchdog = new Watchdog(deadline, cpu::requestStop)) {
+            exit = runUntilExit(eip, deadline);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        return new VmResult(config.image().name(), config.mode(), exit, serial.text(), counters.byLabel(),
+                io.unclaimedReads(), io.unclaimedWrites(), millis);
+    }
+
+    private VmExit runUntilExit(long eip, long deadline) {
+        VmExit exit = null;
         while (exit == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -110,8 +144,11 @@ public final class Vm implements AutoCloseable {
             if (dispatcher.waitingForInterrupt()) {
                 exit = sleepUntilInterrupt(eip);
             } else {
+                if (preciseIo) {
+                    watchDiscoveredIo();
+                }
                 long sliceStart = System.nanoTime();
-                RunResult result = cpu.run(eip, left < SLICE.toNanos() ? Duration.ofNanos(left) : SLICE);
+                RunResult result = cpu.run(eip, left < slice.toNanos() ? Duration.ofNanos(left) : slice);
                 passTime(System.nanoTime() - sliceStart);
                 exit = dispatcher.exit();
                 if (exit == null && result.cause() == RunResult.Cause.CPU_ERROR) {
@@ -124,9 +161,7 @@ public final class Vm implements AutoCloseable {
             }
             eip = Integer.toUnsignedLong(cpu.read(Register.EIP));
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        return new VmResult(config.image().name(), config.mode(), exit, serial.text(), counters.byLabel(),
-                io.unclaimedReads(), io.unclaimedWrites(), millis);
+        return exit;
     }
 
     /**
@@ -164,6 +199,25 @@ public final class Vm implements AutoCloseable {
         }
     }
 
+    /** Makes the CPU stop just before each of these I/O instructions, so the VMM emulates them exactly. */
+    private void watchIo(List<Instruction> sites) {
+        for (Instruction site : sites) {
+            if (!dispatcher.isIoSite(site.address())) {
+                dispatcher.addIoSite(site);
+                cpu.watchInstruction(site.address());
+            }
+        }
+    }
+
+    /** I/O instructions the boot scan missed (code the guest wrote itself, say): decode from where they were seen. */
+    private void watchDiscoveredIo() {
+        for (long hint : dispatcher.takeDiscoveryHints()) {
+            if (hint + DISCOVERY_WINDOW <= ram.size()) {
+                watchIo(scanner.scan(ram.read(hint, DISCOVERY_WINDOW), hint, PortIoInstructions::isPortIo));
+            }
+        }
+    }
+
     private long readGuestDescriptor(long address) {
         if (address + 8 > ram.size()) {
             return 0;
@@ -174,6 +228,9 @@ public final class Vm implements AutoCloseable {
     /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
     private void boot() {
         ram.write(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
+        if (preciseIo) {
+            watchIo(scanner.scan(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS, PortIoInstructions::isPortIo));
+        }
         cpu.map(0, ram, Protection.ALL);
         vmmRegion.prepareEntry(cpu, BootLayout.GUEST_LOAD_ADDRESS, config.memoryBytes());
         cpu.write(Register.EBX, (int) config.memoryBytes());

@@ -52,6 +52,9 @@ public final class UnicornBackend implements CpuBackend {
     private boolean latchPending;
     private long resumeEip = -1;
     private volatile boolean externalStop;
+    private volatile boolean sliceUsedUp;
+    private boolean preempted;
+    private boolean closed;
     private Throwable handlerFailure;
 
     public UnicornBackend() {
@@ -116,59 +119,81 @@ public final class UnicornBackend implements CpuBackend {
         this.handler = handler;
     }
 
+    /**
+     * Runs the guest. A time slice ends at the first trap after the slice's time is up that
+     * arrives at an exact instruction boundary (an exception, or a watched instruction): never by
+     * stopping Unicorn from another thread. An asynchronous stop leaves Unicorn's EIP at a stale
+     * point (unicorn issues #1105 and #1565: the CPU resumes by running instructions a second
+     * time), which we measured as corrupted guest stacks. So a guest that never traps runs past
+     * its slice; {@link #requestStop} still ends it, for good.
+     */
     @Override
     public RunResult run(long eip, Duration slice) {
         stopRequested = false;
+        preempted = false;
         externalStop = false;
+        sliceUsedUp = false;
         handlerFailure = null;
         resumeEip = -1;
         long deadline = slice.isZero() ? 0 : System.nanoTime() + slice.toNanos();
         long start = eip;
+        SliceTimer.Ticket ticket = deadline == 0 ? null : SliceTimer.at(deadline, () -> sliceUsedUp = true);
         if (latchPending) {
             latch.clearLatch();
             latchPending = false;
         }
-        while (true) {
-            resumeAfterInvalidOpcode = false;
-            long timeoutMicros = 0;
-            if (deadline != 0) {
-                timeoutMicros = Math.max(1, (deadline - System.nanoTime()) / 1000);
-            }
-            int error = engine.start(start, NEVER, timeoutMicros);
-            if (handlerFailure != null) {
-                Throwable failure = handlerFailure;
-                handlerFailure = null;
-                if (failure instanceof RuntimeException r) throw r;
-                if (failure instanceof Error e) throw e;
-                throw new CpuException("trap handler failed", failure);
-            }
-            if (resumeEip >= 0) {
-                write(Register.EIP, (int) resumeEip);
-                resumeEip = -1;
-            }
-            if (stopRequested || externalStop) {
-                return RunResult.stopped();
-            }
-            if (resumeAfterInvalidOpcode) {
-                // Unicorn halts the CPU after an invalid-opcode hook even when it returns true;
-                // the VMM has set EIP, so carry on from there.
-                if (deadline != 0 && System.nanoTime() >= deadline) {
+        try {
+            while (true) {
+                resumeAfterInvalidOpcode = false;
+                int error = engine.start(start, NEVER, 0);
+                if (handlerFailure != null) {
+                    Throwable failure = handlerFailure;
+                    handlerFailure = null;
+                    if (failure instanceof RuntimeException r) throw r;
+                    if (failure instanceof Error e) throw e;
+                    throw new CpuException("trap handler failed", failure);
+                }
+                if (resumeEip >= 0) {
+                    write(Register.EIP, (int) resumeEip);
+                    resumeEip = -1;
+                }
+                if (preempted && !externalStop) {
                     return RunResult.sliceEnded();
                 }
-                start = Integer.toUnsignedLong(read(Register.EIP));
-                continue;
+                if (stopRequested || externalStop) {
+                    return RunResult.stopped();
+                }
+                if (resumeAfterInvalidOpcode) {
+                    // Unicorn halts the CPU after an invalid-opcode hook even when it returns true;
+                    // the VMM has set EIP (a precise boundary), so carry on from there.
+                    if (sliceUsedUp) {
+                        return RunResult.sliceEnded();
+                    }
+                    start = Integer.toUnsignedLong(read(Register.EIP));
+                    continue;
+                }
+                if (error != UC_ERR_OK) {
+                    return new RunResult(RunResult.Cause.CPU_ERROR, UnicornEngine.describe(error));
+                }
+                return RunResult.sliceEnded();
             }
-            if (error != UC_ERR_OK) {
-                return new RunResult(RunResult.Cause.CPU_ERROR, UnicornEngine.describe(error));
+        } finally {
+            if (ticket != null) {
+                ticket.cancel();
             }
-            return RunResult.sliceEnded();
         }
     }
 
+    /**
+     * Stops the CPU from any thread, to end the VM. The guest's registers afterwards may be a
+     * little behind (see {@link #run}), so this is not a way to pause a guest that will go on.
+     */
     @Override
-    public void requestStop() {
-        externalStop = true;
-        engine.stop();
+    public synchronized void requestStop() {
+        if (!closed) {
+            externalStop = true;
+            engine.stop();
+        }
     }
 
     @Override
@@ -215,9 +240,12 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     @Override
-    public void close() {
-        latch.free();
-        engine.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            latch.free();
+            engine.close();
+        }
     }
 
     // ---- hooks, called by Unicorn from inside uc_emu_start ----
@@ -225,6 +253,15 @@ public final class UnicornBackend implements CpuBackend {
     private void onInterrupt(MemorySegment uc, int vector, MemorySegment userData) {
         if (stopRequested) {
             ghost(vector < 32 && vector != 3 && vector != 4);
+            return;
+        }
+        boolean fault = vector < 32 && vector != 3 && vector != 4;
+        if (fault && sliceUsedUp) {
+            // Preempt instead of handling: EIP still points at the faulting instruction, which
+            // faults again (before changing anything) when the next run retries it.
+            preempted = true;
+            latchPending = true;
+            stop();
             return;
         }
         try {
@@ -286,6 +323,10 @@ public final class UnicornBackend implements CpuBackend {
 
     /** Returns 1: the VMM has written EAX..EDX and the real CPUID must not run. */
     private int onCpuid(MemorySegment uc, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(false);
+            return 1;
+        }
         try {
             long eip = Integer.toUnsignedLong(read(Register.EIP));
             if (handler.onTrap(new Trap.Cpuid(eip)) instanceof TrapOutcome.Stop) {
@@ -298,6 +339,10 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private boolean onInvalidOpcode(MemorySegment uc, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(false);
+            return false;
+        }
         try {
             long eip = Integer.toUnsignedLong(read(Register.EIP));
             if (handler.onTrap(new Trap.InvalidOpcode(eip)) instanceof TrapOutcome.Stop) {
@@ -313,6 +358,10 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private boolean onBadAccess(MemorySegment uc, int type, long address, int size, long value, MemorySegment userData) {
+        if (stopRequested) {
+            ghost(false);
+            return false;
+        }
         try {
             long eip = Integer.toUnsignedLong(read(Register.EIP));
             MemoryAccess access = switch (type) {
@@ -339,6 +388,13 @@ public final class UnicornBackend implements CpuBackend {
             return;
         }
         try {
+            if (sliceUsedUp) {
+                // Preempt before the instruction, leaving EIP alone: Unicorn then stops exactly
+                // here, and the next run meets this hook again and handles the instruction.
+                preempted = true;
+                stop();
+                return;
+            }
             if (handler.onTrap(new Trap.WatchedInstruction(address)) instanceof TrapOutcome.Stop) {
                 stopAndResumeAt(read(Register.EIP));
             }

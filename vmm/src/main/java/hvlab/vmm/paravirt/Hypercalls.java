@@ -9,6 +9,13 @@ package hvlab.vmm.paravirt;
 public final class Hypercalls {
     public static final int VECTOR = 0x82;
     public static final int ENOSYS = -38;
+    /** Errors come back as negative Linux errno values, as Xen returns them (xen/include/public/errno.h). */
+    public static final int EPERM = -1;
+    public static final int EFAULT = -14;
+    public static final int EINVAL = -22;
+    public static final int EOPNOTSUPP = -95;
+    /** What {@link Hypercall#VERSION} answers: "HV" and interface version 1 (Xen's is major << 16 | minor). */
+    public static final int MAGIC = 0x48560001;
 
     /** Performs call {@code number} and returns what goes back to the guest in EAX. */
     public int call(int number, int[] arguments) {

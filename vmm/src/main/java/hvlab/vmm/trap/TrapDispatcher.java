@@ -20,6 +20,11 @@ import hvlab.vmm.interrupts.IretEmulation;
 import hvlab.vmm.interrupts.StackSegmentLoad;
 import hvlab.vmm.paravirt.Hypercalls;
 
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * The VMM's exit handler: every {@link Trap} the CPU raises comes here, is counted, and is turned
  * into an effect on the virtual machine, much as a hardware VMM's VM-exit handler switches on the
@@ -50,6 +55,9 @@ public final class TrapDispatcher implements TrapHandler {
     };
     private WatchedInstructionHandler watched = (eip, state) ->
             new Emulation.Exit(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", eip)));
+    private final PortIoInstructions portIo;
+    private final Map<Long, Instruction> ioSites = new HashMap<>();
+    private final Set<Long> discoveryHints = new LinkedHashSet<>();
     private VmExit exit;
     private boolean waitingForInterrupt;
 
@@ -66,6 +74,27 @@ public final class TrapDispatcher implements TrapHandler {
         this.stackSegmentLoad = stackSegmentLoad;
         this.io = io;
         this.counters = counters;
+        this.portIo = new PortIoInstructions(vcpu, io);
+    }
+
+    /** An I/O instruction the CPU will stop at (it must also be watched on the CPU). */
+    public void addIoSite(Instruction instruction) {
+        ioSites.put(instruction.address(), instruction);
+    }
+
+    public boolean isIoSite(long eip) {
+        return ioSites.containsKey(eip);
+    }
+
+    /**
+     * Where the CPU was when port I/O reached the VMM through the emulator's own I/O hook, i.e.
+     * at an instruction the scan missed. Only the start of the translated block is known there;
+     * the VMM decodes forward from it to find the instruction and watch it from then on.
+     */
+    public Set<Long> takeDiscoveryHints() {
+        Set<Long> hints = new LinkedHashSet<>(discoveryHints);
+        discoveryHints.clear();
+        return hints;
     }
 
     public void setHypercallHandler(HypercallHandler handler) {
@@ -133,10 +162,12 @@ public final class TrapDispatcher implements TrapHandler {
         return switch (trap) {
             case Trap.PortIn in -> {
                 counters.count(TrapKind.IO);
+                discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
                 yield TrapOutcome.value(io.read(in.port(), in.size()));
             }
             case Trap.PortOut out -> {
                 counters.count(TrapKind.IO);
+                discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
                 io.write(out.port(), out.size(), out.value());
                 yield TrapOutcome.CONTINUE;
             }
@@ -164,6 +195,10 @@ public final class TrapDispatcher implements TrapHandler {
                 counters.count(TrapKind.FAULT);
                 exit(new VmExit.MemoryFault(fault.access().verb(), fault.address(), fault.eip(), fault.unmapped()));
                 yield TrapOutcome.STOP;
+            }
+            case Trap.WatchedInstruction w when ioSites.containsKey(w.eip()) -> {
+                counters.count(TrapKind.IO);
+                yield apply(portIo.emulate(ioSites.get(w.eip()), state));
             }
             case Trap.WatchedInstruction w -> {
                 counters.count(TrapKind.TRANSLATED);

@@ -1,0 +1,63 @@
+package hvlab.vmm.bt;
+
+import hvlab.cpu.Operand;
+import hvlab.cpu.Register;
+import hvlab.vmm.trap.GuestState;
+
+/** Operands and the stack of an emulated instruction, read and written through a {@link GuestState}. */
+final class GuestOperands {
+    private GuestOperands() {}
+
+    /** {@code base + index * scale + displacement} (SDM Vol. 1, 3.7.5); segments are flat, so this is linear. */
+    static long effectiveAddress(Operand.Mem mem, GuestState state) {
+        long address = mem.displacement();
+        if (mem.base() != null) address += Integer.toUnsignedLong(state.register(mem.base()));
+        if (mem.index() != null) address += Integer.toUnsignedLong(state.register(mem.index())) * mem.scale();
+        return address & 0xFFFFFFFFL;
+    }
+
+    static int read(Operand operand, GuestState state) {
+        return switch (operand) {
+            case Operand.Reg reg -> state.register(reg.register());
+            case Operand.Imm imm -> (int) imm.value();
+            case Operand.Mem mem -> state.read(effectiveAddress(mem, state), mem.size());
+        };
+    }
+
+    /**
+     * Stores a 16-bit value. A 32-bit register destination gets it zero-extended, as every
+     * processor since the Pentium Pro does for SLDT, STR and MOV from a segment register; a
+     * memory destination is always written as 16 bits, whatever the operand size.
+     */
+    static void writeSelector(Operand operand, int value, GuestState state) {
+        write(operand, value & 0xFFFF, state, 2);
+    }
+
+    /** Writes {@code value} to a register (at its own width) or to memory ({@code memorySize} bytes). */
+    static void write(Operand operand, int value, GuestState state, int memorySize) {
+        switch (operand) {
+            case Operand.Reg reg -> state.setRegister(reg.register(), reg.size() == 2 ? value & 0xFFFF : value);
+            case Operand.Mem mem -> state.write(effectiveAddress(mem, state), memorySize, value);
+            case Operand.Imm imm -> throw new IllegalArgumentException("cannot write to an immediate");
+        }
+    }
+
+    static void push(GuestState state, int size, int value) {
+        int esp = state.register(Register.ESP) - size;
+        state.write(Integer.toUnsignedLong(esp), size, value);
+        state.setRegister(Register.ESP, esp);
+    }
+
+    static int pop(GuestState state, int size) {
+        int esp = state.register(Register.ESP);
+        int value = state.read(Integer.toUnsignedLong(esp), size);
+        state.setRegister(Register.ESP, esp + size);
+        return value;
+    }
+
+    /** Sets or clears ZF, the answer LAR, LSL, VERR and VERW give. */
+    static void setZeroFlag(GuestState state, boolean set) {
+        int flags = state.register(Register.EFLAGS);
+        state.setRegister(Register.EFLAGS, set ? flags | FlagsInstructions.ZF : flags & ~FlagsInstructions.ZF);
+    }
+}
