@@ -17,6 +17,9 @@ final class ExitReport {
         out.put("exit", exit(result.exit()));
         out.put("serial", result.serial());
         out.put("traps", result.traps());
+        if (result.mode() == hvlab.vmm.ExecutionMode.BT) {
+            out.put("translatedSites", result.translatedSites());
+        }
         out.put("unclaimedPorts", Map.of("reads", result.unclaimedPortReads(), "writes", result.unclaimedPortWrites()));
         out.put("memoryBytes", memoryBytes);
         out.put("wallMillis", result.wallMillis());

@@ -63,9 +63,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        if (executionMode != ExecutionMode.TRAP) {
-            throw new UsageException("mode '" + mode + "' is not available yet: only 'trap' is implemented so far");
-        }
         GuestImage image = GuestImages.resolve(guest);
         VmConfig config;
         try {

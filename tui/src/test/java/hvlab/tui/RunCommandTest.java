@@ -141,4 +141,24 @@ class RunCommandTest {
         assertEquals(0, o.status());
         assertTrue(o.out().contains("hello"), o.out());
     }
+
+    @Test
+    void modesChooseTheAnswerToSensitiveInstructions() throws Exception {
+        Outcome trap = hv("run", "redpill", "--mode", "trap");
+        assertTrue(trap.out().contains("a VMM is detected"), trap.out());
+        Outcome bt = hv("run", "redpill", "--mode", "bt", "--json");
+        JsonNode json = bt.json();
+        assertEquals("bt", json.get("mode").asText());
+        assertTrue(json.get("serial").asText().contains("no VMM detected"));
+        assertTrue(json.get("translatedSites").asInt() >= 4);
+        assertTrue(json.at("/traps/translated").asLong() >= 4);
+    }
+
+    @Test
+    void pvHelloExplainsItselfOutsideParavirt() {
+        Outcome refused = hv("run", "pv-hello");
+        assertEquals((2 << 1) | 1, refused.status());
+        assertTrue(refused.out().contains("--mode paravirt"), refused.out());
+        assertEquals((0 << 1) | 1, hv("run", "pv-hello", "--mode", "paravirt").status());
+    }
 }

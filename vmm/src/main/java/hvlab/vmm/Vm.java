@@ -9,6 +9,8 @@ import hvlab.cpu.RunResult;
 import hvlab.cpu.capstone.CapstoneDisassembler;
 import hvlab.cpu.unicorn.UnicornBackend;
 import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.bt.BinaryTranslator;
+import hvlab.vmm.paravirt.HypercallTable;
 import hvlab.vmm.boot.VmmRegion;
 import hvlab.vmm.devices.DebugExitDevice;
 import hvlab.vmm.devices.InterruptController;
@@ -67,6 +69,7 @@ public final class Vm implements AutoCloseable {
      * 30 times as expensive, so only binary translation, which watches instructions anyway, uses it.
      */
     private final boolean preciseIo;
+    private final BinaryTranslator translator;
     private long virtualNanos;
     private Duration slice = DEFAULT_SLICE;
 
@@ -77,8 +80,7 @@ public final class Vm implements AutoCloseable {
         this.cpu = new UnicornBackend();
         this.disassembler = new CapstoneDisassembler();
         this.serial = new SerialPort(console);
-        PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, (base, limit) ->
-                vmmRegion.shadow().load(base, limit, this::readGuestDescriptor));
+        PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, disassembler, vcpu, privileged,
                 new IretEmulation(vcpu, vmmRegion.shadow()), new InterruptDelivery(vcpu, vmmRegion.shadow()),
                 new StackSegmentLoad(vcpu, vmmRegion.shadow()), io, counters);
@@ -91,6 +93,14 @@ public final class Vm implements AutoCloseable {
         cpu.setTrapHandler(dispatcher);
         this.scanner = new CodeScanner(disassembler);
         this.preciseIo = config.mode() == ExecutionMode.BT;
+        this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
+        if (translator != null) {
+            dispatcher.setWatchedInstructionHandler(translator);
+        }
+        // Hypercalls exist only for guests that run paravirtualized (section IV.B.2 of the paper).
+        dispatcher.setHypercallHandler(config.mode() == ExecutionMode.PARAVIRT
+                ? new HypercallTable(vcpu, config.memoryBytes(), this::loadShadowGdt, serial::transmit, this::virtualNanos)
+                : HypercallTable.disabled());
     }
 
     public VmConfig config() { return config; }
@@ -130,7 +140,7 @@ public final class Vm implements AutoCloseable {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new VmResult(config.image().name(), config.mode(), exit, serial.text(), counters.byLabel(),
-                io.unclaimedReads(), io.unclaimedWrites(), millis);
+                io.unclaimedReads(), io.unclaimedWrites(), translatedSites(), millis);
     }
 
     private VmExit runUntilExit(long eip, long deadline) {
@@ -218,6 +228,23 @@ public final class Vm implements AutoCloseable {
         }
     }
 
+    /** The guest loaded a GDT (by LGDT or hypercall): rebuild the real GDT as its shadow. */
+    private void loadShadowGdt(long base, int limit) {
+        vmmRegion.shadow().load(base, limit, this::readGuestDescriptor);
+    }
+
+    /** Binary translation: find the sensitive instructions in the image and have the CPU stop at each one. */
+    private void translate(byte[] code, long address) {
+        for (Instruction site : translator.findSites(code, address)) {
+            cpu.watchInstruction(site.address());
+        }
+    }
+
+    /** How many sensitive instructions binary translation instruments (0 in other modes). */
+    public int translatedSites() {
+        return translator == null ? 0 : translator.sites().size();
+    }
+
     private long readGuestDescriptor(long address) {
         if (address + 8 > ram.size()) {
             return 0;
@@ -230,6 +257,9 @@ public final class Vm implements AutoCloseable {
         ram.write(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
         if (preciseIo) {
             watchIo(scanner.scan(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS, PortIoInstructions::isPortIo));
+        }
+        if (translator != null) {
+            translate(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS);
         }
         cpu.map(0, ram, Protection.ALL);
         vmmRegion.prepareEntry(cpu, BootLayout.GUEST_LOAD_ADDRESS, config.memoryBytes());

@@ -79,8 +79,7 @@ public final class SerialPort implements IoDevice {
                 if (dlab) {
                     divisor = (divisor & 0xFF00) | (value & 0xFF);
                 } else {
-                    output.write(value & 0xFF);
-                    console.accept(value & 0xFF);
+                    transmit(value);
                 }
             }
             case IER -> {
@@ -92,6 +91,12 @@ public final class SerialPort implements IoDevice {
             case SCR -> scratch = value & 0xFF;
             default -> { } // FIFO control and the read-only status registers
         }
+    }
+
+    /** Sends one byte to the console as if written to THR, whatever the line settings (the paravirtual console uses this). */
+    public void transmit(int value) {
+        output.write(value & 0xFF);
+        console.accept(value & 0xFF);
     }
 
     /** Everything the guest has written so far, decoded as UTF-8. */

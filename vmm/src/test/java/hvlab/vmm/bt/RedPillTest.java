@@ -1,12 +1,11 @@
 package hvlab.vmm.bt;
 
-import hvlab.cpu.Instruction;
+import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.TrapKind;
 import hvlab.vmm.Vm;
 import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.VmResult;
-import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.image.GuestImage;
 import hvlab.vmm.image.GuestImages;
 import hvlab.vmm.image.NasmAssembler;
@@ -23,24 +22,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * binary translation, and emulated flags and selectors reach the instructions that follow them.
  */
 class RedPillTest {
-    /** Boots {@code image}; with {@code translate}, wires the translator as the {@code bt} mode does. */
-    static VmResult run(GuestImage image, boolean translate) {
-        VmConfig config = VmConfig.of(image).withTimeout(Duration.ofSeconds(20));
-        try (Vm vm = new Vm(config, b -> { })) {
-            if (translate) {
-                BinaryTranslator translator = new BinaryTranslator(vm.virtualCpu(), vm.disassembler());
-                vm.dispatcher().setWatchedInstructionHandler(translator);
-                for (Instruction site : translator.findSites(image.code(), BootLayout.GUEST_LOAD_ADDRESS)) {
-                    vm.cpu().watchInstruction(site.address());
-                }
-            }
+    static VmResult run(GuestImage image, ExecutionMode mode) {
+        try (Vm vm = new Vm(VmConfig.of(image).withMode(mode).withTimeout(Duration.ofSeconds(20)), b -> { })) {
             return vm.run();
         }
     }
 
     @Test
     void underTrapAndEmulateEveryCheckSeesTheVmm() throws Exception {
-        VmResult result = run(GuestImages.resolve("redpill"), false);
+        VmResult result = run(GuestImages.resolve("redpill"), ExecutionMode.TRAP);
         assertEquals("""
                 redpill: is this bare metal? four checks
                 redpill: SIDT  says the IDT is at 00000000, I loaded it at 00100310 -> VMM detected
@@ -54,7 +44,7 @@ class RedPillTest {
 
     @Test
     void underBinaryTranslationNoCheckDoes() throws Exception {
-        VmResult result = run(GuestImages.resolve("redpill"), true);
+        VmResult result = run(GuestImages.resolve("redpill"), ExecutionMode.BT);
         assertEquals("""
                 redpill: is this bare metal? four checks
                 redpill: SIDT  says the IDT is at 00100310, I loaded it at 00100310 -> as on bare metal
@@ -65,6 +55,7 @@ class RedPillTest {
                 """, result.serial());
         assertInstanceOf(VmExit.Halt.class, result.exit());
         assertEquals(4, result.traps(TrapKind.TRANSLATED));
+        assertEquals(4, result.translatedSites(), "SIDT, SGDT, SMSW and PUSHFD; the scan finds nothing in the data");
     }
 
     @Test
@@ -99,7 +90,7 @@ class RedPillTest {
                         jne bad
                         debug_exit 1
                 bad:    debug_exit 2
-                """), true);
+                """), ExecutionMode.BT);
         assertEquals(new VmExit.DebugExit(1), result.exit());
         assertEquals(6, result.traps(TrapKind.TRANSLATED));
     }
