@@ -88,7 +88,7 @@ public final class TrapDispatcher implements TrapHandler {
 
     /**
      * Where the CPU was when port I/O reached the VMM through the emulator's own I/O hook, i.e.
-     * at an instruction the scan missed. Only the start of the translated block is known there;
+     * at an instruction the scan missed (recorded only while I/O is emulated at watched sites). Only the start of the translated block is known there;
      * the VMM decodes forward from it to find the instruction and watch it from then on.
      */
     public Set<Long> takeDiscoveryHints() {
@@ -162,12 +162,16 @@ public final class TrapDispatcher implements TrapHandler {
         return switch (trap) {
             case Trap.PortIn in -> {
                 counters.count(TrapKind.IO);
-                discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
+                if (!ioSites.isEmpty()) {
+                    discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
+                }
                 yield TrapOutcome.value(io.read(in.port(), in.size()));
             }
             case Trap.PortOut out -> {
                 counters.count(TrapKind.IO);
-                discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
+                if (!ioSites.isEmpty()) {
+                    discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
+                }
                 io.write(out.port(), out.size(), out.value());
                 yield TrapOutcome.CONTINUE;
             }
