@@ -111,7 +111,7 @@ public final class BareCpu implements AutoCloseable {
 
     /** Makes {@code memory} appear at physical {@code address} (page aligned); the CPU reads and writes it directly. */
     public void map(long address, GuestMemory memory, Protection protection) {
-        engine.mapPointer(address, memory.size(), perms(protection), memory.segment());
+        engine.mapPointer(address, memory.size(), UnicornEngine.protectionBits(protection), memory.segment());
     }
 
     public int read(Register register) {
@@ -123,12 +123,12 @@ public final class BareCpu implements AutoCloseable {
     }
 
     public TableRegister.Value read(TableRegister register) {
-        long[] v = engine.readTableRegister(tableId(register));
+        long[] v = engine.readTableRegister(UnicornEngine.tableRegisterId(register));
         return new TableRegister.Value((int) v[0], v[1], (int) v[2], (int) v[3]);
     }
 
     public void write(TableRegister register, TableRegister.Value value) {
-        engine.writeTableRegister(tableId(register), value.selector(), value.base(), value.limit(), value.flags());
+        engine.writeTableRegister(UnicornEngine.tableRegisterId(register), value.selector(), value.base(), value.limit(), value.flags());
     }
 
     /** Reads memory through the CPU's view of the physical address space (any mapped range). */
@@ -283,26 +283,8 @@ public final class BareCpu implements AutoCloseable {
     }
 
     private MemorySegment upcall(String method, FunctionDescriptor descriptor) {
-        try {
-            MethodType type = descriptor.toMethodType();
-            var target = MethodHandles.lookup().findVirtual(BareCpu.class, method, type).bindTo(this);
-            Arena arena = engine.arena();
-            return UnicornLibrary.LINKER.upcallStub(target, descriptor, arena);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no hook method " + method, e);
-        }
+        return engine.upcall(MethodHandles.lookup(), this, method, descriptor);
     }
 
-    private static int tableId(TableRegister register) {
-        return switch (register) {
-            case GDTR -> UC_X86_REG_GDTR;
-            case IDTR -> UC_X86_REG_IDTR;
-            case LDTR -> UC_X86_REG_LDTR;
-            case TR -> UC_X86_REG_TR;
-        };
-    }
 
-    private static int perms(Protection p) {
-        return (p.read() ? UC_PROT_READ : 0) | (p.write() ? UC_PROT_WRITE : 0) | (p.execute() ? UC_PROT_EXEC : 0);
-    }
 }

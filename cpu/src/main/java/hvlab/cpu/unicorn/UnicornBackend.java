@@ -75,12 +75,12 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public void map(long address, GuestMemory memory, Protection protection) {
-        engine.mapPointer(address, memory.size(), perms(protection), memory.segment());
+        engine.mapPointer(address, memory.size(), UnicornEngine.protectionBits(protection), memory.segment());
     }
 
     @Override
     public void protect(long address, long size, Protection protection) {
-        engine.protect(address, size, perms(protection));
+        engine.protect(address, size, UnicornEngine.protectionBits(protection));
     }
 
     @Override
@@ -95,13 +95,13 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public TableRegister.Value read(TableRegister register) {
-        long[] v = engine.readTableRegister(tableId(register));
+        long[] v = engine.readTableRegister(UnicornEngine.tableRegisterId(register));
         return new TableRegister.Value((int) v[0], v[1], (int) v[2], (int) v[3]);
     }
 
     @Override
     public void write(TableRegister register, TableRegister.Value value) {
-        engine.writeTableRegister(tableId(register), value.selector(), value.base(), value.limit(), value.flags());
+        engine.writeTableRegister(UnicornEngine.tableRegisterId(register), value.selector(), value.base(), value.limit(), value.flags());
     }
 
     @Override
@@ -436,25 +436,8 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private MemorySegment stub(String method, FunctionDescriptor descriptor) {
-        try {
-            MethodType type = descriptor.toMethodType();
-            var target = MethodHandles.lookup().findVirtual(UnicornBackend.class, method, type).bindTo(this);
-            return UnicornLibrary.LINKER.upcallStub(target, descriptor, engine.arena());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no hook method " + method, e);
-        }
+        return engine.upcall(MethodHandles.lookup(), this, method, descriptor);
     }
 
-    private static int tableId(TableRegister register) {
-        return switch (register) {
-            case GDTR -> UC_X86_REG_GDTR;
-            case IDTR -> UC_X86_REG_IDTR;
-            case LDTR -> UC_X86_REG_LDTR;
-            case TR -> UC_X86_REG_TR;
-        };
-    }
 
-    private static int perms(Protection p) {
-        return (p.read() ? UC_PROT_READ : 0) | (p.write() ? UC_PROT_WRITE : 0) | (p.execute() ? UC_PROT_EXEC : 0);
-    }
 }

@@ -1,6 +1,10 @@
 package hvlab.cpu.unicorn;
 
+import hvlab.cpu.Protection;
+import hvlab.cpu.TableRegister;
+
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -190,6 +194,35 @@ final class UnicornEngine implements AutoCloseable {
     public void close() {
         invokeInt(() -> (int) UnicornLibrary.CLOSE.invokeExact(handle));
         arena.close();
+    }
+
+    /** Unicorn's register id for one of the system-table registers. */
+    static int tableRegisterId(TableRegister register) {
+        return switch (register) {
+            case GDTR -> UnicornConstants.UC_X86_REG_GDTR;
+            case IDTR -> UnicornConstants.UC_X86_REG_IDTR;
+            case LDTR -> UnicornConstants.UC_X86_REG_LDTR;
+            case TR -> UnicornConstants.UC_X86_REG_TR;
+        };
+    }
+
+    /** Unicorn's UC_PROT bits for a protection. */
+    static int protectionBits(Protection p) {
+        return (p.read() ? UnicornConstants.UC_PROT_READ : 0) | (p.write() ? UnicornConstants.UC_PROT_WRITE : 0)
+                | (p.execute() ? UnicornConstants.UC_PROT_EXEC : 0);
+    }
+
+    /**
+     * An upcall stub calling {@code target.method} (found through the caller's {@code lookup}, so
+     * it may be private), living as long as this engine.
+     */
+    MemorySegment upcall(java.lang.invoke.MethodHandles.Lookup lookup, Object target, String method, FunctionDescriptor descriptor) {
+        try {
+            var handle = lookup.findVirtual(target.getClass(), method, descriptor.toMethodType()).bindTo(target);
+            return UnicornLibrary.LINKER.upcallStub(handle, descriptor, arena);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no hook method " + method, e);
+        }
     }
 
     static void check(String call, int error) {

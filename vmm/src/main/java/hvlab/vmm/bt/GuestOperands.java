@@ -3,25 +3,18 @@ package hvlab.vmm.bt;
 import hvlab.cpu.Operand;
 import hvlab.cpu.Register;
 import hvlab.vmm.trap.GuestState;
+import hvlab.vmm.trap.Operands;
 
-/** Operands and the stack of an emulated instruction, read and written through a {@link GuestState}. */
+/** Operands and the stack of an emulated instruction, read and written through a {@link GuestState}; addressing is {@link Operands}'. */
 final class GuestOperands {
     private GuestOperands() {}
 
-    /** {@code base + index * scale + displacement} (SDM Vol. 1, 3.7.5); segments are flat, so this is linear. */
     static long effectiveAddress(Operand.Mem mem, GuestState state) {
-        long address = mem.displacement();
-        if (mem.base() != null) address += Integer.toUnsignedLong(state.register(mem.base()));
-        if (mem.index() != null) address += Integer.toUnsignedLong(state.register(mem.index())) * mem.scale();
-        return address & 0xFFFFFFFFL;
+        return Operands.effectiveAddress(mem, state);
     }
 
     static int read(Operand operand, GuestState state) {
-        return switch (operand) {
-            case Operand.Reg reg -> state.register(reg.register());
-            case Operand.Imm imm -> (int) imm.value();
-            case Operand.Mem mem -> state.read(effectiveAddress(mem, state), mem.size());
-        };
+        return Operands.read(operand, state);
     }
 
     /**

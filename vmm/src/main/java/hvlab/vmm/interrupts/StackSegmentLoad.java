@@ -9,6 +9,7 @@ import hvlab.vmm.boot.SegmentDescriptor;
 import hvlab.vmm.boot.ShadowGdt;
 import hvlab.vmm.trap.Emulation;
 import hvlab.vmm.trap.GuestState;
+import hvlab.vmm.trap.Operands;
 
 /**
  * MOV SS, POP SS and LSS in the guest kernel. Loading SS demands RPL = DPL = CPL (SDM Vol. 3,
@@ -46,7 +47,7 @@ public final class StackSegmentLoad {
             }
             case "lss" -> {
                 // lss r32, m16:32: the offset first, then the selector.
-                long address = effectiveAddress((Operand.Mem) insn.operand(1), state);
+                long address = Operands.effectiveAddress((Operand.Mem) insn.operand(1), state);
                 int offset = state.read(address, 4);
                 selector = state.read(address + 4, 2);
                 Emulation problem = check(insn, selector, state);
@@ -56,7 +57,7 @@ public final class StackSegmentLoad {
             default -> {
                 Operand source = insn.operand(1);
                 selector = source instanceof Operand.Reg r ? state.register(r.register()) & 0xFFFF
-                        : state.read(effectiveAddress((Operand.Mem) source, state), 2);
+                        : state.read(Operands.effectiveAddress((Operand.Mem) source, state), 2);
                 Emulation problem = check(insn, selector, state);
                 if (problem != null) return problem;
             }
@@ -76,12 +77,5 @@ public final class StackSegmentLoad {
             return new Emulation.Raise(12, selector & 0xFFFC, insn.address()); // #SS
         }
         return null;
-    }
-
-    private static long effectiveAddress(Operand.Mem mem, GuestState state) {
-        long address = mem.displacement();
-        if (mem.base() != null) address += Integer.toUnsignedLong(state.register(mem.base()));
-        if (mem.index() != null) address += Integer.toUnsignedLong(state.register(mem.index())) * mem.scale();
-        return address & 0xFFFFFFFFL;
     }
 }

@@ -3,18 +3,18 @@ package hvlab.vmm.trap;
 import hvlab.cpu.Operand;
 
 /** Reading and writing the operands of a decoded instruction against a {@link GuestState}. */
-final class Operands {
+public final class Operands {
     private Operands() {}
 
     /** {@code base + index * scale + displacement}, the effective address of a memory operand (SDM Vol. 1, 3.7.5). */
-    static long effectiveAddress(Operand.Mem mem, GuestState state) {
+    public static long effectiveAddress(Operand.Mem mem, GuestState state) {
         long address = mem.displacement();
         if (mem.base() != null) address += Integer.toUnsignedLong(state.register(mem.base()));
         if (mem.index() != null) address += Integer.toUnsignedLong(state.register(mem.index())) * mem.scale();
         return address & 0xFFFFFFFFL;
     }
 
-    static int read(Operand operand, GuestState state) {
+    public static int read(Operand operand, GuestState state) {
         return switch (operand) {
             case Operand.Reg reg -> state.register(reg.register());
             case Operand.Imm imm -> (int) imm.value();
@@ -22,7 +22,7 @@ final class Operands {
         };
     }
 
-    static void write(Operand operand, int value, GuestState state) {
+    public static void write(Operand operand, int value, GuestState state) {
         switch (operand) {
             case Operand.Reg reg -> state.setRegister(reg.register(), value);
             case Operand.Mem mem -> state.write(effectiveAddress(mem, state), mem.size(), value);
