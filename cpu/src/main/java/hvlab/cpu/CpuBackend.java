@@ -14,7 +14,14 @@ public interface CpuBackend extends AutoCloseable {
     /** Makes {@code memory} appear at guest-physical {@code address}; guest accesses read and write it directly. */
     void map(long address, GuestMemory memory, Protection protection);
 
-    /** Changes what the guest may do with an already mapped range (page granular). */
+    /**
+     * Maps {@code size} bytes of {@code memory}, from {@code offset}, at guest-physical {@code address}.
+     * Map separately what must later get its own protection: Unicorn cannot split a mapping of
+     * foreign memory, so {@link #protect} works on whole mappings only.
+     */
+    void map(long address, GuestMemory memory, long offset, long size, Protection protection);
+
+    /** Changes what the guest may do with an already mapped range (whole mappings, see {@link #map}). */
     void protect(long address, long size, Protection protection);
 
     int read(Register register);

@@ -10,6 +10,7 @@ import hvlab.cpu.capstone.CapstoneDisassembler;
 import hvlab.cpu.unicorn.UnicornBackend;
 import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.bt.BinaryTranslator;
+import hvlab.vmm.bt.CodePageGuard;
 import hvlab.vmm.paravirt.HypercallTable;
 import hvlab.vmm.boot.VmmRegion;
 import hvlab.vmm.devices.DebugExitDevice;
@@ -70,6 +71,7 @@ public final class Vm implements AutoCloseable {
      */
     private final boolean preciseIo;
     private final BinaryTranslator translator;
+    private final CodePageGuard codeGuard;
     private long virtualNanos;
     private Duration slice = DEFAULT_SLICE;
 
@@ -94,8 +96,15 @@ public final class Vm implements AutoCloseable {
         this.scanner = new CodeScanner(disassembler);
         this.preciseIo = config.mode() == ExecutionMode.BT;
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
+        long imageEnd = Math.min(ram.size(), (BootLayout.GUEST_LOAD_ADDRESS + config.image().code().length + 4095) & -4096L);
+        this.codeGuard = translator == null ? null
+                : new CodePageGuard(cpu, ram, translator, BootLayout.GUEST_LOAD_ADDRESS, imageEnd);
         if (translator != null) {
             dispatcher.setWatchedInstructionHandler(translator);
+            dispatcher.setCodeGuard(new TrapDispatcher.CodeGuard() {
+                public boolean onWrite(long address) { return codeGuard.onWrite(address); }
+                public boolean onFetch(long address) { return codeGuard.onFetch(address); }
+            });
         }
         // Hypercalls exist only for guests that run paravirtualized (section IV.B.2 of the paper).
         dispatcher.setHypercallHandler(config.mode() == ExecutionMode.PARAVIRT
@@ -156,6 +165,9 @@ public final class Vm implements AutoCloseable {
             } else {
                 if (preciseIo) {
                     watchDiscoveredIo();
+                }
+                if (codeGuard != null) {
+                    codeGuard.apply();
                 }
                 long sliceStart = System.nanoTime();
                 RunResult result = cpu.run(eip, left < slice.toNanos() ? Duration.ofNanos(left) : slice);
@@ -233,12 +245,6 @@ public final class Vm implements AutoCloseable {
         vmmRegion.shadow().load(base, limit, this::readGuestDescriptor);
     }
 
-    /** Binary translation: find the sensitive instructions in the image and have the CPU stop at each one. */
-    private void translate(byte[] code, long address) {
-        for (Instruction site : translator.findSites(code, address)) {
-            cpu.watchInstruction(site.address());
-        }
-    }
 
     /** How many sensitive instructions binary translation instruments (0 in other modes). */
     public int translatedSites() {
@@ -252,16 +258,38 @@ public final class Vm implements AutoCloseable {
         return Integer.toUnsignedLong(ram.read32(address)) | ((long) ram.read32(address + 4) << 32);
     }
 
+    /**
+     * Maps guest RAM. In bt mode each page of the image gets a mapping of its own, so that
+     * {@link CodePageGuard} can change one page's protection (Unicorn cannot split a mapping).
+     */
+    private void mapRam() {
+        if (codeGuard == null) {
+            cpu.map(0, ram, Protection.ALL);
+            return;
+        }
+        long page = GuestMemory.PAGE_SIZE;
+        long imageStart = BootLayout.GUEST_LOAD_ADDRESS;
+        long imageEnd = Math.min(ram.size(), (imageStart + config.image().code().length + page - 1) & -page);
+        cpu.map(0, ram, 0, imageStart, Protection.ALL);
+        for (long at = imageStart; at < imageEnd; at += page) {
+            cpu.map(at, ram, at, page, Protection.ALL);
+        }
+        if (imageEnd < ram.size()) {
+            cpu.map(imageEnd, ram, imageEnd, ram.size() - imageEnd, Protection.ALL);
+        }
+    }
+
     /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
     private void boot() {
         ram.write(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
+        mapRam();
         if (preciseIo) {
             watchIo(scanner.scan(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS, PortIoInstructions::isPortIo));
         }
-        if (translator != null) {
-            translate(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS);
+        if (codeGuard != null) {
+            // Binary translation: find the sensitive instructions and have the CPU stop at each one.
+            codeGuard.translate(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS);
         }
-        cpu.map(0, ram, Protection.ALL);
         vmmRegion.prepareEntry(cpu, BootLayout.GUEST_LOAD_ADDRESS, config.memoryBytes());
         cpu.write(Register.EBX, (int) config.memoryBytes());
         cpu.write(Register.CR4, REAL_CR4);

@@ -48,4 +48,33 @@ class ExecutionModesTest {
             assertTrue(syscalls.serial().endsWith("kernel: served 4 system calls\n"), mode + ": " + syscalls.serial());
         }
     }
+
+    @Test
+    void binaryTranslationFollowsCodeTheGuestWritesAtRunTime() {
+        // The guest writes "sidt [sidt_out]; ret" into its own (translated, so guarded) code page
+        // and calls it. The translator must notice the write and scan the page again before it
+        // runs, or the new SIDT would run natively and show the real IDTR.
+        String selfModifying = """
+                        lidt [idt_descriptor]
+                        smsw ax                 ; a sensitive instruction: this page is translated
+                        mov byte [code_buffer], 0x0F
+                        mov byte [code_buffer + 1], 0x01
+                        mov byte [code_buffer + 2], 0x0D
+                        mov dword [code_buffer + 3], sidt_out
+                        mov byte [code_buffer + 7], 0xC3
+                        call code_buffer
+                        cmp dword [sidt_out + 2], 0x2000
+                        jne .leaked
+                        debug_exit 1
+                .leaked: debug_exit 2
+                idt_descriptor: dw 0x7FF
+                                dd 0x2000
+                sidt_out:       times 6 db 0
+                code_buffer:    times 16 db 0x90
+                """;
+        VmResult bt = TestGuests.run(VmConfig.of(TestGuests.assemble("smc", selfModifying)).withMode(ExecutionMode.BT));
+        assertEquals(new VmExit.DebugExit(1), bt.exit(), "SIDT in rewritten code was translated");
+        VmResult trap = TestGuests.run(VmConfig.of(TestGuests.assemble("smc", selfModifying)));
+        assertEquals(new VmExit.DebugExit(2), trap.exit(), "under trap-and-emulate the new SIDT leaks");
+    }
 }

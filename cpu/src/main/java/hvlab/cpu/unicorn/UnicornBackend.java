@@ -36,6 +36,7 @@ public final class UnicornBackend implements CpuBackend {
     private final ExceptionLatchWorkaround latch = new ExceptionLatchWorkaround(engine);
     private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, latch);
     private final Map<Long, Long> watchHooks = new HashMap<>();
+    private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
     private volatile boolean externalStop;
     private boolean closed;
 
@@ -47,12 +48,29 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public void map(long address, GuestMemory memory, Protection protection) {
-        engine.mapPointer(address, memory.size(), UnicornEngine.protectionBits(protection), memory.segment());
+        map(address, memory, 0, memory.size(), protection);
     }
 
     @Override
+    public void map(long address, GuestMemory memory, long offset, long size, Protection protection) {
+        MemorySegment slice = memory.segment().asSlice(offset, size);
+        engine.mapPointer(address, size, UnicornEngine.protectionBits(protection), slice);
+        pointerMappings.put(address, slice);
+    }
+
+    /**
+     * Unicorn 2.0.1 refuses {@code uc_mem_protect} on memory mapped with {@code uc_mem_map_ptr}
+     * (UC_ERR_NOMEM), so a whole mapping of ours changes protection by being mapped again.
+     */
+    @Override
     public void protect(long address, long size, Protection protection) {
-        engine.protect(address, size, UnicornEngine.protectionBits(protection));
+        MemorySegment slice = pointerMappings.get(address);
+        if (slice == null || slice.byteSize() != size) {
+            engine.protect(address, size, UnicornEngine.protectionBits(protection));
+            return;
+        }
+        engine.unmap(address, size);
+        engine.mapPointer(address, size, UnicornEngine.protectionBits(protection), slice);
     }
 
     @Override

@@ -63,6 +63,17 @@ public final class BinaryTranslator implements WatchedInstructionHandler {
         return found;
     }
 
+    /** Forgets the sites in [{@code from}, {@code to}) (their code was rewritten); returns their addresses. */
+    public List<Long> forgetSites(long from, long to) {
+        List<Long> gone = new ArrayList<>();
+        sites.keySet().removeIf(eip -> {
+            boolean inside = eip >= from && eip < to;
+            if (inside) gone.add(eip);
+            return inside;
+        });
+        return gone;
+    }
+
     /** Every recorded site, by address. */
     public Map<Long, Instruction> sites() {
         return Collections.unmodifiableMap(sites);

@@ -4,6 +4,7 @@ import hvlab.cpu.CpuBackend;
 import hvlab.cpu.CpuException;
 import hvlab.cpu.Disassembler;
 import hvlab.cpu.Instruction;
+import hvlab.cpu.MemoryAccess;
 import hvlab.cpu.Register;
 import hvlab.cpu.Trap;
 import hvlab.cpu.TrapHandler;
@@ -58,6 +59,7 @@ public final class TrapDispatcher implements TrapHandler {
     private final PortIoInstructions portIo;
     private final Map<Long, Instruction> ioSites = new HashMap<>();
     private final Set<Long> discoveryHints = new LinkedHashSet<>();
+    private CodeGuard codeGuard = CodeGuard.NONE;
     private VmExit exit;
     private boolean waitingForInterrupt;
 
@@ -99,6 +101,22 @@ public final class TrapDispatcher implements TrapHandler {
 
     public void setHypercallHandler(HypercallHandler handler) {
         this.hypercalls = handler;
+    }
+
+    /** Protection faults on pages of translated code (see {@code bt.CodePageGuard}). */
+    public interface CodeGuard {
+        CodeGuard NONE = new CodeGuard() {
+            public boolean onWrite(long address) { return false; }
+            public boolean onFetch(long address) { return false; }
+        };
+
+        boolean onWrite(long address);
+
+        boolean onFetch(long address);
+    }
+
+    public void setCodeGuard(CodeGuard guard) {
+        this.codeGuard = guard;
     }
 
     public void setWatchedInstructionHandler(WatchedInstructionHandler handler) {
@@ -195,6 +213,12 @@ public final class TrapDispatcher implements TrapHandler {
             }
             case Trap.InvalidOpcode invalid ->
                     reflect(GuestEvent.exception(ExceptionNames.INVALID_OPCODE, 0, invalid.eip()), TrapKind.FAULT);
+            // Translated code being written, or rewritten code about to run: stop, let the VMM
+            // change the page's protection (and rescan it), and retry the instruction.
+            case Trap.MemoryFault fault when !fault.unmapped() && fault.access() == MemoryAccess.WRITE
+                    && codeGuard.onWrite(fault.address()) -> TrapOutcome.STOP;
+            case Trap.MemoryFault fault when !fault.unmapped() && fault.access() == MemoryAccess.FETCH
+                    && codeGuard.onFetch(fault.address()) -> TrapOutcome.STOP;
             case Trap.MemoryFault fault -> {
                 counters.count(TrapKind.FAULT);
                 exit(new VmExit.MemoryFault(fault.access().verb(), fault.address(), fault.eip(), fault.unmapped()));
