@@ -4,6 +4,7 @@ import hvlab.cpu.GuestMemory;
 import hvlab.cpu.Protection;
 import hvlab.cpu.Register;
 import hvlab.cpu.unicorn.BareCpu;
+import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.Vm;
 import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
@@ -32,6 +33,10 @@ import java.time.Duration;
  * </pre>
  * The count per iteration is checked against the benchmark's own constant, which JMH needs at
  * compile time ({@code @OperationsPerInvocation}); a guest edited out of step fails loudly.
+ *
+ * <p>Most benchmark guests end with CLI and HLT, and {@link #runToHalt} insists on that ending.
+ * A paravirtual guest ({@code bench_pv}) executes no privileged instruction at all, so it ends
+ * with the shutdown hypercall instead, and {@link #runToShutdown} insists on that one.
  */
 final class BenchGuest {
     private static final int MAGIC = 4;
@@ -66,7 +71,12 @@ final class BenchGuest {
 
     /** A VM with the whole VMM (all hooks, trap dispatch, devices), ready to {@link Vm#run()} {@code image}. */
     static Vm vm(GuestImage image) {
-        return new Vm(VmConfig.of(image).withMemory(RAM).withTimeout(Duration.ofMinutes(1)), b -> { });
+        return vm(image, ExecutionMode.TRAP);
+    }
+
+    /** The same, with the VMM in {@code mode}: trap-and-emulate, binary translation or paravirtual. */
+    static Vm vm(GuestImage image, ExecutionMode mode) {
+        return new Vm(VmConfig.of(image).withMode(mode).withMemory(RAM).withTimeout(Duration.ofMinutes(1)), b -> { });
     }
 
     /** Runs a VM to its end and insists that it halted, so a broken guest cannot pass for a fast one. */
@@ -74,6 +84,19 @@ final class BenchGuest {
         VmResult result = vm.run();
         if (!(result.exit() instanceof VmExit.Halt)) {
             throw new IllegalStateException(result.guest() + " did not halt under the VMM: " + result.exit().describe());
+        }
+        return result;
+    }
+
+    /**
+     * Runs a paravirtual VM to its end and insists that the guest shut itself down with code 0
+     * (the shutdown hypercall), not that it found no hypervisor interface or failed some other way.
+     */
+    static VmResult runToShutdown(Vm vm) {
+        VmResult result = vm.run();
+        if (!(result.exit() instanceof VmExit.DebugExit(int code)) || code != 0) {
+            throw new IllegalStateException(result.guest() + " did not shut down with code 0 under the VMM ("
+                    + result.mode().label() + " mode): " + result.exit().describe());
         }
         return result;
     }
