@@ -26,12 +26,16 @@ final class SliceTimer {
         private final ScheduledFuture<?> future;
         private volatile boolean cancelled;
 
-        private Ticket(long deadlineNanos, Runnable action) {
-            this.future = TIMER.schedule(() -> {
+        private Ticket(long deadlineNanos, long periodNanos, Runnable action) {
+            Runnable guarded = () -> {
                 if (!cancelled) {
                     action.run();
                 }
-            }, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            };
+            long delay = Math.max(0, deadlineNanos - System.nanoTime());
+            this.future = periodNanos > 0
+                    ? TIMER.scheduleAtFixedRate(guarded, delay, periodNanos, TimeUnit.NANOSECONDS)
+                    : TIMER.schedule(guarded, delay, TimeUnit.NANOSECONDS);
         }
 
         void cancel() {
@@ -41,6 +45,11 @@ final class SliceTimer {
     }
 
     static Ticket at(long deadlineNanos, Runnable action) {
-        return new Ticket(deadlineNanos, action);
+        return new Ticket(deadlineNanos, 0, action);
+    }
+
+    /** Runs {@code action} now and then every {@code periodNanos} until cancelled. */
+    static Ticket every(long periodNanos, Runnable action) {
+        return new Ticket(System.nanoTime(), periodNanos, action);
     }
 }

@@ -35,6 +35,9 @@ public final class UnicornBackend implements CpuBackend {
     private final UnicornEngine engine = new UnicornEngine();
     private final ExceptionLatchWorkaround latch = new ExceptionLatchWorkaround(engine);
     private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, latch);
+    {
+        hooks.outsideStop = this::stopEngineQuietly;
+    }
     private final Map<Long, Long> watchHooks = new HashMap<>();
     private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
     private volatile boolean externalStop;
@@ -163,6 +166,10 @@ public final class UnicornBackend implements CpuBackend {
             if (ticket != null) {
                 ticket.cancel();
             }
+            if (hooks.outsideStopper != null) {
+                hooks.outsideStopper.cancel();
+                hooks.outsideStopper = null;
+            }
         }
     }
 
@@ -170,6 +177,12 @@ public final class UnicornBackend implements CpuBackend {
      * Stops the CPU from any thread, to end the VM. The guest's registers afterwards may be a
      * little behind (see {@link #run}), so this is not a way to pause a guest that will go on.
      */
+    private synchronized void stopEngineQuietly() {
+        if (!closed) {
+            engine.stop();
+        }
+    }
+
     @Override
     public synchronized void requestStop() {
         if (!closed) {

@@ -46,6 +46,9 @@ final class UnicornTrapHooks {
     long resumeEip = -1;
     volatile boolean sliceUsedUp;
     Throwable handlerFailure;
+    SliceTimer.Ticket outsideStopper;
+    /** Stops the engine from another thread (set by the backend; safe against a closed engine). */
+    Runnable outsideStop = () -> { };
 
     UnicornTrapHooks(UnicornEngine engine, ExceptionLatchWorkaround latch) {
         this.engine = engine;
@@ -72,6 +75,7 @@ final class UnicornTrapHooks {
         sliceUsedUp = false;
         handlerFailure = null;
         resumeEip = -1;
+        outsideStopper = null;
         if (latchPending) {
             latch.clearLatch();
             latchPending = false;
@@ -110,7 +114,7 @@ final class UnicornTrapHooks {
                 // The VMM may resume this CPU later (after a HLT, say): clear the latch then,
                 // outside the hook, since restoring a context here would undo the stop.
                 latchPending = !software;
-                stopAndResumeAt(readEip());
+                stopAndResumeAt(readEip(), software ? interruptInstructionAddress(vector, eip) : eip);
             } else if (!software) {
                 latch.clearLatch();
             }
@@ -130,7 +134,7 @@ final class UnicornTrapHooks {
                 case TrapOutcome.ContinueWith with -> with.value();
                 case TrapOutcome.Continue c -> ALL_ONES;
                 case TrapOutcome.Stop s -> {
-                    stop();
+                    stopFromIoHook();
                     yield ALL_ONES;
                 }
             };
@@ -147,7 +151,7 @@ final class UnicornTrapHooks {
         }
         try {
             if (handler.onTrap(new Trap.PortOut(port & 0xFFFF, size, value)) instanceof TrapOutcome.Stop) {
-                stop();
+                stopFromIoHook();
             }
         } catch (Throwable t) {
             fail(t);
@@ -179,7 +183,7 @@ final class UnicornTrapHooks {
         try {
             long eip = Integer.toUnsignedLong(readEip());
             if (handler.onTrap(new Trap.InvalidOpcode(eip)) instanceof TrapOutcome.Stop) {
-                stopAndResumeAt(readEip());
+                stopAndResumeAt(readEip(), eip);
                 return false;
             }
             resumeAfterInvalidOpcode = true;
@@ -229,7 +233,7 @@ final class UnicornTrapHooks {
                 return;
             }
             if (handler.onTrap(new Trap.WatchedInstruction(address)) instanceof TrapOutcome.Stop) {
-                stopAndResumeAt(readEip());
+                stopAndResumeAt(readEip(), address);
             }
         } catch (Throwable t) {
             fail(t);
@@ -243,14 +247,42 @@ final class UnicornTrapHooks {
 
     /**
      * Stops, and makes sure the guest resumes at {@code eip} next time. Unicorn treats an EIP
-     * written inside a hook as "restart there", which cancels a stop requested in the same hook;
-     * the CPU then runs on from the trapping instruction until it traps again. So we remember the
-     * EIP the VMM chose, ignore the trap that comes back (a {@link #ghost}), and put EIP right
-     * once {@code uc_emu_start} has returned.
+     * written inside a hook as "restart there" and cancels a stop requested in the same hook: the
+     * CPU would run on from the new EIP, with real effects, until it trapped again. So we point
+     * EIP back at the instruction that trapped, which traps again at once and changes nothing
+     * (that second trap is a {@link #ghost}, ignored), and put the chosen EIP in place once
+     * {@code uc_emu_start} has returned.
      */
-    private void stopAndResumeAt(int eip) {
+    private void stopAndResumeAt(int eip, long trappingInstruction) {
         resumeEip = Integer.toUnsignedLong(eip);
+        if (resumeEip != trappingInstruction) {
+            engine.writeRegister(EIP, trappingInstruction);
+        }
         stop();
+    }
+
+    /**
+     * A stop asked for inside an I/O hook is not honoured promptly (the guest runs on), and the
+     * VMM only stops there to end the VM; so keep stopping from outside until the run returns.
+     */
+    private void stopFromIoHook() {
+        stop();
+        if (outsideStopper == null) {
+            outsideStopper = SliceTimer.every(1_000_000, outsideStop);
+        }
+    }
+
+    /** INT n is CD ib, INT3 CC and INTO CE: the address of the instruction that raised {@code vector}. */
+    private long interruptInstructionAddress(int vector, long nextEip) {
+        try {
+            byte[] two = engine.readMemory(nextEip - 2, 2);
+            if ((two[0] & 0xFF) == 0xCD && (two[1] & 0xFF) == vector) {
+                return nextEip - 2;
+            }
+        } catch (RuntimeException unreadable) {
+            // fall through
+        }
+        return nextEip - 1;
     }
 
     /** A trap that arrives after the VMM asked to stop: not the guest's doing, so not reported. */

@@ -69,9 +69,10 @@ public final class VmmRegion implements AutoCloseable {
         cpu.write(Register.SS, VMM_DATA);
         cpu.write(Register.CS, VMM_CODE);
         // Data segments must already be the guest's: returning to ring 3 would null any
-        // segment register whose descriptor has DPL 0.
+        // segment register whose descriptor has DPL 0. They keep RPL 0, as the guest kernel
+        // would load them (a data segment's RPL is what was loaded; only CS and SS must match CPL).
         for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
-            cpu.write(segment, GUEST_KERNEL_DATA | 3);
+            cpu.write(segment, GUEST_KERNEL_DATA);
         }
         cpu.write(Register.ESP, (int) TRAMPOLINE_FRAME);
     }
