@@ -4,7 +4,8 @@ package hvlab.vmm.paravirt;
  * The paravirtual interface: a guest that knows it is virtualized calls the VMM with
  * {@code int 0x82} (Xen's 32-bit hypercall vector), the call number in EAX and arguments in
  * EBX, ECX, EDX, ESI, EDI; the result comes back in EAX. Numbers the VMM does not know return
- * -ENOSYS, as in Linux and Xen.
+ * -ENOSYS, as in Linux and Xen. The calls themselves are listed in {@link Hypercall} and served by
+ * {@link HypercallTable}.
  */
 public final class Hypercalls {
     public static final int VECTOR = 0x82;
@@ -17,8 +18,5 @@ public final class Hypercalls {
     /** What {@link Hypercall#VERSION} answers: "HV" and interface version 1 (Xen's is major << 16 | minor). */
     public static final int MAGIC = 0x48560001;
 
-    /** Performs call {@code number} and returns what goes back to the guest in EAX. */
-    public int call(int number, int[] arguments) {
-        return ENOSYS;
-    }
+    private Hypercalls() {}
 }
