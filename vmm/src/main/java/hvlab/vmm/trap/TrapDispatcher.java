@@ -38,6 +38,7 @@ import java.util.Set;
 public final class TrapDispatcher implements TrapHandler {
     private static final int MAX_INSTRUCTION_BYTES = 15;
     private static final int SEGMENT_NOT_PRESENT = 11;
+    private static final int DECODE_CACHE_LIMIT = 4096;
 
     private final CpuBackend cpu;
     private final GuestState state;
@@ -59,6 +60,7 @@ public final class TrapDispatcher implements TrapHandler {
     private final PortIoInstructions portIo;
     private final Map<Long, Instruction> ioSites = new HashMap<>();
     private final Set<Long> discoveryHints = new LinkedHashSet<>();
+    private final Map<Long, Instruction> decoded = new HashMap<>();
     private CodeGuard codeGuard = CodeGuard.NONE;
     private VmExit exit;
     private boolean waitingForInterrupt;
@@ -305,7 +307,31 @@ public final class TrapDispatcher implements TrapHandler {
         return "the guest has no IDT to handle it";
     }
 
+    /**
+     * Decodes the instruction at {@code eip}. Decoding is the dearest step of a trap (Capstone
+     * with detail on), and a guest traps at the same few places again and again, so decoded
+     * instructions are kept by address; a kept one is used only while the bytes in memory are
+     * still the bytes it was decoded from (guests may rewrite their code).
+     */
     private Instruction decodeAt(long eip) {
+        Instruction known = decoded.get(eip);
+        if (known != null) {
+            try {
+                if (java.util.Arrays.equals(cpu.readMemory(eip, known.size()), known.bytes())) {
+                    return known;
+                }
+            } catch (CpuException unreadable) {
+                // decode afresh below
+            }
+        }
+        Instruction fresh = decodeFromMemory(eip);
+        if (fresh != null && decoded.size() < DECODE_CACHE_LIMIT) {
+            decoded.put(eip, fresh);
+        }
+        return fresh;
+    }
+
+    private Instruction decodeFromMemory(long eip) {
         for (int length = MAX_INSTRUCTION_BYTES; length > 0; length--) {
             try {
                 return disassembler.decode(cpu.readMemory(eip, length), eip);
