@@ -196,4 +196,19 @@ class TrapAndEmulateTest {
         assertInstanceOf(VmExit.Timeout.class, result.exit());
         assertEquals("timeout", result.exit().reason());
     }
+
+    @Test
+    void aRewrittenPrivilegedInstructionIsDecodedAfresh() {
+        // The VMM keeps decoded instructions by address; here the guest turns its CLI into HLT
+        // after the first pass, and the second pass must be emulated as the HLT it now is.
+        VmResult result = TestGuests.run("rewrite", """
+                site:   cli
+                        cmp byte [site], 0xF4
+                        je .spun
+                        mov byte [site], 0xF4   ; hlt
+                        jmp site
+                .spun:  debug_exit 2
+                """);
+        assertEquals(new VmExit.Halt(0x100000), result.exit());
+    }
 }
