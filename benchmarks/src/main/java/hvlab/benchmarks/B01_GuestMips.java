@@ -1,5 +1,6 @@
 package hvlab.benchmarks;
 
+import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.Vm;
 import hvlab.vmm.VmResult;
 import hvlab.vmm.image.GuestImage;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * it: Popek and Goldberg's <em>efficiency</em> property says a statistically dominant subset of
  * instructions must run directly on the real processor. Here the "real processor" is Unicorn,
  * so the question becomes: does running the guest at CPL 3 behind the VMM's hooks (port I/O,
- * interrupts, CPUID, invalid opcodes, bad memory accesses) and in 100 ms time slices slow down
+ * interrupts, CPUID, invalid opcodes, bad memory accesses) and in time slices slow down
  * code that never triggers any of them?
  *
  * <p>The guest ({@code bench_alu.asm}) is a register-only loop of exactly 10 instructions,
@@ -41,14 +42,12 @@ import java.util.concurrent.TimeUnit;
  * score reads directly as MIPS (million guest instructions per second). The goal is a ratio
  * VMM / bare of at least 0.95. Unicorn consults its instruction hooks when it translates a block
  * of guest code, not each time the block runs, so hooks on instructions the loop never executes
- * cost nothing. What is left to cost something is the VMM's time slicing: every 100 ms
- * {@code uc_emu_start} returns to Java and is started again, and Unicorn 2.0 runs a watchdog
- * thread for each timed start that wakes every 2 µs ({@code usleep(2)} in a loop) until the time
- * is up. On a machine with two cores that thread competes with the guest for CPU time, and this
- * benchmark shows it: measured while writing it, timed runs used about 1.2 CPUs for one guest
- * CPU and lost from a few percent (idle machine) to half their speed (busy machine). Stopping
- * slices with {@code uc_emu_stop} from one Java timer instead costs one wake-up per slice. The
- * bare run has no timeout and so no watchdog.
+ * cost nothing. What is left to cost something is the VMM's time slicing. We measured that
+ * Unicorn 2.0's own run timeout starts a watchdog thread per timed start that wakes every 2 µs
+ * ({@code usleep(2)} in a loop): on two cores it competed with the guest and cost from a few
+ * percent to half its speed. The VMM therefore slices with one Java timer thread that only
+ * raises a flag (the slice ends at the guest's next fault), and this loop, which never faults,
+ * runs undisturbed. The bare run has no slicing at all.
  *
  * <p>A fresh machine is built for every invocation (outside the measured time), so each run also
  * translates the loop once: the same work in both variants.
@@ -90,18 +89,9 @@ public class B01_GuestMips {
 
     /** A VM with the guest loaded, fresh for every run. */
     @State(Scope.Thread)
-    public static class Vmm {
-        private final GuestImage image = image();
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Vmm extends FreshVm {
+        public Vmm() {
+            super(image(), ExecutionMode.TRAP);
         }
     }
 

@@ -2,7 +2,7 @@ package hvlab.benchmarks;
 
 import hvlab.cpu.unicorn.BareCpu;
 import hvlab.vmm.TrapKind;
-import hvlab.vmm.Vm;
+import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.VmResult;
 import hvlab.vmm.image.GuestImage;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,18 +82,9 @@ public class B02_PortOutTrap {
 
     /** A VM with the guest loaded, fresh for every run. */
     @State(Scope.Thread)
-    public static class Vmm {
-        private final GuestImage image = image();
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Vmm extends FreshVm {
+        public Vmm() {
+            super(image(), ExecutionMode.TRAP);
         }
     }
 

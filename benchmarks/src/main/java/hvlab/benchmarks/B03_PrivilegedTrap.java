@@ -1,21 +1,17 @@
 package hvlab.benchmarks;
 
 import hvlab.vmm.TrapKind;
-import hvlab.vmm.Vm;
+import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.VmResult;
-import hvlab.vmm.image.GuestImage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -55,18 +51,9 @@ public class B03_PrivilegedTrap {
 
     /** A VM with the guest loaded, fresh for every run. */
     @State(Scope.Thread)
-    public static class Vmm {
-        private final GuestImage image = BenchGuest.load(GUEST, ITERATIONS, TRAPS_PER_ITERATION);
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Vmm extends FreshVm {
+        public Vmm() {
+            super(BenchGuest.load(GUEST, ITERATIONS, TRAPS_PER_ITERATION), ExecutionMode.TRAP);
         }
     }
 

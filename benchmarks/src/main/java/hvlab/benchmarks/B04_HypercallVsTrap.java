@@ -2,21 +2,16 @@ package hvlab.benchmarks;
 
 import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.TrapKind;
-import hvlab.vmm.Vm;
 import hvlab.vmm.VmResult;
-import hvlab.vmm.image.GuestImage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -69,35 +64,17 @@ public class B04_HypercallVsTrap {
 
     /** A VM running the unmodified kernel by trap-and-emulate, fresh for every run. */
     @State(Scope.Thread)
-    public static class Trap {
-        private final GuestImage image = BenchGuest.load(TRAP_GUEST, ITERATIONS, OPERATIONS_PER_ITERATION);
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image, ExecutionMode.TRAP);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Trap extends FreshVm {
+        public Trap() {
+            super(BenchGuest.load(TRAP_GUEST, ITERATIONS, OPERATIONS_PER_ITERATION), ExecutionMode.TRAP);
         }
     }
 
     /** A VM running the paravirtual kernel, fresh for every run. */
     @State(Scope.Thread)
-    public static class Paravirt {
-        private final GuestImage image = BenchGuest.load(PARAVIRT_GUEST, ITERATIONS, OPERATIONS_PER_ITERATION);
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image, ExecutionMode.PARAVIRT);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Paravirt extends FreshVm {
+        public Paravirt() {
+            super(BenchGuest.load(PARAVIRT_GUEST, ITERATIONS, OPERATIONS_PER_ITERATION), ExecutionMode.PARAVIRT);
         }
     }
 

@@ -4,11 +4,9 @@ import hvlab.cpu.Disassembler;
 import hvlab.cpu.capstone.CapstoneDisassembler;
 import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.VirtualCpu;
-import hvlab.vmm.Vm;
 import hvlab.vmm.VmResult;
 import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.bt.BinaryTranslator;
-import hvlab.vmm.image.GuestImage;
 import hvlab.vmm.image.GuestImageException;
 import hvlab.vmm.image.GuestImages;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -124,35 +122,17 @@ public class B05_BinaryTranslation {
 
     /** A VM with {@code bench_alu} loaded, binary translation on, fresh for every run. */
     @State(Scope.Thread)
-    public static class Translated {
-        private final GuestImage image = B01_GuestMips.image();
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image, ExecutionMode.BT);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Translated extends FreshVm {
+        public Translated() {
+            super(B01_GuestMips.image(), ExecutionMode.BT);
         }
     }
 
     /** A VM with {@code bench_alu} loaded, plain trap-and-emulate, fresh for every run. */
     @State(Scope.Thread)
-    public static class Trapped {
-        private final GuestImage image = B01_GuestMips.image();
-        Vm vm;
-
-        @Setup(Level.Invocation)
-        public void boot() {
-            vm = BenchGuest.vm(image, ExecutionMode.TRAP);
-        }
-
-        @TearDown(Level.Invocation)
-        public void close() {
-            vm.close();
+    public static class Trapped extends FreshVm {
+        public Trapped() {
+            super(B01_GuestMips.image(), ExecutionMode.TRAP);
         }
     }
 

@@ -69,12 +69,10 @@ final class BenchGuest {
         return new GuestImage(name, code);
     }
 
-    /** A VM with the whole VMM (all hooks, trap dispatch, devices), ready to {@link Vm#run()} {@code image}. */
-    static Vm vm(GuestImage image) {
-        return vm(image, ExecutionMode.TRAP);
-    }
-
-    /** The same, with the VMM in {@code mode}: trap-and-emulate, binary translation or paravirtual. */
+    /**
+     * A VM with the whole VMM (all hooks, trap dispatch, devices), ready to {@link Vm#run()}
+     * {@code image}, in {@code mode}: trap-and-emulate, binary translation or paravirtual.
+     */
     static Vm vm(GuestImage image, ExecutionMode mode) {
         return new Vm(VmConfig.of(image).withMode(mode).withMemory(RAM).withTimeout(Duration.ofMinutes(1)), b -> { });
     }
