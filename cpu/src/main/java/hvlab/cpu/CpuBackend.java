@@ -8,6 +8,11 @@ import java.time.Duration;
  *
  * <p>The interface speaks the VMM's language, not the emulator's: whichever engine sits behind
  * it, a trap arrives as a {@link Trap} record and registers are named by {@link Register}.
+ *
+ * <p>There is deliberately no way to write memory through the CPU. The CPU's view of memory
+ * includes what the VMM keeps for itself (the real GDT, the trampoline), and a VMM that wrote
+ * there on a guest's behalf would be a confused deputy. The VMM reaches guest RAM through the
+ * {@link GuestMemory} it mapped, which holds guest RAM and nothing else.
  */
 public interface CpuBackend extends AutoCloseable {
 
@@ -32,21 +37,32 @@ public interface CpuBackend extends AutoCloseable {
 
     void write(TableRegister register, TableRegister.Value value);
 
-    /** Reads guest-physical memory through the CPU's view (works for every mapped range). */
-    byte[] readMemory(long address, int length);
+    FpuState readFpu();
 
-    void writeMemory(long address, byte[] bytes);
+    void writeFpu(FpuState state);
+
+    /**
+     * Forgets any translation of the guest code in [{@code address}, {@code address + length}):
+     * call after the VMM itself wrote guest memory, which the CPU does not notice as it notices
+     * the guest's own stores, so that code there runs as it now is.
+     */
+    void invalidateTranslations(long address, long length);
 
     void setTrapHandler(TrapHandler handler);
 
     /**
-     * Runs from {@code eip} until a trap handler answers {@link TrapOutcome#STOP}, {@link #requestStop}
-     * is called, or {@code slice} has passed ({@link Duration#ZERO} means no limit).
-     * An exception thrown by the trap handler is rethrown from here once the CPU has stopped.
+     * Runs from {@code eip} until a trap handler answers {@link TrapOutcome.Stop}, {@link #requestStop}
+     * is called, or {@code slice} has passed ({@link Duration#ZERO} means no limit). Every way of
+     * stopping leaves the CPU at an exact instruction boundary, so the guest can be resumed (or
+     * saved) as if it had never stopped. An exception thrown by the trap handler is rethrown from
+     * here once the CPU has stopped.
      */
     RunResult run(long eip, Duration slice);
 
-    /** Asks a running CPU to stop soon. Safe to call from any thread. */
+    /**
+     * Asks the CPU to stop at its next instruction boundary: the running {@link #run} (or, if none
+     * is running, the next one) returns {@link RunResult.Cause#REQUESTED}. Safe to call from any thread.
+     */
     void requestStop();
 
     /**
@@ -58,10 +74,12 @@ public interface CpuBackend extends AutoCloseable {
 
     void unwatchInstruction(long eip);
 
-    /** The complete CPU state (registers, descriptor caches, flags), for snapshots and migration. */
-    byte[] saveState();
-
-    void restoreState(byte[] state);
+    /**
+     * Delivers a {@link Trap.BlockTranslated} for every block of code starting in
+     * [{@code begin}, {@code end}) that the CPU translates from now on, before it first runs.
+     * Call it before the guest's first instruction: blocks translated earlier are not reported.
+     */
+    void watchTranslations(long begin, long end);
 
     @Override
     void close();

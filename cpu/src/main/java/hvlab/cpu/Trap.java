@@ -19,9 +19,15 @@ public sealed interface Trap {
     /**
      * A processor exception (SDM Vol. 3, 6.3): the CPU could not finish the instruction at
      * {@code eip}. The most important one is #GP (13): at CPL 3 every privileged instruction
-     * raises it, which is what makes trap-and-emulate possible at all.
+     * raises it, which is what makes trap-and-emulate possible at all. {@code errorCode} is what
+     * the CPU would push for the vectors that have one (a #GP or #NP names the selector at fault);
+     * 0 for the others.
      */
-    record Fault(int vector, long eip) implements Trap {}
+    record Fault(int vector, int errorCode, long eip) implements Trap {
+        public Fault(int vector, long eip) {
+            this(vector, 0, eip);
+        }
+    }
 
     /** {@code int n}, {@code int3} or {@code into}: the guest asked for the interrupt itself; {@code nextEip} is past it. */
     record SoftwareInterrupt(int vector, long nextEip) implements Trap {}
@@ -37,4 +43,22 @@ public sealed interface Trap {
 
     /** Execution reached an instruction the VMM asked to watch (see {@link CpuBackend#watchInstruction}). */
     record WatchedInstruction(long eip) implements Trap {}
+
+    /**
+     * SYSENTER or SYSCALL, the fast system-call instructions, somewhere in the block that starts
+     * at {@code blockStart} (the emulator knows no more precise address at that point). The
+     * emulator does not carry them out (Unicorn turns both into hooks), so the VMM decides what
+     * they do: on a CPU whose CPUID does not advertise them, they raise #UD. Either instruction
+     * ends its block. Unicorn 2.0.1 then sets EIP to {@code blockStart} plus the instruction's
+     * length, which is wrong unless the instruction opens its block: the VMM must always stop
+     * here and put EIP where it belongs.
+     */
+    record FastSystemCall(String mnemonic, long blockStart) implements Trap {}
+
+    /**
+     * The CPU has just translated the block of guest code at {@code address} ({@code size} bytes)
+     * and is about to run it for the first time (see {@link CpuBackend#watchTranslations}): the
+     * moment a binary translator scans code, whatever route execution took to get there.
+     */
+    record BlockTranslated(long address, int size) implements Trap {}
 }

@@ -9,11 +9,21 @@ public sealed interface TrapOutcome {
     /** Resume, giving the guest this value (the data an {@code in} instruction reads). */
     record ContinueWith(int value) implements TrapOutcome {}
 
-    /** Stop the CPU; {@link CpuBackend#run} returns {@link RunResult.Cause#STOPPED}. */
-    record Stop() implements TrapOutcome {}
+    /**
+     * Stop the CPU; {@link CpuBackend#run} returns {@link RunResult.Cause#STOPPED} with this
+     * {@code reason} (the first reason of a run wins). The CPU stops at an exact instruction
+     * boundary: at the trapping instruction for a fault, at the start of the next block for a trap
+     * taken in the middle of one (port I/O, a fast system call).
+     */
+    record Stop(StopReason reason) implements TrapOutcome {}
 
     TrapOutcome CONTINUE = new Continue();
-    TrapOutcome STOP = new Stop();
+    /** A stop with no reason of its own (the VMM keeps it elsewhere, or none is needed). */
+    TrapOutcome STOP = new Stop(StopReason.NONE);
+
+    static TrapOutcome stop(StopReason reason) {
+        return new Stop(reason);
+    }
 
     static TrapOutcome value(int value) {
         return new ContinueWith(value);

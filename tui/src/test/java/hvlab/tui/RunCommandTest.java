@@ -94,10 +94,10 @@ class RunCommandTest {
 
     @Test
     void notEmulatedInstructionNamesItself() throws Exception {
-        Outcome o = hv("run", asm("sysexit.asm", "sysexit\n").toString());
+        Outcome o = hv("run", asm("realmode.asm", "mov eax, cr0\nand eax, ~1\nmov cr0, eax\n").toString());
         assertEquals(70, o.status());
         assertOneLine(o.err());
-        assertTrue(o.err().contains("not emulated yet: sysexit"), o.err());
+        assertTrue(o.err().contains("not emulated yet: real mode not supported"), o.err());
     }
 
     @Test

@@ -78,4 +78,15 @@ public final class ModelSpecificRegisters {
     public long tsc() {
         return tsc;
     }
+
+    /** Every MSR but the TSC, by index: for save and restore. */
+    public Map<Integer, Long> values() {
+        return Map.copyOf(values);
+    }
+
+    public void restore(Map<Integer, Long> saved, long savedTsc) {
+        values.clear();
+        values.putAll(saved);
+        tsc = savedTsc;
+    }
 }

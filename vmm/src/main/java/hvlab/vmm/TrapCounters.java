@@ -5,7 +5,10 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** How many VM exits of each {@link TrapKind} a VM has taken. Updated only on the VM's own thread. */
+/**
+ * How many VM exits of each {@link TrapKind} a VM has taken. Updated only on the VM's own
+ * thread; others (the UI, {@code vm info}) read a moment's counts, which may be a little behind.
+ */
 public final class TrapCounters {
     private final long[] counts = new long[TrapKind.values().length];
 
@@ -30,6 +33,13 @@ public final class TrapCounters {
             out.put(kind.label(), counts[kind.ordinal()]);
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /** Takes up counts saved with {@link #byLabel()}. */
+    public void restore(Map<String, Long> byLabel) {
+        for (TrapKind kind : TrapKind.values()) {
+            counts[kind.ordinal()] = byLabel.getOrDefault(kind.label(), 0L);
+        }
     }
 
     public Map<TrapKind, Long> asMap() {

@@ -46,6 +46,42 @@ public final class VirtualCpu {
     private int taskSelector;
     private final ModelSpecificRegisters msrs = new ModelSpecificRegisters();
 
+    /** Everything the virtual CPU holds, as plain data, for save and restore. */
+    public record State(boolean interruptsEnabled, boolean halted, int privilegeLevel, int iopl, int cr0, int cr2, int cr3,
+                        int cr4, java.util.List<Integer> debugRegisters, TableRegister.Value gdtr, TableRegister.Value idtr,
+                        boolean ownGdt, int ldtSelector, int taskSelector, java.util.Map<Integer, Long> msrs, long tsc) {
+        public State {
+            debugRegisters = java.util.List.copyOf(debugRegisters);
+            msrs = java.util.Map.copyOf(msrs);
+        }
+    }
+
+    public State save() {
+        return new State(interruptsEnabled, halted, privilegeLevel, iopl, cr0, cr2, cr3, cr4,
+                java.util.Arrays.stream(debug).boxed().toList(), gdtr, idtr, ownGdt, ldtSelector, taskSelector,
+                msrs.values(), msrs.tsc());
+    }
+
+    public void restore(State s) {
+        interruptsEnabled = s.interruptsEnabled();
+        halted = s.halted();
+        privilegeLevel = s.privilegeLevel();
+        iopl = s.iopl();
+        cr0 = s.cr0();
+        cr2 = s.cr2();
+        cr3 = s.cr3();
+        cr4 = s.cr4();
+        for (int i = 0; i < debug.length; i++) {
+            debug[i] = s.debugRegisters().get(i);
+        }
+        gdtr = s.gdtr();
+        idtr = s.idtr();
+        ownGdt = s.ownGdt();
+        ldtSelector = s.ldtSelector();
+        taskSelector = s.taskSelector();
+        msrs.restore(s.msrs(), s.tsc());
+    }
+
     public VirtualCpu() {
         Arrays.fill(debug, 0);
         debug[6] = DR6_RESET;

@@ -9,25 +9,20 @@ import hvlab.cpu.RunResult;
 import hvlab.cpu.capstone.CapstoneDisassembler;
 import hvlab.cpu.unicorn.UnicornBackend;
 import hvlab.vmm.boot.BootLayout;
-import hvlab.vmm.bt.BinaryTranslator;
-import hvlab.vmm.bt.CodePageGuard;
-import hvlab.vmm.paravirt.HypercallTable;
 import hvlab.vmm.boot.VmmRegion;
-import hvlab.vmm.devices.DebugExitDevice;
-import hvlab.vmm.devices.InterruptController;
-import hvlab.vmm.devices.IoBus;
-import hvlab.vmm.devices.IoDevice;
+import hvlab.vmm.bt.BinaryTranslator;
+import hvlab.vmm.console.ConsoleLog;
+import hvlab.vmm.devices.PcPlatform;
 import hvlab.vmm.devices.Pit8254;
-import hvlab.vmm.devices.SerialPort;
 import hvlab.vmm.interrupts.GuestEvent;
-import hvlab.vmm.interrupts.InterruptDelivery;
-import hvlab.vmm.interrupts.IretEmulation;
-import hvlab.vmm.interrupts.StackSegmentLoad;
-import hvlab.cpu.Instruction;
-import hvlab.vmm.trap.CodeScanner;
-import hvlab.vmm.trap.PortIoInstructions;
+import hvlab.vmm.memory.GuestRam;
+import hvlab.vmm.paravirt.HypercallTable;
+import hvlab.vmm.state.CpuRegisters;
+import hvlab.vmm.state.VmState;
+import hvlab.vmm.trap.ExitRequest;
 import hvlab.vmm.trap.PrivilegedInstructions;
 import hvlab.vmm.trap.TrapDispatcher;
+import hvlab.vmm.trap.VmStop;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,88 +30,89 @@ import java.util.function.IntConsumer;
 
 /**
  * One virtual machine: guest RAM, a CPU running the guest at CPL 3, the VMM region that holds the
- * real (shadow) GDT, the virtual CPU state, the devices, and the trap dispatcher that ties them.
+ * real (shadow) GDT and TSS, the virtual CPU state, the devices, and the trap dispatcher that
+ * ties them. Like a vCPU in Firecracker or KVM, a VM here is driven from outside:
+ * {@link #boot()} powers it on, {@link #runSlice} runs the guest for one time slice and says how
+ * that ended, {@link #requestStop()} (from any thread) ends the running slice at the next
+ * instruction boundary, and between slices {@link #save()} captures the whole machine and
+ * {@link #restore} takes a capture up again. {@link #run()} is the simple loop {@code hv run}
+ * uses: boot, then slices until the guest ends.
  *
- * <p>{@link #run()} boots the guest per the guest ABI (DESIGN.md section 5) and drives the CPU in
- * time slices until the guest ends: by halting, through the debug-exit port, by a fault, or when
- * its time is up. Between slices the VMM lets virtual time pass and injects pending interrupts.
+ * <p>Time: the VM's clock is virtual. By default it advances by the CPU time the guest gets,
+ * and a halted guest skips straight to its next timer tick ({@link #run()}), so runs are fast
+ * and repeatable. A host that runs VMs in real time drives the clock itself
+ * ({@link #setClockDrivenExternally}, {@link #advanceClock}).
  */
 public final class Vm implements AutoCloseable {
     /** How long the CPU runs, by default, before the VMM lets the timer tick and looks for interrupts to inject. */
     public static final Duration DEFAULT_SLICE = Duration.ofMillis(10);
+    /** The shortest slice worth starting: below this, switching costs more than it runs. */
+    private static final long MIN_SLICE_NANOS = 20_000;
     /** The real CPU always runs with CR4.TSD set, so RDTSC traps and the guest reads the virtual TSC. */
     private static final int REAL_CR4 = VirtualCpu.CR4_TSD;
     /** Timer ticks a halted guest may sleep through (all masked) before we decide nothing will wake it. */
     private static final int MAX_IDLE_TICKS = 100_000;
-    /** Bytes decoded from a discovery hint (the start of a translated block) to find a missed I/O instruction. */
-    private static final int DISCOVERY_WINDOW = 256;
+    private static final int EFLAGS_IOPL = 3 << 12;
+    private static final int EFLAGS_VM = 1 << 17;
 
     private final VmConfig config;
-    private final GuestMemory ram;
+    private final GuestMemory memory;
     private final VmmRegion vmmRegion = new VmmRegion();
     private final CpuBackend cpu;
+    private final GuestRam ram;
     private final Disassembler disassembler;
     private final VirtualCpu vcpu = new VirtualCpu();
-    private final IoBus io = new IoBus();
-    private final SerialPort serial;
-    private final InterruptController pic = new InterruptController();
-    private final Pit8254 pit = new Pit8254(pic.line(0));
+    private final ConsoleLog consoleLog;
+    private final ExitRequest exitRequest = new ExitRequest();
+    private final PcPlatform platform;
     private final TrapCounters counters = new TrapCounters();
     private final TrapDispatcher dispatcher;
-    private final CodeScanner scanner;
-    /**
-     * Emulate port I/O at watched instructions (exact boundaries) instead of in Unicorn's I/O
-     * hooks. Exact, but we measured that any code hook makes every later guest exception about
-     * 30 times as expensive, so only binary translation, which watches instructions anyway, uses it.
-     */
-    private final boolean preciseIo;
     private final BinaryTranslator translator;
-    private final CodePageGuard codeGuard;
+    private final HypercallTable hypercalls;
+    private boolean booted;
+    private boolean entered;
+    private boolean waiting;
+    private VmExit ended;
     private long virtualNanos;
+    private boolean clockDrivenExternally;
     private Duration slice = DEFAULT_SLICE;
 
     /** @param console receives the guest's serial output byte by byte as it is written */
     public Vm(VmConfig config, IntConsumer console) {
+        this(config, console, new ConsoleLog());
+    }
+
+    /**
+     * @param console receives the guest's serial output byte by byte as it is written
+     * @param log     keeps the output, with a bound
+     */
+    public Vm(VmConfig config, IntConsumer console, ConsoleLog log) {
         this.config = config;
-        this.ram = new GuestMemory(config.memoryBytes());
+        this.memory = new GuestMemory(config.memoryBytes());
         this.cpu = new UnicornBackend();
+        this.ram = new GuestRam(memory, cpu);
         this.disassembler = new CapstoneDisassembler();
-        this.serial = new SerialPort(console);
+        this.consoleLog = log;
+        this.platform = new PcPlatform(console, log, exitRequest::request);
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
-        this.dispatcher = new TrapDispatcher(cpu, disassembler, vcpu, privileged,
-                new IretEmulation(vcpu, vmmRegion.shadow()), new InterruptDelivery(vcpu, vmmRegion.shadow()),
-                new StackSegmentLoad(vcpu, vmmRegion.shadow()), io, counters);
-        io.attach(serial);
-        io.attach(new DebugExitDevice(value -> dispatcher.exit(new VmExit.DebugExit(value))));
-        for (IoDevice chip : pic.devices()) {
-            io.attach(chip);
-        }
-        io.attach(pit);
+        this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
+                platform.bus(), exitRequest, counters);
         cpu.setTrapHandler(dispatcher);
-        this.scanner = new CodeScanner(disassembler);
-        this.preciseIo = config.mode() == ExecutionMode.BT;
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
-        long imageEnd = Math.min(ram.size(), (BootLayout.GUEST_LOAD_ADDRESS + config.image().code().length + 4095) & -4096L);
-        this.codeGuard = translator == null ? null
-                : new CodePageGuard(cpu, ram, translator, BootLayout.GUEST_LOAD_ADDRESS, imageEnd);
-        if (translator != null) {
-            dispatcher.setWatchedInstructionHandler(translator);
-            dispatcher.setCodeGuard(new TrapDispatcher.CodeGuard() {
-                public boolean onWrite(long address) { return codeGuard.onWrite(address); }
-                public boolean onFetch(long address) { return codeGuard.onFetch(address); }
-            });
-        }
+        dispatcher.setTranslator(translator);
         // Hypercalls exist only for guests that run paravirtualized (section IV.B.2 of the paper).
-        dispatcher.setHypercallHandler(config.mode() == ExecutionMode.PARAVIRT
-                ? new HypercallTable(vcpu, config.memoryBytes(), this::loadShadowGdt, serial::transmit, this::virtualNanos)
-                : HypercallTable.disabled());
+        this.hypercalls = config.mode() == ExecutionMode.PARAVIRT
+                ? new HypercallTable(vcpu, config.memoryBytes(), this::loadShadowGdt, platform.serial()::transmit, this::virtualNanos)
+                : null;
+        dispatcher.setHypercallHandler(hypercalls != null ? hypercalls : HypercallTable.disabled());
     }
 
     public VmConfig config() { return config; }
 
     public VirtualCpu virtualCpu() { return vcpu; }
 
-    public GuestMemory ram() { return ram; }
+    /** Guest RAM, through the one door the VMM uses for everything it reads or writes for the guest. */
+    public GuestRam ram() { return ram; }
 
     public TrapCounters counters() { return counters; }
 
@@ -126,7 +122,17 @@ public final class Vm implements AutoCloseable {
 
     public Disassembler disassembler() { return disassembler; }
 
-    /** Sets the time slice: shorter slices preempt the guest more often (tests use this to stress preemption). */
+    public PcPlatform platform() { return platform; }
+
+    public ConsoleLog console() { return consoleLog; }
+
+    /** The exit the VM ended with, or null while it can still run. */
+    public VmExit exit() { return ended; }
+
+    /** True while the guest is halted, waiting for an interrupt. */
+    public boolean waitingForInterrupt() { return waiting; }
+
+    /** Sets the time slice {@link #run()} uses: shorter slices preempt the guest more often. */
     public void setTimeSlice(Duration slice) {
         if (slice.isZero() || slice.isNegative()) {
             throw new IllegalArgumentException("a time slice must be positive");
@@ -137,107 +143,250 @@ public final class Vm implements AutoCloseable {
     /** Virtual time since boot, in nanoseconds: what the guest's timer has seen. */
     public long virtualNanos() { return virtualNanos; }
 
-    /** Boots the guest and runs it to its end. */
+    /**
+     * From now on the VM's clock moves only by {@link #advanceClock}: a host that runs VMs in real
+     * time advances each VM's clock by the real time that passed, whether the VM ran or waited.
+     */
+    public void setClockDrivenExternally(boolean external) {
+        this.clockDrivenExternally = external;
+    }
+
+    /** Lets {@code nanos} of virtual time pass: the timer counts, interrupts become pending. */
+    public void advanceClock(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        virtualNanos += nanos;
+        platform.pit().advance(nanos);
+        vcpu.msrs().advanceTsc(nanos);
+    }
+
+    /** Virtual nanoseconds until a device next raises an interrupt on its own, or {@link SliceResult#NEVER}. */
+    public long nanosUntilNextEvent() {
+        long pit = platform.pit().nanosUntilNextInterrupt();
+        return pit == Pit8254.NEVER ? SliceResult.NEVER : pit;
+    }
+
+    /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
+    public void boot() {
+        if (booted) {
+            throw new IllegalStateException("this VM is already powered on");
+        }
+        ram.writeBytes(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
+        powerOnMachine();
+        for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
+            cpu.write(segment, BootLayout.GUEST_KERNEL_DATA);
+        }
+        cpu.write(Register.EBX, (int) config.memoryBytes());
+        vmmRegion.prepareEntry(cpu, BootLayout.GUEST_KERNEL_CODE, BootLayout.GUEST_LOAD_ADDRESS, VmmRegion.GUEST_EFLAGS,
+                BootLayout.GUEST_KERNEL_DATA, config.memoryBytes());
+        vcpu.setInterruptsEnabled(false);
+        vcpu.setPrivilegeLevel(0);
+    }
+
+    /** What boot and restore share: map memory, point the CPU at the VMM's tables, instrument bt. */
+    private void powerOnMachine() {
+        cpu.map(0, memory, Protection.ALL);
+        vmmRegion.map(cpu);
+        cpu.write(Register.CR4, REAL_CR4);
+        if (translator != null) {
+            // Binary translation: see every block of guest code before it first runs.
+            cpu.watchTranslations(0, memory.size());
+        }
+        booted = true;
+    }
+
+    /**
+     * Runs the guest for at most {@code maxSlice} and says how the slice ended. Pending interrupts
+     * are delivered first (if the guest's IF allows), and the slice ends early at the timer's
+     * next tick, so a guest sees its timer on time.
+     */
+    public SliceResult runSlice(Duration maxSlice) {
+        if (!booted) {
+            throw new IllegalStateException("boot or restore the VM before running it");
+        }
+        if (ended != null) {
+            return new SliceResult.Ended(0, ended);
+        }
+        if (waiting) {
+            if (!wakeIfInterrupted()) {
+                return new SliceResult.Halted(0, vcpu.interruptsEnabled() ? nanosUntilNextEvent() : SliceResult.NEVER);
+            }
+        } else if (!injectPendingInterrupt()) {
+            return new SliceResult.Ended(0, ended);
+        }
+        long budget = Math.max(MIN_SLICE_NANOS, Math.min(maxSlice.toNanos(), nanosUntilNextEvent()));
+        long eip = entered ? Integer.toUnsignedLong(cpu.read(Register.EIP)) : BootLayout.TRAMPOLINE;
+        dispatcher.beginRun();
+        long started = System.nanoTime();
+        RunResult result = cpu.run(eip, Duration.ofNanos(budget));
+        long nanos = System.nanoTime() - started;
+        if (!entered && (cpu.read(Register.CS) & 3) == 3) {
+            entered = true;
+        }
+        if (!clockDrivenExternally) {
+            advanceClock(nanos);
+        }
+        applyInstrumentation();
+        SliceResult outcome = outcomeOf(result, nanos);
+        if (ended == null) {
+            String broken = realStateBroken();
+            if (broken != null) {
+                ended = new VmExit.CpuError("containment: " + broken);
+            }
+        }
+        if (ended != null) {
+            return new SliceResult.Ended(nanos, ended);
+        }
+        if (!waiting && !injectPendingInterrupt()) {
+            return new SliceResult.Ended(nanos, ended);
+        }
+        return outcome;
+    }
+
+    private SliceResult outcomeOf(RunResult result, long nanos) {
+        switch (result.cause()) {
+            case STOPPED -> {
+                switch (result.reason()) {
+                    case VmStop.End end -> ended = end.exit();
+                    case VmStop.WaitForInterrupt w -> {
+                        waiting = true;
+                        return new SliceResult.Halted(nanos, vcpu.interruptsEnabled() ? nanosUntilNextEvent() : SliceResult.NEVER);
+                    }
+                    case VmStop.Deliver deliver -> {
+                        VmExit failed = dispatcher.deliver(deliver.event());
+                        if (failed != null) ended = failed;
+                    }
+                    case VmStop.Instrument instrument -> { }
+                    default -> { }
+                }
+                return new SliceResult.Ran(nanos);
+            }
+            case REQUESTED -> {
+                return new SliceResult.Stopped(nanos);
+            }
+            case CPU_ERROR -> {
+                ended = new VmExit.CpuError(result.detail());
+                return new SliceResult.Ended(nanos, ended);
+            }
+            default -> {
+                return new SliceResult.Ran(nanos);
+            }
+        }
+    }
+
+    /** Binary translation found new sites (or stale ones) in the code about to run: tell the CPU. */
+    private void applyInstrumentation() {
+        if (translator == null) {
+            return;
+        }
+        BinaryTranslator.Instrumentation pending = translator.takeInstrumentation();
+        for (long eip : pending.unwatch()) {
+            cpu.unwatchInstruction(eip);
+        }
+        for (long eip : pending.watch()) {
+            cpu.watchInstruction(eip);
+        }
+    }
+
+    /**
+     * The VMM's own invariants, checked after every slice rather than trusted: the guest runs at
+     * real CPL 3, with IOPL 0 and not in virtual-8086 mode, on the VMM's GDT and TSS. Returns the
+     * first one broken, or null.
+     */
+    private String realStateBroken() {
+        if (!entered) {
+            return null;
+        }
+        int cs = cpu.read(Register.CS);
+        if ((cs & 3) != 3) {
+            return String.format("the guest reached real CPL %d (CS %#x)", cs & 3, cs);
+        }
+        int flags = cpu.read(Register.EFLAGS);
+        if ((flags & EFLAGS_VM) != 0) {
+            return "the real CPU is in virtual-8086 mode";
+        }
+        if ((flags & EFLAGS_IOPL) != 0) {
+            return "the real EFLAGS.IOPL is " + ((flags >> 12) & 3);
+        }
+        if (cpu.read(hvlab.cpu.TableRegister.GDTR).base() != BootLayout.GDT_BASE
+                || cpu.read(hvlab.cpu.TableRegister.TR).base() != BootLayout.TSS) {
+            return "the real GDTR or TR no longer names the VMM's tables";
+        }
+        return null;
+    }
+
+    /** Wakes a halted guest if an interrupt is pending and IF allows it; false if it sleeps on. */
+    private boolean wakeIfInterrupted() {
+        if (vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
+            waiting = false;
+            return injectPendingInterrupt();
+        }
+        return false;
+    }
+
+    /** The CPU's INTR pin, sampled at an instruction boundary: deliver if the guest's IF allows. False if the VM ended. */
+    private boolean injectPendingInterrupt() {
+        if (entered && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
+            int vector = platform.pic().acknowledge();
+            VmExit failed = dispatcher.deliver(GuestEvent.external(vector, Integer.toUnsignedLong(cpu.read(Register.EIP))));
+            if (failed != null) {
+                ended = failed;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Asks the running slice to end at the next instruction boundary (or the next slice not to start). Any thread. */
+    public void requestStop() {
+        cpu.requestStop();
+    }
+
+    /** Boots the guest and runs it to its end: {@code hv run}. */
     public VmResult run() {
         long started = System.nanoTime();
         boot();
         long deadline = config.timeout().isZero() ? Long.MAX_VALUE : started + config.timeout().toNanos();
-        long eip = BootLayout.TRAMPOLINE;
         VmExit exit = null;
-        try (Watchdog watchdog = new Watchdog(deadline, cpu::requestStop)) {
-            exit = runUntilExit(eip, deadline);
+        try (Watchdog watchdog = new Watchdog(deadline, this::requestStop)) {
+            while (exit == null) {
+                if (System.nanoTime() >= deadline) {
+                    exit = new VmExit.Timeout(config.timeout().toMillis());
+                    break;
+                }
+                switch (runSlice(slice)) {
+                    case SliceResult.Ended end -> exit = end.exit();
+                    case SliceResult.Halted halted -> exit = sleepUntilInterrupt(halted.nanosUntilEvent());
+                    case SliceResult.Ran ran -> { }
+                    case SliceResult.Stopped stopped -> { }
+                }
+            }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        return new VmResult(config.image().name(), config.mode(), exit, serial.text(), counters.byLabel(),
-                io.unclaimedReads(), io.unclaimedWrites(), translatedSites(), millis);
-    }
-
-    private VmExit runUntilExit(long eip, long deadline) {
-        VmExit exit = null;
-        while (exit == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                exit = new VmExit.Timeout(config.timeout().toMillis());
-                break;
-            }
-            if (dispatcher.waitingForInterrupt()) {
-                exit = sleepUntilInterrupt(eip);
-            } else {
-                if (preciseIo) {
-                    watchDiscoveredIo();
-                }
-                if (codeGuard != null) {
-                    codeGuard.apply();
-                }
-                long sliceStart = System.nanoTime();
-                RunResult result = cpu.run(eip, left < slice.toNanos() ? Duration.ofNanos(left) : slice);
-                passTime(System.nanoTime() - sliceStart);
-                exit = dispatcher.exit();
-                if (exit == null && result.cause() == RunResult.Cause.CPU_ERROR) {
-                    exit = new VmExit.CpuError(result.detail());
-                }
-                if (exit == null && !dispatcher.waitingForInterrupt()) {
-                    injectPendingInterrupt();
-                    exit = dispatcher.exit();
-                }
-            }
-            eip = Integer.toUnsignedLong(cpu.read(Register.EIP));
-        }
-        return exit;
+        return new VmResult(config.image().name(), config.mode(), exit, consoleLog.text(), counters.byLabel(),
+                platform.bus().unclaimedReads(), platform.bus().unclaimedWrites(), translatedSites(), millis,
+                consoleLog.dropped());
     }
 
     /**
-     * HLT with interrupts enabled. Nothing runs until the next interrupt, so instead of waiting in
-     * real time the VMM skips virtual time straight to the timer's next tick: an idle guest costs
-     * nothing, and the tick it sees is the same on every run.
+     * HLT with interrupts enabled, in {@link #run()}: nothing runs until the next interrupt, so
+     * instead of waiting in real time the VMM skips virtual time straight to the timer's next
+     * tick. An idle guest costs nothing, and the tick it sees is the same on every run.
+     * Returns the VM's end if nothing will ever wake it.
      */
-    private VmExit sleepUntilInterrupt(long eip) {
-        // Skip ahead tick by tick: a tick may arrive masked at the PIC and wake nothing.
-        for (int ticks = 0; vcpu.interruptsEnabled() && !pic.hasPendingInterrupt(); ticks++) {
-            long next = pit.nanosUntilNextInterrupt();
-            if (next == Pit8254.NEVER || ticks >= MAX_IDLE_TICKS) {
+    private VmExit sleepUntilInterrupt(long nanosUntilEvent) {
+        for (int ticks = 0; vcpu.interruptsEnabled() && !platform.pic().hasPendingInterrupt(); ticks++) {
+            long next = nanosUntilNextEvent();
+            if (next == SliceResult.NEVER || ticks >= MAX_IDLE_TICKS) {
                 break;
             }
-            passTime(next);
+            advanceClock(next);
         }
-        if (!vcpu.interruptsEnabled() || !pic.hasPendingInterrupt()) {
-            return new VmExit.Halt(eip - 1); // waiting for an interrupt that no device will raise
+        if (!vcpu.interruptsEnabled() || !platform.pic().hasPendingInterrupt()) {
+            return new VmExit.Halt(Integer.toUnsignedLong(cpu.read(Register.EIP)) - 1); // nothing will wake it
         }
-        injectPendingInterrupt();
-        return dispatcher.exit();
-    }
-
-    private void passTime(long nanos) {
-        virtualNanos += nanos;
-        pit.advance(nanos);
-        vcpu.msrs().advanceTsc(nanos);
-    }
-
-    /** The CPU's INTR pin, sampled at an instruction boundary: deliver if the guest's IF allows. */
-    private void injectPendingInterrupt() {
-        if (vcpu.interruptsEnabled() && pic.hasPendingInterrupt()) {
-            int vector = pic.acknowledge();
-            dispatcher.deliver(GuestEvent.external(vector, Integer.toUnsignedLong(cpu.read(Register.EIP))));
-        }
-    }
-
-    /** Makes the CPU stop just before each of these I/O instructions, so the VMM emulates them exactly. */
-    private void watchIo(List<Instruction> sites) {
-        for (Instruction site : sites) {
-            if (!dispatcher.isIoSite(site.address())) {
-                dispatcher.addIoSite(site);
-                cpu.watchInstruction(site.address());
-            }
-        }
-    }
-
-    /** I/O instructions the boot scan missed (code the guest wrote itself, say): decode from where they were seen. */
-    private void watchDiscoveredIo() {
-        for (long hint : dispatcher.takeDiscoveryHints()) {
-            if (hint + DISCOVERY_WINDOW <= ram.size()) {
-                watchIo(scanner.scan(ram.read(hint, DISCOVERY_WINDOW), hint, PortIoInstructions::isPortIo));
-            }
-        }
+        return null;
     }
 
     /** The guest loaded a GDT (by LGDT or hypercall): rebuild the real GDT as its shadow. */
@@ -245,56 +394,94 @@ public final class Vm implements AutoCloseable {
         vmmRegion.shadow().load(base, limit, this::readGuestDescriptor);
     }
 
+    private long readGuestDescriptor(long address) {
+        if (!ram.contains(address, 8)) {
+            return 0;
+        }
+        return Integer.toUnsignedLong(ram.read(address, 4)) | ((long) ram.read(address + 4, 4) << 32);
+    }
 
     /** How many sensitive instructions binary translation instruments (0 in other modes). */
     public int translatedSites() {
         return translator == null ? 0 : translator.sites().size();
     }
 
-    private long readGuestDescriptor(long address) {
-        if (address + 8 > ram.size()) {
-            return 0;
-        }
-        return Integer.toUnsignedLong(ram.read32(address)) | ((long) ram.read32(address + 4) << 32);
+    /** The hypercall table of a paravirtual VM (null in the other modes). */
+    public HypercallTable hypercalls() {
+        return hypercalls;
     }
 
     /**
-     * Maps guest RAM. In bt mode each page of the image gets a mapping of its own, so that
-     * {@link CodePageGuard} can change one page's protection (Unicorn cannot split a mapping).
+     * Checks the VMM's own memory against what the VMM put there; null when intact. Tests and the
+     * fuzzer call this after running hostile guests.
      */
-    private void mapRam() {
-        if (codeGuard == null) {
-            cpu.map(0, ram, Protection.ALL);
-            return;
-        }
-        long page = GuestMemory.PAGE_SIZE;
-        long imageStart = BootLayout.GUEST_LOAD_ADDRESS;
-        long imageEnd = Math.min(ram.size(), (imageStart + config.image().code().length + page - 1) & -page);
-        cpu.map(0, ram, 0, imageStart, Protection.ALL);
-        for (long at = imageStart; at < imageEnd; at += page) {
-            cpu.map(at, ram, at, page, Protection.ALL);
-        }
-        if (imageEnd < ram.size()) {
-            cpu.map(imageEnd, ram, imageEnd, ram.size() - imageEnd, Protection.ALL);
-        }
+    public String vmmRegionProblem() {
+        return vmmRegion.integrityProblem();
     }
 
-    /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
-    private void boot() {
-        ram.write(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
-        mapRam();
-        if (preciseIo) {
-            watchIo(scanner.scan(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS, PortIoInstructions::isPortIo));
+    /** The whole machine, as plain data; call between slices. Guest RAM is referenced, not copied. */
+    public VmState save() {
+        if (!booted) {
+            throw new IllegalStateException("a VM that was never powered on has no state to save");
         }
-        if (codeGuard != null) {
-            // Binary translation: find the sensitive instructions and have the CPU stop at each one.
-            codeGuard.translate(config.image().code(), BootLayout.GUEST_LOAD_ADDRESS);
+        CpuRegisters registers = CpuRegisters.read(cpu);
+        if (!entered) {
+            long[] entry = vmmRegion.pendingEntry();
+            registers = registers.with(java.util.Map.of(Register.CS, (int) entry[0], Register.EIP, (int) entry[1],
+                    Register.EFLAGS, (int) entry[2], Register.SS, (int) entry[3], Register.ESP, (int) entry[4]));
         }
-        vmmRegion.prepareEntry(cpu, BootLayout.GUEST_LOAD_ADDRESS, config.memoryBytes());
-        cpu.write(Register.EBX, (int) config.memoryBytes());
-        cpu.write(Register.CR4, REAL_CR4);
-        vcpu.setInterruptsEnabled(false);
-        vcpu.setPrivilegeLevel(0);
+        List<Long> watched = translator == null ? List.of() : translator.watchedAddresses();
+        return new VmState(registers, vcpu.save(), vmmRegion.shadow().save(), platform.save(), memory, entered, watched,
+                waiting, virtualNanos, consoleLog.contents(), counters.byLabel());
+    }
+
+    /**
+     * Takes up a saved machine: into this VM, which must be of the same configuration and not yet
+     * booted (restoring into the VM the state came from works too, between slices). The guest
+     * resumes exactly where it was when saved.
+     */
+    public void restore(VmState state) {
+        if (state.ram().size() != memory.size()) {
+            throw new IllegalArgumentException("the saved VM has " + (state.ram().size() >> 20) + " MiB of RAM, this one "
+                    + (memory.size() >> 20) + " MiB");
+        }
+        if (!booted) {
+            powerOnMachine();
+        }
+        if (state.ram() != memory) {
+            java.lang.foreign.MemorySegment.copy(state.ram().segment(), 0, memory.segment(), 0, memory.size());
+            cpu.invalidateTranslations(0, memory.size());
+        }
+        vmmRegion.shadow().restore(state.shadow());
+        vcpu.restore(state.vcpu());
+        platform.restore(state.devices());
+        counters.restore(state.counters());
+        consoleLog.restore(state.console());
+        virtualNanos = state.virtualNanos();
+        waiting = state.waiting();
+        ended = null;
+        CpuRegisters r = state.cpu();
+        for (Register register : new Register[] {Register.EAX, Register.ECX, Register.EDX, Register.EBX,
+                Register.EBP, Register.ESI, Register.EDI}) {
+            cpu.write(register, r.get(register));
+        }
+        for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
+            cpu.write(segment, r.get(segment));
+        }
+        cpu.writeFpu(r.fpu());
+        // Back to real CPL 0 at the trampoline, whose IRET enters the guest where it was.
+        vmmRegion.prepareEntry(cpu, r.get(Register.CS), Integer.toUnsignedLong(r.get(Register.EIP)), r.get(Register.EFLAGS),
+                r.get(Register.SS), Integer.toUnsignedLong(r.get(Register.ESP)));
+        entered = false;
+        if (translator != null) {
+            for (long eip : state.watched()) {
+                if (ram.contains(eip, 1)) {
+                    if (translator.rememberSite(ram.readBytes(eip, (int) Math.min(15, memory.size() - eip)), eip)) {
+                        cpu.watchInstruction(eip);
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -302,6 +489,6 @@ public final class Vm implements AutoCloseable {
         cpu.close();
         disassembler.close();
         vmmRegion.close();
-        ram.close();
+        memory.close();
     }
 }

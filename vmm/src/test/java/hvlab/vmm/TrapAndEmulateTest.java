@@ -57,11 +57,24 @@ class TrapAndEmulateTest {
 
     @Test
     void privilegedInstructionNotYetEmulatedEndsWithItsText() {
-        VmResult result = TestGuests.run("sysexit", "sysexit\n");
+        VmResult result = TestGuests.run("clear-pe", """
+                        mov eax, cr0
+                        and eax, ~1             ; back to real mode: not something hvlab emulates
+                        mov cr0, eax
+                """);
         VmExit.NotEmulated ne = assertInstanceOf(VmExit.NotEmulated.class, result.exit());
-        assertEquals("sysexit", ne.instruction());
-        assertEquals(0x100000L, ne.eip());
+        assertTrue(ne.instruction().contains("real mode"), ne.instruction());
+        assertEquals(0x100000L + 6, ne.eip());
         assertEquals("not-emulated", ne.reason());
+    }
+
+    @Test
+    void sysexitIsAnInvalidOpcodeOnTheCpuTheGuestSees() {
+        // CPUID leaf 1 does not advertise SEP, so SYSEXIT (like SYSENTER) is #UD, at any level.
+        VmResult result = TestGuests.run("sysexit", "sysexit\n");
+        VmExit.Fault fault = assertInstanceOf(VmExit.Fault.class, result.exit());
+        assertEquals(6, fault.vector());
+        assertEquals(0x100000L, fault.eip());
     }
 
     @Test

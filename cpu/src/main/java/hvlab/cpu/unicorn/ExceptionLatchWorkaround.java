@@ -25,21 +25,29 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * flight") into the field, and restore the context. The field's offset is not public, so we
  * find it at start-up: run one deliberate #GP and look for the single 32-bit word of the
  * context that went from -1 to 13.
+ *
+ * <p>The same saved context also holds the fault's <em>error code</em> ({@code env->error_code}),
+ * which Unicorn's interrupt hook does not pass on. A #GP, #NP, #SS or #TS names the selector that
+ * caused it in its error code (SDM Vol. 3, 6.13), and a VMM that reflects the fault to its guest
+ * must push that code. Its offset is calibrated the same way: two deliberate faults with two
+ * different selectors, and the one word that holds each fault's error code in turn.
  */
 final class ExceptionLatchWorkaround {
     private static final int GENERAL_PROTECTION = 13;
     private static final int NO_EXCEPTION = -1;
     private static final long CODE_ADDRESS = 0x1000;
 
-    private static volatile long calibratedOffset = -1;
+    private static volatile long[] calibrated;
 
     private final UnicornEngine engine;
     private final MemorySegment context;
     private final long offset;
+    private final long errorCodeOffset;
 
     ExceptionLatchWorkaround(UnicornEngine engine) {
         this.engine = engine;
         this.offset = offset();
+        this.errorCodeOffset = calibration()[1];
         this.context = engine.allocateContext();
     }
 
@@ -50,30 +58,72 @@ final class ExceptionLatchWorkaround {
         engine.restoreContext(context);
     }
 
+    /**
+     * Clears the latch, as {@link #clearLatch()}, and returns the error code of the fault being
+     * handled (meaningful for the vectors that have one). One context copy serves both.
+     */
+    int clearLatchAndReadErrorCode() {
+        engine.saveContext(context);
+        int errorCode = context.get(ValueLayout.JAVA_INT_UNALIGNED, errorCodeOffset);
+        context.set(ValueLayout.JAVA_INT_UNALIGNED, offset, NO_EXCEPTION);
+        engine.restoreContext(context);
+        return errorCode;
+    }
+
     void free() {
         engine.freeContext(context);
     }
 
     /** The latch's offset in a context blob; found once per process, since it is a property of the library build. */
     static long offset() {
-        long known = calibratedOffset;
-        if (known < 0) {
+        return calibration()[0];
+    }
+
+    /** The error code's offset in a context blob. */
+    static long errorCodeOffset() {
+        return calibration()[1];
+    }
+
+    private static long[] calibration() {
+        long[] known = calibrated;
+        if (known == null) {
             synchronized (ExceptionLatchWorkaround.class) {
-                if (calibratedOffset < 0) {
-                    calibratedOffset = calibrate();
+                if (calibrated == null) {
+                    long latch = -1;
+                    // RPL 3 in the selector, none in the error code (it holds the index and table
+                    // bits only), so the register the selector was loaded from does not look alike.
+                    int[] selectors = {0x13, 0x1B};
+                    java.util.Set<Long> candidates = null;
+                    for (int selector : selectors) {
+                        Observation seen = observe(selector);
+                        latch = seen.latch;
+                        if (candidates == null) {
+                            candidates = seen.holding;
+                        } else {
+                            candidates.retainAll(seen.holding);
+                        }
+                    }
+                    if (candidates.size() != 1) {
+                        throw new CpuException("Unicorn fault error-code calibration found " + candidates.size()
+                                + " candidate offsets (need exactly 1); this libunicorn build is not supported");
+                    }
+                    calibrated = new long[] {latch, candidates.iterator().next()};
                 }
-                known = calibratedOffset;
+                known = calibrated;
             }
         }
         return known;
     }
 
-    private static long calibrate() {
+    /** What one deliberate #GP(selector) changed: the latch's offset, and every word that then held the selector. */
+    private record Observation(long latch, java.util.Set<Long> holding) {}
+
+    private static Observation observe(int selector) {
         try (UnicornEngine scratch = new UnicornEngine()) {
             scratch.map(CODE_ADDRESS, 0x1000, UnicornConstants.UC_PROT_READ | UnicornConstants.UC_PROT_EXEC);
-            // mov ax, 0x10 ; mov ds, ax ; hlt. With no GDT loaded, selector 0x10 lies beyond the
-            // GDT limit, so the segment load raises #GP(0x10) at CPL 0: a real contributory fault.
-            scratch.writeMemory(CODE_ADDRESS, new byte[] {0x66, (byte) 0xB8, 0x10, 0x00, (byte) 0x8E, (byte) 0xD8, (byte) 0xF4});
+            // mov ax, sel ; mov ds, ax ; hlt. With no GDT loaded, the selector lies beyond the
+            // GDT limit, so the segment load raises #GP(sel) at CPL 0: a real contributory fault.
+            scratch.writeMemory(CODE_ADDRESS, new byte[] {0x66, (byte) 0xB8, (byte) selector, 0x00, (byte) 0x8E, (byte) 0xD8, (byte) 0xF4});
 
             MemorySegment before = scratch.allocateContext();
             MemorySegment after = scratch.allocateContext();
@@ -95,12 +145,18 @@ final class ExceptionLatchWorkaround {
             }
             long found = -1;
             int candidates = 0;
+            java.util.Set<Long> holding = new java.util.HashSet<>();
             long size = scratch.contextSize();
             for (long at = 0; at + 4 <= size; at += 4) {
-                if (before.get(ValueLayout.JAVA_INT_UNALIGNED, at) == NO_EXCEPTION
-                        && after.get(ValueLayout.JAVA_INT_UNALIGNED, at) == GENERAL_PROTECTION) {
+                int was = before.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+                int is = after.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+                if (was == NO_EXCEPTION && is == GENERAL_PROTECTION) {
                     found = at;
                     candidates++;
+                }
+                int errorCode = selector & 0xFFFC;
+                if (is == errorCode && was != errorCode) {
+                    holding.add(at);
                 }
             }
             scratch.freeContext(before);
@@ -109,7 +165,7 @@ final class ExceptionLatchWorkaround {
                 throw new CpuException("Unicorn bug #1883 calibration found " + candidates
                         + " candidate offsets for the exception latch (need exactly 1); this libunicorn build is not supported");
             }
-            return found;
+            return new Observation(found, holding);
         }
     }
 

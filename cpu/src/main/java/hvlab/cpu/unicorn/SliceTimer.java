@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One daemon thread that marks time slices as used up, for every CPU in the process. It only
  * raises a flag: the CPU ends the slice itself at its next exact instruction boundary (see
- * {@link UnicornBackend#run}). We keep our own timer rather than pass Unicorn a timeout because
+ * {@link BlockBoundaryStop}). We keep our own timer rather than pass Unicorn a timeout because
  * Unicorn 2.0 starts a watchdog thread per timed run that spins on usleep, which costs a core's
- * worth of time on a 2-core machine, and then stops the CPU asynchronously.
+ * worth of time on a 2-core machine, and then stops the CPU asynchronously, which is not exact.
  */
 final class SliceTimer {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -46,10 +46,5 @@ final class SliceTimer {
 
     static Ticket at(long deadlineNanos, Runnable action) {
         return new Ticket(deadlineNanos, 0, action);
-    }
-
-    /** Runs {@code action} now and then every {@code periodNanos} until cancelled. */
-    static Ticket every(long periodNanos, Runnable action) {
-        return new Ticket(System.nanoTime(), periodNanos, action);
     }
 }

@@ -2,18 +2,16 @@ package hvlab.cpu.unicorn;
 
 import hvlab.cpu.CpuBackend;
 import hvlab.cpu.CpuException;
+import hvlab.cpu.FpuState;
 import hvlab.cpu.GuestMemory;
 import hvlab.cpu.NativeRegisterNumbers;
 import hvlab.cpu.Protection;
 import hvlab.cpu.Register;
 import hvlab.cpu.RunResult;
 import hvlab.cpu.TableRegister;
-import hvlab.cpu.Trap;
 import hvlab.cpu.TrapHandler;
-import hvlab.cpu.TrapOutcome;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,10 +21,11 @@ import static hvlab.cpu.unicorn.UnicornConstants.*;
 /**
  * A {@link CpuBackend} on the Unicorn emulator (QEMU's TCG underneath), 32-bit x86.
  *
- * <p>Unicorn calls our hooks from inside {@code uc_emu_start}; each hook turns what happened into
- * a {@link Trap}, asks the {@link TrapHandler}, and acts on the {@link TrapOutcome}. A throwable
- * must never escape an upcall (it would end the JVM), so hooks catch everything, stop the engine,
- * and {@link #run} rethrows once {@code uc_emu_start} has returned.
+ * <p>Unicorn calls our hooks from inside {@code uc_emu_start} ({@link UnicornTrapHooks}); each
+ * turns what happened into a trap for the VMM. Time slices and stop requests from other threads
+ * end a run through {@link BlockBoundaryStop}, at the start of the next translated block, which
+ * is an exact instruction boundary: a guest can be stopped at any moment, whatever it is
+ * doing, and resumed (or saved) as if nothing had happened.
  */
 public final class UnicornBackend implements CpuBackend {
     /** An address 32-bit code can never reach, so {@code uc_emu_start} runs until stopped. */
@@ -34,15 +33,14 @@ public final class UnicornBackend implements CpuBackend {
 
     private final UnicornEngine engine = new UnicornEngine();
     private final ExceptionLatchWorkaround latch = new ExceptionLatchWorkaround(engine);
-    private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, latch);
-    {
-        hooks.outsideStop = this::stopEngineQuietly;
-    }
+    private final BlockBoundaryStop boundary = new BlockBoundaryStop(engine);
+    private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, latch, boundary);
     private final Map<Long, Long> watchHooks = new HashMap<>();
     private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
     private volatile boolean externalStop;
-    private boolean closed;
-
+    private volatile boolean sliceUsedUp;
+    private long translationHook = -1;
+    private volatile boolean closed;
 
     /** Unicorn's version as "major.minor". */
     public static String version() {
@@ -98,13 +96,42 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     @Override
-    public byte[] readMemory(long address, int length) {
-        return engine.readMemory(address, length);
+    public FpuState readFpu() {
+        byte[] x87 = new byte[FpuState.X87_BYTES];
+        byte[] sse = new byte[FpuState.SSE_BYTES];
+        for (int i = 0; i < 8; i++) {
+            System.arraycopy(engine.readWide(UC_X86_REG_FP0 + i, 10), 0, x87, i * 10, 10);
+            System.arraycopy(engine.readWide(UC_X86_REG_XMM0 + i, 16), 0, sse, i * 16, 16);
+        }
+        return new FpuState(x87, sse, (int) engine.readRegister(UC_X86_REG_FPCW) & 0xFFFF,
+                (int) engine.readRegister(UC_X86_REG_FPSW) & 0xFFFF, (int) engine.readRegister(UC_X86_REG_FPTAG) & 0xFFFF,
+                (int) engine.readRegister(UC_X86_REG_MXCSR));
     }
 
     @Override
-    public void writeMemory(long address, byte[] bytes) {
-        engine.writeMemory(address, bytes);
+    public void writeFpu(FpuState state) {
+        byte[] x87 = state.x87();
+        byte[] sse = state.sse();
+        for (int i = 0; i < 8; i++) {
+            engine.writeWide(UC_X86_REG_FP0 + i, java.util.Arrays.copyOfRange(x87, i * 10, i * 10 + 10));
+            engine.writeWide(UC_X86_REG_XMM0 + i, java.util.Arrays.copyOfRange(sse, i * 16, i * 16 + 16));
+        }
+        engine.writeRegister(UC_X86_REG_FPCW, state.control());
+        engine.writeRegister(UC_X86_REG_FPSW, state.status());
+        engine.writeRegister(UC_X86_REG_FPTAG, state.tag());
+        engine.writeRegister(UC_X86_REG_MXCSR, Integer.toUnsignedLong(state.mxcsr()));
+    }
+
+    @Override
+    public void invalidateTranslations(long address, long length) {
+        if (length > 0) {
+            engine.removeTranslationCache(address, address + length);
+        }
+    }
+
+    /** Reads memory through the CPU's view of physical memory; for the cpu module's own tests only. */
+    byte[] readMemory(long address, int length) {
+        return engine.readMemory(address, length);
     }
 
     @Override
@@ -113,20 +140,27 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     /**
-     * Runs the guest. A time slice ends at the first trap after the slice's time is up that
-     * arrives at an exact instruction boundary (an exception, or a watched instruction): never by
-     * stopping Unicorn from another thread. An asynchronous stop leaves Unicorn's EIP at a stale
-     * point (unicorn issues #1105 and #1565: the CPU resumes by running instructions a second
-     * time), which we measured as corrupted guest stacks. So a guest that never traps runs past
-     * its slice; {@link #requestStop} still ends it, for good.
+     * Runs the guest until the trap handler stops it, the slice is used up or a stop is
+     * requested. The slice timer and {@link #requestStop} only raise the flag of
+     * {@link BlockBoundaryStop}; the CPU stops itself before the next block, at an exact boundary.
      */
     @Override
     public RunResult run(long eip, Duration slice) {
-        externalStop = false;
         hooks.beginRun();
+        sliceUsedUp = false;
+        // A flag left over from a timer that fired after the last run ended must not cut this
+        // one short; a stop request made since then must, so it is raised again.
+        boundary.clear();
+        if (externalStop) {
+            externalStop = false;
+            return RunResult.requested();
+        }
         long deadline = slice.isZero() ? 0 : System.nanoTime() + slice.toNanos();
+        SliceTimer.Ticket ticket = deadline == 0 ? null : SliceTimer.at(deadline, () -> {
+            sliceUsedUp = true;
+            boundary.request();
+        });
         long start = eip;
-        SliceTimer.Ticket ticket = deadline == 0 ? null : SliceTimer.at(deadline, () -> hooks.sliceUsedUp = true);
         try {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
@@ -142,23 +176,21 @@ public final class UnicornBackend implements CpuBackend {
                     write(Register.EIP, (int) hooks.resumeEip);
                     hooks.resumeEip = -1;
                 }
-                if (hooks.preempted && !externalStop) {
-                    return RunResult.sliceEnded();
+                if (hooks.stopReason != null) {
+                    return RunResult.stopped(hooks.stopReason);
                 }
-                if (hooks.stopRequested || externalStop) {
-                    return RunResult.stopped();
+                if (externalStop) {
+                    externalStop = false;
+                    return RunResult.requested();
                 }
-                if (hooks.resumeAfterInvalidOpcode) {
+                if (hooks.resumeAfterInvalidOpcode && !sliceUsedUp) {
                     // Unicorn halts the CPU after an invalid-opcode hook even when it returns true;
                     // the VMM has set EIP (a precise boundary), so carry on from there.
-                    if (hooks.sliceUsedUp) {
-                        return RunResult.sliceEnded();
-                    }
                     start = Integer.toUnsignedLong(read(Register.EIP));
                     continue;
                 }
                 if (error != UC_ERR_OK) {
-                    return new RunResult(RunResult.Cause.CPU_ERROR, UnicornEngine.describe(error));
+                    return RunResult.cpuError(UnicornEngine.describe(error));
                 }
                 return RunResult.sliceEnded();
             }
@@ -166,28 +198,18 @@ public final class UnicornBackend implements CpuBackend {
             if (ticket != null) {
                 ticket.cancel();
             }
-            if (hooks.outsideStopper != null) {
-                hooks.outsideStopper.cancel();
-                hooks.outsideStopper = null;
-            }
-        }
-    }
-
-    /**
-     * Stops the CPU from any thread, to end the VM. The guest's registers afterwards may be a
-     * little behind (see {@link #run}), so this is not a way to pause a guest that will go on.
-     */
-    private synchronized void stopEngineQuietly() {
-        if (!closed) {
-            engine.stop();
         }
     }
 
     @Override
-    public synchronized void requestStop() {
+    public void requestStop() {
+        externalStop = true;
         if (!closed) {
-            externalStop = true;
-            engine.stop();
+            try {
+                boundary.request();
+            } catch (IllegalStateException closedMeanwhile) {
+                // the engine was closed between the check and the request: nothing left to stop
+            }
         }
     }
 
@@ -210,39 +232,23 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     @Override
-    public byte[] saveState() {
-        MemorySegment context = engine.allocateContext();
-        try {
-            engine.saveContext(context);
-            return context.toArray(ValueLayout.JAVA_BYTE);
-        } finally {
-            engine.freeContext(context);
+    public void watchTranslations(long begin, long end) {
+        if (translationHook >= 0) {
+            engine.deleteHook(translationHook);
         }
-    }
-
-    @Override
-    public void restoreState(byte[] state) {
-        MemorySegment context = engine.allocateContext();
-        try {
-            if (state.length != context.byteSize()) {
-                throw new CpuException("CPU state has " + state.length + " bytes, this Unicorn build needs " + context.byteSize());
-            }
-            MemorySegment.copy(state, 0, context, ValueLayout.JAVA_BYTE, 0, state.length);
-            engine.restoreContext(context);
-        } finally {
-            engine.freeContext(context);
-        }
+        translationHook = engine.addHook(UC_HOOK_EDGE_GENERATED, hooks.translationHook(), begin, end - 1, 0);
+        // Blocks translated before now are not reported: call this before the guest first runs.
+        // (Flushing the translation cache here would make up for it, but Unicorn 2.0.1 takes
+        // tenths of a second to flush even an empty cache, on every call.)
     }
 
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            boundary.close();
             latch.free();
             engine.close();
         }
     }
-
-
-
 }

@@ -27,6 +27,8 @@ final class UnicornConstants {
     static final int UC_HOOK_MEM_WRITE = 2048;
     static final int UC_HOOK_MEM_FETCH = 4096;
     static final int UC_HOOK_INSN_INVALID = 16384;
+    /** Called after Unicorn translates a new block, before it runs (2.0's "edge generated" hook). */
+    static final int UC_HOOK_EDGE_GENERATED = 1 << 15;
 
     static final int UC_MEM_READ_UNMAPPED = 19;
     static final int UC_MEM_WRITE_UNMAPPED = 20;
@@ -52,4 +54,10 @@ final class UnicornConstants {
     static final int UC_X86_REG_IDTR = 242;
     static final int UC_X86_REG_LDTR = 244;
     static final int UC_X86_REG_TR = 245;
+    static final int UC_X86_REG_FPSW = 31;
+    static final int UC_X86_REG_FP0 = 82;
+    static final int UC_X86_REG_XMM0 = 122;
+    static final int UC_X86_REG_FPCW = 246;
+    static final int UC_X86_REG_FPTAG = 247;
+    static final int UC_X86_REG_MXCSR = 249;
 }

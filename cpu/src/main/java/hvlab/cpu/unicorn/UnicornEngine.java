@@ -113,6 +113,19 @@ final class UnicornEngine implements AutoCloseable {
         check("uc_reg_write", error);
     }
 
+    /** Reads a register wider than 64 bits (x87 80-bit, XMM 128-bit) as its raw little-endian bytes. */
+    byte[] readWide(int id, int bytes) {
+        scratch.fill((byte) 0);
+        check("uc_reg_read", invokeInt(() -> (int) UnicornLibrary.REG_READ.invokeExact(handle, id, scratch)));
+        return scratch.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    void writeWide(int id, byte[] value) {
+        scratch.fill((byte) 0);
+        MemorySegment.copy(value, 0, scratch, ValueLayout.JAVA_BYTE, 0, value.length);
+        check("uc_reg_write", invokeInt(() -> (int) UnicornLibrary.REG_WRITE.invokeExact(handle, id, scratch)));
+    }
+
     /** Reads a {@code uc_x86_mmr} (GDTR, IDTR, LDTR, TR) as {selector, base, limit, flags}. */
     long[] readTableRegister(int id) {
         scratch.asSlice(0, MMR_SIZE).fill((byte) 0);
@@ -145,10 +158,15 @@ final class UnicornEngine implements AutoCloseable {
 
     /** Adds a hook and returns its handle; {@code instruction} is the x86 instruction id for UC_HOOK_INSN, else ignored. */
     long addHook(int type, MemorySegment callback, long begin, long end, int instruction) {
+        return addHook(type, callback, MemorySegment.NULL, begin, end, instruction);
+    }
+
+    /** As {@link #addHook(int, MemorySegment, long, long, int)}, with the {@code user_data} pointer Unicorn passes to the callback. */
+    long addHook(int type, MemorySegment callback, MemorySegment userData, long begin, long end, int instruction) {
         MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
         int err = invokeInt(() -> type == UnicornConstants.UC_HOOK_INSN
-                ? (int) UnicornLibrary.HOOK_ADD_INSN.invokeExact(handle, out, type, callback, MemorySegment.NULL, begin, end, instruction)
-                : (int) UnicornLibrary.HOOK_ADD.invokeExact(handle, out, type, callback, MemorySegment.NULL, begin, end));
+                ? (int) UnicornLibrary.HOOK_ADD_INSN.invokeExact(handle, out, type, callback, userData, begin, end, instruction)
+                : (int) UnicornLibrary.HOOK_ADD.invokeExact(handle, out, type, callback, userData, begin, end));
         check("uc_hook_add", err);
         return out.get(ValueLayout.JAVA_LONG, 0);
     }

@@ -43,6 +43,8 @@ final class UnicornLibrary {
     static final MethodHandle EMU_START = fn("uc_emu_start",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     static final MethodHandle EMU_STOP = fn("uc_emu_stop", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** The address of {@code uc_emu_stop} itself, for native code that calls it (see {@link BlockBoundaryStop}). */
+    static final MemorySegment EMU_STOP_SYMBOL = symbol("uc_emu_stop");
     /** uc_hook_add is variadic: seven fixed arguments, then (for instruction hooks) the instruction id. */
     static final MethodHandle HOOK_ADD = fn("uc_hook_add",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));

@@ -3,12 +3,14 @@ package hvlab.cpu.unicorn;
 import hvlab.cpu.MemoryAccess;
 import hvlab.cpu.NativeRegisterNumbers;
 import hvlab.cpu.Register;
+import hvlab.cpu.StopReason;
 import hvlab.cpu.Trap;
 import hvlab.cpu.TrapHandler;
 import hvlab.cpu.TrapOutcome;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 
 import static hvlab.cpu.unicorn.UnicornConstants.*;
@@ -26,41 +28,48 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * would end the JVM), so hooks catch everything, stop the engine, and the run rethrows. A stop
  * requested in a hook that also wrote EIP is cancelled (Unicorn restarts at the new EIP), so the
  * backend remembers the EIP the VMM chose and ignores the traps that come back ("ghosts").
- * And a stop that lands inside an I/O hook or arrives from another thread resumes from a stale
- * EIP, so a time slice ends only at an exact boundary: a fault, or a watched instruction.
+ * And a stop asked for in the middle of a translated block (port I/O, a fast system call, a
+ * block just translated) is not exact, so those hooks ask {@link BlockBoundaryStop} instead: the
+ * CPU then stops before the next block, an exact boundary.
  */
 final class UnicornTrapHooks {
     private static final int ALL_ONES = 0xFFFFFFFF;
     private static final int EIP = NativeRegisterNumbers.numberOf(Register.EIP);
+    /** {@code uc_tb}: u64 pc, u16 icount, u16 size. */
+    private static final long TB_PC = 0;
+    private static final long TB_SIZE = 10;
+    private static final long TB_BYTES = 12;
 
     private final UnicornEngine engine;
     private final ExceptionLatchWorkaround latch;
+    private final BlockBoundaryStop boundary;
     private final MemorySegment codeHookStub;
+    private final MemorySegment translationHookStub;
     TrapHandler handler = trap -> TrapOutcome.STOP;
 
     // The state of the current run; reset by beginRun.
     boolean stopRequested;
     boolean resumeAfterInvalidOpcode;
     boolean latchPending;
-    boolean preempted;
     long resumeEip = -1;
-    volatile boolean sliceUsedUp;
+    StopReason stopReason;
     Throwable handlerFailure;
-    SliceTimer.Ticket outsideStopper;
-    /** Stops the engine from another thread (set by the backend; safe against a closed engine). */
-    Runnable outsideStop = () -> { };
 
-    UnicornTrapHooks(UnicornEngine engine, ExceptionLatchWorkaround latch) {
+    UnicornTrapHooks(UnicornEngine engine, ExceptionLatchWorkaround latch, BlockBoundaryStop boundary) {
         this.engine = engine;
         this.latch = latch;
+        this.boundary = boundary;
         engine.addHook(UC_HOOK_INTR, stub("onInterrupt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)), 1, 0, 0);
         engine.addHook(UC_HOOK_INSN, stub("onPortIn", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)), 1, 0, UC_X86_INS_IN);
         engine.addHook(UC_HOOK_INSN, stub("onPortOut", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)), 1, 0, UC_X86_INS_OUT);
         engine.addHook(UC_HOOK_INSN, stub("onCpuid", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_CPUID);
+        engine.addHook(UC_HOOK_INSN, stub("onSysenter", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_SYSENTER);
+        engine.addHook(UC_HOOK_INSN, stub("onSyscall", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_SYSCALL);
         engine.addHook(UC_HOOK_INSN_INVALID, stub("onInvalidOpcode", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS)), 1, 0, 0);
         engine.addHook(UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
                 stub("onBadAccess", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS)), 1, 0, 0);
         codeHookStub = stub("onWatchedInstruction", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+        translationHookStub = stub("onBlockTranslated", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     }
 
     /** The stub to install as a code hook on a watched instruction. */
@@ -68,14 +77,17 @@ final class UnicornTrapHooks {
         return codeHookStub;
     }
 
+    /** The stub to install as Unicorn's "edge generated" hook: called once per newly translated block. */
+    MemorySegment translationHook() {
+        return translationHookStub;
+    }
+
     /** Resets the per-run state; clears the exception latch a previous stop left pending (outside any hook). */
     void beginRun() {
         stopRequested = false;
-        preempted = false;
-        sliceUsedUp = false;
+        stopReason = null;
         handlerFailure = null;
         resumeEip = -1;
-        outsideStopper = null;
         if (latchPending) {
             latch.clearLatch();
             latchPending = false;
@@ -86,37 +98,26 @@ final class UnicornTrapHooks {
         return (int) engine.readRegister(EIP);
     }
 
-
     void onInterrupt(MemorySegment uc, int vector, MemorySegment userData) {
-        if (stopRequested) {
-            ghost(vector < 32 && vector != 3 && vector != 4);
-            return;
-        }
+        // Unicorn does not say whether the CPU or an INT instruction raised the vector. INT3 (3)
+        // and INTO (4) are traps by definition and 32 and up are never CPU exceptions, so those
+        // are software interrupts with EIP already past the instruction; the rest are faults
+        // with EIP on the instruction that failed (SDM Vol. 3, 6.5).
         boolean fault = vector < 32 && vector != 3 && vector != 4;
-        if (fault && sliceUsedUp) {
-            // Preempt instead of handling: EIP still points at the faulting instruction, which
-            // faults again (before changing anything) when the next run retries it.
-            preempted = true;
-            latchPending = true;
-            stop();
+        if (stopRequested) {
+            ghost(fault);
             return;
         }
         try {
+            int errorCode = 0;
+            if (fault) {
+                // Clear the #1883 latch first, reading the fault's error code from the same copy.
+                errorCode = latch.clearLatchAndReadErrorCode();
+            }
             long eip = Integer.toUnsignedLong(readEip());
-            // Unicorn does not say whether the CPU or an INT instruction raised the vector.
-            // INT3 (3) and INTO (4) are traps by definition and 32 and up are never CPU
-            // exceptions, so those are software interrupts with EIP already past the instruction;
-            // the rest are faults with EIP on the instruction that failed (SDM Vol. 3, 6.5).
-            boolean software = vector == 3 || vector == 4 || vector >= 32;
-            Trap trap = software ? new Trap.SoftwareInterrupt(vector, eip) : new Trap.Fault(vector, eip);
-            TrapOutcome outcome = handler.onTrap(trap);
-            if (outcome instanceof TrapOutcome.Stop) {
-                // The VMM may resume this CPU later (after a HLT, say): clear the latch then,
-                // outside the hook, since restoring a context here would undo the stop.
-                latchPending = !software;
-                stopAndResumeAt(readEip(), software ? interruptInstructionAddress(vector, eip) : eip);
-            } else if (!software) {
-                latch.clearLatch();
+            Trap trap = fault ? new Trap.Fault(vector, errorCode, eip) : new Trap.SoftwareInterrupt(vector, eip);
+            if (handler.onTrap(trap) instanceof TrapOutcome.Stop stop) {
+                stopAndResumeAt(readEip(), fault ? eip : interruptInstructionAddress(vector, eip), stop.reason());
             }
         } catch (Throwable t) {
             fail(t);
@@ -133,8 +134,8 @@ final class UnicornTrapHooks {
             return switch (outcome) {
                 case TrapOutcome.ContinueWith with -> with.value();
                 case TrapOutcome.Continue c -> ALL_ONES;
-                case TrapOutcome.Stop s -> {
-                    stopFromIoHook();
+                case TrapOutcome.Stop stop -> {
+                    stopAtNextBlock(stop.reason());
                     yield ALL_ONES;
                 }
             };
@@ -150,8 +151,8 @@ final class UnicornTrapHooks {
             return;
         }
         try {
-            if (handler.onTrap(new Trap.PortOut(port & 0xFFFF, size, value)) instanceof TrapOutcome.Stop) {
-                stopFromIoHook();
+            if (handler.onTrap(new Trap.PortOut(port & 0xFFFF, size, value)) instanceof TrapOutcome.Stop stop) {
+                stopAtNextBlock(stop.reason());
             }
         } catch (Throwable t) {
             fail(t);
@@ -166,13 +167,42 @@ final class UnicornTrapHooks {
         }
         try {
             long eip = Integer.toUnsignedLong(readEip());
-            if (handler.onTrap(new Trap.Cpuid(eip)) instanceof TrapOutcome.Stop) {
-                stop();
+            if (handler.onTrap(new Trap.Cpuid(eip)) instanceof TrapOutcome.Stop stop) {
+                stopAtNextBlock(stop.reason());
             }
         } catch (Throwable t) {
             fail(t);
         }
         return 1;
+    }
+
+    void onSysenter(MemorySegment uc, MemorySegment userData) {
+        fastSystemCall("sysenter");
+    }
+
+    void onSyscall(MemorySegment uc, MemorySegment userData) {
+        fastSystemCall("syscall");
+    }
+
+    /**
+     * Unicorn calls these hooks in place of the instruction and then moves EIP past it; the
+     * instruction ends its block, so a stop before the next block lands right after it, with
+     * nothing else changed. EIP in the hook is the start of the block (Unicorn has not brought it
+     * up to date), which is as much as the trap can say.
+     */
+    private void fastSystemCall(String mnemonic) {
+        if (stopRequested) {
+            ghost(false);
+            return;
+        }
+        try {
+            long eip = Integer.toUnsignedLong(readEip());
+            if (handler.onTrap(new Trap.FastSystemCall(mnemonic, eip)) instanceof TrapOutcome.Stop stop) {
+                stopAtNextBlock(stop.reason());
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
     }
 
     boolean onInvalidOpcode(MemorySegment uc, MemorySegment userData) {
@@ -182,8 +212,8 @@ final class UnicornTrapHooks {
         }
         try {
             long eip = Integer.toUnsignedLong(readEip());
-            if (handler.onTrap(new Trap.InvalidOpcode(eip)) instanceof TrapOutcome.Stop) {
-                stopAndResumeAt(readEip(), eip);
+            if (handler.onTrap(new Trap.InvalidOpcode(eip)) instanceof TrapOutcome.Stop stop) {
+                stopAndResumeAt(readEip(), eip, stop.reason());
                 return false;
             }
             resumeAfterInvalidOpcode = true;
@@ -208,7 +238,8 @@ final class UnicornTrapHooks {
             };
             boolean unmapped = type == UC_MEM_READ_UNMAPPED || type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_FETCH_UNMAPPED;
             TrapOutcome outcome = handler.onTrap(new Trap.MemoryFault(access, address, size, unmapped, eip));
-            if (outcome instanceof TrapOutcome.Stop) {
+            if (outcome instanceof TrapOutcome.Stop stop) {
+                keepReason(stop.reason());
                 stop();
                 return false;
             }
@@ -225,15 +256,29 @@ final class UnicornTrapHooks {
             return;
         }
         try {
-            if (sliceUsedUp) {
-                // Preempt before the instruction, leaving EIP alone: Unicorn then stops exactly
-                // here, and the next run meets this hook again and handles the instruction.
-                preempted = true;
-                stop();
-                return;
+            if (handler.onTrap(new Trap.WatchedInstruction(address)) instanceof TrapOutcome.Stop stop) {
+                stopAndResumeAt(readEip(), address, stop.reason());
             }
-            if (handler.onTrap(new Trap.WatchedInstruction(address)) instanceof TrapOutcome.Stop) {
-                stopAndResumeAt(readEip(), address);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /**
+     * A new block was translated and is about to run. A stop here is taken by the block-start
+     * hook of that very block, before its first instruction: exact, and early enough for the VMM
+     * to instrument the block (see {@link Trap.BlockTranslated}).
+     */
+    void onBlockTranslated(MemorySegment uc, MemorySegment current, MemorySegment previous, MemorySegment userData) {
+        if (stopRequested) {
+            return;
+        }
+        try {
+            MemorySegment tb = current.reinterpret(TB_BYTES);
+            long pc = tb.get(ValueLayout.JAVA_LONG, TB_PC);
+            int size = Short.toUnsignedInt(tb.get(ValueLayout.JAVA_SHORT, TB_SIZE));
+            if (handler.onTrap(new Trap.BlockTranslated(pc, size)) instanceof TrapOutcome.Stop stop) {
+                stopAtNextBlock(stop.reason());
             }
         } catch (Throwable t) {
             fail(t);
@@ -245,6 +290,22 @@ final class UnicornTrapHooks {
         engine.stop();
     }
 
+    private void keepReason(StopReason reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+    }
+
+    /**
+     * Stops before the next block starts: the exact way to stop from the middle of one. The rest
+     * of this block still runs, and its traps are real (the guest executes those instructions),
+     * so they are handled as usual; the first reason given is the one the run reports.
+     */
+    private void stopAtNextBlock(StopReason reason) {
+        keepReason(reason);
+        boundary.request();
+    }
+
     /**
      * Stops, and makes sure the guest resumes at {@code eip} next time. Unicorn treats an EIP
      * written inside a hook as "restart there" and cancels a stop requested in the same hook: the
@@ -253,23 +314,13 @@ final class UnicornTrapHooks {
      * (that second trap is a {@link #ghost}, ignored), and put the chosen EIP in place once
      * {@code uc_emu_start} has returned.
      */
-    private void stopAndResumeAt(int eip, long trappingInstruction) {
+    private void stopAndResumeAt(int eip, long trappingInstruction, StopReason reason) {
+        keepReason(reason);
         resumeEip = Integer.toUnsignedLong(eip);
         if (resumeEip != trappingInstruction) {
             engine.writeRegister(EIP, trappingInstruction);
         }
         stop();
-    }
-
-    /**
-     * A stop asked for inside an I/O hook is not honoured promptly (the guest runs on), and the
-     * VMM only stops there to end the VM; so keep stopping from outside until the run returns.
-     */
-    private void stopFromIoHook() {
-        stop();
-        if (outsideStopper == null) {
-            outsideStopper = SliceTimer.every(1_000_000, outsideStop);
-        }
     }
 
     /** INT n is CD ib, INT3 CC and INTO CE: the address of the instruction that raised {@code vector}. */

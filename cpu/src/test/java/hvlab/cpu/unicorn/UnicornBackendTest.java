@@ -1,5 +1,6 @@
 package hvlab.cpu.unicorn;
 
+import hvlab.cpu.FpuState;
 import hvlab.cpu.GuestMemory;
 import hvlab.cpu.MemoryAccess;
 import hvlab.cpu.Protection;
@@ -110,12 +111,17 @@ class UnicornBackendTest {
     }
 
     @Test
-    void savedStateRestoresRegisters() {
-        cpu.write(Register.EBX, 0x11111111);
-        byte[] state = cpu.saveState();
-        cpu.write(Register.EBX, 0x22222222);
-        cpu.restoreState(state);
-        assertEquals(0x11111111, cpu.read(Register.EBX));
+    void fpuAndSseRegistersReadBackWhatWasWritten() {
+        byte[] x87 = new byte[FpuState.X87_BYTES];
+        byte[] sse = new byte[FpuState.SSE_BYTES];
+        for (int i = 0; i < sse.length; i++) sse[i] = (byte) (i * 7 + 1);
+        x87[0] = 1; x87[8] = (byte) 0xFF; x87[9] = 0x3F; // R0 = 1.0 (significand 1, exponent 0x3FFF)
+        FpuState state = new FpuState(x87, sse, 0x037F, 0, 0x0000, 0x1F80);
+        cpu.writeFpu(state);
+        FpuState back = cpu.readFpu();
+        assertArrayEquals(sse, back.sse());
+        assertEquals(0x037F, back.control());
+        assertEquals(0x1F80, back.mxcsr());
     }
 
     @Test

@@ -9,17 +9,46 @@ import java.util.function.LongUnaryOperator;
  * <p>Ring compression: the guest's kernel and its user tasks both run at real CPL 3, so every
  * code and data segment the guest defines is copied with its DPL raised to 3, or the CPU would
  * refuse to load it. What the guest loses that way, privilege between its own kernel and its
- * users, the VMM gives back with a <em>privilege view</em>: a guest code segment is present in
- * the shadow only while the guest's virtual CPL equals that segment's DPL. A user task that jumps
- * to kernel code, or a kernel IRET to user code, then raises #NP, and the VMM steps in. System
- * descriptors (TSS, LDT, gates) are never present in the shadow: the real CPU never uses them,
- * because the VMM emulates LTR, LLDT and interrupt delivery.
+ * users, the VMM gives back with a <em>privilege view</em>: the shadow shows a segment only where
+ * the guest's hardware would let the current virtual privilege level use it.
+ * <ul>
+ *   <li>A code segment is present only while the virtual CPL equals its DPL. A user task that
+ *       jumps to kernel code, or a kernel IRET to user code, then faults, and the VMM steps in.</li>
+ *   <li>A data segment is present only while the virtual CPL is at most its DPL (SDM Vol. 3,
+ *       5.7: a data segment's DPL must be at least the CPL). A user task cannot load the kernel's
+ *       data segments, as on hardware; the kernel sees every data segment.</li>
+ * </ul>
+ * System descriptors (TSS, LDT, gates) are never present in the shadow: the real CPU never uses
+ * them, because the VMM emulates LTR, LLDT and interrupt delivery.
  *
- * <p>The last two entries belong to the VMM ({@link BootLayout#VMM_CODE}, {@link BootLayout#VMM_DATA}).
+ * <p>The last three entries belong to the VMM ({@link BootLayout#VMM_TSS}, {@link BootLayout#VMM_CODE},
+ * {@link BootLayout#VMM_DATA}); the guest can never name them with a descriptor of its own.
  */
 public final class ShadowGdt {
-    /** Entries the guest may use: everything below the VMM's two. */
-    public static final int GUEST_ENTRIES = (BootLayout.VMM_CODE >> 3);
+    /** Entries the guest may use: everything below the VMM's three. */
+    public static final int GUEST_ENTRIES = (BootLayout.VMM_TSS >> 3);
+
+    /** What the shadow holds: the guest's descriptors as copied at its last LGDT, and the current view. */
+    public record State(long[] guestDescriptors, int view) {
+        public State {
+            guestDescriptors = guestDescriptors.clone();
+        }
+
+        @Override
+        public long[] guestDescriptors() {
+            return guestDescriptors.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof State s && view == s.view && java.util.Arrays.equals(guestDescriptors, s.guestDescriptors);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(guestDescriptors) * 31 + view;
+        }
+    }
 
     private final VmmRegion region;
     private long[] guestDescriptors = new long[0];
@@ -39,7 +68,11 @@ public final class ShadowGdt {
         for (int i = 1; i < count; i++) {
             descriptors[i] = read.applyAsLong(base + 8L * i);
         }
-        for (int i = count; i < guestDescriptors.length; i++) {
+        replace(descriptors);
+    }
+
+    private void replace(long[] descriptors) {
+        for (int i = descriptors.length; i < guestDescriptors.length; i++) {
             region.writeDescriptorRaw(i, 0);
         }
         guestDescriptors = descriptors;
@@ -52,6 +85,12 @@ public final class ShadowGdt {
         return index > 0 && index < guestDescriptors.length ? guestDescriptors[index] : 0;
     }
 
+    /** The descriptor the real CPU finds for {@code selector}: the shadow entry (0 if none). */
+    public long realDescriptor(int selector) {
+        int index = (selector & 0xFFFF) >> 3;
+        return region.readDescriptor(index);
+    }
+
     /** Shows the GDT as a guest running at virtual privilege level {@code cpl} must see it. */
     public void setView(int cpl) {
         if (cpl != view) {
@@ -62,6 +101,15 @@ public final class ShadowGdt {
 
     public int view() {
         return view;
+    }
+
+    public State save() {
+        return new State(guestDescriptors, view);
+    }
+
+    public void restore(State state) {
+        view = state.view();
+        replace(state.guestDescriptors());
     }
 
     private void apply(int cpl) {
@@ -79,7 +127,8 @@ public final class ShadowGdt {
         if (d.system()) {
             return 0;
         }
-        boolean present = d.present() && (!d.isCode() || d.dpl() == cpl);
+        boolean visible = d.isCode() ? d.dpl() == cpl : d.dpl() >= cpl;
+        boolean present = d.present() && visible;
         return new SegmentDescriptor(d.base(), d.limit(), d.type() | 1, false, 3, present, d.defaultBig(), d.granularity4K()).encode();
     }
 }

@@ -10,13 +10,16 @@ import hvlab.vmm.VmExit;
 import hvlab.vmm.trap.CodeScanner;
 import hvlab.vmm.trap.Emulation;
 import hvlab.vmm.trap.GuestState;
+import hvlab.vmm.trap.PortIoInstructions;
 import hvlab.vmm.trap.WatchedInstructionHandler;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code bt} mode's translator: it makes x86 classically virtualizable after all, by finding
@@ -26,18 +29,34 @@ import java.util.Map;
  * <p>VMware's monitor did this by translating guest kernel code into a translation cache, where
  * most instructions are copied unchanged ("IDENT") and the sensitive ones become calls into the
  * monitor (Adams and Agesen, ASPLOS 2006). Unicorn already translates every block it runs, so
- * hvlab instruments that translation instead: the VMM asks the CPU to stop just before each site
- * (a code hook on exactly one address, free everywhere else), this class does what the
- * instruction would have done on a real ring-0 CPU, and EIP moves past it. The guest's bytes are
- * never patched, so a guest that checksums or reads its own code sees nothing changed.
+ * hvlab instruments that translation instead: each time the CPU translates a block of guest code,
+ * and before the block first runs, the VMM decodes it ({@link #findSites}); the CPU then stops
+ * just before each site found (a code hook on exactly one address, free everywhere else), this
+ * class does what the instruction would have done on a real ring-0 CPU, and EIP moves past it.
+ * Because the scan follows translation, it sees exactly the code that runs, from wherever it
+ * is reached: code outside the image, code the guest wrote itself, code hidden behind data that
+ * a linear sweep of the image would misread. Code the guest rewrites is translated again, and
+ * so scanned again. The guest's bytes are never patched, so a guest that checksums or reads its
+ * own code sees nothing changed.
+ *
+ * <p>Three kinds of site are watched: the sensitive instructions, port I/O (emulated at an exact
+ * boundary, see {@link hvlab.vmm.trap.PortIoInstructions}), and IRET, which Unicorn executes at
+ * CPL 3 without the privilege checks of a real CPU (it enters virtual-8086 mode when asked).
  *
  * <p>The side table maps each site's address to its decoded instruction, so a trap costs a map
  * lookup, not a decode.
  */
 public final class BinaryTranslator implements WatchedInstructionHandler {
+    /** What the VMM does at a watched site. */
+    public enum SiteKind { SENSITIVE, PORT_IO, IRET }
+
+    /** One watched instruction. */
+    public record Site(Instruction instruction, SiteKind kind) {}
+
     private final VirtualCpu vcpu;
     private final CodeScanner scanner;
-    private final Map<Long, Instruction> sites = new HashMap<>();
+    private final Disassembler disassembler;
+    private final Map<Long, Site> sites = new HashMap<>();
     private final FlagsInstructions flags;
     private final SegmentQueries queries;
 
@@ -45,57 +64,133 @@ public final class BinaryTranslator implements WatchedInstructionHandler {
     public BinaryTranslator(VirtualCpu vcpu, Disassembler disassembler) {
         this.vcpu = vcpu;
         this.scanner = new CodeScanner(disassembler);
+        this.disassembler = disassembler;
         this.flags = new FlagsInstructions(vcpu);
         this.queries = new SegmentQueries(vcpu, new GuestDescriptors(vcpu));
     }
 
+    /** The kind of site {@code insn} is, or null if it runs natively. */
+    public static SiteKind kindOf(Instruction insn) {
+        if (SensitiveInstructions.isSensitive(insn)) return SiteKind.SENSITIVE;
+        if (PortIoInstructions.isPortIo(insn)) return SiteKind.PORT_IO;
+        if (insn.mnemonic().equals("iretd") || insn.mnemonic().equals("iret")) return SiteKind.IRET;
+        return null;
+    }
+
     /**
-     * Scans {@code code}, loaded at {@code address}, and records every sensitive instruction in
-     * it. Returns those not already recorded: the sites the CPU must now be told to watch.
+     * Scans {@code code}, loaded at {@code address} (a block about to run), and records every
+     * instruction to watch in it. Returns those not already recorded: the sites the CPU must now
+     * be told to watch.
      */
     public List<Instruction> findSites(byte[] code, long address) {
         List<Instruction> found = new ArrayList<>();
-        for (Instruction insn : scanner.scan(code, address, SensitiveInstructions::isSensitive)) {
-            if (sites.putIfAbsent(insn.address(), insn) == null) {
-                found.add(insn);
+        for (Instruction insn : scanner.scan(code, address, i -> kindOf(i) != null)) {
+            Site site = new Site(insn, kindOf(insn));
+            Site known = sites.get(insn.address());
+            if (known == null || !Arrays.equals(known.instruction().bytes(), insn.bytes())) {
+                if (known == null) {
+                    found.add(insn);
+                }
+                sites.put(insn.address(), site);
             }
         }
         return found;
     }
 
-    /** Forgets the sites in [{@code from}, {@code to}) (their code was rewritten); returns their addresses. */
-    public List<Long> forgetSites(long from, long to) {
-        List<Long> gone = new ArrayList<>();
-        sites.keySet().removeIf(eip -> {
-            boolean inside = eip >= from && eip < to;
-            if (inside) gone.add(eip);
-            return inside;
-        });
-        return gone;
+    /**
+     * Records the one instruction at the start of {@code code} (at {@code eip}) as a site, if it is
+     * one: for a restored VM, whose watched addresses are known but not their decodings.
+     */
+    public boolean rememberSite(byte[] code, long eip) {
+        Instruction insn = disassembler.decode(code, eip);
+        SiteKind kind = insn == null ? null : kindOf(insn);
+        if (kind != null) {
+            sites.put(eip, new Site(insn, kind));
+        }
+        return kind != null;
     }
 
-    /** Every recorded site, by address. */
+    /** Forgets the site at {@code eip} (its code was rewritten into something that runs natively). */
+    public void forgetSite(long eip) {
+        sites.remove(eip);
+    }
+
+    /** What the CPU must be told before the guest goes on: addresses to start and to stop watching. */
+    public record Instrumentation(List<Long> watch, List<Long> unwatch) {
+        public boolean isEmpty() {
+            return watch.isEmpty() && unwatch.isEmpty();
+        }
+    }
+
+    private final List<Long> toWatch = new ArrayList<>();
+    private final List<Long> toUnwatch = new ArrayList<>();
+
+    /**
+     * A block of {@code code} at {@code address} was translated and is about to run: finds its new
+     * sites and queues them for watching. True when the CPU must stop and watch them first.
+     */
+    public boolean scanBlock(byte[] code, long address) {
+        for (Instruction insn : findSites(code, address)) {
+            toWatch.add(insn.address());
+        }
+        return !toWatch.isEmpty();
+    }
+
+    /** The site at {@code eip} was rewritten into something that runs natively: queue it to be unwatched. */
+    public void retire(long eip) {
+        forgetSite(eip);
+        toWatch.remove(eip);
+        toUnwatch.add(eip);
+    }
+
+    /** The queued changes, emptied. */
+    public Instrumentation takeInstrumentation() {
+        Instrumentation pending = new Instrumentation(List.copyOf(toWatch), List.copyOf(toUnwatch));
+        toWatch.clear();
+        toUnwatch.clear();
+        return pending;
+    }
+
+    /** Every recorded sensitive-instruction site, by address. */
     public Map<Long, Instruction> sites() {
-        return Collections.unmodifiableMap(sites);
+        Map<Long, Instruction> sensitive = new TreeMap<>();
+        sites.forEach((eip, site) -> {
+            if (site.kind() == SiteKind.SENSITIVE) sensitive.put(eip, site.instruction());
+        });
+        return Collections.unmodifiableMap(sensitive);
+    }
+
+    /** The site at {@code eip}, or null. */
+    public Site site(long eip) {
+        return sites.get(eip);
     }
 
     public boolean isSite(long eip) {
         return sites.containsKey(eip);
     }
 
+    /** Every watched address, of any kind (to watch them again in a restored VM). */
+    public List<Long> watchedAddresses() {
+        return List.copyOf(new TreeMap<>(sites).keySet());
+    }
+
+    /**
+     * The watched instruction at {@code eip} is about to run. If the guest has rewritten it since
+     * it was scanned, the site is looked at afresh: a new watched instruction replaces the old
+     * one, anything else is {@link Emulation.Retranslate}d (the VMM stops watching and lets it
+     * run natively). Otherwise a sensitive instruction is emulated here; the caller handles the
+     * other kinds.
+     */
     @Override
     public Emulation onWatched(long eip, GuestState state) {
-        Instruction insn = sites.get(eip);
-        if (insn == null) {
+        Site site = sites.get(eip);
+        if (site == null) {
             return new Emulation.Exit(new VmExit.CpuError(String.format("no translated instruction at %#x", eip)));
         }
-        if (!unchanged(insn, state)) {
-            // A real translator write-protects the pages it translated and drops the translation
-            // when the guest writes them; this one only notices, and refuses to guess.
-            return new Emulation.Exit(new VmExit.NotEmulated(
-                    "'" + insn.text() + "' was rewritten after it was translated (self-modifying code)", eip));
+        if (!unchanged(site.instruction(), state)) {
+            return new Emulation.Retranslate(eip);
         }
-        return emulate(insn, state);
+        return emulate(site.instruction(), state);
     }
 
     /** Does what {@code insn} would do on a real CPU running the guest kernel at its virtual CPL. */
@@ -117,9 +212,13 @@ public final class BinaryTranslator implements WatchedInstructionHandler {
 
     /** SGDT and SIDT store a 6-byte pseudo-descriptor: the 16-bit limit, then the 32-bit base. */
     private static Emulation storeTableRegister(Instruction insn, TableRegister.Value table, GuestState state) {
-        long address = GuestOperands.effectiveAddress((Operand.Mem) insn.operand(0), state);
-        state.write(address, 2, table.limit());
-        state.write(address + 2, 4, (int) table.base());
+        Operand.Mem mem = (Operand.Mem) insn.operand(0);
+        long address = GuestOperands.effectiveAddress(mem, state);
+        Register segment = hvlab.vmm.trap.Operands.segmentOf(mem);
+        // The processor checks all six bytes before it stores any (a limit fault leaves memory alone).
+        state.linear(segment, address, 6, true);
+        state.write(segment, address, 2, table.limit());
+        state.write(segment, address + 2, 4, (int) table.base());
         return new Emulation.Resume(insn.nextAddress());
     }
 
@@ -162,7 +261,7 @@ public final class BinaryTranslator implements WatchedInstructionHandler {
     }
 
     /** Are the guest's bytes at the site still the ones that were decoded? */
-    private static boolean unchanged(Instruction insn, GuestState state) {
+    public static boolean unchanged(Instruction insn, GuestState state) {
         byte[] bytes = insn.bytes();
         for (int i = 0; i < bytes.length; i++) {
             if ((byte) state.read(insn.address() + i, 1) != bytes[i]) return false;

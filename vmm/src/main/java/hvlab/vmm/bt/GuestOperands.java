@@ -30,20 +30,20 @@ final class GuestOperands {
     static void write(Operand operand, int value, GuestState state, int memorySize) {
         switch (operand) {
             case Operand.Reg reg -> state.setRegister(reg.register(), reg.size() == 2 ? value & 0xFFFF : value);
-            case Operand.Mem mem -> state.write(effectiveAddress(mem, state), memorySize, value);
+            case Operand.Mem mem -> state.write(Operands.segmentOf(mem), effectiveAddress(mem, state), memorySize, value);
             case Operand.Imm imm -> throw new IllegalArgumentException("cannot write to an immediate");
         }
     }
 
     static void push(GuestState state, int size, int value) {
         int esp = state.register(Register.ESP) - size;
-        state.write(Integer.toUnsignedLong(esp), size, value);
+        state.write(Register.SS, Integer.toUnsignedLong(esp), size, value);
         state.setRegister(Register.ESP, esp);
     }
 
     static int pop(GuestState state, int size) {
         int esp = state.register(Register.ESP);
-        int value = state.read(Integer.toUnsignedLong(esp), size);
+        int value = state.read(Register.SS, Integer.toUnsignedLong(esp), size);
         state.setRegister(Register.ESP, esp + size);
         return value;
     }

@@ -16,9 +16,27 @@ public final class DebugExitDevice implements IoDevice {
         this.onExit = onExit;
     }
 
+    /** The device has no state; the record is here so every device saves something. */
+    public record State() implements DeviceState {}
+
     @Override
     public String name() {
         return "debug exit";
+    }
+
+    @Override
+    public String id() {
+        return "debug-exit";
+    }
+
+    @Override
+    public DeviceState save() {
+        return new State();
+    }
+
+    @Override
+    public void restore(DeviceState state) {
+        Device.expect(State.class, state, id());
     }
 
     @Override

@@ -72,9 +72,40 @@ public final class Pic8259 implements IoDevice {
         this.intOutput = intOutput;
     }
 
+    /** Every register and latch of the chip, for save and restore. */
+    public record State(int irr, int isr, int imr, int lineLevels, int vectorBase, int cascade, int lowestPriority,
+                        String step, boolean single, boolean needsIcw4, boolean levelTriggered, boolean autoEoi,
+                        boolean rotateOnAutoEoi, boolean specialMask, boolean readIsr, boolean pollNext,
+                        boolean intAsserted) implements DeviceState {}
+
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String id() {
+        return firstPort == MASTER_PORT ? "pic-master" : "pic-slave";
+    }
+
+    @Override
+    public DeviceState save() {
+        return new State(irr, isr, imr, lineLevels, vectorBase, cascade, lowestPriority, step.name(), single, needsIcw4,
+                levelTriggered, autoEoi, rotateOnAutoEoi, specialMask, readIsr, pollNext, intAsserted);
+    }
+
+    /**
+     * Takes up a saved state. The INT output is not driven again: the chip it feeds (the master,
+     * or the CPU's INTR) is restored with the level it had, so both ends already agree.
+     */
+    @Override
+    public void restore(DeviceState saved) {
+        State s = Device.expect(State.class, saved, id());
+        irr = s.irr(); isr = s.isr(); imr = s.imr(); lineLevels = s.lineLevels(); vectorBase = s.vectorBase();
+        cascade = s.cascade(); lowestPriority = s.lowestPriority(); step = InitStep.valueOf(s.step());
+        single = s.single(); needsIcw4 = s.needsIcw4(); levelTriggered = s.levelTriggered(); autoEoi = s.autoEoi();
+        rotateOnAutoEoi = s.rotateOnAutoEoi(); specialMask = s.specialMask(); readIsr = s.readIsr();
+        pollNext = s.pollNext(); intAsserted = s.intAsserted();
     }
 
     @Override

@@ -41,9 +41,40 @@ public final class Pit8254 implements IoDevice {
         this.irq0 = irq0;
     }
 
+    /** The three counters and the PIT's own clock, for save and restore. */
+    public record State(java.util.List<PitCounter.State> counters, long now, long tickFraction, boolean out0,
+                        long interrupts) implements DeviceState {
+        public State {
+            counters = java.util.List.copyOf(counters);
+        }
+    }
+
     @Override
     public String name() {
         return "8254 PIT";
+    }
+
+    @Override
+    public String id() {
+        return "pit";
+    }
+
+    @Override
+    public DeviceState save() {
+        return new State(java.util.Arrays.stream(counters).map(PitCounter::save).toList(), now, tickFraction, out0, interrupts);
+    }
+
+    /** Takes up a saved state; IRQ0 is not driven again (the PIC is restored with the level it had). */
+    @Override
+    public void restore(DeviceState saved) {
+        State s = Device.expect(State.class, saved, id());
+        for (int i = 0; i < counters.length; i++) {
+            counters[i].restore(s.counters().get(i));
+        }
+        now = s.now();
+        tickFraction = s.tickFraction();
+        out0 = s.out0();
+        interrupts = s.interrupts();
     }
 
     @Override

@@ -40,6 +40,24 @@ final class PitCounter {
     private int latchedCount = -1;
     private int latchedStatus = -1;
 
+    /** Everything the counter remembers, for save and restore. */
+    record State(String access, String mode, boolean bcd, boolean running, boolean idleOutput, long loadTick,
+                 long period, long pendingPeriod, long pendingAt, int heldCount, boolean nullCount, int lowByte,
+                 boolean writeHighNext, boolean readHighNext, int latchedCount, int latchedStatus) {}
+
+    State save() {
+        return new State(access.name(), mode.name(), bcd, running, idleOutput, loadTick, period, pendingPeriod, pendingAt,
+                heldCount, nullCount, lowByte, writeHighNext, readHighNext, latchedCount, latchedStatus);
+    }
+
+    void restore(State s) {
+        access = Access.valueOf(s.access()); mode = Mode.valueOf(s.mode()); bcd = s.bcd(); running = s.running();
+        idleOutput = s.idleOutput(); loadTick = s.loadTick(); period = s.period(); pendingPeriod = s.pendingPeriod();
+        pendingAt = s.pendingAt(); heldCount = s.heldCount(); nullCount = s.nullCount(); lowByte = s.lowByte();
+        writeHighNext = s.writeHighNext(); readHighNext = s.readHighNext(); latchedCount = s.latchedCount();
+        latchedStatus = s.latchedStatus();
+    }
+
     /** A control word: "all its control logic is immediately reset" (datasheet). */
     void program(PitCommand.Program command, long now) {
         commit(now);

@@ -1,7 +1,7 @@
 package hvlab.vmm.devices;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import hvlab.vmm.console.ConsoleLog;
+
 import java.util.function.IntConsumer;
 
 /**
@@ -27,7 +27,10 @@ public final class SerialPort implements IoDevice {
     /** LCR bit 7, the divisor latch access bit: offsets 0 and 1 then address the baud divisor. */
     private static final int LCR_DLAB = 0x80;
 
-    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    /** The registers a guest can set, for save and restore. */
+    public record State(int interruptEnable, int lineControl, int modemControl, int scratch, int divisor) implements DeviceState {}
+
+    private final ConsoleLog output;
     private final IntConsumer console;
     private int interruptEnable;
     private int lineControl;
@@ -37,7 +40,36 @@ public final class SerialPort implements IoDevice {
 
     /** @param console receives each byte the guest sends, as it is sent (may be {@code b -> {}}) */
     public SerialPort(IntConsumer console) {
+        this(console, new ConsoleLog());
+    }
+
+    /**
+     * @param console receives each byte the guest sends, as it is sent
+     * @param output  keeps the output, with a bound
+     */
+    public SerialPort(IntConsumer console, ConsoleLog output) {
         this.console = console;
+        this.output = output;
+    }
+
+    @Override
+    public String id() {
+        return "com1";
+    }
+
+    @Override
+    public DeviceState save() {
+        return new State(interruptEnable, lineControl, modemControl, scratch, divisor);
+    }
+
+    @Override
+    public void restore(DeviceState saved) {
+        State s = Device.expect(State.class, saved, id());
+        interruptEnable = s.interruptEnable();
+        lineControl = s.lineControl();
+        modemControl = s.modemControl();
+        scratch = s.scratch();
+        divisor = s.divisor();
     }
 
     @Override
@@ -95,12 +127,17 @@ public final class SerialPort implements IoDevice {
 
     /** Sends one byte to the console as if written to THR, whatever the line settings (the paravirtual console uses this). */
     public void transmit(int value) {
-        output.write(value & 0xFF);
+        output.append(value & 0xFF);
         console.accept(value & 0xFF);
     }
 
-    /** Everything the guest has written so far, decoded as UTF-8. */
+    /** What the guest has written so far, as far as the log keeps it, decoded as UTF-8. */
     public String text() {
-        return output.toString(StandardCharsets.UTF_8);
+        return output.text();
+    }
+
+    /** The log of everything the guest wrote (bounded). */
+    public ConsoleLog log() {
+        return output;
     }
 }

@@ -1,12 +1,12 @@
 package hvlab.vmm.interrupts;
 
-import hvlab.cpu.CpuException;
 import hvlab.cpu.Register;
 import hvlab.vmm.ExceptionNames;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.boot.SegmentDescriptor;
 import hvlab.vmm.boot.ShadowGdt;
+import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.trap.GuestState;
 
 /**
@@ -24,14 +24,18 @@ import hvlab.vmm.trap.GuestState;
  *     see them: IF and IOPL are the virtual ones, CS carries the virtual CPL.</li>
  * <li>An interrupt gate clears IF (virtually); a trap gate leaves it.</li>
  * </ol>
- * If delivery itself fails, the CPU tries a double fault (#DF), and if that fails too it shuts
- * down (a triple fault); so do we, ending the VM.
+ * If delivery itself raises an exception, the processor's rules decide what happens next (SDM
+ * Vol. 3, 6.15): a software interrupt through a gate its caller may not use simply becomes that
+ * #GP, delivered in its place; two contributory faults make a double fault (#DF); and a fault
+ * while delivering #DF shuts the processor down (a triple fault), which ends the VM.
  */
 public final class InterruptDelivery {
     private static final int INTERRUPT_GATE = 0xE;
     private static final int TRAP_GATE = 0xF;
     private static final int TASK_GATE = 0x5;
     private static final int CLEARED_ON_ENTRY = 0x100 | 0x4000 | 0x10000 | 0x20000; // TF, NT, RF, VM
+    /** A nested exception can itself fail; past this many the guest's tables are hopeless. */
+    private static final int MAX_NESTING = 4;
 
     private final VirtualCpu vcpu;
     private final GuestSegments segments;
@@ -43,30 +47,33 @@ public final class InterruptDelivery {
 
     /** Delivers {@code event}; returns null when the guest's handler is now running, else why the VM must end. */
     public VmExit deliver(GuestEvent event, GuestState state) {
-        if (!vcpu.hasIdt()) {
-            return new VmExit.Fault(event.vector(), faultAddress(event), "the guest has no IDT to handle it");
+        GuestEvent current = event;
+        for (int depth = 0; depth < MAX_NESTING; depth++) {
+            if (!vcpu.hasIdt()) {
+                return new VmExit.Fault(current.vector(), current.instruction(), "the guest has no IDT to handle it");
+            }
+            GuestEvent nested;
+            try {
+                nested = attempt(current, state);
+            } catch (UnsupportedGate e) {
+                return new VmExit.NotEmulated(e.getMessage(), current.returnEip());
+            } catch (GuestFault.OutsideRam e) {
+                return new VmExit.MemoryFault(e.access().verb(), e.address(), current.returnEip(), true);
+            } catch (GuestFault.Exception e) {
+                nested = GuestEvent.exception(e.vector(), e.errorCode(), current.instruction());
+            }
+            if (nested == null) {
+                vcpu.setHalted(false);
+                return null;
+            }
+            if (current.vector() == ExceptionNames.DOUBLE_FAULT && current.source() == GuestEvent.Source.EXCEPTION) {
+                return tripleFault(event, "delivering the double fault failed too (" + ExceptionNames.mnemonic(nested.vector()) + ")");
+            }
+            current = ExceptionClass.doubleFault(current, nested)
+                    ? GuestEvent.exception(ExceptionNames.DOUBLE_FAULT, 0, current.instruction())
+                    : nested;
         }
-        GuestEvent nested;
-        try {
-            nested = attempt(event, state);
-        } catch (UnsupportedGate e) {
-            return new VmExit.NotEmulated(e.getMessage(), event.returnEip());
-        } catch (CpuException e) {
-            nested = GuestEvent.exception(ExceptionNames.DOUBLE_FAULT, 0, event.returnEip());
-        }
-        if (nested == null) {
-            vcpu.setHalted(false);
-            return null;
-        }
-        if (event.vector() == ExceptionNames.DOUBLE_FAULT) {
-            return tripleFault(event, "delivering the double fault failed too");
-        }
-        GuestEvent doubleFault = GuestEvent.exception(ExceptionNames.DOUBLE_FAULT, 0, event.returnEip());
-        try {
-            return attempt(doubleFault, state) == null ? null : tripleFault(event, "the double-fault handler is unusable");
-        } catch (CpuException | UnsupportedGate e) {
-            return tripleFault(event, "the double-fault handler is unusable");
-        }
+        return tripleFault(event, "exceptions kept arising while delivering it");
     }
 
     private static VmExit tripleFault(GuestEvent event, String why) {
@@ -77,7 +84,7 @@ public final class InterruptDelivery {
     /** One try at delivery: null on success, or the exception that delivery itself raised. */
     private GuestEvent attempt(GuestEvent event, GuestState state) {
         int vector = event.vector();
-        int gateError = vector * 8 + 2; // IDT bit set in the error code (SDM Vol. 3, 6.13)
+        int gateError = vector * 8 + 2 + (event.source() == GuestEvent.Source.SOFTWARE ? 0 : 1); // IDT bit, EXT bit (6.13)
         long idtBase = vcpu.idtr().base();
         if (vector * 8L + 7 > vcpu.idtr().limit()) {
             return gp(gateError, event);
@@ -87,73 +94,66 @@ public final class InterruptDelivery {
         int type = (high >> 8) & 0x1F;
         int gateDpl = (high >> 13) & 3;
         boolean present = (high & 0x8000) != 0;
-        if (type == TASK_GATE) {
+        if (type == TASK_GATE && present) {
             throw new UnsupportedGate("task gates are not supported (vector " + vector + ")");
         }
-        if (type != INTERRUPT_GATE && type != TRAP_GATE) {
+        if (type != INTERRUPT_GATE && type != TRAP_GATE && type != TASK_GATE) {
             return gp(gateError, event);
         }
         if (event.source() == GuestEvent.Source.SOFTWARE && gateDpl < vcpu.privilegeLevel()) {
             return gp(gateError, event);
         }
         if (!present) {
-            return GuestEvent.exception(11, gateError, event.returnEip());
+            return GuestEvent.exception(11, gateError, event.instruction());
         }
         int selector = low >>> 16;
         long handler = Integer.toUnsignedLong((low & 0xFFFF) | (high & 0xFFFF0000));
         SegmentDescriptor code = segments.descriptor(selector, state);
-        if (code == null || !code.isCode() || !code.present() || code.dpl() > vcpu.privilegeLevel()) {
-            return gp(selector & 0xFFFC, event);
+        if ((selector & ~3) == 0 || code == null || !code.isCode() || code.dpl() > vcpu.privilegeLevel()) {
+            return gp((selector & 0xFFFC) | 1, event);
+        }
+        if (!code.present()) {
+            return GuestEvent.exception(11, (selector & 0xFFFC) | 1, event.instruction());
         }
         int newCpl = code.dpl();
         int oldCpl = vcpu.privilegeLevel();
         int flags = segments.guestFlags(state.register(Register.EFLAGS));
         int cs = segments.guestView(state.register(Register.CS));
-        int esp = state.register(Register.ESP);
-        int ss = segments.guestView(state.register(Register.SS));
-        int newSs = ss;
+        GuestSegments.Stack current = segments.currentStack(state);
+        GuestSegments.Stack stack = current;
         if (newCpl < oldCpl) {
-            SegmentDescriptor tss = segments.descriptor(vcpu.taskSelector(), state);
-            if (tss == null) {
-                return GuestEvent.exception(10, vcpu.taskSelector() & 0xFFFC, event.returnEip()); // #TS
-            }
-            int newEsp = state.read(tss.base() + 4, 4); // ESP0
-            newSs = state.read(tss.base() + 8, 4) & 0xFFFF; // SS0
-            newEsp = push(state, newEsp, ss);
-            esp = push(state, newEsp, esp);
+            stack = segments.innerStack(state, newCpl);
+            stack = stack.push(state, current.selector());
+            stack = stack.push(state, current.esp());
         }
-        esp = push(state, esp, flags);
-        esp = push(state, esp, cs);
-        esp = push(state, esp, (int) event.returnEip());
+        stack = stack.push(state, flags);
+        stack = stack.push(state, cs);
+        stack = stack.push(state, (int) event.returnEip());
         if (event.errorCode() != GuestEvent.NO_ERROR_CODE) {
-            esp = push(state, esp, event.errorCode());
+            stack = stack.push(state, event.errorCode());
         }
         if (type == INTERRUPT_GATE) {
             vcpu.setInterruptsEnabled(false);
         }
         state.setRegister(Register.EFLAGS, (state.register(Register.EFLAGS) & ~CLEARED_ON_ENTRY) | 0x200);
-        segments.setStack(state, newSs, esp);
+        // Enter first: that switches the shadow GDT to the kernel's view, where the kernel's
+        // stack segment is visible and so can be loaded.
         segments.enter(state, selector, handler, newCpl);
+        if (newCpl < oldCpl) {
+            segments.setStack(state, stack.selector(), stack.esp());
+        } else {
+            state.setRegister(Register.ESP, stack.esp());
+        }
         return null;
     }
 
-    private static int push(GuestState state, int esp, int value) {
-        int top = esp - 4;
-        state.write(Integer.toUnsignedLong(top), 4, value);
-        return top;
-    }
-
     private static GuestEvent gp(int errorCode, GuestEvent during) {
-        return GuestEvent.exception(ExceptionNames.GENERAL_PROTECTION, errorCode, during.returnEip());
-    }
-
-    private static long faultAddress(GuestEvent event) {
-        return event.returnEip();
+        return GuestEvent.exception(ExceptionNames.GENERAL_PROTECTION, errorCode, during.instruction());
     }
 
     private static final class UnsupportedGate extends RuntimeException {
         UnsupportedGate(String message) {
-            super(message);
+            super(message, null, false, false);
         }
     }
 }

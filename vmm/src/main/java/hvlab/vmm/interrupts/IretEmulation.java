@@ -1,22 +1,33 @@
 package hvlab.vmm.interrupts;
 
 import hvlab.cpu.Instruction;
+import hvlab.cpu.Operand;
 import hvlab.cpu.Register;
 import hvlab.vmm.ExceptionNames;
 import hvlab.vmm.VirtualCpu;
+import hvlab.vmm.VmExit;
 import hvlab.vmm.boot.SegmentDescriptor;
 import hvlab.vmm.boot.ShadowGdt;
 import hvlab.vmm.trap.Emulation;
 import hvlab.vmm.trap.GuestState;
 
 /**
- * IRETD in the guest kernel (SDM Vol. 2, IRET, protected-mode return). It traps because the frame
- * names a guest selector the real CPU cannot use: the kernel's own CS has RPL 0 (below the real
- * CPL 3: #GP), and a user task's code segment is absent from the kernel's view of the shadow GDT
- * (#NP). The VMM then performs the return as the guest meant it: pop EIP, CS and EFLAGS, and on a
- * return to an outer level ESP and SS too, then enter the target at its privilege level.
+ * IRET and far RET in the guest kernel (SDM Vol. 2, IRET and RET, protected-mode return). They
+ * trap because the frame names a guest selector the real CPU cannot use: the kernel's own CS has
+ * RPL 0 (below the real CPL 3: #GP), and a user task's code segment is absent from the kernel's
+ * view of the shadow GDT (#NP). The VMM then performs the return as the guest meant it: pop EIP
+ * and CS (and EFLAGS, for IRET), and on a return to an outer level ESP and SS too, then enter
+ * the target at its privilege level, nulling the data segments the new level may not use.
+ *
+ * <p>The frame comes off the guest's stack through SS, so a frame beyond the stack's limit is a
+ * #SS, and every selector in it is checked against the guest's own GDT, so a forged frame gets
+ * the #GP it would get on hardware. Two requests this VMM does not grant are refused plainly:
+ * a task return (EFLAGS.NT) and a return to virtual-8086 mode (EFLAGS.VM in the popped flags).
  */
 public final class IretEmulation {
+    private static final int NT = 1 << 14;
+    private static final int VM = 1 << 17;
+
     private final VirtualCpu vcpu;
     private final GuestSegments segments;
 
@@ -25,46 +36,97 @@ public final class IretEmulation {
         this.segments = new GuestSegments(vcpu, gdt);
     }
 
-    public Emulation emulate(Instruction iret, GuestState state) {
+    /** For callers that want to know whether IRET (or a far RET) is what trapped. */
+    public static boolean isIret(Instruction instruction) {
+        return instruction.mnemonic().equals("iretd") || instruction.mnemonic().equals("iret");
+    }
+
+    public static boolean isFarReturn(Instruction instruction) {
+        return instruction.mnemonic().equals("retf") || instruction.mnemonic().equals("lret");
+    }
+
+    public Emulation emulate(Instruction insn, GuestState state) {
+        boolean iret = isIret(insn);
+        int width = operandSize(insn);
         long esp = Integer.toUnsignedLong(state.register(Register.ESP));
-        int eip = state.read(esp, 4);
-        int cs = state.read(esp + 4, 4) & 0xFFFF;
-        int flags = state.read(esp + 8, 4);
         int oldCpl = vcpu.privilegeLevel();
-        int newCpl = cs & 3;
-        if ((flags & 0x4000) != 0 && oldCpl == 0) {
-            return new Emulation.Exit(new hvlab.vmm.VmExit.NotEmulated("iretd with EFLAGS.NT (task return) is not supported", iret.address()));
+        if (iret && oldCpl == 0) {
+            // NT asks for a return to the previous task through the TSS back link.
+            int flagsNow = segments.guestFlags(state.register(Register.EFLAGS));
+            if ((flagsNow & NT) != 0) {
+                return new Emulation.Exit(new VmExit.NotEmulated("iretd with EFLAGS.NT (task return) is not supported", insn.address()));
+            }
         }
+        int eip = pop(state, esp, 0, width);
+        int cs = pop(state, esp, 1, width) & 0xFFFF;
+        int flags = iret ? pop(state, esp, 2, width) : 0;
+        int popped = iret ? 3 : 2;
+        int release = !iret && !insn.operands().isEmpty() && insn.operand(0) instanceof Operand.Imm imm ? (int) imm.value() : 0;
+        if (iret && width == 4 && (flags & VM) != 0 && oldCpl == 0) {
+            return new Emulation.Exit(new VmExit.NotEmulated(
+                    "iretd to virtual-8086 mode (EFLAGS.VM) is not supported", insn.address()));
+        }
+        int newCpl = cs & 3;
         SegmentDescriptor code = segments.descriptor(cs, state);
-        if (newCpl < oldCpl || code == null || !code.isCode() || code.dpl() != newCpl) {
-            return raise(ExceptionNames.GENERAL_PROTECTION, cs & 0xFFFC, iret);
+        if ((cs & ~3) == 0 || newCpl < oldCpl || code == null || !code.isCode() || !dplFits(code, newCpl)) {
+            return raise(ExceptionNames.GENERAL_PROTECTION, cs & 0xFFFC, insn);
         }
         if (!code.present()) {
-            return raise(11, cs & 0xFFFC, iret);
+            return raise(11, cs & 0xFFFC, insn);
         }
-        int realFlags = segments.acceptFlags(flags, oldCpl);
         if (newCpl > oldCpl) {
-            int newEsp = state.read(esp + 12, 4);
-            int ss = state.read(esp + 16, 4) & 0xFFFF;
+            long outer = esp + (long) popped * width + release;
+            int newEsp = pop(state, outer, 0, width);
+            int ss = pop(state, outer, 1, width) & 0xFFFF;
             SegmentDescriptor stack = segments.descriptor(ss, state);
-            if ((ss & 3) != newCpl || stack == null || stack.isCode() || stack.dpl() != newCpl) {
-                return raise(ExceptionNames.GENERAL_PROTECTION, ss & 0xFFFC, iret);
+            if ((ss & ~3) == 0 || (ss & 3) != newCpl || stack == null || stack.isCode()
+                    || (stack.type() & 0x2) == 0 || stack.dpl() != newCpl) {
+                return raise(ExceptionNames.GENERAL_PROTECTION, ss & 0xFFFC, insn);
             }
-            segments.setStack(state, ss, newEsp);
+            if (!stack.present()) {
+                return raise(12, ss & 0xFFFC, insn);
+            }
+            if (iret) {
+                state.setRegister(Register.EFLAGS, segments.acceptFlags(flags, oldCpl));
+            }
+            segments.setStack(state, ss, newEsp + release);
+            segments.dropInaccessibleDataSegments(state, newCpl);
         } else {
-            state.setRegister(Register.ESP, (int) (esp + 12));
+            if (iret) {
+                state.setRegister(Register.EFLAGS, segments.acceptFlags(flags, oldCpl));
+            }
+            state.setRegister(Register.ESP, (int) (esp + (long) popped * width + release));
         }
-        state.setRegister(Register.EFLAGS, realFlags);
-        segments.enter(state, cs, Integer.toUnsignedLong(eip), newCpl);
-        return new Emulation.Resume(Integer.toUnsignedLong(eip));
+        long target = Integer.toUnsignedLong(eip) & (width == 2 ? 0xFFFF : 0xFFFFFFFFL);
+        segments.enter(state, cs, target, newCpl);
+        return new Emulation.Resume(target);
+    }
+
+    /** A non-conforming code segment must have DPL = RPL; a conforming one DPL <= RPL. */
+    private static boolean dplFits(SegmentDescriptor code, int rpl) {
+        boolean conforming = (code.type() & 0x4) != 0;
+        return conforming ? code.dpl() <= rpl : code.dpl() == rpl;
+    }
+
+    private static int pop(GuestState state, long esp, int slot, int width) {
+        int value = state.read(Register.SS, esp + (long) slot * width, width);
+        return width == 2 ? value & 0xFFFF : value;
+    }
+
+    /** Capstone names the 16-bit forms {@code iret} and (with a 0x66 prefix) {@code retf}; their slots are 2 bytes. */
+    private static int operandSize(Instruction insn) {
+        if (insn.mnemonic().equals("iret")) {
+            return 2;
+        }
+        byte[] bytes = insn.bytes();
+        for (byte b : bytes) {
+            if (b == 0x66) return 2;
+            if ((b & 0xFF) == 0xCA || (b & 0xFF) == 0xCB) break;
+        }
+        return 4;
     }
 
     private static Emulation raise(int vector, int errorCode, Instruction at) {
         return new Emulation.Raise(vector, errorCode, at.address());
-    }
-
-    /** For callers that want to know whether IRET is what trapped. */
-    public static boolean isIret(Instruction instruction) {
-        return instruction.mnemonic().equals("iretd") || instruction.mnemonic().equals("iret");
     }
 }

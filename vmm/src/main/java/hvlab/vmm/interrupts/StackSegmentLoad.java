@@ -40,24 +40,25 @@ public final class StackSegmentLoad {
         switch (insn.mnemonic()) {
             case "pop" -> {
                 long esp = Integer.toUnsignedLong(state.register(Register.ESP));
-                selector = state.read(esp, 2);
+                selector = state.read(Register.SS, esp, 2) & 0xFFFF;
                 Emulation problem = check(insn, selector, state);
                 if (problem != null) return problem;
                 state.setRegister(Register.ESP, (int) (esp + 4));
             }
             case "lss" -> {
                 // lss r32, m16:32: the offset first, then the selector.
-                long address = Operands.effectiveAddress((Operand.Mem) insn.operand(1), state);
-                int offset = state.read(address, 4);
-                selector = state.read(address + 4, 2);
+                Operand.Mem mem = (Operand.Mem) insn.operand(1);
+                long address = Operands.effectiveAddress(mem, state);
+                Register segment = Operands.segmentOf(mem);
+                int offset = state.read(segment, address, 4);
+                selector = state.read(segment, address + 4, 2) & 0xFFFF;
                 Emulation problem = check(insn, selector, state);
                 if (problem != null) return problem;
                 state.setRegister(((Operand.Reg) insn.operand(0)).register(), offset);
             }
             default -> {
                 Operand source = insn.operand(1);
-                selector = source instanceof Operand.Reg r ? state.register(r.register()) & 0xFFFF
-                        : state.read(Operands.effectiveAddress((Operand.Mem) source, state), 2);
+                selector = Operands.read(source, state) & 0xFFFF;
                 Emulation problem = check(insn, selector, state);
                 if (problem != null) return problem;
             }
@@ -68,7 +69,7 @@ public final class StackSegmentLoad {
 
     private Emulation check(Instruction insn, int selector, GuestState state) {
         int cpl = vcpu.privilegeLevel();
-        SegmentDescriptor d = segments.descriptor(selector, state);
+        SegmentDescriptor d = (selector & ~3) == 0 ? null : segments.descriptor(selector, state);
         boolean writableData = d != null && !d.isCode() && (d.type() & 0x2) != 0;
         if (!writableData || (selector & 3) != cpl || d.dpl() != cpl) {
             return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, selector & 0xFFFC, insn.address());

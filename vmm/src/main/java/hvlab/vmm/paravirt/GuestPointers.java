@@ -1,6 +1,6 @@
 package hvlab.vmm.paravirt;
 
-import hvlab.cpu.CpuException;
+import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.trap.GuestState;
 
 /**
@@ -54,7 +54,7 @@ final class GuestPointers {
             for (; i < bytes.length; i++) {
                 bytes[i] = (byte) state.read(address + i, 1);
             }
-        } catch (CpuException e) {
+        } catch (GuestFault e) {
             throw new BadPointer(address, length); // in range, yet the emulator could not read it
         }
         return bytes;
@@ -76,7 +76,7 @@ final class GuestPointers {
             for (int i = 0; i < bytes.length; i++) {
                 state.write(address + i, 1, bytes[i]);
             }
-        } catch (CpuException e) {
+        } catch (GuestFault e) {
             throw new BadPointer(address, bytes.length);
         }
     }

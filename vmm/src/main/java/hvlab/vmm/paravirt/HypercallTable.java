@@ -107,12 +107,17 @@ public final class HypercallTable implements HypercallHandler {
                 case GET_TIME -> time(state, nextEip);
                 case YIELD -> yieldCpu(state, nextEip);
                 case SHUTDOWN -> new Emulation.Exit(new VmExit.DebugExit(ebx));
-                case MEASURE -> answer(state, nextEip, hooks.measure(state, address, length, buffer));
-                case VERIFY -> answer(state, nextEip, hooks.verify(state, address, length, buffer));
+                case MEASURE -> again(state, nextEip, hooks.measure(state, address, length, buffer));
+                case VERIFY -> again(state, nextEip, hooks.verify(state, address, length, buffer));
             };
         } catch (GuestPointers.BadPointer bad) {
             return answer(state, nextEip, EFAULT);
         }
+    }
+
+    /** The answer, or, for a call that must go on, the INT 0x82 again with the registers untouched. */
+    private static Emulation again(GuestState state, long nextEip, int result) {
+        return result == IntegrityHooks.AGAIN ? new Emulation.Resume(nextEip - 2) : answer(state, nextEip, result);
     }
 
     private static Emulation answer(GuestState state, long nextEip, int result) {

@@ -29,9 +29,10 @@ final class DescriptorTableInstructions {
 
     /** LGDT and LIDT read a 6-byte pseudo-descriptor: a 16-bit limit, then a 32-bit base. */
     Emulation loadTableRegister(Instruction insn, GuestState state) {
-        long address = Operands.effectiveAddress((Operand.Mem) insn.operand(0), state);
-        int limit = state.read(address, 2) & 0xFFFF;
-        long base = Integer.toUnsignedLong(state.read(address + 2, 4));
+        Operand.Mem mem = (Operand.Mem) insn.operand(0);
+        long address = Operands.effectiveAddress(mem, state);
+        int limit = state.read(Operands.segmentOf(mem), address, 2) & 0xFFFF;
+        long base = Integer.toUnsignedLong(state.read(Operands.segmentOf(mem), address + 2, 4));
         TableRegister.Value value = TableRegister.Value.of(base, limit);
         if (insn.mnemonic().equals("lgdt")) {
             vcpu.setGdtr(value);

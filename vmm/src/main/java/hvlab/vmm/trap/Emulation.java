@@ -19,4 +19,10 @@ public sealed interface Emulation {
 
     /** The VM ends. */
     record Exit(VmExit exit) implements Emulation {}
+
+    /**
+     * A watched instruction is no longer what was scanned (the guest rewrote it): the VMM must
+     * stop watching {@code eip} and let the CPU run what is there now, from {@code eip}.
+     */
+    record Retranslate(long eip) implements Emulation {}
 }

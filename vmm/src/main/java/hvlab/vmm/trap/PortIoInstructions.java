@@ -14,23 +14,31 @@ import hvlab.vmm.devices.IoBus;
  * of a translated block: inside such a hook the emulator's EIP still points at the start of the
  * block, and if the CPU stops there (a time slice ends, the guest must be preempted) it resumes
  * from that stale EIP and runs part of the block twice. The VMM therefore finds the guest's I/O
- * instructions in advance (see {@link CodeScanner}) and has the CPU stop just before each one;
- * this class then does what the instruction would have done and moves EIP past it. It is the
- * classic way VMMs handle port I/O: every access is an exit (Intel SDM Vol. 3C, 27.2.1, "I/O
- * instruction" exits), and the device model answers.
+ * instructions before their blocks run and has the CPU stop just before each one; this class
+ * then does what the instruction would have done and moves EIP past it. It is the classic way
+ * VMMs handle port I/O: every access is an exit (Intel SDM Vol. 3C, 27.2.1, "I/O instruction"
+ * exits), and the device model answers.
  *
  * <p>Protection as on real hardware: with CPL above IOPL the CPU consults the TSS I/O bitmap
- * (SDM Vol. 1, 19.5.2); our guests have none, so such an access raises #GP.
+ * ({@link IoPermission}); a denied access raises #GP(0) before anything happens.
+ *
+ * <p>A REP string instruction is done in chunks of at most {@link #MAX_ELEMENTS_PER_EXIT}
+ * elements: ECX, ESI and EDI are brought up to date and EIP stays on the instruction, which the
+ * CPU meets again. That is what a real CPU does when an interrupt arrives in the middle of a REP
+ * (SDM Vol. 2, REP: "the repeating instruction can be interrupted"), and it keeps every exit
+ * short: a guest asking for a billion bytes cannot hold the VMM past the end of its time slice.
  */
 public final class PortIoInstructions {
+    /** The most elements one exit moves; the rest are done on later exits. */
+    public static final int MAX_ELEMENTS_PER_EXIT = 4096;
     private static final int DIRECTION_FLAG = 1 << 10;
 
-    private final VirtualCpu vcpu;
     private final IoBus io;
+    private final IoPermission permission;
 
     public PortIoInstructions(VirtualCpu vcpu, IoBus io) {
-        this.vcpu = vcpu;
         this.io = io;
+        this.permission = new IoPermission(vcpu);
     }
 
     public static boolean isPortIo(Instruction insn) {
@@ -39,49 +47,86 @@ public final class PortIoInstructions {
     }
 
     public Emulation emulate(Instruction insn, GuestState state) {
-        if (vcpu.privilegeLevel() > vcpu.iopl()) {
-            return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, 0, insn.address());
-        }
         String m = baseMnemonic(insn);
         switch (m) {
             case "in" -> {
                 Operand.Reg target = (Operand.Reg) insn.operand(0);
-                state.setRegister(target.register(), io.read(port(insn.operand(1), state), target.size()));
+                int port = port(insn.operand(1), state);
+                if (!permission.allowed(port, target.size(), state)) return denied(insn);
+                state.setRegister(target.register(), io.read(port, target.size()));
             }
             case "out" -> {
                 Operand.Reg source = (Operand.Reg) insn.operand(1);
-                io.write(port(insn.operand(0), state), source.size(), state.register(source.register()));
+                int port = port(insn.operand(0), state);
+                if (!permission.allowed(port, source.size(), state)) return denied(insn);
+                io.write(port, source.size(), state.register(source.register()));
             }
-            default -> string(m, insn.mnemonic().startsWith("rep"), state);
+            default -> {
+                return string(insn, m, insn.mnemonic().startsWith("rep"), state);
+            }
         }
         return new Emulation.Resume(insn.nextAddress());
     }
 
-    /** INS reads the port into ES:[EDI]; OUTS writes DS:[ESI] to the port; REP repeats ECX times. */
-    private void string(String mnemonic, boolean repeat, GuestState state) {
+    /** INS reads the port into ES:[EDI]; OUTS writes DS:[ESI] (or another segment, by prefix) to the port. */
+    private Emulation string(Instruction insn, String mnemonic, boolean repeat, GuestState state) {
         boolean input = mnemonic.startsWith("ins");
         int size = switch (mnemonic.charAt(mnemonic.length() - 1)) {
             case 'b' -> 1;
             case 'w' -> 2;
             default -> 4;
         };
-        int step = (state.register(Register.EFLAGS) & DIRECTION_FLAG) != 0 ? -size : size;
         int port = state.register(Register.DX) & 0xFFFF;
+        if (!permission.allowed(port, size, state)) {
+            return denied(insn);
+        }
+        int step = (state.register(Register.EFLAGS) & DIRECTION_FLAG) != 0 ? -size : size;
         Register pointer = input ? Register.EDI : Register.ESI;
-        long count = repeat ? Integer.toUnsignedLong(state.register(Register.ECX)) : 1;
+        Register segment = input ? Register.ES : sourceSegment(insn);
+        long remaining = repeat ? Integer.toUnsignedLong(state.register(Register.ECX)) : 1;
+        long count = Math.min(remaining, MAX_ELEMENTS_PER_EXIT);
         int address = state.register(pointer);
-        for (long i = 0; i < count; i++) {
-            if (input) {
-                state.write(Integer.toUnsignedLong(address), size, io.read(port, size));
-            } else {
-                io.write(port, size, state.read(Integer.toUnsignedLong(address), size));
+        try {
+            for (long i = 0; i < count; i++) {
+                long offset = Integer.toUnsignedLong(address);
+                if (input) {
+                    // The segment is checked before the port is read: a refused store reads nothing.
+                    long linear = state.linear(segment, offset, size, true);
+                    state.write(linear, size, io.read(port, size));
+                } else {
+                    io.write(port, size, state.read(segment, offset, size));
+                }
+                address += step;
+                remaining--;
             }
-            address += step;
+        } finally {
+            // Whatever happened, the registers say how far the instruction got, as on hardware.
+            state.setRegister(pointer, address);
+            if (repeat) {
+                state.setRegister(Register.ECX, (int) remaining);
+            }
         }
-        state.setRegister(pointer, address);
-        if (repeat) {
-            state.setRegister(Register.ECX, 0);
+        return new Emulation.Resume(repeat && remaining > 0 ? insn.address() : insn.nextAddress());
+    }
+
+    /** OUTS reads through DS unless a segment-override prefix names another register. */
+    private static Register sourceSegment(Instruction insn) {
+        for (byte b : insn.bytes()) {
+            switch (b & 0xFF) {
+                case 0x26: return Register.ES;
+                case 0x2E: return Register.CS;
+                case 0x36: return Register.SS;
+                case 0x3E: return Register.DS;
+                case 0x64: return Register.FS;
+                case 0x65: return Register.GS;
+                default: break;
+            }
         }
+        return Register.DS;
+    }
+
+    private static Emulation denied(Instruction insn) {
+        return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, 0, insn.address());
     }
 
     private static int port(Operand operand, GuestState state) {
@@ -92,7 +137,7 @@ public final class PortIoInstructions {
         };
     }
 
-    private static String baseMnemonic(Instruction insn) {
+    static String baseMnemonic(Instruction insn) {
         String m = insn.mnemonic();
         int space = m.lastIndexOf(' ');
         return space < 0 ? m : m.substring(space + 1);

@@ -65,6 +65,9 @@ public final class PrivilegedInstructions {
         }
         boolean kernel = vcpu.privilegeLevel() == 0;
         return switch (mnemonic) {
+            // Our CPUID advertises no SYSENTER/SYSEXIT (SEP), and SYSRET and SWAPGS do not exist in
+            // 32-bit mode: on the CPU the guest sees, each is an invalid opcode, at any level.
+            case "sysexit", "sysret", "swapgs" -> new Emulation.Raise(ExceptionNames.INVALID_OPCODE, 0, insn.address());
             case "cli", "sti" -> {
                 // IOPL decides who may change IF (SDM Vol. 1, 3.4.3.3): a kernel can let user code do it.
                 if (vcpu.privilegeLevel() > vcpu.iopl()) yield raiseGp(insn);

@@ -1,10 +1,8 @@
 package hvlab.vmm.trap;
 
 import hvlab.cpu.CpuBackend;
-import hvlab.cpu.CpuException;
 import hvlab.cpu.Disassembler;
 import hvlab.cpu.Instruction;
-import hvlab.cpu.MemoryAccess;
 import hvlab.cpu.Register;
 import hvlab.cpu.Trap;
 import hvlab.cpu.TrapHandler;
@@ -14,147 +12,115 @@ import hvlab.vmm.TrapCounters;
 import hvlab.vmm.TrapKind;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
+import hvlab.vmm.boot.ShadowGdt;
+import hvlab.vmm.bt.BinaryTranslator;
 import hvlab.vmm.devices.IoBus;
 import hvlab.vmm.interrupts.GuestEvent;
 import hvlab.vmm.interrupts.InterruptDelivery;
 import hvlab.vmm.interrupts.IretEmulation;
 import hvlab.vmm.interrupts.StackSegmentLoad;
+import hvlab.vmm.memory.GuestFault;
+import hvlab.vmm.memory.GuestRam;
 import hvlab.vmm.paravirt.Hypercalls;
 
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The VMM's exit handler: every {@link Trap} the CPU raises comes here, is counted, and is turned
  * into an effect on the virtual machine, much as a hardware VMM's VM-exit handler switches on the
- * exit reason (Intel SDM Vol. 3C, 27 "VM exits").
+ * exit reason (Intel SDM Vol. 3C, 27 "VM exits"). It is a function from a trap to an outcome:
+ * the guest goes on (the VMM emulated what it did, or reflected an exception into its IDT), or
+ * the CPU stops with a {@link VmStop} that says why.
  *
- * <p>Three outcomes are possible for the guest: the VMM emulates what it did and it goes on; the
- * VMM reflects an exception into the guest's own IDT, as the real CPU would have; or the VM ends
- * (the first {@link VmExit} recorded wins, and the dispatcher answers STOP).
+ * <p>Containment rules every path follows (paper, IV.C.2):
+ * <ul>
+ *   <li>guest memory is touched only through {@link GuestRam}; an access the guest's hardware
+ *       would refuse becomes that exception ({@link GuestFault}), an address outside RAM ends
+ *       the VM;</li>
+ *   <li>port I/O is checked against the guest's IOPL and TSS bitmap before a device sees it;</li>
+ *   <li>after every trap the real EFLAGS must still have VM clear and IOPL 0: the VMM re-asserts
+ *       its invariants instead of trusting the emulator.</li>
+ * </ul>
  */
 public final class TrapDispatcher implements TrapHandler {
-    private static final int MAX_INSTRUCTION_BYTES = 15;
     private static final int SEGMENT_NOT_PRESENT = 11;
-    private static final int DECODE_CACHE_LIMIT = 4096;
+    private static final int EFLAGS_IOPL = 3 << 12;
+    private static final int EFLAGS_VM = 1 << 17;
+    /** How far past a block's start to look for the instruction a mid-block trap came from. */
+    private static final int BLOCK_SEARCH_BYTES = 512;
 
     private final CpuBackend cpu;
+    private final GuestRam ram;
     private final GuestState state;
-    private final Disassembler disassembler;
+    private final InstructionCache instructions;
     private final VirtualCpu vcpu;
+    private final ShadowGdt shadow;
     private final PrivilegedInstructions privileged;
     private final IretEmulation iret;
     private final InterruptDelivery delivery;
     private final StackSegmentLoad stackSegmentLoad;
     private final IoBus io;
+    private final IoPermission ioPermission;
+    private final PortIoInstructions portIo;
+    private final ExitRequest exitRequest;
     private final VirtualCpuid cpuid = new VirtualCpuid();
     private final TrapCounters counters;
     private HypercallHandler hypercalls = (state, next) -> {
         state.setRegister(Register.EAX, Hypercalls.ENOSYS);
         return new Emulation.Resume(next);
     };
-    private WatchedInstructionHandler watched = (eip, state) ->
-            new Emulation.Exit(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", eip)));
-    private final PortIoInstructions portIo;
-    private final Map<Long, Instruction> ioSites = new HashMap<>();
-    private final Set<Long> discoveryHints = new LinkedHashSet<>();
-    private final Map<Long, Instruction> decoded = new HashMap<>();
-    private CodeGuard codeGuard = CodeGuard.NONE;
-    private VmExit exit;
-    private boolean waitingForInterrupt;
+    private BinaryTranslator translator;
+    /** Set once a trap ended the VM: the rest of the block still runs, and its traps change nothing. */
+    private boolean ended;
 
-    public TrapDispatcher(CpuBackend cpu, Disassembler disassembler, VirtualCpu vcpu, PrivilegedInstructions privileged,
-                          IretEmulation iret, InterruptDelivery delivery, StackSegmentLoad stackSegmentLoad,
-                          IoBus io, TrapCounters counters) {
+    public TrapDispatcher(CpuBackend cpu, GuestRam ram, Disassembler disassembler, VirtualCpu vcpu, ShadowGdt shadow,
+                          PrivilegedInstructions privileged, IoBus io, ExitRequest exitRequest, TrapCounters counters) {
         this.cpu = cpu;
-        this.state = new CpuGuestState(cpu);
-        this.disassembler = disassembler;
+        this.ram = ram;
+        this.state = new CpuGuestState(cpu, ram, shadow);
+        this.instructions = new InstructionCache(ram, disassembler);
         this.vcpu = vcpu;
+        this.shadow = shadow;
         this.privileged = privileged;
-        this.iret = iret;
-        this.delivery = delivery;
-        this.stackSegmentLoad = stackSegmentLoad;
+        this.iret = new IretEmulation(vcpu, shadow);
+        this.delivery = new InterruptDelivery(vcpu, shadow);
+        this.stackSegmentLoad = new StackSegmentLoad(vcpu, shadow);
         this.io = io;
-        this.counters = counters;
+        this.ioPermission = new IoPermission(vcpu);
         this.portIo = new PortIoInstructions(vcpu, io);
-    }
-
-    /** An I/O instruction the CPU will stop at (it must also be watched on the CPU). */
-    public void addIoSite(Instruction instruction) {
-        ioSites.put(instruction.address(), instruction);
-    }
-
-    public boolean isIoSite(long eip) {
-        return ioSites.containsKey(eip);
-    }
-
-    /**
-     * Where the CPU was when port I/O reached the VMM through the emulator's own I/O hook, i.e.
-     * at an instruction the scan missed (recorded only while I/O is emulated at watched sites). Only the start of the translated block is known there;
-     * the VMM decodes forward from it to find the instruction and watch it from then on.
-     */
-    public Set<Long> takeDiscoveryHints() {
-        Set<Long> hints = new LinkedHashSet<>(discoveryHints);
-        discoveryHints.clear();
-        return hints;
+        this.exitRequest = exitRequest;
+        this.counters = counters;
     }
 
     public void setHypercallHandler(HypercallHandler handler) {
         this.hypercalls = handler;
     }
 
-    /** Protection faults on pages of translated code (see {@code bt.CodePageGuard}). */
-    public interface CodeGuard {
-        CodeGuard NONE = new CodeGuard() {
-            public boolean onWrite(long address) { return false; }
-            public boolean onFetch(long address) { return false; }
-        };
-
-        boolean onWrite(long address);
-
-        boolean onFetch(long address);
-    }
-
-    public void setCodeGuard(CodeGuard guard) {
-        this.codeGuard = guard;
-    }
-
-    public void setWatchedInstructionHandler(WatchedInstructionHandler handler) {
-        this.watched = handler;
-    }
-
-    /** Ends the VM with {@code exit} (the first one recorded wins). Devices call this too. */
-    public void exit(VmExit exit) {
-        if (this.exit == null) {
-            this.exit = exit;
-        }
-    }
-
-    public VmExit exit() {
-        return exit;
-    }
-
-    /** True after a HLT with interrupts enabled, until an interrupt is delivered. */
-    public boolean waitingForInterrupt() {
-        return waitingForInterrupt;
+    /** Binary translation (bt mode): the translator whose sites the CPU watches. */
+    public void setTranslator(BinaryTranslator translator) {
+        this.translator = translator;
     }
 
     public GuestState guestState() {
         return state;
     }
 
-    /** Delivers an interrupt or exception to the guest now (the CPU must be stopped, or inside a trap). */
-    public boolean deliver(GuestEvent event) {
+    /** A new run of the CPU begins. */
+    public void beginRun() {
+        ended = false;
+    }
+
+    /**
+     * Delivers an interrupt or exception to the guest now (the CPU must be stopped, or inside a
+     * trap). Returns null when the guest's handler is about to run, else why the VM must end.
+     */
+    public VmExit deliver(GuestEvent event) {
         VmExit failed = delivery.deliver(event, state);
-        if (failed != null) {
-            exit(failed);
-            return false;
+        ram.flushWrites();
+        if (failed == null) {
+            counters.count(TrapKind.INTERRUPT);
         }
-        counters.count(TrapKind.INTERRUPT);
-        waitingForInterrupt = false;
-        return true;
+        return failed;
     }
 
     /** Set HV_TRACE=1 to see every trap on stderr: the VMM's view of the guest, one line each. */
@@ -162,48 +128,37 @@ public final class TrapDispatcher implements TrapHandler {
 
     @Override
     public TrapOutcome onTrap(Trap trap) {
+        if (ended) {
+            return TrapOutcome.STOP;
+        }
         if (TRACE) {
             System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(), cpu.read(Register.ESP));
         }
         TrapOutcome outcome;
         try {
-            outcome = dispatch(trap);
-        } catch (CpuException e) {
-            // The VMM could not read or write guest memory it needed (an IDT, a stack, an
-            // instruction): on real hardware this is a fault during a fault.
-            exit(new VmExit.Fault(ExceptionNames.DOUBLE_FAULT, Integer.toUnsignedLong(cpu.read(Register.EIP)),
-                    "the VMM could not access guest memory: " + e.getMessage()));
-            outcome = TrapOutcome.STOP;
+            VmExit broken = realFlagsBroken();
+            outcome = broken != null ? end(broken) : dispatch(trap);
+        } catch (GuestFault.OutsideRam e) {
+            outcome = end(new VmExit.MemoryFault(e.access().verb(), e.address(), Integer.toUnsignedLong(cpu.read(Register.EIP)), true));
         }
-        return exit != null || waitingForInterrupt ? TrapOutcome.STOP : outcome;
+        ram.flushWrites();
+        return outcome;
     }
 
     private TrapOutcome dispatch(Trap trap) {
         return switch (trap) {
-            case Trap.PortIn in -> {
-                counters.count(TrapKind.IO);
-                if (!ioSites.isEmpty()) {
-                    discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
-                }
-                yield TrapOutcome.value(io.read(in.port(), in.size()));
-            }
-            case Trap.PortOut out -> {
-                counters.count(TrapKind.IO);
-                if (!ioSites.isEmpty()) {
-                    discoveryHints.add(Integer.toUnsignedLong(cpu.read(Register.EIP)));
-                }
-                io.write(out.port(), out.size(), out.value());
-                yield TrapOutcome.CONTINUE;
-            }
+            case Trap.PortIn in -> portInFromHook(in);
+            case Trap.PortOut out -> portOutFromHook(out);
             case Trap.Fault fault when fault.vector() == ExceptionNames.GENERAL_PROTECTION
                     || fault.vector() == SEGMENT_NOT_PRESENT -> protectionFault(fault);
-            case Trap.Fault fault -> reflect(GuestEvent.exception(fault.vector(), 0, fault.eip()), TrapKind.FAULT);
+            case Trap.Fault fault -> reflect(GuestEvent.exception(fault.vector(), fault.errorCode(), fault.eip()), TrapKind.FAULT);
             case Trap.SoftwareInterrupt soft when soft.vector() == Hypercalls.VECTOR -> {
                 counters.count(TrapKind.HYPERCALL);
-                yield apply(hypercalls.call(state, soft.nextEip()));
+                long at = softwareInterruptAddress(soft);
+                yield afterDevices(apply(at, () -> hypercalls.call(state, soft.nextEip())));
             }
             case Trap.SoftwareInterrupt soft ->
-                    reflect(GuestEvent.software(soft.vector(), soft.nextEip()), null);
+                    reflect(GuestEvent.software(soft.vector(), soft.nextEip(), softwareInterruptAddress(soft)), null);
             case Trap.Cpuid c -> {
                 counters.count(TrapKind.CPUID);
                 int[] answer = cpuid.answer(cpu.read(Register.EAX), cpu.read(Register.ECX));
@@ -215,67 +170,179 @@ public final class TrapDispatcher implements TrapHandler {
             }
             case Trap.InvalidOpcode invalid ->
                     reflect(GuestEvent.exception(ExceptionNames.INVALID_OPCODE, 0, invalid.eip()), TrapKind.FAULT);
-            // Translated code being written, or rewritten code about to run: stop, let the VMM
-            // change the page's protection (and rescan it), and retry the instruction.
-            case Trap.MemoryFault fault when !fault.unmapped() && fault.access() == MemoryAccess.WRITE
-                    && codeGuard.onWrite(fault.address()) -> TrapOutcome.STOP;
-            case Trap.MemoryFault fault when !fault.unmapped() && fault.access() == MemoryAccess.FETCH
-                    && codeGuard.onFetch(fault.address()) -> TrapOutcome.STOP;
+            case Trap.FastSystemCall call -> fastSystemCall(call);
             case Trap.MemoryFault fault -> {
                 counters.count(TrapKind.FAULT);
-                exit(new VmExit.MemoryFault(fault.access().verb(), fault.address(), fault.eip(), fault.unmapped()));
-                yield TrapOutcome.STOP;
+                yield end(new VmExit.MemoryFault(fault.access().verb(), fault.address(), fault.eip(), fault.unmapped()));
             }
-            case Trap.WatchedInstruction w when ioSites.containsKey(w.eip()) -> {
+            case Trap.WatchedInstruction w -> watched(w.eip());
+            case Trap.BlockTranslated block -> translated(block);
+        };
+    }
+
+    /**
+     * Port input in the middle of a block (trap mode: Unicorn's I/O hook). A port the guest may
+     * not use reads as the register already held, and the #GP the hardware would have raised is
+     * delivered at the next instruction boundary: the device never sees the access.
+     */
+    private TrapOutcome portInFromHook(Trap.PortIn in) {
+        counters.count(TrapKind.IO);
+        if (!ioPermission.allowed(in.port(), in.size(), state)) {
+            int unchanged = cpu.read(Register.EAX);
+            deniedPortFromHook();
+            return TrapOutcome.value(unchanged);
+        }
+        int value = io.read(in.port(), in.size());
+        TrapOutcome after = afterDevices(TrapOutcome.CONTINUE);
+        return after instanceof TrapOutcome.Stop ? after : TrapOutcome.value(value);
+    }
+
+    private TrapOutcome portOutFromHook(Trap.PortOut out) {
+        counters.count(TrapKind.IO);
+        if (!ioPermission.allowed(out.port(), out.size(), state)) {
+            return deniedPortFromHook();
+        }
+        io.write(out.port(), out.size(), out.value());
+        return afterDevices(TrapOutcome.CONTINUE);
+    }
+
+    /**
+     * Unicorn calls its I/O hooks with EIP at the start of the block, not at the instruction, and
+     * the instruction cannot be undone from inside the hook; so the #GP goes to the guest once
+     * the block has ended, naming the first I/O instruction of the block.
+     */
+    private TrapOutcome deniedPortFromHook() {
+        long blockStart = Integer.toUnsignedLong(cpu.read(Register.EIP));
+        Instruction io = instructions.firstFrom(blockStart, BLOCK_SEARCH_BYTES, PortIoInstructions::isPortIo);
+        long at = io == null ? blockStart : io.address();
+        return TrapOutcome.stop(new VmStop.Deliver(GuestEvent.exception(ExceptionNames.GENERAL_PROTECTION, 0, at)));
+    }
+
+    /**
+     * SYSENTER and SYSCALL: our CPUID advertises neither (leaf 1 EDX bit 11 clear, and SYSCALL is
+     * not a 32-bit Intel instruction), so both raise #UD, delivered once the CPU has stopped after
+     * the instruction. Where it was is found by decoding forward from its block's start.
+     */
+    private TrapOutcome fastSystemCall(Trap.FastSystemCall call) {
+        counters.count(TrapKind.FAULT);
+        Instruction insn = instructions.firstFrom(call.blockStart(), BLOCK_SEARCH_BYTES,
+                i -> i.mnemonic().equals(call.mnemonic()));
+        long at = insn == null ? call.blockStart() : insn.address();
+        return TrapOutcome.stop(new VmStop.Deliver(GuestEvent.exception(ExceptionNames.INVALID_OPCODE, 0, at)));
+    }
+
+    /** #GP or #NP at CPL 3: a privileged instruction, a return to a guest selector, or the guest's own fault. */
+    private TrapOutcome protectionFault(Trap.Fault fault) {
+        Instruction instruction = instructions.at(fault.eip());
+        if (instruction == null) {
+            return reflect(GuestEvent.exception(fault.vector(), fault.errorCode(), fault.eip()), TrapKind.FAULT);
+        }
+        if (IretEmulation.isIret(instruction) || IretEmulation.isFarReturn(instruction)) {
+            counters.count(TrapKind.PRIVILEGED);
+            return apply(fault.eip(), () -> iret.emulate(instruction, state));
+        }
+        if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && StackSegmentLoad.isStackSegmentLoad(instruction)) {
+            counters.count(TrapKind.PRIVILEGED);
+            return apply(fault.eip(), () -> stackSegmentLoad.emulate(instruction, state));
+        }
+        if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && PrivilegedInstructions.isPrivileged(instruction)) {
+            counters.count(TrapKind.PRIVILEGED);
+            return afterDevices(apply(fault.eip(), () -> privileged.emulate(instruction, state)));
+        }
+        if (fault.vector() == SEGMENT_NOT_PRESENT && hiddenByTheView(fault.errorCode())) {
+            // The guest's own descriptor is present: the shadow hid it because the current
+            // privilege level may not use it. The guest's hardware would have said #GP.
+            return reflect(GuestEvent.exception(ExceptionNames.GENERAL_PROTECTION, fault.errorCode() & 0xFFFC, fault.eip()), TrapKind.FAULT);
+        }
+        return reflect(GuestEvent.exception(fault.vector(), fault.errorCode(), fault.eip()), TrapKind.FAULT);
+    }
+
+    private boolean hiddenByTheView(int errorCode) {
+        int selector = errorCode & 0xFFFC;
+        if ((selector & 4) != 0 || selector == 0) {
+            return false;
+        }
+        long guest = shadow.guestDescriptor(selector);
+        return guest != 0 && hvlab.vmm.boot.SegmentDescriptor.decode(guest).present()
+                && !hvlab.vmm.boot.SegmentDescriptor.decode(guest).system();
+    }
+
+    /** A watched instruction (binary translation) is about to run. */
+    private TrapOutcome watched(long eip) {
+        BinaryTranslator.Site site = translator == null ? null : translator.site(eip);
+        if (site == null) {
+            return end(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", eip)));
+        }
+        if (site.kind() != BinaryTranslator.SiteKind.SENSITIVE && !BinaryTranslator.unchanged(site.instruction(), state)) {
+            return apply(eip, () -> new Emulation.Retranslate(eip));
+        }
+        return switch (site.kind()) {
+            case PORT_IO -> {
                 counters.count(TrapKind.IO);
-                yield apply(portIo.emulate(ioSites.get(w.eip()), state));
+                yield afterDevices(apply(eip, () -> portIo.emulate(site.instruction(), state)));
             }
-            case Trap.WatchedInstruction w -> {
+            case IRET -> {
                 counters.count(TrapKind.TRANSLATED);
-                yield apply(watched.onWatched(w.eip(), state));
+                yield apply(eip, () -> iret.emulate(site.instruction(), state));
+            }
+            case SENSITIVE -> {
+                counters.count(TrapKind.TRANSLATED);
+                yield apply(eip, () -> translator.onWatched(eip, state));
             }
         };
     }
 
-    /** #GP or #NP at CPL 3: a privileged instruction, an IRET to a guest selector, or the guest's own fault. */
-    private TrapOutcome protectionFault(Trap.Fault fault) {
-        Instruction instruction = decodeAt(fault.eip());
-        if (instruction == null) {
-            return reflect(GuestEvent.exception(fault.vector(), 0, fault.eip()), TrapKind.FAULT);
+    /** A block was translated: binary translation scans it before it runs. */
+    private TrapOutcome translated(Trap.BlockTranslated block) {
+        if (translator == null || !ram.contains(block.address(), block.size())) {
+            return TrapOutcome.CONTINUE;
         }
-        if (IretEmulation.isIret(instruction)) {
-            counters.count(TrapKind.PRIVILEGED);
-            return apply(iret.emulate(instruction, state));
-        }
-        if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && StackSegmentLoad.isStackSegmentLoad(instruction)) {
-            counters.count(TrapKind.PRIVILEGED);
-            return apply(stackSegmentLoad.emulate(instruction, state));
-        }
-        if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && PrivilegedInstructions.isPrivileged(instruction)) {
-            counters.count(TrapKind.PRIVILEGED);
-            return apply(privileged.emulate(instruction, state));
-        }
-        return reflect(GuestEvent.exception(fault.vector(), 0, fault.eip()), TrapKind.FAULT);
+        byte[] code = ram.readBytes(block.address(), block.size());
+        return translator.scanBlock(code, block.address()) ? TrapOutcome.stop(VmStop.INSTRUMENT) : TrapOutcome.CONTINUE;
     }
 
-    private TrapOutcome apply(Emulation emulation) {
-        return switch (emulation) {
+    /**
+     * Runs an emulation; an access the guest's hardware would refuse becomes that exception,
+     * raised at {@code instruction} (fault semantics: the guest's handler sees the instruction
+     * that failed, with the registers it had changed so far, as for a REP string instruction).
+     */
+    private TrapOutcome apply(long instruction, Supplier<Emulation> emulation) {
+        Emulation result;
+        try {
+            result = emulation.get();
+        } catch (GuestFault.Exception e) {
+            result = new Emulation.Raise(e.vector(), e.errorCode(), instruction);
+        }
+        return switch (result) {
             case Emulation.Resume resume -> {
                 cpu.write(Register.EIP, (int) resume.nextEip());
                 yield TrapOutcome.CONTINUE;
             }
-            case Emulation.Raise raise -> reflect(GuestEvent.exception(raise.vector(), raise.errorCode(), raise.eip()), TrapKind.FAULT);
+            case Emulation.Raise raise ->
+                    reflect(GuestEvent.exception(raise.vector(), raise.errorCode(), raise.eip()), TrapKind.FAULT);
             case Emulation.Halt halt -> {
                 cpu.write(Register.EIP, (int) halt.nextEip());
                 vcpu.setHalted(true);
-                waitingForInterrupt = true;
-                yield TrapOutcome.STOP;
+                yield TrapOutcome.stop(VmStop.WAIT_FOR_INTERRUPT);
             }
-            case Emulation.Exit end -> {
-                exit(end.exit());
-                yield TrapOutcome.STOP;
+            case Emulation.Exit exit -> end(exit.exit());
+            case Emulation.Retranslate stale -> {
+                translator.retire(stale.eip());
+                cpu.write(Register.EIP, (int) stale.eip());
+                yield TrapOutcome.stop(VmStop.INSTRUMENT);
             }
         };
+    }
+
+    /** A device may have asked to end the VM while it handled the access (the debug-exit port). */
+    private TrapOutcome afterDevices(TrapOutcome outcome) {
+        VmExit requested = exitRequest.take();
+        return requested != null ? end(requested) : outcome;
+    }
+
+    private TrapOutcome end(VmExit exit) {
+        ended = true;
+        return TrapOutcome.stop(new VmStop.End(exit));
     }
 
     /** Hands an exception or software interrupt to the guest's IDT; without one, the VM ends. */
@@ -283,16 +350,17 @@ public final class TrapDispatcher implements TrapHandler {
         if (countAs != null) {
             counters.count(countAs);
         }
-        if (event.source() == GuestEvent.Source.EXCEPTION && !vcpu.hasIdt()) {
-            exit(new VmExit.Fault(event.vector(), event.returnEip(), detailFor(event)));
-            return TrapOutcome.STOP;
+        if (!vcpu.hasIdt()) {
+            String why = event.source() == GuestEvent.Source.SOFTWARE
+                    ? "software interrupt, and the guest has no IDT to handle it" : detailFor(event);
+            return end(new VmExit.Fault(event.vector(), event.instruction(), why));
         }
-        if (event.source() == GuestEvent.Source.SOFTWARE && !vcpu.hasIdt()) {
-            exit(new VmExit.Fault(event.vector(), interruptInstructionAddress(event),
-                    "software interrupt, and the guest has no IDT to handle it"));
-            return TrapOutcome.STOP;
+        VmExit failed = delivery.deliver(event, state);
+        if (failed != null) {
+            return end(failed);
         }
-        return deliver(event) ? TrapOutcome.CONTINUE : TrapOutcome.STOP;
+        counters.count(TrapKind.INTERRUPT);
+        return TrapOutcome.CONTINUE;
     }
 
     private String detailFor(GuestEvent event) {
@@ -300,7 +368,7 @@ public final class TrapDispatcher implements TrapHandler {
             return "invalid opcode";
         }
         if (event.vector() == ExceptionNames.GENERAL_PROTECTION) {
-            Instruction insn = decodeAt(event.returnEip());
+            Instruction insn = instructions.at(event.returnEip());
             String what = insn == null ? "an undecodable instruction" : "'" + insn.text() + "'";
             return what + " raised a general protection fault, and the guest has no IDT to handle it";
         }
@@ -308,49 +376,33 @@ public final class TrapDispatcher implements TrapHandler {
     }
 
     /**
-     * Decodes the instruction at {@code eip}. Decoding is the dearest step of a trap (Capstone
-     * with detail on), and a guest traps at the same few places again and again, so decoded
-     * instructions are kept by address; a kept one is used only while the bytes in memory are
-     * still the bytes it was decoded from (guests may rewrite their code).
+     * The real EFLAGS must keep VM clear and IOPL 0 whatever the guest does; Unicorn's IRET at
+     * CPL 3 does not check privilege as a real CPU does, and enters virtual-8086 mode with the
+     * guest's IOPL when asked. The VMM does not run a guest in a mode its CPU would never enter.
      */
-    private Instruction decodeAt(long eip) {
-        Instruction known = decoded.get(eip);
-        if (known != null) {
-            try {
-                if (java.util.Arrays.equals(cpu.readMemory(eip, known.size()), known.bytes())) {
-                    return known;
-                }
-            } catch (CpuException unreadable) {
-                // decode afresh below
-            }
+    private VmExit realFlagsBroken() {
+        int flags = cpu.read(Register.EFLAGS);
+        if ((flags & (EFLAGS_VM | EFLAGS_IOPL)) == 0) {
+            return null;
         }
-        Instruction fresh = decodeFromMemory(eip);
-        if (fresh != null && decoded.size() < DECODE_CACHE_LIMIT) {
-            decoded.put(eip, fresh);
+        long eip = Integer.toUnsignedLong(cpu.read(Register.EIP));
+        if ((flags & EFLAGS_VM) != 0) {
+            return new VmExit.NotEmulated(vcpu.privilegeLevel() == 0
+                    ? "virtual-8086 mode (the guest kernel entered it with IRET; hvlab does not emulate it)"
+                    : "virtual-8086 mode entered by an IRET at CPL 3, which the emulator allows and a real CPU refuses "
+                    + "(use --mode bt, which emulates that IRET exactly)", eip);
         }
-        return fresh;
-    }
-
-    private Instruction decodeFromMemory(long eip) {
-        for (int length = MAX_INSTRUCTION_BYTES; length > 0; length--) {
-            try {
-                return disassembler.decode(cpu.readMemory(eip, length), eip);
-            } catch (CpuException unreadable) {
-                // Near the end of mapped memory fewer than 15 bytes may be readable.
-            }
-        }
-        return null;
+        return new VmExit.CpuError(String.format("the real EFLAGS.IOPL became %d at %#x", (flags >> 12) & 3, eip));
     }
 
     /** INT n is CD ib (two bytes), INT3 and INTO one byte: find the instruction that raised it. */
-    private long interruptInstructionAddress(GuestEvent event) {
-        long next = event.returnEip();
+    private long softwareInterruptAddress(Trap.SoftwareInterrupt soft) {
+        long next = soft.nextEip();
         try {
-            byte[] two = cpu.readMemory(next - 2, 2);
-            if ((two[0] & 0xFF) == 0xCD && (two[1] & 0xFF) == event.vector()) {
+            if (ram.read(next - 2, 1) == 0xCD && ram.read(next - 1, 1) == soft.vector()) {
                 return next - 2;
             }
-        } catch (CpuException unreadable) {
+        } catch (GuestFault unreadable) {
             // fall through
         }
         return next - 1;

@@ -204,7 +204,7 @@ public final class DifferentialHarness {
                 case VmExit other -> other.describe();
             };
             return new Outcome("vmm", registers, cpu.read(Register.EFLAGS), vcpu.interruptsEnabled(), vcpu.iopl(),
-                    vm.ram().read(0, (int) memoryBytes), result.serial(), exit);
+                    vm.ram().readBytes(0, (int) memoryBytes), result.serial(), exit);
         }
     }
 

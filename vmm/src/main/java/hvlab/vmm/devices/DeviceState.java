@@ -1,0 +1,9 @@
+package hvlab.vmm.devices;
+
+/**
+ * The saved state of one {@link Device}: a record next to the device it belongs to. The set is
+ * closed, so code that stores or sends machine state knows every kind there is.
+ */
+public sealed interface DeviceState
+        permits SerialPort.State, Pic8259.State, Pit8254.State, DebugExitDevice.State {
+}

@@ -1,0 +1,87 @@
+package hvlab.vmm.devices;
+
+import hvlab.vmm.console.ConsoleLog;
+import hvlab.vmm.VmExit;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The devices of hvlab's virtual PC, built and wired in one place: which chip sits on which
+ * ports and drives which interrupt line. The VM holds this list rather than one field per
+ * device, and saves and restores the machine by walking it.
+ *
+ * <pre>
+ *  ports       device                          interrupt
+ *  0x20-0x21   8259A PIC, master               INTR of the CPU
+ *  0xA0-0xA1   8259A PIC, slave                master IR2
+ *  0x40-0x43   8254 PIT                        IRQ0
+ *  0x3F8-0x3FF COM1 (16550)                    IRQ4
+ *  0xF4        debug exit (isa-debug-exit)     -
+ * </pre>
+ */
+public final class PcPlatform {
+    private final IoBus bus = new IoBus();
+    private final InterruptController pic = new InterruptController();
+    private final Pit8254 pit = new Pit8254(pic.line(0));
+    private final SerialPort serial;
+    private final List<Device> devices = new ArrayList<>();
+
+    /**
+     * @param console receives each byte the guest writes to COM1, as it writes it
+     * @param log     keeps the guest's console output
+     * @param exit    told when a device ends the VM (the debug-exit port)
+     */
+    public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit) {
+        this.serial = new SerialPort(console, log);
+        add(pic.master());
+        add(pic.slave());
+        add(pit);
+        add(serial);
+        add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
+    }
+
+    private void add(IoDevice device) {
+        bus.attach(device);
+        devices.add(device);
+    }
+
+    public IoBus bus() {
+        return bus;
+    }
+
+    public InterruptController pic() {
+        return pic;
+    }
+
+    public Pit8254 pit() {
+        return pit;
+    }
+
+    public SerialPort serial() {
+        return serial;
+    }
+
+    /** Every device, in a fixed order (the order their states are saved in). */
+    public List<Device> devices() {
+        return Collections.unmodifiableList(devices);
+    }
+
+    /** The states of every device, in {@link #devices()} order. */
+    public List<DeviceState> save() {
+        return devices.stream().map(Device::save).toList();
+    }
+
+    /** Restores every device from {@link #save()}'s list (from a machine with the same devices). */
+    public void restore(List<DeviceState> states) {
+        if (states.size() != devices.size()) {
+            throw new IllegalArgumentException("the saved machine had " + states.size() + " devices, this one has " + devices.size());
+        }
+        for (int i = 0; i < states.size(); i++) {
+            devices.get(i).restore(states.get(i));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package hvlab.vmm.trap;
+
+import hvlab.cpu.StopReason;
+import hvlab.vmm.VmExit;
+import hvlab.vmm.interrupts.GuestEvent;
+
+/**
+ * Why the trap dispatcher stopped the CPU: the reason travels back to the VM's run loop in the
+ * CPU's run result, so the loop learns it from the value it gets back, not from fields it polls.
+ */
+public sealed interface VmStop extends StopReason {
+
+    /** The VM is over (the guest shut down, faulted beyond repair, or hit something not emulated). */
+    record End(VmExit exit) implements VmStop {}
+
+    /** HLT with interrupts enabled: nothing to run until an interrupt arrives. */
+    record WaitForInterrupt() implements VmStop {}
+
+    /**
+     * An exception for the guest, found in a trap taken in the middle of a translated block
+     * (SYSENTER on a CPU without it, a port the guest may not use): delivered now that the CPU
+     * has stopped at a boundary. {@code event.returnEip()} is where the faulting instruction was.
+     */
+    record Deliver(GuestEvent event) implements VmStop {}
+
+    /** Binary translation found sites to watch (or to stop watching) before the code runs on. */
+    record Instrument() implements VmStop {}
+
+    VmStop WAIT_FOR_INTERRUPT = new WaitForInterrupt();
+    VmStop INSTRUMENT = new Instrument();
+}
