@@ -50,6 +50,7 @@ final class ExitReport {
             }
             case VmExit.Timeout timeout -> out.put("afterMillis", timeout.millis());
             case VmExit.CpuError error -> { }
+            case VmExit.PowerOff off -> { }
         }
         out.put("message", exit.describe());
         return out;

@@ -64,6 +64,8 @@ public final class Vm implements AutoCloseable {
     private final VirtualCpu vcpu = new VirtualCpu();
     private final ConsoleLog consoleLog;
     private final ExitRequest exitRequest = new ExitRequest();
+    /** Input for the guest from other threads (typed text, the power button), taken in between slices. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> fromOutside = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final PcPlatform platform;
     private final TrapCounters counters = new TrapCounters();
     private final TrapDispatcher dispatcher;
@@ -93,7 +95,7 @@ public final class Vm implements AutoCloseable {
         this.ram = new GuestRam(memory, cpu);
         this.disassembler = new CapstoneDisassembler();
         this.consoleLog = log;
-        this.platform = new PcPlatform(console, log, exitRequest::request);
+        this.platform = new PcPlatform(console, log, exitRequest::request, config.platform());
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);
@@ -206,6 +208,14 @@ public final class Vm implements AutoCloseable {
             throw new IllegalStateException("boot or restore the VM before running it");
         }
         if (ended != null) {
+            return new SliceResult.Ended(0, ended);
+        }
+        for (Runnable action; (action = fromOutside.poll()) != null; ) {
+            action.run();
+        }
+        VmExit requested = exitRequest.take();
+        if (requested != null) {
+            ended = requested;
             return new SliceResult.Ended(0, ended);
         }
         if (waiting) {
@@ -336,6 +346,25 @@ public final class Vm implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Hands something from outside to the machine: it happens on the VM's own thread, between
+     * two slices, so devices are only ever touched by one thread. Safe from any thread.
+     */
+    public void fromOutside(Runnable action) {
+        fromOutside.add(action);
+    }
+
+    /** Types {@code bytes} into the guest's serial port (COM1's receiver). Any thread. */
+    public void sendInput(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        fromOutside(() -> platform.receive(copy));
+    }
+
+    /** Presses the power button (ACPI-style: the guest decides what to do about it). Any thread. */
+    public void pressPowerButton() {
+        fromOutside(platform::pressPowerButton);
     }
 
     /** Asks the running slice to end at the next instruction boundary (or the next slice not to start). Any thread. */

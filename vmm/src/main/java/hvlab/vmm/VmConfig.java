@@ -1,12 +1,16 @@
 package hvlab.vmm;
 
 import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.devices.PlatformOptions;
 import hvlab.vmm.image.GuestImage;
 
 import java.time.Duration;
 
-/** Everything needed to boot one VM. */
-public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout) {
+/**
+ * Everything needed to boot one VM: the guest image, its RAM, the execution mode, how long
+ * {@link Vm#run()} may take (0 for ever), and the devices' options (disk, clock, limits).
+ */
+public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout, PlatformOptions platform) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -21,6 +25,13 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative");
         }
+        if (platform == null) {
+            platform = PlatformOptions.DEFAULT;
+        }
+    }
+
+    public VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout) {
+        this(image, memoryBytes, mode, timeout, PlatformOptions.DEFAULT);
     }
 
     public static VmConfig of(GuestImage image) {
@@ -28,15 +39,19 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
     }
 
     public VmConfig withMode(ExecutionMode mode) {
-        return new VmConfig(image, memoryBytes, mode, timeout);
+        return new VmConfig(image, memoryBytes, mode, timeout, platform);
     }
 
     public VmConfig withMemory(long bytes) {
-        return new VmConfig(image, bytes, mode, timeout);
+        return new VmConfig(image, bytes, mode, timeout, platform);
     }
 
     public VmConfig withTimeout(Duration timeout) {
-        return new VmConfig(image, memoryBytes, mode, timeout);
+        return new VmConfig(image, memoryBytes, mode, timeout, platform);
+    }
+
+    public VmConfig withPlatform(PlatformOptions platform) {
+        return new VmConfig(image, memoryBytes, mode, timeout, platform);
     }
 
     /** Parses sizes such as 16M, 512K, 1G or a plain number of bytes. */

@@ -22,6 +22,13 @@ public sealed interface VmExit {
         public String describe() { return String.format("guest halted at %#x", eip); }
     }
 
+    /** The guest turned its machine off through the power-management port (after the power button, say). */
+    record PowerOff() implements VmExit {
+        public String reason() { return "poweroff"; }
+        public int status() { return 0; }
+        public String describe() { return "the guest powered its machine off"; }
+    }
+
     /** The guest wrote {@code value} to the debug-exit port 0xF4 (QEMU's isa-debug-exit convention). */
     record DebugExit(int value) implements VmExit {
         public String reason() { return "debug-exit"; }

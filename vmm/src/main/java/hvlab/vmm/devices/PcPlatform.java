@@ -34,8 +34,9 @@ public final class PcPlatform {
      * @param console receives each byte the guest writes to COM1, as it writes it
      * @param log     keeps the guest's console output
      * @param exit    told when a device ends the VM (the debug-exit port)
+     * @param options the disk, the clock's start, the disk limits
      */
-    public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit) {
+    public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
         this.serial = new SerialPort(console, log);
         add(pic.master());
         add(pic.slave());
@@ -47,6 +48,18 @@ public final class PcPlatform {
     private void add(IoDevice device) {
         bus.attach(device);
         devices.add(device);
+    }
+
+    /** Bytes arrive on COM1's receive line (typed by a user, or sent by a script). */
+    public void receive(byte[] bytes) {
+        for (byte b : bytes) {
+            serial.receive(b & 0xFF);
+        }
+    }
+
+    /** The power button is pressed. */
+    public void pressPowerButton() {
+        // the power-button device is wired in by the devices work; until then nothing listens
     }
 
     public IoBus bus() {

@@ -125,6 +125,10 @@ public final class SerialPort implements IoDevice {
         }
     }
 
+    /** A byte arrives on the receive line (input support is being built: for now it is dropped). */
+    public void receive(int value) {
+    }
+
     /** Sends one byte to the console as if written to THR, whatever the line settings (the paravirtual console uses this). */
     public void transmit(int value) {
         output.append(value & 0xFF);

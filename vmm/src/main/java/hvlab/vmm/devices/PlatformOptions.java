@@ -1,0 +1,42 @@
+package hvlab.vmm.devices;
+
+import java.nio.file.Path;
+
+/**
+ * What varies between one hvlab PC and the next: the disk behind the ATA channel (none, or a
+ * raw image file only this VM uses), when the real-time clock starts, and the rate limits on
+ * disk I/O (paper IV.C.5: the VMM decides how much of each resource a VM may use).
+ *
+ * @param disk            the raw disk image, or null for a machine without a disk
+ * @param rtcEpochSeconds the wall-clock time the CMOS clock shows at boot (seconds since 1970)
+ * @param diskLimits      token buckets for disk bandwidth and operations
+ */
+public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits) {
+
+    /** Firecracker-style rate limits: sustained rates and a burst; 0 means unlimited. */
+    public record DiskLimits(long bytesPerSecond, long operationsPerSecond, long burstBytes, long burstOperations) {
+        public static final DiskLimits UNLIMITED = new DiskLimits(0, 0, 0, 0);
+
+        public DiskLimits {
+            if (bytesPerSecond < 0 || operationsPerSecond < 0 || burstBytes < 0 || burstOperations < 0) {
+                throw new IllegalArgumentException("disk limits cannot be negative");
+            }
+        }
+    }
+
+    /** No disk, the clock at a fixed date (so runs repeat), no limits. */
+    public static final PlatformOptions DEFAULT = new PlatformOptions(null, 1_767_225_600L /* 2026-01-01T00:00:00Z */,
+            DiskLimits.UNLIMITED);
+
+    public PlatformOptions withDisk(Path disk) {
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits);
+    }
+
+    public PlatformOptions withRtcEpochSeconds(long seconds) {
+        return new PlatformOptions(disk, seconds, diskLimits);
+    }
+
+    public PlatformOptions withDiskLimits(DiskLimits limits) {
+        return new PlatformOptions(disk, rtcEpochSeconds, limits);
+    }
+}
