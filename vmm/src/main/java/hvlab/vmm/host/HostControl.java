@@ -1,0 +1,39 @@
+package hvlab.vmm.host;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the management language can ask of a host (paper IV.C.13, VM management; IV.C.10, power
+ * functions). This is the border between the command layer and the machine: an in-process
+ * {@link Host} implements it today; a host in another process, reached over the network, will
+ * implement it later, and the same commands will drive both.
+ *
+ * <p>Every method either does what it says or throws {@link HostException} with one line a
+ * person can act on ("no VM named 'web'", "cannot pause 'web': it is shut off"). Nothing half
+ * done is left behind.
+ */
+public interface HostControl {
+
+    /** The host's name ({@code local} for the host of the current process). */
+    String name();
+
+    /** Defines a new VM (stored at once, not started). */
+    VmInfo create(VmSpec spec);
+
+    /** A power or lifecycle action on {@code vm}; {@code actor} says who asked (for the event log). */
+    VmInfo act(String vm, PowerAction action, String actor);
+
+    List<VmInfo> list();
+
+    VmInfo info(String vm);
+
+    /** What the VM's console shows after the first {@code since} bytes (0 for all that is kept). */
+    ConsoleOutput console(String vm, long since);
+
+    /** Types {@code bytes} into the VM's serial port. */
+    void send(String vm, byte[] bytes);
+
+    /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
+    AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
+}

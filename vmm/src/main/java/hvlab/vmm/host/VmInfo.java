@@ -1,0 +1,21 @@
+package hvlab.vmm.host;
+
+import java.util.Map;
+
+/**
+ * What a host reports about one VM ({@code vm info}, {@code vm list}); every field is plain data,
+ * so it prints as JSON as it is.
+ *
+ * @param share           the VM's CPU time over the last measuring window, as a fraction of one CPU
+ * @param mips            estimated guest instructions per second, in millions (see {@link Host}
+ *                        for how the estimate is made)
+ * @param throttledMillis time the VM was ready to run but held back by its cap
+ * @param lastExit        how the guest last ended ("poweroff", "fault: ..."), or null
+ */
+public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
+                     String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
+                     Map<String, Long> traps, String lastExit, long virtualMillis) {
+    public VmInfo {
+        traps = traps == null ? Map.of() : Map.copyOf(traps);
+    }
+}

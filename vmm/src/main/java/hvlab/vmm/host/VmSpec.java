@@ -1,0 +1,20 @@
+package hvlab.vmm.host;
+
+/**
+ * What {@code vm create} asks for, as the user typed it (sizes and paths are checked by the host).
+ *
+ * @param guest  a built-in guest's name, an .asm or a .bin path
+ * @param memory RAM size such as "16M", or null for the default
+ * @param disk   null for no disk, a size such as "32M" for a new disk in the VM's folder, or the
+ *               path of an existing raw disk image
+ * @param weight the VM's share under contention (default 256: a VM of weight 512 gets twice as much)
+ * @param cap    the most of one CPU the VM may use, in percent; 0 for no cap
+ * @param mode   trap, bt or paravirt (null for trap)
+ */
+public record VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode) {
+    public static final int DEFAULT_WEIGHT = 256;
+
+    public static VmSpec of(String name, String guest) {
+        return new VmSpec(name, guest, null, null, DEFAULT_WEIGHT, 0, null);
+    }
+}
