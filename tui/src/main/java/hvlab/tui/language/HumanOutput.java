@@ -1,0 +1,102 @@
+package hvlab.tui.language;
+
+import hvlab.vmm.host.VmInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How VMs read for people: the {@code vm list} table and the {@code vm info} lines. */
+final class HumanOutput {
+    private HumanOutput() {}
+
+    private static final List<String> HEADINGS = List.of("NAME", "STATE", "MODE", "WEIGHT/CAP", "SHARE", "GUEST");
+
+    /** An aligned table, one VM a line; columns as wide as their widest cell. */
+    static String table(List<VmInfo> vms) {
+        if (vms.isEmpty()) {
+            return "no VMs defined (try 'vm create NAME --guest hello')";
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADINGS);
+        for (VmInfo vm : vms) {
+            rows.add(List.of(vm.name(), vm.state(), vm.mode(), weightCap(vm), percent(vm.share()), vm.guest()));
+        }
+        int[] widths = new int[HEADINGS.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == 0 ? "" : "  ").append(String.format("%-" + widths[i] + "s", row.get(i)));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /** {@code vm info}: one labelled line per fact. */
+    static String details(VmInfo vm) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"name", vm.name()});
+        lines.add(new String[] {"uuid", vm.uuid()});
+        lines.add(new String[] {"host", vm.host()});
+        lines.add(new String[] {"state", vm.state()});
+        lines.add(new String[] {"guest", vm.guest()});
+        lines.add(new String[] {"mode", vm.mode()});
+        lines.add(new String[] {"memory", size(vm.memoryBytes())});
+        lines.add(new String[] {"disk", vm.disk() == null ? "none" : vm.disk()});
+        lines.add(new String[] {"weight", Integer.toString(vm.weight())});
+        lines.add(new String[] {"cap", vm.cap() == 0 ? "none" : vm.cap() + "% of one CPU"});
+        lines.add(new String[] {"cpu share", percent(vm.share()) + " of one CPU over the last measuring window"});
+        lines.add(new String[] {"guest MIPS", String.format(Locale.ROOT, "%.1f (estimated)", vm.mips())});
+        lines.add(new String[] {"cpu time", vm.cpuMillis() + " ms"});
+        lines.add(new String[] {"throttled", vm.throttledMillis() + " ms (held back by its cap)"});
+        lines.add(new String[] {"virtual time", vm.virtualMillis() + " ms"});
+        lines.add(new String[] {"traps", traps(vm)});
+        lines.add(new String[] {"last exit", vm.lastExit() == null ? "none" : vm.lastExit()});
+        int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0) + 1;
+        return lines.stream()
+                .map(l -> String.format("%-" + width + "s %s", l[0] + ":", l[1]))
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** One line about a VM, for {@code vm create}. */
+    static String summary(VmInfo vm) {
+        return String.format("%s (guest %s, %s, %s mode, weight %d, %s)", vm.name(), vm.guest(), size(vm.memoryBytes()),
+                vm.mode(), vm.weight(), vm.cap() == 0 ? "no cap" : "cap " + vm.cap() + "%");
+    }
+
+    static String weightCap(VmInfo vm) {
+        return vm.weight() + "/" + (vm.cap() == 0 ? "-" : vm.cap() + "%");
+    }
+
+    static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    /** Bytes in the largest binary unit that divides them: 16 MiB, 512 KiB, 1000 bytes. */
+    static String size(long bytes) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+        int unit = 0;
+        while (unit < units.length - 1 && bytes != 0 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            unit++;
+        }
+        return bytes + " " + units[unit];
+    }
+
+    private static String traps(VmInfo vm) {
+        String counted = vm.traps().entrySet().stream()
+                .filter(e -> e.getValue() != null && e.getValue() > 0)
+                .sorted(java.util.Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return counted.isEmpty() ? "none" : counted;
+    }
+}

@@ -1,0 +1,172 @@
+package hvlab.tui.language;
+
+import hvlab.tui.ExitStatus;
+import hvlab.vmm.host.HostControl;
+import hvlab.vmm.host.HostException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The management language's one interpreter: a line in, an {@link Outcome} out. The shell, the
+ * script runner, {@code ./hv vm ...} and (later) the UI all feed it, so a command means the same
+ * everywhere; they differ only in the {@link Place} and {@link Session} they pass and in where
+ * they print the outcome. Nothing here prints.
+ *
+ * <p>A line goes through three steps, each with its own kind of error:
+ * <ol>
+ *   <li>split into words ({@link Tokenizer}): an unclosed quote;</li>
+ *   <li>parsed by picocli into a command object, then checked against the place
+ *       ({@link LanguageCommand#refusal}): unknown words, missing arguments, bad values, a command
+ *       the place cannot run. {@link #check} stops here, which lets a script be checked whole
+ *       before its first line runs;</li>
+ *   <li>run against the host: the host's refusals ({@link HostException}, shown as they are),
+ *       failed checks and waits ({@link CommandFailure}).</li>
+ * </ol>
+ */
+public final class Interpreter {
+    private final HostControl host;
+    private final Place place;
+
+    public Interpreter(HostControl host, Place place) {
+        this.host = host;
+        this.place = place;
+    }
+
+    public Place place() {
+        return place;
+    }
+
+    public HostControl host() {
+        return host;
+    }
+
+    /** Runs one line with no live output and no Ctrl-C. */
+    public Outcome execute(String line) {
+        return execute(line, Session.batch(place.label()));
+    }
+
+    public Outcome execute(String line, Session session) {
+        try {
+            return execute(Tokenizer.split(line), session);
+        } catch (CommandFailure e) {
+            return failure(e.status(), e.getMessage(), line.contains("--json"), null);
+        }
+    }
+
+    /** Runs a line already split into words (a command line's arguments need no second splitting). */
+    public Outcome execute(List<String> words, Session session) {
+        if (words.isEmpty()) {
+            return Outcome.NOTHING;
+        }
+        boolean json = words.contains("--json");
+        Parsed parsed;
+        try {
+            parsed = parse(words, place);
+        } catch (CommandFailure e) {
+            return failure(e.status(), e.getMessage(), json, null);
+        }
+        if (parsed.usage() != null) {
+            return success(parsed.usage(), Map.of("usage", parsed.usage()), json, false);
+        }
+        try {
+            Reply reply = parsed.command().run(new Context(host, place, session));
+            return success(reply.text(), reply.data(), json, parsed.command() instanceof QuitCommand);
+        } catch (CommandFailure e) {
+            return failure(e.status(), e.getMessage(), json, null);
+        } catch (HostException e) {
+            return failure(ExitStatus.BAD_INPUT, e.getMessage(), json, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failure(ExitStatus.FAILED, words.getFirst() + " was interrupted", json, e);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return failure(ExitStatus.SOFTWARE, "internal error: " + message + " (set HV_DEBUG=1 for details)", json, e);
+        }
+    }
+
+    /**
+     * Parses {@code line} and checks it against {@code place} without running it:
+     * {@link Outcome#NOTHING} when it would run, else the failure it would meet before reaching
+     * the host. Blank lines and comments pass.
+     */
+    public static Outcome check(String line, Place place) {
+        try {
+            List<String> words = Tokenizer.split(line);
+            if (!words.isEmpty()) {
+                parse(words, place);
+            }
+            return Outcome.NOTHING;
+        } catch (CommandFailure e) {
+            return failure(e.status(), e.getMessage(), line.contains("--json"), null);
+        }
+    }
+
+    /** A parsed line: the command to run, or the usage text that {@code --help} asked for. */
+    private record Parsed(LanguageCommand command, String usage) {}
+
+    private static Parsed parse(List<String> words, Place place) {
+        CommandLine top = Language.commands().get(words.getFirst());
+        if (top == null) {
+            throw CommandFailure.usage("unknown command '" + words.getFirst() + "' (type 'help' for the list)");
+        }
+        ParseResult level;
+        try {
+            level = top.parseArgs(words.subList(1, words.size()).toArray(String[]::new));
+        } catch (ParameterException e) {
+            throw CommandFailure.usage(explain(e));
+        }
+        // Walk down to the command the words name ("vm" -> "start"); --help at any level wins.
+        while (!level.isUsageHelpRequested() && level.hasSubcommand()) {
+            level = level.subcommand();
+        }
+        CommandLine named = level.commandSpec().commandLine();
+        if (level.isUsageHelpRequested()) {
+            return new Parsed(null, HelpCommand.usage(named));
+        }
+        if (!(level.commandSpec().userObject() instanceof LanguageCommand command)) {
+            String name = level.commandSpec().qualifiedName();
+            throw CommandFailure.usage(name + " needs one of: " + String.join(", ", named.getSubcommands().keySet())
+                    + " (see 'help " + name + "')");
+        }
+        String refusal = command.refusal(place);
+        if (refusal != null) {
+            throw CommandFailure.usage(refusal);
+        }
+        return new Parsed(command, null);
+    }
+
+    /** Picocli's messages, reworded to name the command and say where to look. */
+    private static String explain(ParameterException e) {
+        String name = e.getCommandLine().getCommandSpec().qualifiedName();
+        String seeHelp = " (see 'help " + name + "')";
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String word = unmatched.getUnmatched().getFirst();
+            if (word.startsWith("-")) {
+                return name + ": unknown option '" + word + "'" + seeHelp;
+            }
+            if (!e.getCommandLine().getSubcommands().isEmpty()) {
+                return "unknown command '" + name + " " + word + "' (" + name + " has: "
+                        + String.join(", ", e.getCommandLine().getSubcommands().keySet()) + ")";
+            }
+            return name + ": unexpected argument '" + word + "'" + seeHelp;
+        }
+        String message = e.getMessage();
+        message = message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        boolean explainsItself = e.getCause() instanceof TypeConversionException;
+        return name + ": " + message + (explainsItself ? "" : seeHelp);
+    }
+
+    private static Outcome success(String text, Object data, boolean json, boolean quit) {
+        return new Outcome(ExitStatus.OK, json ? Json.write(data) : text, null, json, quit, null);
+    }
+
+    private static Outcome failure(int status, String message, boolean json, Throwable cause) {
+        return new Outcome(status, json ? Json.error(message) : "", message, json, false, cause);
+    }
+}

@@ -1,0 +1,25 @@
+package hvlab.tui.language;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Map;
+
+/** One Jackson mapper for the language: records, lists and maps print as they are. */
+final class Json {
+    private Json() {}
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String error(String message) {
+        return write(Map.of("error", message));
+    }
+}

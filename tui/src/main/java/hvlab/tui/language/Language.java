@@ -1,0 +1,64 @@
+package hvlab.tui.language;
+
+import hvlab.vmm.host.PowerAction;
+import picocli.CommandLine;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The words of the management language (DESIGN.md section 8) and the commands behind them.
+ *
+ * <p>Each top-level word ({@code vm}, {@code wait}, ...) is a picocli command line of its own, so
+ * its help reads {@code vm start NAME}, as you type it in the shell. Picocli fills a command's
+ * fields when it parses, so every line gets a fresh tree: nothing one line set can leak into
+ * the next, and two threads (the shell and, later, the UI) never share one.
+ */
+public final class Language {
+    private Language() {}
+
+    /** The top-level words, in the order {@code help} lists them; {@code exit} is {@code quit}. */
+    public static Map<String, CommandLine> commands() {
+        Map<String, CommandLine> top = new LinkedHashMap<>();
+        top.put("vm", vm());
+        top.put("wait", line(new WaitCommand()));
+        top.put("expect", line(new ExpectCommand()));
+        top.put("help", line(new HelpCommand()));
+        CommandLine quit = line(new QuitCommand());
+        top.put("quit", quit);
+        top.put("exit", quit);
+        return top;
+    }
+
+    private static CommandLine vm() {
+        CommandLine vm = line(new VmCommand());
+        vm.addSubcommand("create", line(new VmCreateCommand()));
+        for (PowerAction action : List.of(PowerAction.START, PowerAction.PAUSE, PowerAction.RESUME, PowerAction.RESET)) {
+            vm.addSubcommand(action.label(), power(action));
+        }
+        vm.addSubcommand("shutdown", line(new VmShutdownCommand()));
+        vm.addSubcommand("poweroff", power(PowerAction.POWEROFF));
+        vm.addSubcommand("destroy", power(PowerAction.DESTROY));
+        vm.addSubcommand("undefine", line(new VmUndefineCommand()));
+        vm.addSubcommand("list", line(new VmListCommand()));
+        vm.addSubcommand("info", line(new VmInfoCommand()));
+        vm.addSubcommand("console", line(new VmConsoleCommand()));
+        vm.addSubcommand("send", line(new VmSendCommand()));
+        return vm;
+    }
+
+    /** One class serves the plain power actions; each gets its own name and description here. */
+    private static CommandLine power(PowerAction action) {
+        CommandLine command = line(new VmPowerCommand(action));
+        command.getCommandSpec().usageMessage().description(VmPowerCommand.describe(action));
+        return command;
+    }
+
+    private static CommandLine line(Object command) {
+        CommandLine line = new CommandLine(command);
+        line.setUsageHelpAutoWidth(false);
+        line.setUsageHelpWidth(100);
+        return line;
+    }
+}

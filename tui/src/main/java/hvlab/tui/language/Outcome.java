@@ -1,0 +1,27 @@
+package hvlab.tui.language;
+
+import hvlab.tui.ExitStatus;
+
+/**
+ * The result of one line given to the {@link Interpreter}: the exit status, the text for standard
+ * output (people's text or JSON), and on failure one line for standard error.
+ *
+ * @param error one line saying what went wrong, or null on success. Under {@code --json} the
+ *              same message is also in {@code text} as {@code {"error": "..."}}, and
+ *              {@code json} is true so that callers print it once, as JSON, on standard output.
+ * @param quit  the line was {@code quit} or {@code exit}
+ * @param cause the exception behind an internal error, for {@code HV_DEBUG=1}; null otherwise
+ */
+public record Outcome(int status, String text, String error, boolean json, boolean quit, Throwable cause) {
+
+    public static final Outcome NOTHING = new Outcome(ExitStatus.OK, "", null, false, false, null);
+
+    public boolean ok() {
+        return status == ExitStatus.OK;
+    }
+
+    /** Should {@link #error} go to standard error (it is already in {@link #text} under --json)? */
+    public boolean errorForStderr() {
+        return error != null && !json;
+    }
+}
