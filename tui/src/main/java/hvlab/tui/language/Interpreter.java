@@ -91,19 +91,29 @@ public final class Interpreter {
     }
 
     /**
-     * Parses {@code line} and checks it against {@code place} without running it:
-     * {@link Outcome#NOTHING} when it would run, else the failure it would meet before reaching
-     * the host. Blank lines and comments pass.
+     * Parses {@code line} and checks it against {@code place} without running it. The outcome is
+     * {@link Outcome#NOTHING} when the line would run (blank lines and comments included), the
+     * failure it would meet before reaching the host, or, for {@code --help}, the usage text,
+     * which needs no host either.
      */
     public static Outcome check(String line, Place place) {
         try {
-            List<String> words = Tokenizer.split(line);
-            if (!words.isEmpty()) {
-                parse(words, place);
-            }
-            return Outcome.NOTHING;
+            return check(Tokenizer.split(line), place);
         } catch (CommandFailure e) {
             return failure(e.status(), e.getMessage(), line.contains("--json"), null);
+        }
+    }
+
+    public static Outcome check(List<String> words, Place place) {
+        if (words.isEmpty()) {
+            return Outcome.NOTHING;
+        }
+        boolean json = words.contains("--json");
+        try {
+            Parsed parsed = parse(words, place);
+            return parsed.usage() == null ? Outcome.NOTHING : success(parsed.usage(), Map.of("usage", parsed.usage()), json, false);
+        } catch (CommandFailure e) {
+            return failure(e.status(), e.getMessage(), json, null);
         }
     }
 
