@@ -6,8 +6,15 @@ public sealed interface TrapOutcome {
     /** Resume the guest at whatever EIP the VMM left in the CPU. */
     record Continue() implements TrapOutcome {}
 
-    /** Resume, giving the guest this value (the data an {@code in} instruction reads). */
-    record ContinueWith(int value) implements TrapOutcome {}
+    /**
+     * Resume, giving the guest this value (the data an {@code in} instruction reads); if
+     * {@code thenStop} is not null, stop at the next instruction boundary after it, with that reason.
+     */
+    record ContinueWith(int value, StopReason thenStop) implements TrapOutcome {
+        public ContinueWith(int value) {
+            this(value, null);
+        }
+    }
 
     /**
      * Stop the CPU; {@link CpuBackend#run} returns {@link RunResult.Cause#STOPPED} with this

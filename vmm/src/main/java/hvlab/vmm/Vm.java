@@ -77,6 +77,9 @@ public final class Vm implements AutoCloseable {
     private VmExit ended;
     private long virtualNanos;
     private boolean clockDrivenExternally;
+    private boolean reinjectLostTicks;
+    /** Timer interrupts (IRQ0) delivered to the guest, for {@link #setReinjectLostTicks}. */
+    private long ticksDelivered;
     private Duration slice = DEFAULT_SLICE;
 
     /** @param console receives the guest's serial output byte by byte as it is written */
@@ -100,6 +103,7 @@ public final class Vm implements AutoCloseable {
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);
         cpu.setTrapHandler(dispatcher);
+        dispatcher.setInterruptPending(platform.pic()::hasPendingInterrupt);
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
         dispatcher.setTranslator(translator);
         // Hypercalls exist only for guests that run paravirtualized (section IV.B.2 of the paper).
@@ -153,6 +157,22 @@ public final class Vm implements AutoCloseable {
         this.clockDrivenExternally = external;
     }
 
+    /**
+     * Timer ticks the guest could not take in time are delivered later instead of lost. On
+     * hardware, PIT edges that arrive while IRQ0 is still pending merge into one, and a guest
+     * that is slow to take them loses ticks. A guest under a VMM is slow exactly when it is
+     * waiting for a CPU, and its clock then falls behind: the classic "lost ticks" problem of
+     * virtualization. KVM's answer ({@code kvm-pit.lost_tick_policy=delay}) is to remember the
+     * ticks and re-raise IRQ0 after each one is delivered; so does this, when enabled (a host that
+     * shares CPUs between VMs enables it). At most {@link #MAX_TICK_BACKLOG} are kept.
+     */
+    public void setReinjectLostTicks(boolean reinject) {
+        this.reinjectLostTicks = reinject;
+        this.ticksDelivered = platform.pit().interruptsRaised();
+    }
+
+    private static final long MAX_TICK_BACKLOG = 100;
+
     /** Lets {@code nanos} of virtual time pass: the timer counts, interrupts become pending. */
     public void advanceClock(long nanos) {
         if (nanos <= 0) {
@@ -200,8 +220,8 @@ public final class Vm implements AutoCloseable {
 
     /**
      * Runs the guest for at most {@code maxSlice} and says how the slice ended. Pending interrupts
-     * are delivered first (if the guest's IF allows), and the slice ends early at the timer's
-     * next tick, so a guest sees its timer on time.
+     * are delivered first (if the guest's IF allows), and whenever one becomes deliverable during
+     * the slice; the slice ends early at the timer's next tick, so a guest sees its timer on time.
      */
     public SliceResult runSlice(Duration maxSlice) {
         if (!booted) {
@@ -218,69 +238,80 @@ public final class Vm implements AutoCloseable {
             ended = requested;
             return new SliceResult.Ended(0, ended);
         }
-        if (waiting) {
-            if (!wakeIfInterrupted()) {
-                return new SliceResult.Halted(0, vcpu.interruptsEnabled() ? nanosUntilNextEvent() : SliceResult.NEVER);
-            }
-        } else if (!injectPendingInterrupt()) {
-            return new SliceResult.Ended(0, ended);
-        }
-        long budget = Math.max(MIN_SLICE_NANOS, Math.min(maxSlice.toNanos(), nanosUntilNextEvent()));
-        long eip = entered ? Integer.toUnsignedLong(cpu.read(Register.EIP)) : BootLayout.TRAMPOLINE;
-        dispatcher.beginRun();
         long started = System.nanoTime();
-        RunResult result = cpu.run(eip, Duration.ofNanos(budget));
-        long nanos = System.nanoTime() - started;
-        if (!entered && (cpu.read(Register.CS) & 3) == 3) {
-            entered = true;
-        }
-        if (!clockDrivenExternally) {
-            advanceClock(nanos);
-        }
-        applyInstrumentation();
-        SliceResult outcome = outcomeOf(result, nanos);
-        if (ended == null) {
-            String broken = realStateBroken();
-            if (broken != null) {
-                ended = new VmExit.CpuError("containment: " + broken);
+        long budget = Math.max(MIN_SLICE_NANOS, Math.min(maxSlice.toNanos(), nanosUntilNextEvent()));
+        long deadline = started + budget;
+        while (true) {
+            if (waiting && !wakeIfInterrupted()) {
+                return ended != null ? new SliceResult.Ended(elapsed(started), ended)
+                        : new SliceResult.Halted(elapsed(started), vcpu.interruptsEnabled() ? nanosUntilNextEvent() : SliceResult.NEVER);
+            }
+            if (!waiting && !injectPendingInterrupt()) {
+                return new SliceResult.Ended(elapsed(started), ended);
+            }
+            long left = deadline - System.nanoTime();
+            if (left < MIN_SLICE_NANOS / 4) {
+                return new SliceResult.Ran(elapsed(started));
+            }
+            long eip = entered ? Integer.toUnsignedLong(cpu.read(Register.EIP)) : BootLayout.TRAMPOLINE;
+            dispatcher.beginRun();
+            long runStarted = System.nanoTime();
+            RunResult result = cpu.run(eip, Duration.ofNanos(left));
+            if (!clockDrivenExternally) {
+                advanceClock(System.nanoTime() - runStarted);
+            }
+            if (!entered && (cpu.read(Register.CS) & 3) == 3) {
+                entered = true;
+            }
+            applyInstrumentation();
+            boolean goOn = handle(result);
+            if (ended == null) {
+                String broken = realStateBroken();
+                if (broken != null) {
+                    ended = new VmExit.CpuError("containment: " + broken);
+                }
+            }
+            if (ended != null) {
+                return new SliceResult.Ended(elapsed(started), ended);
+            }
+            if (result.cause() == RunResult.Cause.REQUESTED) {
+                return new SliceResult.Stopped(elapsed(started));
+            }
+            if (!goOn) {
+                injectPendingInterrupt();
+                return ended != null ? new SliceResult.Ended(elapsed(started), ended) : new SliceResult.Ran(elapsed(started));
             }
         }
-        if (ended != null) {
-            return new SliceResult.Ended(nanos, ended);
-        }
-        if (!waiting && !injectPendingInterrupt()) {
-            return new SliceResult.Ended(nanos, ended);
-        }
-        return outcome;
     }
 
-    private SliceResult outcomeOf(RunResult result, long nanos) {
+    private static long elapsed(long since) {
+        return System.nanoTime() - since;
+    }
+
+    /**
+     * Acts on why the CPU stopped. True when the slice should go on (the stop was the VMM's own
+     * business: an interrupt to deliver, code to instrument), false when its time is up.
+     */
+    private boolean handle(RunResult result) {
         switch (result.cause()) {
             case STOPPED -> {
                 switch (result.reason()) {
                     case VmStop.End end -> ended = end.exit();
-                    case VmStop.WaitForInterrupt w -> {
-                        waiting = true;
-                        return new SliceResult.Halted(nanos, vcpu.interruptsEnabled() ? nanosUntilNextEvent() : SliceResult.NEVER);
-                    }
+                    case VmStop.WaitForInterrupt w -> waiting = true;
                     case VmStop.Deliver deliver -> {
                         VmExit failed = dispatcher.deliver(deliver.event());
                         if (failed != null) ended = failed;
                     }
-                    case VmStop.Instrument instrument -> { }
-                    default -> { }
+                    default -> { } // instrument, interrupt window: handled as the loop goes on
                 }
-                return new SliceResult.Ran(nanos);
-            }
-            case REQUESTED -> {
-                return new SliceResult.Stopped(nanos);
+                return true;
             }
             case CPU_ERROR -> {
                 ended = new VmExit.CpuError(result.detail());
-                return new SliceResult.Ended(nanos, ended);
+                return false;
             }
             default -> {
-                return new SliceResult.Ran(nanos);
+                return false;
             }
         }
     }
@@ -339,6 +370,9 @@ public final class Vm implements AutoCloseable {
     private boolean injectPendingInterrupt() {
         if (entered && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
             int vector = platform.pic().acknowledge();
+            if (reinjectLostTicks && vector == platform.pic().master().vector(0)) {
+                reinjectTick();
+            }
             VmExit failed = dispatcher.deliver(GuestEvent.external(vector, Integer.toUnsignedLong(cpu.read(Register.EIP))));
             if (failed != null) {
                 ended = failed;
@@ -365,6 +399,16 @@ public final class Vm implements AutoCloseable {
     /** Presses the power button (ACPI-style: the guest decides what to do about it). Any thread. */
     public void pressPowerButton() {
         fromOutside(platform::pressPowerButton);
+    }
+
+    /** One tick is being delivered: if more edges came than were delivered, latch the next one now. */
+    private void reinjectTick() {
+        long raised = platform.pit().interruptsRaised();
+        ticksDelivered = Math.max(ticksDelivered + 1, raised - MAX_TICK_BACKLOG);
+        if (raised > ticksDelivered) {
+            platform.pic().lowerIrq(0);
+            platform.pic().raiseIrq(0);
+        }
     }
 
     /** Asks the running slice to end at the next instruction boundary (or the next slice not to start). Any thread. */

@@ -132,7 +132,12 @@ final class UnicornTrapHooks {
         try {
             TrapOutcome outcome = handler.onTrap(new Trap.PortIn(port & 0xFFFF, size));
             return switch (outcome) {
-                case TrapOutcome.ContinueWith with -> with.value();
+                case TrapOutcome.ContinueWith with -> {
+                    if (with.thenStop() != null) {
+                        stopAtNextBlock(with.thenStop());
+                    }
+                    yield with.value();
+                }
                 case TrapOutcome.Continue c -> ALL_ONES;
                 case TrapOutcome.Stop stop -> {
                     stopAtNextBlock(stop.reason());

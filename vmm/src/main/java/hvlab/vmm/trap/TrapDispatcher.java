@@ -70,6 +70,10 @@ public final class TrapDispatcher implements TrapHandler {
         return new Emulation.Resume(next);
     };
     private BinaryTranslator translator;
+    /** Is an interrupt pending at the controller (the CPU's INTR pin)? */
+    private java.util.function.BooleanSupplier interruptPending = () -> false;
+    /** The trap being handled is STI, whose effect starts only after the next instruction. */
+    private boolean interruptShadow;
     /** Set once a trap ended the VM: the rest of the block still runs, and its traps change nothing. */
     private boolean ended;
 
@@ -94,6 +98,11 @@ public final class TrapDispatcher implements TrapHandler {
 
     public void setHypercallHandler(HypercallHandler handler) {
         this.hypercalls = handler;
+    }
+
+    /** The CPU's INTR pin: asked after each trap, so an interrupt that became deliverable is not kept waiting. */
+    public void setInterruptPending(java.util.function.BooleanSupplier pending) {
+        this.interruptPending = pending;
     }
 
     /** Binary translation (bt mode): the translator whose sites the CPU watches. */
@@ -135,6 +144,7 @@ public final class TrapDispatcher implements TrapHandler {
             System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(), cpu.read(Register.ESP));
         }
         TrapOutcome outcome;
+        interruptShadow = false;
         try {
             VmExit broken = realFlagsBroken();
             outcome = broken != null ? end(broken) : dispatch(trap);
@@ -142,7 +152,26 @@ public final class TrapDispatcher implements TrapHandler {
             outcome = end(new VmExit.MemoryFault(e.access().verb(), e.address(), Integer.toUnsignedLong(cpu.read(Register.EIP)), true));
         }
         ram.flushWrites();
-        return outcome;
+        return withInterruptWindow(outcome);
+    }
+
+    /**
+     * A real CPU samples its INTR pin at every instruction boundary. When this trap left an
+     * interrupt pending with the guest's IF set (an EOI, a device), stop at the next boundary to
+     * deliver it. Not when this very trap set IF (STI): the instruction after STI runs first,
+     * the "interrupt shadow" that makes {@code sti; hlt} wait for an interrupt instead of
+     * missing it (SDM Vol. 2, STI).
+     */
+    private TrapOutcome withInterruptWindow(TrapOutcome outcome) {
+        if (interruptShadow || !vcpu.interruptsEnabled() || !interruptPending.getAsBoolean()) {
+            return outcome;
+        }
+        return switch (outcome) {
+            case TrapOutcome.Continue c -> TrapOutcome.stop(VmStop.INTERRUPT_WINDOW);
+            case TrapOutcome.ContinueWith with when with.thenStop() == null ->
+                    new TrapOutcome.ContinueWith(with.value(), VmStop.INTERRUPT_WINDOW);
+            default -> outcome;
+        };
     }
 
     private TrapOutcome dispatch(Trap trap) {
@@ -247,6 +276,7 @@ public final class TrapDispatcher implements TrapHandler {
         }
         if (fault.vector() == ExceptionNames.GENERAL_PROTECTION && PrivilegedInstructions.isPrivileged(instruction)) {
             counters.count(TrapKind.PRIVILEGED);
+            interruptShadow = instruction.mnemonic().equals("sti");
             return afterDevices(apply(fault.eip(), () -> privileged.emulate(instruction, state)));
         }
         if (fault.vector() == SEGMENT_NOT_PRESENT && hiddenByTheView(fault.errorCode())) {

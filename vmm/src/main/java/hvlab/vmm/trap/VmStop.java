@@ -26,6 +26,14 @@ public sealed interface VmStop extends StopReason {
     /** Binary translation found sites to watch (or to stop watching) before the code runs on. */
     record Instrument() implements VmStop {}
 
+    /**
+     * An interrupt is pending and the guest's IF allows it (an EOI let the next one through, a
+     * device raised its line): the CPU stops at the next boundary so the VMM can deliver it, as
+     * a real CPU samples INTR between instructions.
+     */
+    record InterruptWindow() implements VmStop {}
+
     VmStop WAIT_FOR_INTERRUPT = new WaitForInterrupt();
     VmStop INSTRUMENT = new Instrument();
+    VmStop INTERRUPT_WINDOW = new InterruptWindow();
 }

@@ -1,0 +1,409 @@
+package hvlab.vmm.host;
+
+import hvlab.vmm.ExecutionMode;
+import hvlab.vmm.SliceResult;
+import hvlab.vmm.Vm;
+import hvlab.vmm.VmExit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One host: its VMs, the worker threads that run them in time slices, the credit scheduler that
+ * decides which runs next, the store that keeps their definitions, and the stream of lifecycle
+ * events (paper IV.C.3 isolation, IV.C.5 load balancing and limits, IV.C.10 power functions,
+ * IV.C.13 management).
+ *
+ * <p>Each VM runs on at most one worker at a time, a slice at a time ({@link Vm#runSlice}); a
+ * VM whose guest halts waits off the CPUs until its timer's next tick or until input arrives,
+ * so an idle guest costs nothing. Every VM's clock runs in real time while the VM is running,
+ * whether it is on a CPU or waiting for one, and stands still while it is paused: a guest sees
+ * its timer at its real rate whatever share of the CPU it gets.
+ *
+ * <p>VMs share nothing they were not configured to share: each has its own CPU engine, RAM,
+ * devices and disk file. A VM that crashes (or hits a bug in the VMM) becomes {@code crashed}
+ * with its reason kept; the others run on.
+ *
+ * <p>Guest speed in {@link VmInfo#mips()} is an estimate: the VM's CPU share times this host's
+ * speed on a register-only loop, measured once. Counting real instructions would slow the
+ * guest down thirteenfold (Unicorn's instruction count hooks every instruction).
+ */
+public final class Host implements HostControl, AutoCloseable {
+    /** How far back {@link VmInfo#share()} looks. */
+    public static final Duration MEASURING_WINDOW = Duration.ofSeconds(3);
+    private static final long IDLE_WAIT_NANOS = 50_000_000;
+
+    private final String name;
+    private final VmStore store;
+    private final int threads;
+    private final CreditScheduler scheduler;
+    private final Map<String, ManagedVm> vms = new LinkedHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<Thread> workers = new ArrayList<>();
+    private final List<Consumer<LifecycleEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hvlab-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Lifecycle lifecycle;
+    private volatile boolean closed;
+
+    /**
+     * Opens the host on {@code storeDirectory} (created if missing) with {@code threads} worker
+     * threads (one per CPU it may use). Every VM defined in the store is there, shut off.
+     */
+    public Host(String name, Path storeDirectory, int threads) {
+        if (threads < 1) {
+            throw new HostException("a host needs at least one worker thread, not " + threads);
+        }
+        this.name = name;
+        this.store = new VmStore(storeDirectory);
+        this.threads = threads;
+        this.scheduler = new CreditScheduler(threads);
+        this.lifecycle = new Lifecycle(this);
+        long now = System.nanoTime();
+        for (VmDefinition definition : store.list()) {
+            addVm(definition, now);
+        }
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(this::work, "hvlab-" + name + "-cpu" + i);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public VmStore store() {
+        return store;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    // ---- the management interface --------------------------------------------------------
+
+    @Override
+    public VmInfo create(VmSpec spec) {
+        VmStore.checkName(spec.name());
+        lock.lock();
+        try {
+            if (vms.containsKey(spec.name()) || store.exists(spec.name())) {
+                throw new HostException("a VM named '" + spec.name() + "' already exists");
+            }
+            VmDefinition definition = new VmCreation(store).create(spec);
+            ManagedVm managed = addVm(definition, System.nanoTime());
+            publish(managed, null, VmLifecycle.DEFINED, "user", "created from " + definition.guest());
+            return infoOf(managed, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public VmInfo act(String vm, PowerAction action, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            VmInfo before = infoOf(managed, System.nanoTime());
+            lifecycle.apply(managed, action, actor);
+            if (action == PowerAction.UNDEFINE) {
+                return new VmInfo(before.name(), before.uuid(), name, "undefined", before.guest(), before.mode(),
+                        before.memoryBytes(), before.disk(), before.weight(), before.cap(), 0, 0, before.cpuMillis(),
+                        before.throttledMillis(), Map.of(), before.lastExit(), 0);
+            }
+            return infoOf(managed, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<VmInfo> list() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            return vms.values().stream().map(m -> infoOf(m, now)).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public VmInfo info(String vm) {
+        lock.lock();
+        try {
+            return infoOf(find(vm), System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ConsoleOutput console(String vm, long since) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            long from = Math.max(Math.max(0, since), managed.console.dropped());
+            byte[] bytes = managed.console.since(from);
+            return new ConsoleOutput(vm, new String(bytes, java.nio.charset.StandardCharsets.UTF_8), from,
+                    from + bytes.length, managed.console.dropped());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void send(String vm, byte[] bytes) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm == null || !managed.state.active()) {
+                throw new HostException("cannot type into '" + vm + "': it is " + managed.state.label());
+            }
+            managed.vm.sendInput(bytes);
+            wake(managed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<LifecycleEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * SHA-256 of the VM's RAM, read through the one door to guest memory (the VM must be off the
+     * CPUs: paused, say). For isolation tests, and a first taste of introspection.
+     */
+    String ramDigest(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm == null) {
+                throw new HostException("'" + vm + "' has no memory: it is " + managed.state.label());
+            }
+            awaitOffCpu(managed);
+            var ram = managed.vm.ram();
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (long at = 0; at < ram.size(); at += 1 << 20) {
+                digest.update(ram.readBytes(at, (int) Math.min(1 << 20, ram.size() - at)));
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- what the lifecycle needs from the host ---------------------------------------------
+
+    ManagedVm addVm(VmDefinition definition, long now) {
+        ManagedVm managed = new ManagedVm(definition, MEASURING_WINDOW.toNanos(), now);
+        vms.put(definition.name(), managed);
+        scheduler.add(definition.name(), definition.weight(), definition.cap());
+        return managed;
+    }
+
+    void forget(ManagedVm managed) {
+        vms.remove(managed.name);
+        scheduler.remove(managed.name);
+    }
+
+    CreditScheduler scheduler() {
+        return scheduler;
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    /** Waits (holding the lock, released while waiting) until the VM is off every CPU. */
+    void awaitOffCpu(ManagedVm managed) {
+        while (managed.onCpu) {
+            managed.vm.requestStop();
+            changed.awaitUninterruptibly();
+        }
+    }
+
+    /** Makes a halted or newly started VM a candidate for the CPUs again. */
+    void wake(ManagedVm managed) {
+        managed.halted = false;
+        managed.wakeAt = Long.MAX_VALUE;
+        scheduler.setWants(managed.name, managed.runnable(), System.nanoTime());
+        changed.signalAll();
+    }
+
+    void signalChange() {
+        changed.signalAll();
+    }
+
+    void publish(ManagedVm managed, VmLifecycle from, VmLifecycle to, String actor, String detail) {
+        LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, from == null ? null : from.label(),
+                to == null ? "undefined" : to.label(), actor, detail);
+        for (Consumer<LifecycleEvent> listener : listeners) {
+            eventThread.execute(() -> {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException ignored) {
+                    // a listener's failure is its own; the host goes on
+                }
+            });
+        }
+    }
+
+    private ManagedVm find(String vm) {
+        ManagedVm managed = vms.get(vm);
+        if (managed == null) {
+            throw new HostException("no VM named '" + vm + "' on host " + name);
+        }
+        return managed;
+    }
+
+    private VmInfo infoOf(ManagedVm m, long now) {
+        VmDefinition d = m.definition;
+        Vm vm = m.vm;
+        double share = m.meter.share(now);
+        Map<String, Long> traps = vm == null ? Map.of() : vm.counters().byLabel();
+        long virtualMillis = vm == null ? 0 : vm.virtualNanos() / 1_000_000;
+        return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
+                d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
+                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis);
+    }
+
+    // ---- the worker threads -----------------------------------------------------------------
+
+    /** A worker: pick a VM, run one slice of it, account for it, again. */
+    private void work() {
+        while (!closed) {
+            ManagedVm managed;
+            CreditScheduler.Pick pick;
+            long started;
+            lock.lock();
+            try {
+                started = System.nanoTime();
+                wakeTimedOut(started);
+                pick = scheduler.pick(started);
+                managed = pick == null ? null : vms.get(pick.id());
+                if (managed == null || !managed.runnable()) {
+                    if (pick != null) {
+                        scheduler.charge(pick.id(), 0, started);
+                        scheduler.setWants(pick.id(), false, started);
+                    }
+                    changed.awaitNanos(idleWait(started));
+                    continue;
+                }
+                managed.onCpu = true;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            SliceResult result = runOneSlice(managed, pick.sliceNanos(), started);
+            lock.lock();
+            try {
+                long ended = System.nanoTime();
+                managed.onCpu = false;
+                scheduler.charge(managed.name, result.nanos(), ended);
+                managed.meter.add(result.nanos(), ended);
+                lifecycle.afterSlice(managed, result, ended);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Runs one slice with the VM's clock brought up to real time first and after. Never throws. */
+    private SliceResult runOneSlice(ManagedVm managed, long sliceNanos, long started) {
+        Vm vm = managed.vm;
+        try {
+            vm.advanceClock(started - managed.clockSyncedAt);
+            managed.clockSyncedAt = started;
+            SliceResult result = vm.runSlice(Duration.ofNanos(sliceNanos));
+            long now = System.nanoTime();
+            vm.advanceClock(now - managed.clockSyncedAt);
+            managed.clockSyncedAt = now;
+            return result;
+        } catch (Throwable bug) {
+            // A failure inside the VMM for this VM ends this VM only.
+            return new SliceResult.Ended(System.nanoTime() - started,
+                    new VmExit.CpuError("internal error in the VMM: " + bug));
+        }
+    }
+
+    /** Halted VMs whose timer has come due want the CPU again. */
+    private void wakeTimedOut(long now) {
+        for (ManagedVm m : vms.values()) {
+            if (m.halted && m.wakeAt <= now && m.state.active() && m.state != VmLifecycle.PAUSED) {
+                wake(m);
+            }
+        }
+    }
+
+    /** How long an idle worker sleeps: until the next timer due, a capped VM's budget, or a while. */
+    private long idleWait(long now) {
+        long wait = IDLE_WAIT_NANOS;
+        for (ManagedVm m : vms.values()) {
+            if (m.halted && m.state.active() && m.wakeAt != Long.MAX_VALUE) {
+                wait = Math.min(wait, Math.max(0, m.wakeAt - now));
+            }
+        }
+        long throttled = scheduler.nanosUntilUnthrottled(now);
+        if (throttled >= 0) {
+            wait = Math.min(wait, throttled);
+        }
+        return Math.max(wait, 100_000);
+    }
+
+    /** Powers every VM off and stops the workers. The definitions stay in the store. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            for (ManagedVm m : new ArrayList<>(vms.values())) {
+                if (m.state.active()) {
+                    lifecycle.apply(m, PowerAction.POWEROFF, "host");
+                }
+            }
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Thread worker : workers) {
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        eventThread.shutdown();
+    }
+
+    static ExecutionMode modeOf(VmDefinition definition) {
+        return ExecutionMode.parse(definition.mode());
+    }
+}

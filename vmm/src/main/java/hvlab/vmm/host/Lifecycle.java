@@ -1,0 +1,202 @@
+package hvlab.vmm.host;
+
+import hvlab.vmm.SliceResult;
+import hvlab.vmm.Vm;
+import hvlab.vmm.VmConfig;
+import hvlab.vmm.VmExit;
+import hvlab.vmm.devices.PlatformOptions;
+import hvlab.vmm.image.GuestImage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static hvlab.vmm.host.VmLifecycle.*;
+
+/**
+ * The VM state machine (libvirt's states and actions, DESIGN.md section 7): which action is
+ * allowed in which state, what each one does to the machine, and how the end of a guest moves
+ * its VM. Every transition is a {@link LifecycleEvent}. Runs with the host's lock held.
+ *
+ * <pre>
+ *                start                 pause
+ *   defined ────────────▶ running ─────────────▶ paused
+ *      ▲  ▲                │  ▲ ◀──────────────   │
+ *      │  │     shutdown   │  │     resume        │
+ *      │  │  ┌─────────────┘  │ reset             │
+ *      │  │  ▼                │                   │
+ *      │  shutting-down ──────┘ (guest powers off: defined)
+ *      │
+ *      └── poweroff / destroy (from running, paused, shutting-down, crashed)
+ *   crashed: the guest faulted beyond repair; start again, or poweroff to clear it
+ * </pre>
+ */
+final class Lifecycle {
+    private final Host host;
+
+    Lifecycle(Host host) {
+        this.host = host;
+    }
+
+    void apply(ManagedVm m, PowerAction action, String actor) {
+        VmLifecycle from = m.state;
+        switch (action) {
+            case START -> {
+                require(m, action, DEFINED, CRASHED);
+                boot(m);
+                transition(m, from, RUNNING, actor, "booted " + m.definition.guest());
+            }
+            case PAUSE -> {
+                require(m, action, RUNNING, SHUTTING_DOWN);
+                m.state = PAUSED;
+                host.scheduler().setWants(m.name, false, System.nanoTime());
+                host.awaitOffCpu(m);
+                m.pausedAt = System.nanoTime();
+                transition(m, from, PAUSED, actor, "stopped at eip " + eip(m));
+            }
+            case RESUME -> {
+                require(m, action, PAUSED);
+                m.clockSyncedAt += System.nanoTime() - m.pausedAt;
+                m.state = RUNNING;
+                host.wake(m);
+                transition(m, from, RUNNING, actor, "");
+            }
+            case RESET -> {
+                require(m, action, RUNNING, PAUSED, SHUTTING_DOWN);
+                halt(m);
+                boot(m);
+                transition(m, from, RUNNING, actor, "reset: a fresh boot");
+            }
+            case SHUTDOWN -> {
+                require(m, action, RUNNING);
+                m.state = SHUTTING_DOWN;
+                m.vm.pressPowerButton();
+                host.wake(m);
+                transition(m, from, SHUTTING_DOWN, actor, "power button pressed");
+            }
+            case POWEROFF, DESTROY -> {
+                require(m, action, RUNNING, PAUSED, SHUTTING_DOWN, CRASHED);
+                halt(m);
+                m.lastExit = "powered off by " + actor;
+                transition(m, from, DEFINED, actor, "powered off");
+            }
+            case UNDEFINE -> {
+                require(m, action, DEFINED, CRASHED);
+                host.forget(m);
+                host.store().delete(m.name);
+                host.publish(m, from, null, actor, "definition, image and disk removed");
+            }
+        }
+    }
+
+    /** What the end of a slice means for the VM's state. */
+    void afterSlice(ManagedVm m, SliceResult result, long now) {
+        switch (result) {
+            case SliceResult.Ended ended -> finished(m, ended.exit());
+            case SliceResult.Halted halted -> {
+                m.halted = true;
+                m.wakeAt = halted.nanosUntilEvent() == SliceResult.NEVER ? Long.MAX_VALUE : now + halted.nanosUntilEvent();
+                host.scheduler().setWants(m.name, false, now);
+            }
+            case SliceResult.Ran ran -> { }
+            case SliceResult.Stopped stopped -> { }
+        }
+    }
+
+    /**
+     * The guest ended. Powering off, halting for good or writing the debug-exit port is a clean
+     * end: back to defined. A fault the guest could not handle is a crash: crashed, reason kept.
+     */
+    private void finished(ManagedVm m, VmExit exit) {
+        if (m.leaving || m.state == PAUSED || !m.state.active()) {
+            return; // a lifecycle action got there first; the VM keeps the exit for when it resumes
+        }
+        VmLifecycle from = m.state;
+        boolean crash = exit instanceof VmExit.Fault || exit instanceof VmExit.MemoryFault
+                || exit instanceof VmExit.NotEmulated || exit instanceof VmExit.CpuError;
+        closeMachine(m);
+        m.lastExit = exit.reason() + ": " + exit.describe();
+        transition(m, from, crash ? CRASHED : DEFINED, "guest", exit.describe());
+    }
+
+    private void boot(ManagedVm m) {
+        VmDefinition d = m.definition;
+        Path folder = host.store().folder(m.name);
+        byte[] image;
+        try {
+            image = Files.readAllBytes(folder.resolve(VmStore.IMAGE));
+        } catch (IOException e) {
+            throw new HostException("cannot read the image of '" + m.name + "': " + VmStore.reason(e));
+        }
+        PlatformOptions platform = PlatformOptions.DEFAULT.withRtcEpochSeconds(System.currentTimeMillis() / 1000);
+        if (d.disk() != null) {
+            platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
+        }
+        VmConfig config = new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
+        m.console = new hvlab.vmm.console.ConsoleLog();
+        Vm vm;
+        try {
+            vm = new Vm(config, b -> { }, m.console);
+        } catch (IllegalArgumentException e) {
+            throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
+        }
+        vm.setClockDrivenExternally(true);
+        vm.setReinjectLostTicks(true);
+        vm.boot();
+        long now = System.nanoTime();
+        m.vm = vm;
+        m.state = RUNNING;
+        m.lastExit = null;
+        m.clockSyncedAt = now;
+        m.meter.reset(now);
+        host.wake(m);
+    }
+
+    /** Takes the machine away: off the CPUs first (at once: the running slice is stopped), then closed. */
+    private void halt(ManagedVm m) {
+        host.scheduler().setWants(m.name, false, System.nanoTime());
+        m.leaving = true;
+        try {
+            if (m.vm != null) {
+                host.awaitOffCpu(m);
+            }
+        } finally {
+            m.leaving = false;
+        }
+        closeMachine(m);
+    }
+
+    private void closeMachine(ManagedVm m) {
+        if (m.vm != null) {
+            m.vm.close();
+            m.vm = null;
+        }
+        m.state = DEFINED;
+        m.halted = false;
+        host.scheduler().setWants(m.name, false, System.nanoTime());
+    }
+
+    private void transition(ManagedVm m, VmLifecycle from, VmLifecycle to, String actor, String detail) {
+        m.state = to;
+        host.publish(m, from, to, actor, detail);
+        host.signalChange();
+    }
+
+    private static String eip(ManagedVm m) {
+        return m.vm == null ? "?" : String.format("%#x", Integer.toUnsignedLong(m.vm.cpu().read(hvlab.cpu.Register.EIP)));
+    }
+
+    private static void require(ManagedVm m, PowerAction action, VmLifecycle... allowed) {
+        for (VmLifecycle state : allowed) {
+            if (m.state == state) {
+                return;
+            }
+        }
+        throw new HostException("cannot " + action.label() + " '" + m.name + "': it is " + describe(m.state));
+    }
+
+    private static String describe(VmLifecycle state) {
+        return state == DEFINED ? "shut off (defined)" : state.label();
+    }
+}

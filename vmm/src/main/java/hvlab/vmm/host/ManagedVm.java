@@ -1,0 +1,45 @@
+package hvlab.vmm.host;
+
+import hvlab.vmm.Vm;
+import hvlab.vmm.console.ConsoleLog;
+
+/**
+ * One VM as its host keeps it: the definition, the lifecycle state and, while the VM is active,
+ * the machine itself. The host's lock guards every field.
+ *
+ * <p>Who may touch {@link #vm}: the worker thread that has it on a CPU ({@link #onCpu} true), or
+ * any thread holding the host's lock while it is off every CPU. That way a VM is never driven by
+ * two threads at once, and a lifecycle request (pause, power off) simply waits until the
+ * VM's current slice ends, which it asks to happen at once with {@link Vm#requestStop()}.
+ */
+final class ManagedVm {
+    final String name;
+    VmDefinition definition;
+    VmLifecycle state = VmLifecycle.DEFINED;
+    Vm vm;
+    /** The console of the current (or last) boot; it outlives the machine so the output stays readable. */
+    ConsoleLog console = new ConsoleLog();
+    boolean onCpu;
+    /** Halted with interrupts enabled; {@link #wakeAt} is when the timer will wake it (host nanos). */
+    boolean halted;
+    long wakeAt = Long.MAX_VALUE;
+    /** Host time up to which the VM's virtual clock has been advanced. */
+    long clockSyncedAt;
+    /** When the VM was paused (host nanos), so the pause can be cut out of its clock. */
+    long pausedAt;
+    String lastExit;
+    /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
+    boolean leaving;
+    final CpuShareMeter meter;
+
+    ManagedVm(VmDefinition definition, long windowNanos, long now) {
+        this.name = definition.name();
+        this.definition = definition;
+        this.meter = new CpuShareMeter(windowNanos, now);
+    }
+
+    /** Is the VM ready to be given a CPU? */
+    boolean runnable() {
+        return (state == VmLifecycle.RUNNING || state == VmLifecycle.SHUTTING_DOWN) && !halted && vm != null;
+    }
+}
