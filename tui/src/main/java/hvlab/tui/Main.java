@@ -1,10 +1,13 @@
 package hvlab.tui;
 
 import hvlab.cpu.NativeLibraryMissingException;
+import hvlab.vmm.host.Host;
+import hvlab.vmm.host.HostException;
 import hvlab.vmm.image.GuestImageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
@@ -40,12 +43,25 @@ public final class Main implements Callable<Integer> {
         System.exit(execute(args, System.out, System.err));
     }
 
+    /** The host of this process ({@code local}, DESIGN.md section 8) over a store directory. */
+    static final HostOpener IN_PROCESS = (store, threads) -> new Host("local", store, threads);
+
     /** Runs {@code hv} with {@code args} and returns the exit status; for tests as much as for main. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, System.in, out, err, IN_PROCESS);
+    }
+
+    /** The same, reading the shell's (or {@code hv script -}'s) input from {@code in}, on the host {@code opener} opens. */
+    static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, HostOpener opener) {
         CommandLine cli = new CommandLine(new Main(out, err));
         cli.addSubcommand("run", new RunCommand(out, err));
         cli.addSubcommand("guests", new GuestsCommand(out));
         cli.addSubcommand("tui", new CommandLine(new Main(out, err)).setCommandName("tui"));
+        cli.addSubcommand("shell", new ShellCommand(opener, in, out));
+        cli.addSubcommand("script", new ScriptCommand(opener, in, out, err));
+        cli.addSubcommand("vm", SingleCommand.named("vm", "One vm command on the store, as in 'hv shell': hv vm list, hv vm info NAME --json ('hv vm --help')", opener, out, err));
+        cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));
+        cli.addSubcommand("expect", SingleCommand.named("expect", "One expect check on the store, e.g. hv expect state NAME defined", opener, out, err));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -69,6 +85,8 @@ public final class Main implements Callable<Integer> {
         Throwable cause = rootOfInterest(e);
         int status = switch (cause) {
             case UsageException u -> ExitStatus.USAGE;
+            // A host lets a HostException out only when it cannot be opened: its store is unusable.
+            case HostException h -> ExitStatus.CANT_CREATE;
             case NativeLibraryMissingException n -> ExitStatus.UNAVAILABLE;
             case GuestImageException g -> switch (g.kind()) {
                 case UNKNOWN_GUEST -> ExitStatus.USAGE;
@@ -92,7 +110,8 @@ public final class Main implements Callable<Integer> {
     /** Class initialisers wrap a missing library in ExceptionInInitializerError; dig it out. */
     private static Throwable rootOfInterest(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UsageException || t instanceof NativeLibraryMissingException || t instanceof GuestImageException) {
+            if (t instanceof UsageException || t instanceof NativeLibraryMissingException || t instanceof GuestImageException
+                    || t instanceof HostException) {
                 return t;
             }
         }

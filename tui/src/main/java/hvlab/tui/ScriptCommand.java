@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code hv script FILE}: run a file of management-language commands on a host that lives as long as the script. */
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
                 "65:a line is written wrong, or the host refused it (unknown VM, illegal transition...)",
                 "66:the script cannot be read", "73:the store cannot be created or written"})
 final class ScriptCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "the script, or - to read it from standard input")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "the script; - reads it from standard input; a name such as fair-shares runs a shipped script")
     String file;
 
     @Mixin
@@ -48,6 +50,14 @@ final class ScriptCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    private Optional<Script> builtIn() {
+        try {
+            return Script.builtIn(file);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public Integer call() {
         Script script;
@@ -55,8 +65,12 @@ final class ScriptCommand implements Callable<Integer> {
             script = file.equals("-") ? new Script("stdin", new String(in.readAllBytes(), StandardCharsets.UTF_8))
                     : Script.read(Path.of(file));
         } catch (NoSuchFileException e) {
-            err.println("hv: cannot read script '" + file + "': no such file");
-            return ExitStatus.NO_INPUT;
+            Optional<Script> shipped = builtIn();
+            if (shipped.isEmpty()) {
+                err.println("hv: cannot read script '" + file + "': no such file (nor a shipped script of that name)");
+                return ExitStatus.NO_INPUT;
+            }
+            script = shipped.get();
         } catch (IOException e) {
             err.println("hv: cannot read script '" + file + "': " + e.getMessage());
             return ExitStatus.NO_INPUT;

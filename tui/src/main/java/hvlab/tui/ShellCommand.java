@@ -4,6 +4,7 @@ import hvlab.tui.shell.Shell;
 import hvlab.vmm.host.HostControl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -60,6 +62,6 @@ final class ShellCommand implements Callable<Integer> {
         if (in == System.in && out == System.out) {
             return TerminalBuilder.builder().name("hv").system(true).dumb(true).build();
         }
-        return TerminalBuilder.builder().name("hv").system(false).streams(in, out).type(Terminal.TYPE_DUMB).build();
+        return new DumbTerminal("hv", Terminal.TYPE_DUMB, in, out, StandardCharsets.UTF_8);
     }
 }

@@ -54,7 +54,7 @@ final class HumanOutput {
         lines.add(new String[] {"weight", Integer.toString(vm.weight())});
         lines.add(new String[] {"cap", vm.cap() == 0 ? "none" : vm.cap() + "% of one CPU"});
         lines.add(new String[] {"cpu share", percent(vm.share()) + " of one CPU over the last measuring window"});
-        lines.add(new String[] {"guest MIPS", String.format(Locale.ROOT, "%.1f (estimated)", vm.mips())});
+        lines.add(new String[] {"guest MIPS", String.format(Locale.ROOT, "%.1f (an estimate: CPU share x this host's speed)", vm.mips())});
         lines.add(new String[] {"cpu time", vm.cpuMillis() + " ms"});
         lines.add(new String[] {"throttled", vm.throttledMillis() + " ms (held back by its cap)"});
         lines.add(new String[] {"virtual time", vm.virtualMillis() + " ms"});

@@ -8,10 +8,12 @@ import hvlab.tui.language.Session;
 import hvlab.tui.language.Tokenizer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +39,20 @@ public final class Script {
 
     public static Script read(Path file) throws IOException {
         return new Script(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A script shipped with hvlab ({@code tui/src/main/resources/scripts/NAME.hv}), by name, as
+     * {@code hv run hello} finds a built-in guest: {@code hv script fair-shares}.
+     */
+    public static Optional<Script> builtIn(String name) throws IOException {
+        String file = name.endsWith(".hv") ? name : name + ".hv";
+        if (file.contains("/")) {
+            return Optional.empty();
+        }
+        try (InputStream in = Script.class.getResourceAsStream("/scripts/" + file)) {
+            return in == null ? Optional.empty() : Optional.of(new Script(file, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        }
     }
 
     public String name() {
