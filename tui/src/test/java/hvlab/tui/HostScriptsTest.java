@@ -1,0 +1,236 @@
+package hvlab.tui;
+
+import hvlab.tui.language.Durations;
+import hvlab.tui.script.Script;
+import hvlab.vmm.host.Host;
+import hvlab.vmm.image.GuestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The management language on a real host: real guests on Unicorn engines, scheduled by the
+ * credit scheduler, kept in a real store. Each test runs {@code hv} as a user would, through
+ * {@link Main}, with a store of its own.
+ */
+class HostScriptsTest {
+    @TempDir
+    Path dir;
+
+    record Outcome(int status, String out, String err) {
+        String both() {
+            return "stdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    Outcome hv(String input, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.execute(args, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Main.IN_PROCESS);
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Outcome script(String name, String text, String... options) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        String[] args = new String[options.length + 4];
+        args[0] = "script";
+        args[1] = file.toString();
+        args[2] = "--store";
+        args[3] = store().toString();
+        System.arraycopy(options, 0, args, 4, options.length);
+        return hv("", args);
+    }
+
+    Path store() {
+        return dir.resolve("store");
+    }
+
+    /** The spinner: the built-in guest once it has landed; until then the test copy of the host's spin guest. */
+    String spinner() throws IOException {
+        if (GuestImages.builtInNames().contains("spinner")) {
+            return "spinner";
+        }
+        Path file = dir.resolve("spin.asm");
+        try (InputStream in = HostScriptsTest.class.getResourceAsStream("/guests/spin.asm")) {
+            Files.write(file, in.readAllBytes());
+        }
+        return file.toString();
+    }
+
+    static String shipped(String name) throws IOException {
+        try (InputStream in = Script.class.getResourceAsStream("/scripts/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theFairSharesScriptOfTheIssue() throws Exception {
+        String text = shipped("fair-shares.hv").replace("--guest spinner", "--guest " + spinner());
+        // Each check must see nothing but the contention it means: the wait before it is longer
+        // than the window over which the host measures shares.
+        Matcher waits = Pattern.compile("(?m)^wait --for (\\S+)").matcher(text);
+        int count = 0;
+        while (waits.find()) {
+            count++;
+            Duration wait = Durations.parse(waits.group(1));
+            assertTrue(wait.compareTo(Host.MEASURING_WINDOW) > 0,
+                    "wait --for " + waits.group(1) + " is not longer than the host's measuring window " + Host.MEASURING_WINDOW);
+        }
+        assertEquals(2, count);
+        Outcome o = script("fair-shares.hv", text, "--threads", "1");
+        assertEquals(0, o.status(), o.both());
+        assertEquals(7, o.out().lines().filter(l -> l.startsWith("ok: share of w")).count(), o.both());
+    }
+
+    @Test
+    void aFailingExpectExitsNonZeroNamingItsLine() throws Exception {
+        Outcome o = script("greeting.hv", """
+                # hello prints a greeting and halts
+                vm create h1 --guest hello
+                vm start h1
+                wait h1 --state defined --timeout 10s
+                expect console h1 contains "Goodbye"
+                vm undefine h1
+                """);
+        assertEquals(ExitStatus.FAILED, o.status(), o.both());
+        assertTrue(o.err().startsWith(dir.resolve("greeting.hv") + ":5: expect failed: the console of h1 does not contain 'Goodbye' "
+                + "(its last line is "), o.both());
+        assertEquals(1, o.err().lines().count(), o.both());
+    }
+
+    @Test
+    void everyPowerTransitionFromAScript() throws Exception {
+        Outcome o = script("power.hv", """
+                vm create p1 --guest %s
+                expect state p1 defined
+                vm start p1
+                expect state p1 running
+                vm pause p1
+                expect state p1 paused
+                vm resume p1
+                expect state p1 running
+                vm reset p1
+                expect state p1 running
+                vm poweroff p1
+                expect state p1 defined
+                vm start p1
+                wait p1 --state running
+                vm destroy p1
+                expect state p1 defined
+                vm undefine p1
+                vm list --json
+                """.formatted(spinner()));
+        assertEquals(0, o.status(), o.both());
+        assertTrue(o.out().strip().endsWith("[]"), o.both());
+    }
+
+    @Test
+    void aGuestThatIgnoresThePowerButtonFailsShutdownWithAHint() throws Exception {
+        Outcome o = script("stubborn.hv", """
+                vm create p1 --guest %s
+                vm start p1
+                vm shutdown p1 --timeout 300ms
+                """.formatted(spinner()));
+        assertEquals(ExitStatus.FAILED, o.status(), o.both());
+        assertEquals(dir.resolve("stubborn.hv") + ":3: p1 did not power off within 300ms (its guest may ignore the power button): "
+                + "'vm poweroff p1' pulls the plug\n", o.err());
+    }
+
+    @Test
+    void thePowerCycleScriptWithAGuestThatPowersOffWhenAsked() throws Exception {
+        assumeTrue(GuestImages.builtInNames().containsAll(List.of("spinner", "shutdown-aware")),
+                "the built-in guests spinner and shutdown-aware have not landed yet");
+        Outcome o = script("power-cycle.hv", shipped("power-cycle.hv"));
+        assertEquals(0, o.status(), o.both());
+        assertTrue(o.out().contains("p2 powered off after "), o.both());
+    }
+
+    @Test
+    void theShellOnARealHostRefusesIllegalTransitionsNamingTheState() throws Exception {
+        String input = """
+                vm create p1 --guest %s
+                vm pause p1
+                vm start p1
+                vm start p1
+                vm pause p1
+                vm pause p1
+                vm resume p1
+                vm undefine p1
+                vm poweroff p1
+                vm poweroff p1
+                vm info p1 --json
+                quit
+                """.formatted(spinner());
+        Outcome o = hv(input, "shell", "--store", store().toString(), "--history", dir.resolve("history").toString(), "--threads", "1");
+        assertEquals(0, o.status(), o.both());
+        String screen = o.out();
+        for (String line : List.of(
+                "error: cannot pause 'p1': it is shut off (defined)",
+                "p1 started (running)",
+                "error: cannot start 'p1': it is running",
+                "p1 paused (paused)",
+                "error: cannot pause 'p1': it is paused",
+                "p1 resumed (running)",
+                "error: cannot undefine 'p1': it is running",
+                "p1 powered off (defined)",
+                "error: cannot poweroff 'p1': it is shut off (defined)",
+                "\"state\":\"defined\"")) {
+            assertTrue(screen.contains(line), line + " in:\n" + screen);
+        }
+    }
+
+    @Test
+    void definitionsOutliveTheProcessThatMadeThem() {
+        String store = store().toString();
+        assertEquals(0, hv("", "vm", "create", "keep", "--guest", "hello", "--store", store).status());
+        Outcome list = hv("", "vm", "list", "--store", store);
+        assertTrue(list.out().contains("keep  defined"), list.both());
+        assertEquals(0, hv("", "vm", "undefine", "keep", "--store", store).status());
+        assertTrue(hv("", "vm", "list", "--store", store).out().startsWith("no VMs defined"));
+    }
+
+    @Test
+    void badDisksSizesAndStoresAreOneLineEach() throws Exception {
+        String store = store().toString();
+        Path tiny = dir.resolve("tiny.img");
+        Files.write(tiny, new byte[100]);
+        Path notAStore = dir.resolve("file");
+        Files.writeString(notAStore, "x");
+        record Case(int status, String message, String... args) {}
+        for (Case c : List.of(
+                new Case(ExitStatus.BAD_INPUT, "hv: --mem: not a memory size: '12Q' (try 16M, 512K or 1G)",
+                        "vm", "create", "a", "--guest", "hello", "--mem", "12Q", "--store", store),
+                new Case(ExitStatus.BAD_INPUT, "hv: --disk " + dir.resolve("none.img")
+                        + ": no such file (give a size such as 32M to create a new disk)",
+                        "vm", "create", "a", "--guest", "hello", "--disk", dir.resolve("none.img").toString(), "--store", store),
+                new Case(ExitStatus.BAD_INPUT, "hv: --disk " + tiny + ": 100 bytes is not a disk (a whole number of 512-byte sectors, at least 8K)",
+                        "vm", "create", "a", "--guest", "hello", "--disk", tiny.toString(), "--store", store),
+                new Case(ExitStatus.BAD_INPUT, "hv: 'a b' is not a VM name: use letters, digits, '.', '_' or '-', starting with a letter or digit",
+                        "vm", "create", "a b", "--guest", "hello", "--store", store),
+                new Case(ExitStatus.CANT_CREATE, "hv: cannot use the store " + notAStore + ": ",
+                        "vm", "list", "--store", notAStore.toString()))) {
+            Outcome o = hv("", c.args());
+            assertEquals(c.status(), o.status(), o.both());
+            assertTrue(o.err().startsWith(c.message()), c.message() + " vs " + o.err());
+            assertEquals(1, o.err().lines().count(), o.both());
+        }
+        assertTrue(hv("", "vm", "list", "--store", store).out().startsWith("no VMs defined"), "nothing half-made was left behind");
+    }
+}
