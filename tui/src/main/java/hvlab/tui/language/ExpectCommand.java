@@ -48,8 +48,10 @@ final class ExpectCommand {
 
         @Override
         public String refusal(Place place) {
-            return verb.equals("contains") ? null
-                    : "expect console NAME contains TEXT: the third word must be 'contains', not '" + verb + "'";
+            if (!verb.equals("contains")) {
+                return "expect console NAME contains TEXT: the third word must be 'contains', not '" + verb + "'";
+            }
+            return place.refuseUnlessHostKeepsRunning("expect console"); // a fresh host has no console to check
         }
 
         @Override
@@ -93,6 +95,11 @@ final class ExpectCommand {
         @Parameters(index = "1", paramLabel = "LO..HI", converter = ShareRange.Converter.class,
                 description = "e.g. 0.45..0.55")
         ShareRange range;
+
+        @Override
+        public String refusal(Place place) {
+            return place.refuseUnlessHostKeepsRunning("expect share"); // a fresh host has run nothing: every share is 0
+        }
 
         @Override
         public Reply run(Context context) {

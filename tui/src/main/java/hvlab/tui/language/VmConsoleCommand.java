@@ -30,15 +30,16 @@ final class VmConsoleCommand implements LanguageCommand {
             description = "start after the first N bytes (the 'next' of an earlier --json answer)")
     long since;
 
+    /**
+     * The console lives with the machine, in the host's memory: a host that opens for one command
+     * has run nothing, so it has nothing to show, and we say so rather than print nothing.
+     */
     @Override
     public String refusal(Place place) {
-        if (!follow) {
-            return null;
-        }
         if (!place.hostKeepsRunning()) {
-            return place.refuseUnlessHostKeepsRunning("vm console --follow");
+            return place.refuseUnlessHostKeepsRunning(follow ? "vm console --follow" : "vm console");
         }
-        return place.interactive() ? null
+        return !follow || place.interactive() ? null
                 : "vm console --follow runs until Ctrl-C, which a script cannot press: use 'wait " + name
                         + " --console TEXT' to wait for output, or 'vm console " + name + "' to show it";
     }

@@ -7,6 +7,7 @@ import hvlab.tui.language.Place;
 import hvlab.tui.language.Session;
 import hvlab.tui.language.Tokenizer;
 import hvlab.vmm.host.HostControl;
+import hvlab.vmm.host.VmLifecycle;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -75,6 +76,11 @@ public final class Shell {
             if (outcome.quit()) {
                 break;
             }
+        }
+        long running = host.list().stream().filter(vm -> VmLifecycle.parse(vm.state()).active()).count();
+        if (running > 0) {
+            out.println("powering off " + running + " VM" + (running == 1 ? "" : "s")
+                    + " still running with this shell (their definitions stay in the store)");
         }
         out.flush();
         return ExitStatus.OK;

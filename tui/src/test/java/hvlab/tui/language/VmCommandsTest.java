@@ -195,6 +195,8 @@ class VmCommandsTest {
                 + "to wait for output, or 'vm console c1' to show it", script.error());
         Outcome oneShot = new Interpreter(host, Place.ONE_SHOT).execute("vm console c1 -f");
         assertEquals("vm console --follow needs a host that keeps running: use 'hv shell' or 'hv script FILE'", oneShot.error());
+        assertEquals("vm console needs a host that keeps running: use 'hv shell' or 'hv script FILE'",
+                new Interpreter(host, Place.ONE_SHOT).execute("vm console c1").error(), "a fresh host has no console to show");
     }
 
     @Test

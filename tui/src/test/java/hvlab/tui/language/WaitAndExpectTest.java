@@ -115,6 +115,11 @@ class WaitAndExpectTest {
         assertEquals("wait w1 needs a host that keeps running: use 'hv shell' or 'hv script FILE'",
                 oneShot.execute("wait w1 --state running").error());
         assertTrue(oneShot.execute("wait --for 1ms").ok());
+        assertEquals("expect share needs a host that keeps running: use 'hv shell' or 'hv script FILE'",
+                oneShot.execute("expect share w1 0..1").error());
+        assertEquals("expect console needs a host that keeps running: use 'hv shell' or 'hv script FILE'",
+                oneShot.execute("expect console w1 contains x").error());
+        assertTrue(oneShot.execute("expect state w1 defined").ok());
     }
 
     @Test

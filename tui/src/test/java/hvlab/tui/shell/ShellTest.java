@@ -49,6 +49,12 @@ class ShellTest {
     }
 
     @Test
+    void leavingSaysWhichVmsStopWithTheShell() throws Exception {
+        String screen = session("vm create w1 --guest spinner\nvm start w1\nquit\n");
+        assertTrue(screen.endsWith("powering off 1 VM still running with this shell (their definitions stay in the store)\n"), screen);
+    }
+
+    @Test
     void endOfInputEndsTheShellLikeCtrlD() throws Exception {
         session("vm create w1 --guest spinner\n");
         assertEquals(List.of("w1"), host.names());
