@@ -2,7 +2,7 @@ package hvlab.tui;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hvlab.vmm.ExecutionMode;
-import hvlab.vmm.Vm;
+import hvlab.vmm.host.Host;
 import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.VmResult;
@@ -79,9 +79,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        // One guest on a host of one CPU: the same scheduler, lifecycle and isolation as every VM.
         VmResult result;
-        try (Vm vm = new Vm(config, json ? b -> { } : this::echo)) {
-            result = vm.run();
+        try (Host host = Host.temporary("local", 1)) {
+            result = host.runToEnd(config, json ? b -> { } : this::echo);
         }
         if (!raw) {
             out.print(safe.finish());
