@@ -37,7 +37,7 @@ public final class PcPlatform {
      * @param options the disk, the clock's start, the disk limits
      */
     public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
-        this.serial = new SerialPort(console, log);
+        this.serial = new SerialPort(console, log, pic.line(4));
         add(pic.master());
         add(pic.slave());
         add(pit);
