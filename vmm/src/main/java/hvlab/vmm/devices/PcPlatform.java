@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
  *  0x20-0x21   8259A PIC, master               INTR of the CPU
  *  0xA0-0xA1   8259A PIC, slave                master IR2
  *  0x40-0x43   8254 PIT                        IRQ0
- *  0x3F8-0x3FF COM1 (16550)                    IRQ4
+ *  0x3F8-0x3FF COM1 (16550A)                   IRQ4
+ *  0x70-0x71   MC146818 RTC and CMOS RAM       (IRQ8, not raised)
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
  */
@@ -28,6 +29,7 @@ public final class PcPlatform {
     private final InterruptController pic = new InterruptController();
     private final Pit8254 pit = new Pit8254(pic.line(0));
     private final SerialPort serial;
+    private final CmosRtc rtc;
     private final List<Device> devices = new ArrayList<>();
 
     /**
@@ -38,10 +40,12 @@ public final class PcPlatform {
      */
     public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
         this.serial = new SerialPort(console, log, pic.line(4));
+        this.rtc = new CmosRtc(options.rtcEpochSeconds());
         add(pic.master());
         add(pic.slave());
         add(pit);
         add(serial);
+        add(rtc);
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
     }
 
@@ -62,6 +66,16 @@ public final class PcPlatform {
         // the power-button device is wired in by the devices work; until then nothing listens
     }
 
+    /**
+     * Lets {@code nanos} of virtual time pass for every device that keeps time: the PIT counts
+     * (and raises IRQ0 on the way) and the real-time clock moves on. The VM calls this, and only
+     * this, to move its machine's time.
+     */
+    public void advance(long nanos) {
+        pit.advance(nanos);
+        rtc.advance(nanos);
+    }
+
     public IoBus bus() {
         return bus;
     }
@@ -76,6 +90,10 @@ public final class PcPlatform {
 
     public SerialPort serial() {
         return serial;
+    }
+
+    public CmosRtc rtc() {
+        return rtc;
     }
 
     /** Every device, in a fixed order (the order their states are saved in). */
