@@ -21,15 +21,18 @@ import java.util.function.IntConsumer;
  *  0x40-0x43   8254 PIT                        IRQ0
  *  0x3F8-0x3FF COM1 (16550A)                   IRQ4
  *  0x70-0x71   MC146818 RTC and CMOS RAM       (IRQ8, not raised)
+ *  0x1F0-0x1F7 ATA disk, primary channel       IRQ14   (only with a disk image;
+ *  0x3F6         and its control block                   without, the ports float)
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
  */
-public final class PcPlatform {
+public final class PcPlatform implements AutoCloseable {
     private final IoBus bus = new IoBus();
     private final InterruptController pic = new InterruptController();
     private final Pit8254 pit = new Pit8254(pic.line(0));
     private final SerialPort serial;
     private final CmosRtc rtc;
+    private final AtaDisk disk;
     private final List<Device> devices = new ArrayList<>();
 
     /**
@@ -37,6 +40,7 @@ public final class PcPlatform {
      * @param log     keeps the guest's console output
      * @param exit    told when a device ends the VM (the debug-exit port)
      * @param options the disk, the clock's start, the disk limits
+     * @throws IllegalArgumentException naming the file, if the disk image is missing, too small or cannot be opened
      */
     public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
         this.serial = new SerialPort(console, log, pic.line(4));
@@ -46,6 +50,11 @@ public final class PcPlatform {
         add(pit);
         add(serial);
         add(rtc);
+        this.disk = options.disk() == null ? null
+                : new AtaDisk(DiskImage.open(options.disk()), pic.line(14), options.diskLimits());
+        if (disk != null) {
+            add(disk);
+        }
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
     }
 
@@ -74,6 +83,19 @@ public final class PcPlatform {
     public void advance(long nanos) {
         pit.advance(nanos);
         rtc.advance(nanos);
+        if (disk != null) {
+            disk.advance(nanos);
+        }
+    }
+
+    /**
+     * Virtual nanoseconds until a device next raises an interrupt on its own (the PIT's next
+     * tick, or a throttled disk transfer that will have its tokens), or {@link Pit8254#NEVER}.
+     * A VM whose guest halts skips this far ahead.
+     */
+    public long nanosUntilNextEvent() {
+        long next = pit.nanosUntilNextInterrupt();
+        return disk == null ? next : Math.min(next, disk.nanosUntilReady());
     }
 
     public IoBus bus() {
@@ -96,6 +118,11 @@ public final class PcPlatform {
         return rtc;
     }
 
+    /** The disk on the primary ATA channel, or null for a machine without one. */
+    public AtaDisk disk() {
+        return disk;
+    }
+
     /** Every device, in a fixed order (the order their states are saved in). */
     public List<Device> devices() {
         return Collections.unmodifiableList(devices);
@@ -104,6 +131,14 @@ public final class PcPlatform {
     /** The states of every device, in {@link #devices()} order. */
     public List<DeviceState> save() {
         return devices.stream().map(Device::save).toList();
+    }
+
+    /** Closes the disk image. The machine must not run afterwards. */
+    @Override
+    public void close() {
+        if (disk != null) {
+            disk.image().close();
+        }
     }
 
     /** Restores every device from {@link #save()}'s list (from a machine with the same devices). */
