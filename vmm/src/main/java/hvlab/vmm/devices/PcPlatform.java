@@ -23,6 +23,7 @@ import java.util.function.IntConsumer;
  *  0x70-0x71   MC146818 RTC and CMOS RAM       (IRQ8, not raised)
  *  0x1F0-0x1F7 ATA disk, primary channel       IRQ14   (only with a disk image;
  *  0x3F6         and its control block                   without, the ports float)
+ *  0x4F0-0x4F1 power button and soft-off       IRQ9
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
  */
@@ -33,18 +34,20 @@ public final class PcPlatform implements AutoCloseable {
     private final SerialPort serial;
     private final CmosRtc rtc;
     private final AtaDisk disk;
+    private final PowerButton powerButton;
     private final List<Device> devices = new ArrayList<>();
 
     /**
      * @param console receives each byte the guest writes to COM1, as it writes it
      * @param log     keeps the guest's console output
-     * @param exit    told when a device ends the VM (the debug-exit port)
+     * @param exit    told when a device ends the VM (the debug-exit port, the power-off switch)
      * @param options the disk, the clock's start, the disk limits
      * @throws IllegalArgumentException naming the file, if the disk image is missing, too small or cannot be opened
      */
     public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
         this.serial = new SerialPort(console, log, pic.line(4));
         this.rtc = new CmosRtc(options.rtcEpochSeconds());
+        this.powerButton = new PowerButton(pic.line(PowerButton.IRQ), () -> exit.accept(new VmExit.PowerOff()));
         add(pic.master());
         add(pic.slave());
         add(pit);
@@ -55,6 +58,7 @@ public final class PcPlatform implements AutoCloseable {
         if (disk != null) {
             add(disk);
         }
+        add(powerButton);
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
     }
 
@@ -70,15 +74,16 @@ public final class PcPlatform implements AutoCloseable {
         }
     }
 
-    /** The power button is pressed. */
+    /** The power button is pressed: the guest learns it from the {@link PowerButton} (and IRQ9, if it asked). */
     public void pressPowerButton() {
-        // the power-button device is wired in by the devices work; until then nothing listens
+        powerButton.press();
     }
 
     /**
      * Lets {@code nanos} of virtual time pass for every device that keeps time: the PIT counts
-     * (and raises IRQ0 on the way) and the real-time clock moves on. The VM calls this, and only
-     * this, to move its machine's time.
+     * (and raises IRQ0 on the way), the real-time clock moves on, and the disk's rate limiter
+     * refills (a throttled transfer may go, and interrupt). The VM calls this, and only this, to
+     * move its machine's time.
      */
     public void advance(long nanos) {
         pit.advance(nanos);
@@ -116,6 +121,10 @@ public final class PcPlatform implements AutoCloseable {
 
     public CmosRtc rtc() {
         return rtc;
+    }
+
+    public PowerButton powerButton() {
+        return powerButton;
     }
 
     /** The disk on the primary ATA channel, or null for a machine without one. */
