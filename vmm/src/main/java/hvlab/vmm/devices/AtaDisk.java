@@ -39,7 +39,6 @@ public final class AtaDisk implements IoDevice {
     public static final int READ_SECTORS = 0x20, WRITE_SECTORS = 0x30, FLUSH_CACHE = 0xE7, IDENTIFY_DEVICE = 0xEC;
     private static final int DATA = 0, ERROR = 1, SECTOR_COUNT = 2, LBA_LOW = 3, LBA_MID = 4, LBA_HIGH = 5, DEVICE = 6,
             STATUS = 7;
-    private static final int DEVICE_LBA = 0x40, DEVICE_1 = 0x10;
     private static final int CONTROL_NIEN = 0x02, CONTROL_SRST = 0x04;
     /** Status of a ready drive with nothing to do: DRDY and DSC (seek complete), as drivers test for. */
     private static final int READY = DRDY | DSC;
@@ -60,8 +59,8 @@ public final class AtaDisk implements IoDevice {
     private final DiskImage disk;
     private final InterruptLine irq;
     private final DiskRateLimiter limiter;
+    private final AtaTaskFile registers = new AtaTaskFile();
     private final AtaTransfer transfer = new AtaTransfer();
-    private int features, error, sectorCount, lbaLow, lbaMid, lbaHigh, device;
     private int status = READY;
     private int control;
     private boolean interruptPending;
@@ -104,7 +103,8 @@ public final class AtaDisk implements IoDevice {
 
     @Override
     public DeviceState save() {
-        return new State(features, error, sectorCount, lbaLow, lbaMid, lbaHigh, device, status, control, interruptPending,
+        AtaTaskFile r = registers;
+        return new State(r.features, r.error, r.sectorCount, r.lbaLow, r.lbaMid, r.lbaHigh, r.device, status, control, interruptPending,
                 phase, command, transfer.lba, transfer.sectorsLeft, transfer.operationCharged, transfer.buffer,
                 transfer.position, limiter.save(), ioErrors);
     }
@@ -117,26 +117,27 @@ public final class AtaDisk implements IoDevice {
             throw new IllegalArgumentException("device ata0 cannot take a sector buffer of " + s.buffer().length
                     + " bytes at " + s.position());
         }
-        features = s.features(); error = s.error(); sectorCount = s.sectorCount(); lbaLow = s.lbaLow();
-        lbaMid = s.lbaMid(); lbaHigh = s.lbaHigh(); device = s.device(); status = s.status(); control = s.control();
+        AtaTaskFile r = registers;
+        r.features = s.features(); r.error = s.error(); r.sectorCount = s.sectorCount(); r.lbaLow = s.lbaLow();
+        r.lbaMid = s.lbaMid(); r.lbaHigh = s.lbaHigh(); r.device = s.device(); status = s.status(); control = s.control();
         interruptPending = s.interruptPending(); phase = s.phase(); command = s.command();
         transfer.restore(s.lba(), s.sectorsLeft(), s.operationCharged(), s.buffer(), s.position());
         limiter.restore(s.limiter());
         ioErrors = s.ioErrors();
-        irqHigh = interruptPending && (control & CONTROL_NIEN) == 0 && !device1();
+        irqHigh = interruptPending && (control & CONTROL_NIEN) == 0 && !registers.device1Selected();
     }
 
     @Override
     public int read(int port, int size) {
-        if (port == CONTROL_BLOCK) return device1() ? 0 : status; // alternate status: no acknowledge
+        if (port == CONTROL_BLOCK) return registers.device1Selected() ? 0 : status; // alternate status: no acknowledge
         return switch (port - COMMAND_BLOCK) {
             case DATA -> readData(size);
-            case ERROR -> error;
-            case SECTOR_COUNT -> sectorCount;
-            case LBA_LOW -> lbaLow;
-            case LBA_MID -> lbaMid;
-            case LBA_HIGH -> lbaHigh;
-            case DEVICE -> device;
+            case ERROR -> registers.error;
+            case SECTOR_COUNT -> registers.sectorCount;
+            case LBA_LOW -> registers.lbaLow;
+            case LBA_MID -> registers.lbaMid;
+            case LBA_HIGH -> registers.lbaHigh;
+            case DEVICE -> registers.device;
             default -> readStatus();
         };
     }
@@ -151,17 +152,17 @@ public final class AtaDisk implements IoDevice {
         if ((status & BSY) != 0) return; // the host shall not write the command block while BSY: ignored
         switch (port - COMMAND_BLOCK) {
             case DATA -> writeData(value, size);
-            case ERROR -> features = v;
-            case SECTOR_COUNT -> sectorCount = v;
-            case LBA_LOW -> lbaLow = v;
-            case LBA_MID -> lbaMid = v;
-            case LBA_HIGH -> lbaHigh = v;
+            case ERROR -> registers.features = v;
+            case SECTOR_COUNT -> registers.sectorCount = v;
+            case LBA_LOW -> registers.lbaLow = v;
+            case LBA_MID -> registers.lbaMid = v;
+            case LBA_HIGH -> registers.lbaHigh = v;
             case DEVICE -> {
-                device = v;
+                registers.device = v;
                 updateIrq();
             }
             default -> {
-                if (!device1()) command(v);
+                if (!registers.device1Selected()) command(v);
             }
         }
     }
@@ -195,12 +196,8 @@ public final class AtaDisk implements IoDevice {
         return disk;
     }
 
-    private boolean device1() {
-        return (device & DEVICE_1) != 0;
-    }
-
     private int readStatus() {
-        if (device1()) return 0;
+        if (registers.device1Selected()) return 0;
         interruptPending = false; // reading the status register acknowledges INTRQ
         updateIrq();
         return status;
@@ -208,7 +205,7 @@ public final class AtaDisk implements IoDevice {
 
     private void command(int code) {
         command = code;
-        error = 0;
+        registers.error = 0;
         interruptPending = false;
         switch (code) {
             case IDENTIFY_DEVICE -> {
@@ -232,11 +229,10 @@ public final class AtaDisk implements IoDevice {
     }
 
     private void startTransfer(boolean write) {
-        long count = sectorCount == 0 ? 256 : sectorCount;
-        long start = address();
+        long count = registers.sectors();
+        long start = registers.startSector();
         if (start < 0 || start + count > disk.sectors()) {
-            long failing = start < 0 ? -1 : Math.max(start, disk.sectors());
-            reportAddress(failing);
+            registers.reportFailingSector(start < 0 ? -1 : Math.max(start, disk.sectors()));
             fail(ERROR_IDNF);
             return;
         }
@@ -251,28 +247,6 @@ public final class AtaDisk implements IoDevice {
             busy(Phase.READ_WAIT);
             proceed();
         }
-    }
-
-    /** The starting sector the registers name: LBA, or cylinder/head/sector; -1 for a sector 0 or a head out of range. */
-    private long address() {
-        if ((device & DEVICE_LBA) != 0) {
-            return (long) (device & 0x0F) << 24 | lbaHigh << 16 | lbaMid << 8 | lbaLow;
-        }
-        int cylinder = lbaHigh << 8 | lbaMid;
-        int head = device & 0x0F;
-        int sector = lbaLow;
-        if (sector == 0 || sector > AtaIdentify.SECTORS_PER_TRACK || head >= AtaIdentify.HEADS) return -1;
-        return ((long) cylinder * AtaIdentify.HEADS + head) * AtaIdentify.SECTORS_PER_TRACK + sector - 1;
-    }
-
-    /** On an error, the LBA registers name the sector that failed (in LBA mode). */
-    private void reportAddress(long lba) {
-        if (lba < 0 || (device & DEVICE_LBA) == 0) return;
-        long shown = Math.min(lba, DiskImage.MAX_SECTORS);
-        lbaLow = (int) (shown & 0xFF);
-        lbaMid = (int) (shown >> 8 & 0xFF);
-        lbaHigh = (int) (shown >> 16 & 0xFF);
-        device = device & 0xF0 | (int) (shown >> 24 & 0x0F);
     }
 
     /** Moves a busy transfer on if the rate limiter lets it: fetch the next sector, or write the one received. */
@@ -292,7 +266,7 @@ public final class AtaDisk implements IoDevice {
             }
         } catch (IOException e) {
             ioErrors++;
-            reportAddress(transfer.lba);
+            registers.reportFailingSector(transfer.lba);
             fail(phase == Phase.READ_WAIT ? ERROR_UNC : ERROR_ABRT);
         }
         updateIrq();
@@ -347,19 +321,11 @@ public final class AtaDisk implements IoDevice {
         updateIrq();
     }
 
-    /**
-     * SRST released: the drive's diagnostic result (error 0x01: device 0 passed) and the ATA
-     * signature in the taskfile (count 1, LBA 1, 0, 0), which tells a driver "ATA, not ATAPI".
-     */
+    /** SRST released: the drive is ready, with its diagnostic result and signature in the task file. */
     private void afterReset() {
         phase = Phase.IDLE;
         status = READY;
-        error = 0x01;
-        sectorCount = 1;
-        lbaLow = 1;
-        lbaMid = 0;
-        lbaHigh = 0;
-        device = 0;
+        registers.resetSignature();
     }
 
     private void busy(Phase next) {
@@ -385,7 +351,7 @@ public final class AtaDisk implements IoDevice {
 
     private void fail(int cause) {
         phase = Phase.IDLE;
-        error = cause;
+        registers.error = cause;
         status = READY | ERR;
         interruptPending = true;
         limiter.cancel();
@@ -393,7 +359,7 @@ public final class AtaDisk implements IoDevice {
 
     /** INTRQ: a pending interrupt of the selected device, unless the driver masked it with nIEN. */
     private void updateIrq() {
-        boolean high = interruptPending && (control & CONTROL_NIEN) == 0 && !device1();
+        boolean high = interruptPending && (control & CONTROL_NIEN) == 0 && !registers.device1Selected();
         if (high != irqHigh) {
             irqHigh = high;
             irq.set(high);
