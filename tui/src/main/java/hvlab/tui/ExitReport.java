@@ -16,6 +16,7 @@ final class ExitReport {
         out.put("mode", result.mode().label());
         out.put("exit", exit(result.exit()));
         out.put("serial", result.serial());
+        out.put("serialDropped", result.serialDropped());
         out.put("traps", result.traps());
         if (result.mode() == hvlab.vmm.ExecutionMode.BT) {
             out.put("translatedSites", result.translatedSites());

@@ -2,7 +2,7 @@ package hvlab.tui;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hvlab.vmm.ExecutionMode;
-import hvlab.vmm.Vm;
+import hvlab.vmm.host.Host;
 import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.VmResult;
@@ -42,6 +42,14 @@ final class RunCommand implements Callable<Integer> {
             description = "stop the guest after this many seconds, 0 for never (default ${DEFAULT-VALUE})")
     double timeoutSeconds;
 
+    @Option(names = "--raw", description = "pass the guest's escape sequences and control characters to the terminal "
+            + "as they are (by default they are shown as ^[ and \\xNN, so a guest cannot drive your terminal)")
+    boolean raw;
+
+    /** A year: longer than any guest needs, short enough to stay clear of overflow. */
+    private static final double MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
+    private final hvlab.vmm.console.TerminalSafe safe = new hvlab.vmm.console.TerminalSafe();
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -57,8 +65,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             executionMode = ExecutionMode.parse(mode);
             memoryBytes = VmConfig.parseSize(memory);
-            if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds)) {
-                throw new IllegalArgumentException("--timeout must be 0 or more seconds");
+            if (!(timeoutSeconds >= 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
+                throw new IllegalArgumentException("--timeout must be a number of seconds from 0 (no limit) to "
+                        + (long) MAX_TIMEOUT_SECONDS + " (a year), not " + timeoutSeconds);
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -70,9 +79,13 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        // One guest on a host of one CPU: the same scheduler, lifecycle and isolation as every VM.
         VmResult result;
-        try (Vm vm = new Vm(config, json ? b -> { } : this::echo)) {
-            result = vm.run();
+        try (Host host = Host.temporary("local", 1)) {
+            result = host.runToEnd(config, json ? b -> { } : this::echo);
+        }
+        if (!raw) {
+            out.print(safe.finish());
         }
         out.flush();
         if (json) {
@@ -87,8 +100,13 @@ final class RunCommand implements Callable<Integer> {
         return result.exit().status();
     }
 
+    /** The guest's output, shown on the user's terminal: made harmless unless --raw (see TerminalSafe). */
     private void echo(int b) {
-        out.write(b);
+        if (raw) {
+            out.write(b);
+        } else {
+            out.print(safe.accept(b));
+        }
         if (b == '\n') {
             out.flush();
         }

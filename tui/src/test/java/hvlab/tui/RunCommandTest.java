@@ -161,4 +161,51 @@ class RunCommandTest {
         assertTrue(refused.out().contains("--mode paravirt"), refused.out());
         assertEquals((0 << 1) | 1, hv("run", "pv-hello", "--mode", "paravirt").status());
     }
+
+    @Test
+    void absurdTimeoutsAreUsageErrorsNotOverflows() {
+        for (String timeout : new String[] {"Infinity", "1e12", "-1", "NaN"}) {
+            Outcome o = hv("run", "hello", "--timeout", timeout);
+            assertEquals(64, o.status(), timeout + ": " + o.err());
+            assertOneLine(o.err());
+            assertTrue(o.err().contains("--timeout"), o.err());
+        }
+    }
+
+    @Test
+    void theGuestsEscapeSequencesAreShownNotObeyedUnlessRaw() throws Exception {
+        // ESC [2J clears the screen; ESC ] 52 ; c ; ... BEL writes the clipboard in many terminals.
+        Path guest = asm("escapes.asm", """
+                %include "abi.inc"
+                        mov esi, text
+                        call print
+                        debug_exit 0
+                %include "serial.inc"
+                text:   db 27, "[2J", 27, "]52;c;aGk=", 7, "ok", 10, 0
+                """);
+        Outcome safe = hv("run", guest.toString());
+        assertFalse(safe.out().contains("\u001b"), "no raw ESC reaches the terminal");
+        assertTrue(safe.out().contains("^[[2J^[]52;c;aGk=^Gok"), safe.out());
+        Outcome raw = hv("run", guest.toString(), "--raw");
+        assertTrue(raw.out().contains("\u001b[2J"), "--raw passes it through");
+    }
+
+    @Test
+    void aGuestThatFloodsTheConsoleCannotExhaustMemoryAndJsonSaysWhatWasDropped() throws Exception {
+        Path guest = asm("flood.asm", """
+                %include "abi.inc"
+                        mov ecx, 400000
+                        mov dx, 0x3F8
+                        mov al, 'x'
+                .l:     out dx, al
+                        dec ecx
+                        jnz .l
+                        debug_exit 0
+                """);
+        Outcome o = hv("run", guest.toString(), "--json");
+        var json = o.json();
+        assertEquals(1, json.get("exit").get("code").asInt());
+        assertTrue(json.get("serial").asText().length() <= 256 * 1024, "only the last bytes are kept");
+        assertEquals(400000 - json.get("serial").asText().length(), json.get("serialDropped").asLong());
+    }
 }

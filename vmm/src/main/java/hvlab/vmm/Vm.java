@@ -430,25 +430,30 @@ public final class Vm implements AutoCloseable {
                 }
                 switch (runSlice(slice)) {
                     case SliceResult.Ended end -> exit = end.exit();
-                    case SliceResult.Halted halted -> exit = sleepUntilInterrupt(halted.nanosUntilEvent());
+                    case SliceResult.Halted halted -> exit = skipIdleTime();
                     case SliceResult.Ran ran -> { }
                     case SliceResult.Stopped stopped -> { }
                 }
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
+        return result(exit, millis);
+    }
+
+    /** What {@code hv run} reports about a VM that ended with {@code exit} after {@code millis}. */
+    public VmResult result(VmExit exit, long millis) {
         return new VmResult(config.image().name(), config.mode(), exit, consoleLog.text(), counters.byLabel(),
                 platform.bus().unclaimedReads(), platform.bus().unclaimedWrites(), translatedSites(), millis,
                 consoleLog.dropped());
     }
 
     /**
-     * HLT with interrupts enabled, in {@link #run()}: nothing runs until the next interrupt, so
-     * instead of waiting in real time the VMM skips virtual time straight to the timer's next
-     * tick. An idle guest costs nothing, and the tick it sees is the same on every run.
-     * Returns the VM's end if nothing will ever wake it.
+     * HLT with interrupts enabled, when the VM runs on virtual time ({@code hv run}): nothing
+     * runs until the next interrupt, so instead of waiting in real time the VMM skips virtual
+     * time straight to the timer's next tick. An idle guest costs nothing, and the tick it sees
+     * is the same on every run. Returns the VM's end if nothing will ever wake it, else null.
      */
-    private VmExit sleepUntilInterrupt(long nanosUntilEvent) {
+    public VmExit skipIdleTime() {
         for (int ticks = 0; vcpu.interruptsEnabled() && !platform.pic().hasPendingInterrupt(); ticks++) {
             long next = nanosUntilNextEvent();
             if (next == SliceResult.NEVER || ticks >= MAX_IDLE_TICKS) {

@@ -33,15 +33,20 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <pre>
  *   ; void on_block(uc_engine *uc, uint64_t address, uint32_t size, Cell *cell)
  *   ;   SysV AMD64: rdi = uc, rsi = address, edx = size, rcx = cell
- *   ;   Cell: +0 int32 stop flag, +8 the address of uc_emu_stop
+ *   ;   Cell: +0 int32 stop flag, +8 the address of uc_emu_stop, +16 where the CPU stopped
  *   on_block:
  *       cmp  dword [rcx], 0        ; 83 39 00            no stop asked for?
  *       jne  .stop                 ; 75 01
  *       ret                        ; C3                  then run the block
  *   .stop:
  *       mov  dword [rcx], 0        ; C7 01 00 00 00 00   take the request
+ *       mov  [rcx + 16], rsi       ; 48 89 71 10         remember the block that will not run
  *       jmp  qword [rcx + 8]       ; FF 61 08            tail call uc_emu_stop(uc): rdi is still uc
  * </pre>
+ * The address is kept because Unicorn does not always put EIP back at the block it leaves
+ * unrun: when any code hook exists (binary translation watches instructions with them), it
+ * assumes the hooks keep EIP up to date and skips that step (cpu-exec.c, {@code cpu_tb_exec}),
+ * leaving a stale EIP behind. The block's own address is the exact place to resume.
  * Other threads only write the flag. When it is set, the next block to start stops the engine
  * before its first instruction, so EIP and every register describe one exact boundary. With the
  * flag clear the cost is one compare and a not-taken branch per block (measured 1.0-1.2x on loops
@@ -57,11 +62,14 @@ final class BlockBoundaryStop implements AutoCloseable {
         0x75, 0x01,                              // jne .stop
         (byte) 0xC3,                             // ret
         (byte) 0xC7, 0x01, 0x00, 0x00, 0x00, 0x00, // .stop: mov dword [rcx], 0
+        0x48, (byte) 0x89, 0x71, 0x10,           // mov [rcx + 16], rsi
         (byte) 0xFF, 0x61, 0x08                  // jmp qword [rcx + 8]
     };
-    private static final long CELL_SIZE = 16;
+    private static final long CELL_SIZE = 24;
     private static final long FLAG = 0;
     private static final long STOP_FUNCTION = 8;
+    private static final long STOPPED_AT = 16;
+    private static final long NOWHERE = -1;
     private static final VarHandle FLAG_HANDLE = JAVA_INT.varHandle();
     private static volatile MemorySegment code;
 
@@ -87,6 +95,16 @@ final class BlockBoundaryStop implements AutoCloseable {
 
     boolean pending() {
         return (int) FLAG_HANDLE.getVolatile(cell, FLAG) != 0;
+    }
+
+    /** Forgets where the last stop happened; call before each run. */
+    void forgetStop() {
+        cell.set(JAVA_LONG, STOPPED_AT, NOWHERE);
+    }
+
+    /** The address of the block the CPU stopped in front of since {@link #forgetStop}, or -1. */
+    long stoppedAt() {
+        return cell.get(JAVA_LONG, STOPPED_AT);
     }
 
     @Override

@@ -164,7 +164,13 @@ public final class UnicornBackend implements CpuBackend {
         try {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
+                boundary.forgetStop();
                 int error = engine.start(start, NEVER, 0);
+                long stoppedAt = boundary.stoppedAt();
+                if (stoppedAt >= 0) {
+                    // Stopped in front of a block: that block's address is where the guest resumes.
+                    write(Register.EIP, (int) stoppedAt);
+                }
                 if (hooks.handlerFailure != null) {
                     Throwable failure = hooks.handlerFailure;
                     hooks.handlerFailure = null;

@@ -5,5 +5,6 @@ package hvlab.vmm.devices;
  * closed, so code that stores or sends machine state knows every kind there is.
  */
 public sealed interface DeviceState
-        permits SerialPort.State, Pic8259.State, Pit8254.State, DebugExitDevice.State {
+        permits SerialPort.State, Pic8259.State, Pit8254.State, DebugExitDevice.State, CmosRtc.State,
+        AtaDisk.State, PowerButton.State {
 }

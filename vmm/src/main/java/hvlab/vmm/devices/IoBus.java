@@ -1,5 +1,8 @@
 package hvlab.vmm.devices;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Routes port I/O to the device that claims the port, like the ISA bus decoding addresses.
  * A read of a port nobody claims returns all ones (a floating bus reads as 0xFF on a PC),
@@ -10,18 +13,18 @@ public final class IoBus {
     private long unclaimedReads;
     private long unclaimedWrites;
 
+    /** Gives {@code device} every port of its {@link IoDevice#ports() ranges}; refuses a device that overlaps another. */
     public void attach(IoDevice device) {
-        int end = device.firstPort() + device.portCount();
-        if (device.firstPort() < 0 || end > byPort.length) {
-            throw new IllegalArgumentException(device.name() + " claims ports outside 0..0xFFFF");
-        }
-        for (int port = device.firstPort(); port < end; port++) {
-            if (byPort[port] != null) {
-                throw new IllegalArgumentException(String.format("%s and %s both claim port %#x", byPort[port].name(), device.name(), port));
+        List<PortRange> ranges = device.ports();
+        for (PortRange range : ranges) {
+            for (int port = range.first(); port < range.first() + range.count(); port++) {
+                if (byPort[port] != null) {
+                    throw new IllegalArgumentException(String.format("%s and %s both claim port %#x", byPort[port].name(), device.name(), port));
+                }
             }
         }
-        for (int port = device.firstPort(); port < end; port++) {
-            byPort[port] = device;
+        for (PortRange range : ranges) {
+            Arrays.fill(byPort, range.first(), range.first() + range.count(), device);
         }
     }
 

@@ -19,29 +19,46 @@ import java.util.function.IntConsumer;
  *  0x20-0x21   8259A PIC, master               INTR of the CPU
  *  0xA0-0xA1   8259A PIC, slave                master IR2
  *  0x40-0x43   8254 PIT                        IRQ0
- *  0x3F8-0x3FF COM1 (16550)                    IRQ4
+ *  0x3F8-0x3FF COM1 (16550A)                   IRQ4
+ *  0x70-0x71   MC146818 RTC and CMOS RAM       (IRQ8, not raised)
+ *  0x1F0-0x1F7 ATA disk, primary channel       IRQ14   (only with a disk image;
+ *  0x3F6         and its control block                   without, the ports float)
+ *  0x4F0-0x4F1 power button and soft-off       IRQ9
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
  */
-public final class PcPlatform {
+public final class PcPlatform implements AutoCloseable {
     private final IoBus bus = new IoBus();
     private final InterruptController pic = new InterruptController();
     private final Pit8254 pit = new Pit8254(pic.line(0));
     private final SerialPort serial;
+    private final CmosRtc rtc;
+    private final AtaDisk disk;
+    private final PowerButton powerButton;
     private final List<Device> devices = new ArrayList<>();
 
     /**
      * @param console receives each byte the guest writes to COM1, as it writes it
      * @param log     keeps the guest's console output
-     * @param exit    told when a device ends the VM (the debug-exit port)
+     * @param exit    told when a device ends the VM (the debug-exit port, the power-off switch)
      * @param options the disk, the clock's start, the disk limits
+     * @throws IllegalArgumentException naming the file, if the disk image is missing, too small or cannot be opened
      */
     public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
-        this.serial = new SerialPort(console, log);
+        this.serial = new SerialPort(console, log, pic.line(4));
+        this.rtc = new CmosRtc(options.rtcEpochSeconds());
+        this.powerButton = new PowerButton(pic.line(PowerButton.IRQ), () -> exit.accept(new VmExit.PowerOff()));
         add(pic.master());
         add(pic.slave());
         add(pit);
         add(serial);
+        add(rtc);
+        this.disk = options.disk() == null ? null
+                : new AtaDisk(DiskImage.open(options.disk()), pic.line(14), options.diskLimits());
+        if (disk != null) {
+            add(disk);
+        }
+        add(powerButton);
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
     }
 
@@ -57,9 +74,33 @@ public final class PcPlatform {
         }
     }
 
-    /** The power button is pressed. */
+    /** The power button is pressed: the guest learns it from the {@link PowerButton} (and IRQ9, if it asked). */
     public void pressPowerButton() {
-        // the power-button device is wired in by the devices work; until then nothing listens
+        powerButton.press();
+    }
+
+    /**
+     * Lets {@code nanos} of virtual time pass for every device that keeps time: the PIT counts
+     * (and raises IRQ0 on the way), the real-time clock moves on, and the disk's rate limiter
+     * refills (a throttled transfer may go, and interrupt). The VM calls this, and only this, to
+     * move its machine's time.
+     */
+    public void advance(long nanos) {
+        pit.advance(nanos);
+        rtc.advance(nanos);
+        if (disk != null) {
+            disk.advance(nanos);
+        }
+    }
+
+    /**
+     * Virtual nanoseconds until a device next raises an interrupt on its own (the PIT's next
+     * tick, or a throttled disk transfer that will have its tokens), or {@link Pit8254#NEVER}.
+     * A VM whose guest halts skips this far ahead.
+     */
+    public long nanosUntilNextEvent() {
+        long next = pit.nanosUntilNextInterrupt();
+        return disk == null ? next : Math.min(next, disk.nanosUntilReady());
     }
 
     public IoBus bus() {
@@ -78,6 +119,19 @@ public final class PcPlatform {
         return serial;
     }
 
+    public CmosRtc rtc() {
+        return rtc;
+    }
+
+    public PowerButton powerButton() {
+        return powerButton;
+    }
+
+    /** The disk on the primary ATA channel, or null for a machine without one. */
+    public AtaDisk disk() {
+        return disk;
+    }
+
     /** Every device, in a fixed order (the order their states are saved in). */
     public List<Device> devices() {
         return Collections.unmodifiableList(devices);
@@ -86,6 +140,14 @@ public final class PcPlatform {
     /** The states of every device, in {@link #devices()} order. */
     public List<DeviceState> save() {
         return devices.stream().map(Device::save).toList();
+    }
+
+    /** Closes the disk image. The machine must not run afterwards. */
+    @Override
+    public void close() {
+        if (disk != null) {
+            disk.image().close();
+        }
     }
 
     /** Restores every device from {@link #save()}'s list (from a machine with the same devices). */

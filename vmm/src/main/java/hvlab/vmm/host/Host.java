@@ -60,6 +60,7 @@ public final class Host implements HostControl, AutoCloseable {
         return t;
     });
     private final Lifecycle lifecycle;
+    private Path temporaryStore;
     private volatile boolean closed;
 
     /**
@@ -84,6 +85,18 @@ public final class Host implements HostControl, AutoCloseable {
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();
+        }
+    }
+
+    /** A host with a store of its own that lives as long as it does: for {@code hv run}. */
+    public static Host temporary(String name, int threads) {
+        try {
+            Path store = java.nio.file.Files.createTempDirectory("hvlab-host");
+            Host host = new Host(name, store, threads);
+            host.temporaryStore = store;
+            return host;
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot make a temporary store: " + VmStore.reason(e));
         }
     }
 
@@ -142,7 +155,7 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             long now = System.nanoTime();
-            return vms.values().stream().map(m -> infoOf(m, now)).toList();
+            return vms.values().stream().filter(m -> !m.ephemeral).map(m -> infoOf(m, now)).toList();
         } finally {
             lock.unlock();
         }
@@ -218,6 +231,54 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    /**
+     * Runs one guest to its end on this host, outside the store: {@code hv run}. The VM is
+     * scheduled like any other, but on virtual time (see {@link ManagedVm#ephemeral}); when
+     * {@code config.timeout()} passes first, it is powered off and the result says so.
+     */
+    public hvlab.vmm.VmResult runToEnd(hvlab.vmm.VmConfig config, java.util.function.IntConsumer console) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            String id = "run-" + Long.toHexString(now);
+            VmDefinition definition = new VmDefinition(id, java.util.UUID.randomUUID().toString(), config.image().name(),
+                    config.memoryBytes(), config.mode().label(), null, VmSpec.DEFAULT_WEIGHT, 0, Instant.now());
+            ManagedVm managed = addVm(definition, now);
+            managed.ephemeral = true;
+            Vm vm = new Vm(config, console, managed.console);
+            vm.boot();
+            managed.startedAt = System.nanoTime();
+            managed.vm = vm;
+            managed.state = VmLifecycle.RUNNING;
+            wake(managed);
+            long deadline = config.timeout().isZero() ? Long.MAX_VALUE : now + config.timeout().toNanos();
+            try {
+                while (managed.result == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        managed.result = vm.result(new VmExit.Timeout(config.timeout().toMillis()),
+                                (System.nanoTime() - now) / 1_000_000);
+                        lifecycle.apply(managed, PowerAction.POWEROFF, "timeout");
+                        break;
+                    }
+                    changed.awaitNanos(Math.min(left, IDLE_WAIT_NANOS));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lifecycle.apply(managed, PowerAction.POWEROFF, "interrupted");
+                throw new HostException("interrupted while the guest ran");
+            } finally {
+                if (managed.vm != null) {
+                    lifecycle.apply(managed, PowerAction.POWEROFF, "host");
+                }
+                forget(managed);
+            }
+            return managed.result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- what the lifecycle needs from the host ---------------------------------------------
 
     ManagedVm addVm(VmDefinition definition, long now) {
@@ -261,6 +322,9 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     void publish(ManagedVm managed, VmLifecycle from, VmLifecycle to, String actor, String detail) {
+        if (managed.ephemeral) {
+            return;
+        }
         LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, from == null ? null : from.label(),
                 to == null ? "undefined" : to.label(), actor, detail);
         for (Consumer<LifecycleEvent> listener : listeners) {
@@ -340,6 +404,9 @@ public final class Host implements HostControl, AutoCloseable {
     private SliceResult runOneSlice(ManagedVm managed, long sliceNanos, long started) {
         Vm vm = managed.vm;
         try {
+            if (managed.ephemeral) {
+                return vm.runSlice(Duration.ofNanos(sliceNanos)); // its clock is the CPU time it gets
+            }
             vm.advanceClock(started - managed.clockSyncedAt);
             managed.clockSyncedAt = started;
             SliceResult result = vm.runSlice(Duration.ofNanos(sliceNanos));
@@ -401,6 +468,15 @@ public final class Host implements HostControl, AutoCloseable {
             }
         }
         eventThread.shutdown();
+        if (temporaryStore != null) {
+            try (var files = java.nio.file.Files.walk(temporaryStore)) {
+                for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(path);
+                }
+            } catch (java.io.IOException ignored) {
+                // a temporary folder left behind is harmless
+            }
+        }
     }
 
     static ExecutionMode modeOf(VmDefinition definition) {

@@ -94,6 +94,12 @@ final class Lifecycle {
     void afterSlice(ManagedVm m, SliceResult result, long now) {
         switch (result) {
             case SliceResult.Ended ended -> finished(m, ended.exit());
+            case SliceResult.Halted halted when m.ephemeral -> {
+                VmExit idleForEver = m.vm.skipIdleTime();
+                if (idleForEver != null) {
+                    finished(m, idleForEver);
+                }
+            }
             case SliceResult.Halted halted -> {
                 m.halted = true;
                 m.wakeAt = halted.nanosUntilEvent() == SliceResult.NEVER ? Long.MAX_VALUE : now + halted.nanosUntilEvent();
@@ -111,6 +117,9 @@ final class Lifecycle {
     private void finished(ManagedVm m, VmExit exit) {
         if (m.leaving || m.state == PAUSED || !m.state.active()) {
             return; // a lifecycle action got there first; the VM keeps the exit for when it resumes
+        }
+        if (m.ephemeral) {
+            m.result = m.vm.result(exit, (System.nanoTime() - m.startedAt) / 1_000_000);
         }
         VmLifecycle from = m.state;
         boolean crash = exit instanceof VmExit.Fault || exit instanceof VmExit.MemoryFault

@@ -31,6 +31,14 @@ final class ManagedVm {
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
     boolean leaving;
     final CpuShareMeter meter;
+    /**
+     * A VM of {@code hv run}: not in the store, on virtual time (its clock moves with the CPU time
+     * it gets and skips ahead when it is idle, so runs are quick and repeatable), and its
+     * {@link #result} kept for the caller when it ends.
+     */
+    boolean ephemeral;
+    long startedAt;
+    hvlab.vmm.VmResult result;
 
     ManagedVm(VmDefinition definition, long windowNanos, long now) {
         this.name = definition.name();

@@ -108,6 +108,23 @@ class HostTest {
     }
 
     @Test
+    void aSpinningGuestIsPausedAtOnceAndItsTimerGoesOnAfterResume() throws Exception {
+        Host host = host(1);
+        host.create(VmSpec.of("s", guest("spin")));
+        host.act("s", PowerAction.START, "test");
+        await("the first report", 5000, () -> host.console("s", 0).text().contains("ticks 00000064"));
+        long asked = System.nanoTime();
+        host.act("s", PowerAction.PAUSE, "test");
+        long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+        assertTrue(tookMillis < 10, "paused within one slice (10 ms): took " + tookMillis + " ms");
+        long virtual = host.info("s").virtualMillis();
+        Thread.sleep(300);
+        assertEquals(virtual, host.info("s").virtualMillis(), "a paused VM's clock stands still");
+        host.act("s", PowerAction.RESUME, "test");
+        await("ticks going on", 5000, () -> host.console("s", 0).text().contains("ticks 000000C8"));
+    }
+
+    @Test
     void aVmThatWritesAllItsMemoryLeavesAnothersMemoryAlone() throws Exception {
         Host host = host(2);
         host.create(new VmSpec("hog", guest("hog"), "4M", null, 256, 0, null));

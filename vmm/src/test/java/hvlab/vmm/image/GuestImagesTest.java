@@ -45,4 +45,15 @@ class GuestImagesTest {
         assertThrows(IllegalArgumentException.class, () -> VmConfig.parseSize("lots"));
         assertThrows(IllegalArgumentException.class, () -> VmConfig.parseSize("-4M"));
     }
+
+    @org.junit.jupiter.api.Test
+    void nasmThatNeverFinishesIsStoppedAtItsTimeLimit() throws Exception {
+        java.nio.file.Path source = java.nio.file.Files.createTempFile("slow", ".asm");
+        java.nio.file.Files.writeString(source, "bits 32\n%assign i 0\n%rep 1000000\n%rep 1000000\n%assign i i+1\n%endrep\n%endrep\n");
+        long started = System.nanoTime();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(GuestImageException.class, () -> NasmAssembler.assemble(source, 1));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("did not finish"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - started < 5_000_000_000L, "stopped near its limit");
+    }
+
 }

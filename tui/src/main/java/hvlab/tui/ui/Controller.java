@@ -1,0 +1,152 @@
+package hvlab.tui.ui;
+
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import hvlab.vmm.host.PowerAction;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What each key does. Everything the keys do can also be typed on the command line (':'), in
+ * the management language; the keys are shortcuts, shown at the bottom of the screen.
+ */
+final class Controller {
+    static final String KEYS = "F1 help  ↑↓ select  s start  p pause  r resume  d shutdown  x off  R reset  1-3 view  i type  : command  q quit";
+
+    private final DatacenterModel model;
+    private final CommandRunner commands;
+    private final List<String> history = new ArrayList<>();
+    VmPanel.View view = VmPanel.View.OVERVIEW;
+    boolean typing;
+    boolean help;
+    boolean quit;
+    /** Non-null while the command line is open: what has been typed so far. */
+    StringBuilder commandLine;
+    private int historyAt;
+    final List<String> output = new ArrayList<>();
+
+    Controller(DatacenterModel model, CommandRunner commands) {
+        this.model = model;
+        this.commands = commands;
+    }
+
+    void handle(KeyStroke key) {
+        if (key.getKeyType() == KeyType.EOF || (key.isCtrlDown() && key.getCharacter() != null && key.getCharacter() == 'c')) {
+            quit = true;
+            return;
+        }
+        if (help) {
+            help = false; // any key closes the help
+            return;
+        }
+        if (commandLine != null) {
+            commandKey(key);
+        } else if (typing) {
+            typingKey(key);
+        } else {
+            navigationKey(key);
+        }
+    }
+
+    private void navigationKey(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case F1 -> help = true;
+            case ArrowUp -> model.move(-1);
+            case ArrowDown -> model.move(1);
+            case Tab -> view = VmPanel.View.values()[(view.ordinal() + 1) % VmPanel.View.values().length];
+            case Character -> character(key.getCharacter());
+            default -> { }
+        }
+    }
+
+    private void character(char c) {
+        switch (c) {
+            case 'q' -> quit = true;
+            case '?' -> help = true;
+            case 'k' -> model.move(-1);
+            case 'j' -> model.move(1);
+            case '1' -> view = VmPanel.View.OVERVIEW;
+            case '2' -> view = VmPanel.View.CONSOLE;
+            case '3' -> view = VmPanel.View.TRAPS;
+            case 's' -> say(model.act(PowerAction.START));
+            case 'p' -> say(model.act(PowerAction.PAUSE));
+            case 'r' -> say(model.act(PowerAction.RESUME));
+            case 'd' -> say(model.act(PowerAction.SHUTDOWN));
+            case 'x' -> say(model.act(PowerAction.POWEROFF));
+            case 'R' -> say(model.act(PowerAction.RESET));
+            case 'i' -> {
+                view = VmPanel.View.CONSOLE;
+                typing = true;
+            }
+            case ':' -> {
+                commandLine = new StringBuilder();
+                historyAt = history.size();
+            }
+            default -> { }
+        }
+    }
+
+    private void typingKey(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case Escape -> typing = false;
+            case Enter -> sendToGuest("\n");
+            case Backspace -> sendToGuest("\b");
+            case Tab -> sendToGuest("\t");
+            case Character -> sendToGuest(String.valueOf(key.getCharacter()));
+            default -> { }
+        }
+    }
+
+    private void sendToGuest(String text) {
+        String problem = model.send(text);
+        if (!problem.isEmpty()) {
+            say(problem);
+            typing = false;
+        }
+    }
+
+    private void commandKey(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case Escape -> commandLine = null;
+            case Backspace -> {
+                if (!commandLine.isEmpty()) commandLine.setLength(commandLine.length() - 1);
+            }
+            case ArrowUp -> recall(-1);
+            case ArrowDown -> recall(1);
+            case Enter -> {
+                String line = commandLine.toString().trim();
+                commandLine = null;
+                if (!line.isEmpty()) {
+                    history.add(line);
+                    run(line);
+                }
+            }
+            case Character -> commandLine.append(key.getCharacter());
+            default -> { }
+        }
+    }
+
+    private void recall(int delta) {
+        if (history.isEmpty()) {
+            return;
+        }
+        historyAt = Math.max(0, Math.min(history.size(), historyAt + delta));
+        commandLine = new StringBuilder(historyAt < history.size() ? history.get(historyAt) : "");
+    }
+
+    void run(String line) {
+        output.clear();
+        output.add("> " + line);
+        try {
+            output.addAll(commands.run(line));
+        } catch (RuntimeException e) {
+            output.add("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    void say(String message) {
+        output.clear();
+        output.add(message);
+    }
+}

@@ -1,0 +1,133 @@
+package hvlab.tui.ui;
+
+import hvlab.vmm.host.ConsoleOutput;
+import hvlab.vmm.host.HostControl;
+import hvlab.vmm.host.HostException;
+import hvlab.vmm.host.PowerAction;
+import hvlab.vmm.host.VmInfo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state behind the terminal UI: the datacenter's hosts and VMs as last sampled, which VM is
+ * selected, and what the UI asks of them. It talks to hosts only through {@link HostControl},
+ * the same interface the management language uses, and only by sampling: a refresh a few times a
+ * second reads reports the host keeps anyway, so watching a VM does not slow it down.
+ */
+final class DatacenterModel {
+    private final List<HostControl> hosts;
+    private final Map<String, VmRow> rows = new LinkedHashMap<>();
+    private String selected;
+    private String lastEvent = "";
+
+    DatacenterModel(List<HostControl> hosts) {
+        this.hosts = List.copyOf(hosts);
+    }
+
+    List<HostControl> hosts() {
+        return hosts;
+    }
+
+    /** Samples every host: VM list, reports, and the selected VM's new console output. */
+    void refresh() {
+        long now = System.nanoTime();
+        Map<String, VmRow> seen = new LinkedHashMap<>();
+        for (HostControl host : hosts) {
+            for (VmInfo info : host.list()) {
+                String key = host.name() + "/" + info.name();
+                VmRow row = rows.computeIfAbsent(key, k -> new VmRow(host.name(), info.name()));
+                row.sample(info, now);
+                seen.put(key, row);
+            }
+        }
+        rows.keySet().retainAll(seen.keySet());
+        if (selected == null || !rows.containsKey(selected)) {
+            selected = rows.isEmpty() ? null : rows.keySet().iterator().next();
+        }
+        VmRow row = selectedRow();
+        if (row != null) {
+            pollConsole(row);
+        }
+    }
+
+    private void pollConsole(VmRow row) {
+        try {
+            ConsoleOutput out = host(row.host).console(row.name, row.console.position());
+            if (out.next() > row.console.position()) {
+                row.console.append(out.text(), out.from(), out.next());
+            }
+        } catch (HostException vanished) {
+            // the VM was undefined between the list and now: the next refresh drops it
+        }
+    }
+
+    List<VmRow> rows() {
+        return new ArrayList<>(rows.values());
+    }
+
+    VmRow selectedRow() {
+        return selected == null ? null : rows.get(selected);
+    }
+
+    void move(int delta) {
+        List<String> keys = new ArrayList<>(rows.keySet());
+        if (keys.isEmpty()) {
+            return;
+        }
+        int at = Math.max(0, keys.indexOf(selected));
+        at = Math.floorMod(at + delta, keys.size());
+        selected = keys.get(at);
+    }
+
+    /** Applies {@code action} to the selected VM; returns what to tell the user. */
+    String act(PowerAction action) {
+        VmRow row = selectedRow();
+        if (row == null) {
+            return "no VM selected";
+        }
+        try {
+            VmInfo after = host(row.host).act(row.name, action, "ui");
+            if (action == PowerAction.START || action == PowerAction.RESET) {
+                row.console.clear();
+            }
+            return row.name + ": " + action.label() + " -> " + after.state();
+        } catch (HostException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Types {@code text} into the selected VM's serial port. */
+    String send(String text) {
+        VmRow row = selectedRow();
+        if (row == null) {
+            return "no VM selected";
+        }
+        try {
+            host(row.host).send(row.name, text.getBytes(StandardCharsets.UTF_8));
+            return "";
+        } catch (HostException e) {
+            return e.getMessage();
+        }
+    }
+
+    void event(String text) {
+        lastEvent = text;
+    }
+
+    String lastEvent() {
+        return lastEvent;
+    }
+
+    HostControl host(String name) {
+        for (HostControl host : hosts) {
+            if (host.name().equals(name)) {
+                return host;
+            }
+        }
+        throw new HostException("no host " + name);
+    }
+}

@@ -1,0 +1,121 @@
+package hvlab.tui.ui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.TextColor;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.screen.Screen;
+
+import java.io.IOException;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The terminal UI: a live view of the datacenter that a class can watch. It draws the model
+ * four times a second and answers keys at once; all it knows of the VMs it learns by sampling
+ * (see {@link DatacenterModel}). Works in 80x24 and uses more room when there is more.
+ *
+ * <pre>
+ *  hvlab ─ title bar with the time ───────────────────────────────────────────
+ *  ┌ datacenter ──────────┐┌ web · running · trap mode  [1 overview] 2 ... ┐
+ *  │ ▾ host local         ││ cpu share ▂▃▅▆                                 │
+ *  │   ● web    running   ││ exits/s   ▅▆▇                                  │
+ *  └──────────────────────┘└────────────────────────────────────────────────┘
+ *  > last command or message (three lines)
+ *  F1 help  ↑↓ select  s start ...
+ * </pre>
+ */
+public final class DatacenterUi {
+    static final TerminalSize MINIMUM = new TerminalSize(80, 24);
+    private static final long REFRESH_NANOS = 250_000_000;
+    private static final int MESSAGE_LINES = 3;
+
+    private final Screen screen;
+    private final DatacenterModel model;
+    private final Controller controller;
+
+    public DatacenterUi(Screen screen, List<hvlab.vmm.host.HostControl> hosts, CommandRunner commands) {
+        this.screen = screen;
+        this.model = new DatacenterModel(hosts);
+        this.controller = new Controller(model, commands);
+    }
+
+    /** Runs until the user quits. The screen must be started; the caller stops it. */
+    public void run() throws IOException, InterruptedException {
+        long nextRefresh = 0;
+        while (!controller.quit) {
+            long now = System.nanoTime();
+            if (now >= nextRefresh) {
+                model.refresh();
+                nextRefresh = now + REFRESH_NANOS;
+            }
+            boolean keys = false;
+            for (KeyStroke key = screen.pollInput(); key != null && !controller.quit; key = screen.pollInput()) {
+                controller.handle(key);
+                keys = true;
+            }
+            if (keys) {
+                model.refresh();
+            }
+            screen.doResizeIfNecessary();
+            draw();
+            screen.refresh(Screen.RefreshType.DELTA);
+            Thread.sleep(keys ? 5 : 40);
+        }
+    }
+
+    /** Runs a line of the management language as if typed at ':' (lectures use this). */
+    public void runCommand(String line) {
+        controller.run(line);
+        model.refresh();
+    }
+
+    /** Shows a caption in the message area (lectures use this). */
+    public void caption(String text) {
+        controller.say(text);
+    }
+
+    public boolean quitRequested() {
+        return controller.quit;
+    }
+
+    /** Draws one frame (also for tests, which then read the virtual terminal). */
+    void draw() {
+        screen.clear();
+        TerminalSize size = screen.getTerminalSize();
+        Canvas all = new Canvas(screen.newTextGraphics(), 0, 0, size.getColumns(), size.getRows());
+        if (size.getColumns() < MINIMUM.getColumns() || size.getRows() < MINIMUM.getRows()) {
+            all.text(0, 0, "hvlab needs a terminal of at least 80x24 (this one is "
+                    + size.getColumns() + "x" + size.getRows() + "); make it larger, or press q");
+            return;
+        }
+        all.bar(0, " hvlab · a hypervisor you can watch from the inside"
+                + " ".repeat(Math.max(1, size.getColumns() - 60)) + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")));
+        int bodyHeight = size.getRows() - 2 - MESSAGE_LINES;
+        int treeWidth = Math.max(30, size.getColumns() / 3);
+        TreePanel.draw(all.inner(0, 1, treeWidth, bodyHeight), model);
+        VmPanel.draw(all.inner(treeWidth, 1, size.getColumns() - treeWidth, bodyHeight), model.selectedRow(),
+                controller.view, controller.typing);
+        messages(all.inner(0, 1 + bodyHeight, size.getColumns(), MESSAGE_LINES));
+        all.bar(size.getRows() - 1, Controller.KEYS);
+        if (controller.help) {
+            HelpPanel.draw(all);
+        }
+    }
+
+    private void messages(Canvas area) {
+        if (controller.commandLine != null) {
+            List<String> out = controller.output;
+            for (int i = 0; i < Math.min(out.size(), area.height - 1); i++) {
+                area.text(0, i, out.get(Math.max(0, out.size() - (area.height - 1)) + i));
+            }
+            area.text(0, area.height - 1, ": " + controller.commandLine + "█", TextColor.ANSI.YELLOW, true);
+            return;
+        }
+        List<String> out = controller.output;
+        int from = Math.max(0, out.size() - area.height);
+        for (int i = from; i < out.size(); i++) {
+            area.text(0, i - from, out.get(i));
+        }
+    }
+}

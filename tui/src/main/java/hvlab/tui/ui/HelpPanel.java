@@ -1,0 +1,40 @@
+package hvlab.tui.ui;
+
+/** F1: what the screen shows and what every key does. Any key closes it. */
+final class HelpPanel {
+    private static final String[] TEXT = {
+        "hvlab: a hypervisor you can watch from the inside",
+        "",
+        "Left: the datacenter, hosts and their VMs (● running, ‖ paused, ✗ crashed, ○ off).",
+        "Right: the selected VM. Views: 1 overview (CPU share and VM exits per second),",
+        "2 console (its serial port), 3 exits (traps by kind: every privileged",
+        "instruction the guest kernel runs at CPL 3 is a #GP the VMM emulates).",
+        "",
+        "  ↑ ↓ / j k   select a VM          Tab, 1 2 3   change the view",
+        "  s           start                p / r        pause / resume",
+        "  d           shutdown (power button: the guest decides)",
+        "  x           power off at once    R            reset (a fresh boot)",
+        "  i           type into the guest's console (Esc stops typing)",
+        "  :           command line: the management language, as in 'hv shell'",
+        "              e.g.  vm create web --guest counter   vm info web",
+        "  q, Ctrl-C   quit (the VMs of this embedded datacenter stop with it)",
+        "",
+        "Press any key to go back.",
+    };
+
+    private HelpPanel() {}
+
+    static void draw(Canvas screen) {
+        int width = Math.min(screen.width - 4, 84);
+        int height = Math.min(screen.height - 2, TEXT.length + 2);
+        Canvas box = screen.inner((screen.width - width) / 2, Math.max(1, (screen.height - height) / 2), width, height);
+        for (int y = 0; y < box.height; y++) {
+            box.text(0, y, " ".repeat(box.width));
+        }
+        box.frame("help");
+        Canvas in = box.inside();
+        for (int i = 0; i < TEXT.length; i++) {
+            in.text(1, i, TEXT[i]);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package hvlab.tui.ui;
+
+import com.googlecode.lanterna.TextColor;
+import hvlab.vmm.host.VmInfo;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The selected VM, in one of three views: an overview (state, CPU share and exits per second as
+ * sparklines, memory and devices), its console (live serial output; in typing mode, keys go to
+ * the guest), and its exits by kind, the view of the trap-and-emulate machinery at work.
+ */
+final class VmPanel {
+    enum View { OVERVIEW, CONSOLE, TRAPS }
+
+    private VmPanel() {}
+
+    static void draw(Canvas canvas, VmRow row, View view, boolean typing) {
+        if (row == null) {
+            canvas.frame("no VM selected");
+            return;
+        }
+        VmInfo info = row.info;
+        String tabs = tab(view, View.OVERVIEW, "1 overview") + tab(view, View.CONSOLE, "2 console") + tab(view, View.TRAPS, "3 exits");
+        canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + " mode   " + tabs);
+        Canvas in = canvas.inside();
+        switch (view) {
+            case OVERVIEW -> overview(in, row);
+            case CONSOLE -> console(in, row, typing);
+            case TRAPS -> exits(in, row);
+        }
+    }
+
+    private static String tab(View current, View view, String label) {
+        return current == view ? "[" + label + "] " : " " + label + "  ";
+    }
+
+    private static void overview(Canvas in, VmRow row) {
+        VmInfo info = row.info;
+        int spark = Math.max(10, in.width - 34);
+        in.text(0, 0, String.format(Locale.ROOT, "guest   %s", info.guest()));
+        in.text(0, 1, String.format(Locale.ROOT, "memory  %d MiB    weight %d    cap %s", info.memoryBytes() >> 20, info.weight(),
+                info.cap() == 0 ? "none" : info.cap() + "%"));
+        in.text(0, 2, String.format(Locale.ROOT, "clock   %.1f s virtual    cpu %.1f s    throttled %.1f s",
+                info.virtualMillis() / 1000.0, info.cpuMillis() / 1000.0, info.throttledMillis() / 1000.0));
+        in.text(0, 4, String.format(Locale.ROOT, "cpu share   %5.1f%%  ", info.share() * 100), TextColor.ANSI.DEFAULT, true);
+        in.text(20, 4, Sparkline.of(row.share.values(), spark, 1.0), TextColor.ANSI.GREEN, false);
+        in.text(0, 5, String.format(Locale.ROOT, "exits/s  %8s  ", rate(row.exits.latest())), TextColor.ANSI.DEFAULT, true);
+        in.text(20, 5, Sparkline.of(row.exits.values(), spark, 0), TextColor.ANSI.CYAN, false);
+        in.text(0, 6, String.format(Locale.ROOT, "guest speed ~%.0f MIPS (CPU share x this host's ALU speed)", info.mips()));
+        int y = 8;
+        in.text(0, y++, "devices", TextColor.ANSI.DEFAULT, true);
+        in.text(2, y++, "COM1 16550 (0x3F8, IRQ4)   8259 PICs   8254 PIT (IRQ0)   RTC (0x70)");
+        in.text(2, y++, "power button (0x4F0)   debug exit (0xF4)" + (info.disk() == null ? "" : "   ATA disk " + info.disk()));
+        if (info.lastExit() != null) {
+            in.text(0, y + 1, "last end: " + info.lastExit(), info.state().equals("crashed") ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, false);
+        }
+    }
+
+    private static void console(Canvas in, VmRow row, boolean typing) {
+        int lines = in.height - 1;
+        List<String> tail = row.console.last(lines);
+        for (int i = 0; i < tail.size(); i++) {
+            in.text(0, i, tail.get(i));
+        }
+        String hint = typing ? "typing into the guest's serial port: Esc stops" : "i: type into the guest";
+        in.text(0, in.height - 1, hint, typing ? TextColor.ANSI.YELLOW : TextColor.ANSI.BLUE, typing);
+    }
+
+    private static void exits(Canvas in, VmRow row) {
+        int spark = Math.max(10, in.width - 36);
+        in.text(0, 0, String.format(Locale.ROOT, "%-11s %12s %9s  %s", "kind", "total", "per s", "last " + VmRow.HISTORY / 4 + " s"),
+                TextColor.ANSI.DEFAULT, true);
+        int y = 1;
+        for (Map.Entry<String, Long> entry : row.info.traps().entrySet()) {
+            RateHistory rates = row.exitsByKind.get(entry.getKey());
+            double now = rates == null ? 0 : rates.latest();
+            in.text(0, y, String.format(Locale.ROOT, "%-11s %12d %9s  ", entry.getKey(), entry.getValue(), rate(now)));
+            if (rates != null) {
+                in.text(36, y, Sparkline.of(rates.values(), spark, 0), TextColor.ANSI.CYAN, false);
+            }
+            y++;
+        }
+        y++;
+        in.text(0, y++, "privileged: a kernel instruction trapped (#GP at CPL 3) and was emulated");
+        in.text(0, y++, "io: port I/O reached a device;  interrupt: delivered through the guest's IDT");
+        in.text(0, y, "translated: a sensitive instruction caught by binary translation");
+    }
+
+    static String rate(double perSecond) {
+        if (perSecond >= 1e6) return String.format(Locale.ROOT, "%.1fM", perSecond / 1e6);
+        if (perSecond >= 1e4) return String.format(Locale.ROOT, "%.0fk", perSecond / 1e3);
+        return String.format(Locale.ROOT, "%.0f", perSecond);
+    }
+}

@@ -1,0 +1,171 @@
+package hvlab.tui.ui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.input.KeyStroke;
+import com.googlecode.lanterna.input.KeyType;
+import com.googlecode.lanterna.screen.Screen;
+import com.googlecode.lanterna.screen.TerminalScreen;
+import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import hvlab.vmm.host.Host;
+import hvlab.vmm.host.VmSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The UI on Lanterna's virtual terminal over a real host: what a person would see, key by key. */
+class DatacenterUiTest {
+    @TempDir
+    Path dir;
+    Host host;
+    DefaultVirtualTerminal terminal;
+    Screen screen;
+    DatacenterUi ui;
+
+    @BeforeEach
+    void open() throws Exception {
+        host = new Host("local", dir.resolve("store"), 1);
+        host.create(VmSpec.of("ticks", "ticks"));
+        host.create(VmSpec.of("hello", "hello"));
+        terminal = new DefaultVirtualTerminal(new TerminalSize(80, 24));
+        screen = new TerminalScreen(terminal);
+        screen.startScreen();
+        ui = new DatacenterUi(screen, List.of(host), line -> List.of("ran: " + line));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        screen.stopScreen();
+        host.close();
+    }
+
+    /** Presses a key, lets the UI act and draw, and returns the screen's text. */
+    String press(KeyStroke key) throws Exception {
+        terminal.addInput(key);
+        return frame();
+    }
+
+    String frame() throws Exception {
+        for (KeyStroke k = screen.pollInput(); k != null; k = screen.pollInput()) {
+            uiController().handle(k);
+        }
+        uiModel().refresh();
+        screen.doResizeIfNecessary();
+        ui.draw();
+        screen.refresh(Screen.RefreshType.COMPLETE);
+        StringBuilder text = new StringBuilder();
+        TerminalSize size = terminal.getTerminalSize();
+        for (int y = 0; y < size.getRows(); y++) {
+            for (int x = 0; x < size.getColumns(); x++) {
+                text.append(terminal.getCharacter(x, y).getCharacterString());
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    String awaitFrame(String what, BooleanSupplier until) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String shown = frame();
+        while (!until.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) fail("timed out waiting for " + what + "\n" + shown);
+            Thread.sleep(50);
+            shown = frame();
+        }
+        return frame();
+    }
+
+    Controller uiController() throws Exception {
+        var field = DatacenterUi.class.getDeclaredField("controller");
+        field.setAccessible(true);
+        return (Controller) field.get(ui);
+    }
+
+    DatacenterModel uiModel() throws Exception {
+        var field = DatacenterUi.class.getDeclaredField("model");
+        field.setAccessible(true);
+        return (DatacenterModel) field.get(ui);
+    }
+
+    static KeyStroke key(char c) {
+        return new KeyStroke(c, false, false);
+    }
+
+    @Test
+    void at80x24ItShowsTheTreeTheSelectedVmAndTheKeys() throws Exception {
+        String screenText = frame();
+        assertTrue(screenText.contains("host local"), screenText);
+        assertTrue(screenText.contains("○ hello"), screenText);
+        assertTrue(screenText.contains("○ ticks"), screenText);
+        assertTrue(screenText.contains("F1 help"), screenText);
+        assertEquals(24, screenText.lines().count());
+        assertTrue(screenText.lines().allMatch(line -> line.length() == 80));
+    }
+
+    @Test
+    void startWatchPauseResumeAndQuitWithTheKeysOnScreen() throws Exception {
+        press(new KeyStroke(KeyType.ArrowDown)); // hello, ticks: the second row
+        String started = press(key('s'));
+        assertTrue(started.contains("ticks: start -> running"), started);
+        press(key('2'));
+        String console = awaitFrame("ticks on the console", () -> host.console("ticks", 0).text().contains("tick 3"));
+        assertTrue(console.contains("tick 1"), console);
+        press(key('3'));
+        String exits = frame();
+        assertTrue(exits.contains("privileged") && exits.contains("interrupt"), exits);
+        String paused = press(key('p'));
+        assertTrue(paused.contains("‖ ticks") && paused.contains("paused"), paused);
+        String resumed = press(key('r'));
+        assertTrue(resumed.contains("● ticks") || resumed.contains("○ ticks"), resumed);
+        press(key('q'));
+        assertTrue(uiController().quit);
+    }
+
+    @Test
+    void helpOpensWithF1AndAnyKeyClosesIt() throws Exception {
+        String help = press(new KeyStroke(KeyType.F1));
+        assertTrue(help.contains("Press any key to go back"), help);
+        String back = press(key('x'));
+        assertFalse(back.contains("Press any key to go back"));
+    }
+
+    @Test
+    void theCommandLineRunsTheManagementLanguage() throws Exception {
+        press(key(':'));
+        for (char c : "vm list".toCharArray()) press(key(c));
+        String typed = frame();
+        assertTrue(typed.contains(": vm list"), typed);
+        String ran = press(new KeyStroke(KeyType.Enter));
+        assertTrue(ran.contains("ran: vm list"), ran);
+    }
+
+    @Test
+    void itRedrawsForALargerTerminalAndSaysSoWhenTooSmall() throws Exception {
+        terminal.setTerminalSize(new TerminalSize(120, 40));
+        String large = frame();
+        assertEquals(40, large.lines().count());
+        assertTrue(large.lines().findFirst().orElse("").length() == 120);
+        terminal.setTerminalSize(new TerminalSize(60, 20));
+        String small = frame();
+        assertTrue(small.contains("at least 80x24"), small);
+    }
+
+    @Test
+    void typingGoesToTheGuestsSerialPort() throws Exception {
+        host.create(VmSpec.of("echo", "typist"));
+        frame();
+        while (!uiModel().selectedRow().name.equals("echo")) press(new KeyStroke(KeyType.ArrowDown));
+        press(key('s'));
+        press(key('i'));
+        for (char c : "hi".toCharArray()) press(key(c));
+        press(new KeyStroke(KeyType.Enter));
+        String shown = awaitFrame("the echo", () -> host.console("echo", 0).text().contains("hi"));
+        assertTrue(shown.contains("Esc stops"), shown);
+    }
+}
