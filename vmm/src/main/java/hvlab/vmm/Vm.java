@@ -179,14 +179,14 @@ public final class Vm implements AutoCloseable {
             return;
         }
         virtualNanos += nanos;
-        platform.pit().advance(nanos);
+        platform.advance(nanos);
         vcpu.msrs().advanceTsc(nanos);
     }
 
     /** Virtual nanoseconds until a device next raises an interrupt on its own, or {@link SliceResult#NEVER}. */
     public long nanosUntilNextEvent() {
-        long pit = platform.pit().nanosUntilNextInterrupt();
-        return pit == Pit8254.NEVER ? SliceResult.NEVER : pit;
+        long next = platform.nanosUntilNextEvent();
+        return next == Pit8254.NEVER ? SliceResult.NEVER : next;
     }
 
     /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
@@ -567,6 +567,7 @@ public final class Vm implements AutoCloseable {
         cpu.close();
         disassembler.close();
         vmmRegion.close();
+        platform.close();
         memory.close();
     }
 }

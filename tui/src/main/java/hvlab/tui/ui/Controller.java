@@ -25,6 +25,8 @@ final class Controller {
     StringBuilder commandLine;
     private int historyAt;
     final List<String> output = new ArrayList<>();
+    /** A lecture being played (hv lecture FILE), or null. */
+    LecturePlayer lecture;
 
     Controller(DatacenterModel model, CommandRunner commands) {
         this.model = model;
@@ -50,6 +52,12 @@ final class Controller {
     }
 
     private void navigationKey(KeyStroke key) {
+        if (lecture != null && (key.getKeyType() == KeyType.Enter
+                || key.getKeyType() == KeyType.ArrowRight
+                || (key.getKeyType() == KeyType.Character && key.getCharacter() == ' '))) {
+            lecture.advance();
+            return;
+        }
         switch (key.getKeyType()) {
             case F1 -> help = true;
             case ArrowUp -> model.move(-1);

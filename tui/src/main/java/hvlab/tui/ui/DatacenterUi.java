@@ -28,7 +28,7 @@ import java.util.List;
 public final class DatacenterUi {
     static final TerminalSize MINIMUM = new TerminalSize(80, 24);
     private static final long REFRESH_NANOS = 250_000_000;
-    private static final int MESSAGE_LINES = 3;
+    private static final int MESSAGE_LINES = 4;
 
     private final Screen screen;
     private final DatacenterModel model;
@@ -64,15 +64,9 @@ public final class DatacenterUi {
         }
     }
 
-    /** Runs a line of the management language as if typed at ':' (lectures use this). */
-    public void runCommand(String line) {
-        controller.run(line);
-        model.refresh();
-    }
-
-    /** Shows a caption in the message area (lectures use this). */
-    public void caption(String text) {
-        controller.say(text);
+    /** Plays {@code lecture}: its captions and command output take the message area; Space advances. */
+    public void play(Lecture lecture, CommandRunner commands) {
+        controller.lecture = new LecturePlayer(lecture, commands);
     }
 
     public boolean quitRequested() {
@@ -104,6 +98,17 @@ public final class DatacenterUi {
     }
 
     private void messages(Canvas area) {
+        if (controller.lecture != null && controller.commandLine == null) {
+            List<String> lines = controller.lecture.lines();
+            if (!lines.isEmpty()) {
+                area.text(0, 0, lines.get(0), TextColor.ANSI.YELLOW, true);
+            }
+            int from = Math.max(1, lines.size() - (area.height - 1));
+            for (int i = from; i < lines.size(); i++) {
+                area.text(0, 1 + i - from, lines.get(i));
+            }
+            return;
+        }
         if (controller.commandLine != null) {
             List<String> out = controller.output;
             for (int i = 0; i < Math.min(out.size(), area.height - 1); i++) {

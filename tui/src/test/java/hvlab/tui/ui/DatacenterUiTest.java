@@ -162,10 +162,11 @@ class DatacenterUiTest {
         frame();
         while (!uiModel().selectedRow().name.equals("echo")) press(new KeyStroke(KeyType.ArrowDown));
         press(key('s'));
+        awaitFrame("the prompt", () -> host.console("echo", 0).text().contains("type a line"));
         press(key('i'));
         for (char c : "hi".toCharArray()) press(key(c));
         press(new KeyStroke(KeyType.Enter));
-        String shown = awaitFrame("the echo", () -> host.console("echo", 0).text().contains("hi"));
+        String shown = awaitFrame("the echo", () -> host.console("echo", 0).text().contains("> hi"));
         assertTrue(shown.contains("Esc stops"), shown);
     }
 }

@@ -77,6 +77,25 @@ class HostTest {
     }
 
     @Test
+    void shutdownPressesThePowerButtonAndAnAwareGuestPowersOff() throws Exception {
+        Host host = host(1);
+        host.create(VmSpec.of("aware", "shutdown-aware"));
+        host.create(VmSpec.of("deaf", guest("talker")));
+        host.act("aware", PowerAction.START, "test");
+        host.act("deaf", PowerAction.START, "test");
+        await("the guest to be up", 5000, () -> host.console("aware", 0).text().contains("running"));
+        assertEquals("shutting-down", host.act("aware", PowerAction.SHUTDOWN, "test").state());
+        await("the guest to power off", 5000, () -> host.info("aware").state().equals("defined"));
+        assertTrue(host.console("aware", 0).text().contains("goodbye"), host.console("aware", 0).text());
+        assertTrue(host.info("aware").lastExit().startsWith("poweroff"), host.info("aware").lastExit());
+        // A guest that ignores the button stays up; poweroff is the way then.
+        host.act("deaf", PowerAction.SHUTDOWN, "test");
+        Thread.sleep(300);
+        assertEquals("shutting-down", host.info("deaf").state());
+        assertEquals("defined", host.act("deaf", PowerAction.POWEROFF, "test").state());
+    }
+
+    @Test
     void aCrashedVmKeepsItsReasonAndTheOthersRunOn() throws Exception {
         Host host = host(2);
         host.create(VmSpec.of("good", guest("talker")));

@@ -75,6 +75,38 @@ class SaveRestoreTest {
 
     @ParameterizedTest
     @EnumSource(value = ExecutionMode.class, names = {"TRAP", "BT"})
+    void aStateWrittenAsJsonAndReadBackRestoresTheSameMachine(ExecutionMode mode) throws Exception {
+        VmConfig config = VmConfig.of(crunch()).withMode(mode).withTimeout(Duration.ZERO);
+        try (Vm original = new Vm(config, b -> { }); Vm copy = new Vm(config, b -> { });
+             hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(config.memoryBytes())) {
+            original.boot();
+            while (original.console().text().lines().count() < 3) {
+                original.runSlice(Duration.ofNanos(211_000));
+            }
+            VmState saved = original.save();
+            byte[] json = VmStateCodec.encode(saved);
+            assertTrue(new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"device\" : \"Pic8259\""));
+            java.lang.foreign.MemorySegment.copy(saved.ram().segment(), 0, ram.segment(), 0, ram.size());
+            copy.restore(VmStateCodec.decode(json, ram));
+            CpuRegisters a = finish(original);
+            CpuRegisters b = finish(copy);
+            assertEquals(original.console().text(), copy.console().text());
+            assertEquals(withoutEip(a), withoutEip(b));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aDamagedStateIsRefusedWithOneLine() throws Exception {
+        try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(2 << 20)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> VmStateCodec.decode("{\"format\":\"x\"}".getBytes(), ram));
+            assertTrue(e.getMessage().contains("format"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> VmStateCodec.decode("not json".getBytes(), ram));
+            assertThrows(IllegalArgumentException.class, () -> VmStateCodec.decode(("{\"format\":\"" + VmStateCodec.FORMAT + "\"}").getBytes(), ram));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ExecutionMode.class, names = {"TRAP", "BT"})
     void cuttingTheGuestIntoTinySlicesChangesNothing(ExecutionMode mode) throws Exception {
         VmConfig config = VmConfig.of(crunch()).withMode(mode).withTimeout(Duration.ZERO);
         try (Vm straight = new Vm(config, b -> { }); Vm sliced = new Vm(config, b -> { })) {
