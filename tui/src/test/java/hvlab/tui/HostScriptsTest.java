@@ -3,7 +3,6 @@ package hvlab.tui;
 import hvlab.tui.language.Durations;
 import hvlab.tui.script.Script;
 import hvlab.vmm.host.Host;
-import hvlab.vmm.image.GuestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The management language on a real host: real guests on Unicorn engines, scheduled by the
@@ -62,18 +60,6 @@ class HostScriptsTest {
         return dir.resolve("store");
     }
 
-    /** The spinner: the built-in guest once it has landed; until then the test copy of the host's spin guest. */
-    String spinner() throws IOException {
-        if (GuestImages.builtInNames().contains("spinner")) {
-            return "spinner";
-        }
-        Path file = dir.resolve("spin.asm");
-        try (InputStream in = HostScriptsTest.class.getResourceAsStream("/guests/spin.asm")) {
-            Files.write(file, in.readAllBytes());
-        }
-        return file.toString();
-    }
-
     static String shipped(String name) throws IOException {
         try (InputStream in = Script.class.getResourceAsStream("/scripts/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -82,7 +68,7 @@ class HostScriptsTest {
 
     @Test
     void theFairSharesScriptOfTheIssue() throws Exception {
-        String text = shipped("fair-shares.hv").replace("--guest spinner", "--guest " + spinner());
+        String text = shipped("fair-shares.hv");
         // Each check must see nothing but the contention it means: the wait before it is longer
         // than the window over which the host measures shares.
         Matcher waits = Pattern.compile("(?m)^wait --for (\\S+)").matcher(text);
@@ -118,7 +104,7 @@ class HostScriptsTest {
     @Test
     void everyPowerTransitionFromAScript() throws Exception {
         Outcome o = script("power.hv", """
-                vm create p1 --guest %s
+                vm create p1 --guest spinner
                 expect state p1 defined
                 vm start p1
                 expect state p1 running
@@ -136,7 +122,7 @@ class HostScriptsTest {
                 expect state p1 defined
                 vm undefine p1
                 vm list --json
-                """.formatted(spinner()));
+                """);
         assertEquals(0, o.status(), o.both());
         assertTrue(o.out().strip().endsWith("[]"), o.both());
     }
@@ -144,10 +130,10 @@ class HostScriptsTest {
     @Test
     void aGuestThatIgnoresThePowerButtonFailsShutdownWithAHint() throws Exception {
         Outcome o = script("stubborn.hv", """
-                vm create p1 --guest %s
+                vm create p1 --guest spinner
                 vm start p1
                 vm shutdown p1 --timeout 300ms
-                """.formatted(spinner()));
+                """);
         assertEquals(ExitStatus.FAILED, o.status(), o.both());
         assertEquals(dir.resolve("stubborn.hv") + ":3: p1 did not power off within 300ms (its guest may ignore the power button): "
                 + "'vm poweroff p1' pulls the plug\n", o.err());
@@ -155,8 +141,6 @@ class HostScriptsTest {
 
     @Test
     void thePowerCycleScriptWithAGuestThatPowersOffWhenAsked() throws Exception {
-        assumeTrue(GuestImages.builtInNames().containsAll(List.of("spinner", "shutdown-aware")),
-                "the built-in guests spinner and shutdown-aware have not landed yet");
         Outcome o = script("power-cycle.hv", shipped("power-cycle.hv"));
         assertEquals(0, o.status(), o.both());
         assertTrue(o.out().contains("p2 powered off after "), o.both());
@@ -165,7 +149,7 @@ class HostScriptsTest {
     @Test
     void theShellOnARealHostRefusesIllegalTransitionsNamingTheState() throws Exception {
         String input = """
-                vm create p1 --guest %s
+                vm create p1 --guest spinner
                 vm pause p1
                 vm start p1
                 vm start p1
@@ -177,7 +161,7 @@ class HostScriptsTest {
                 vm poweroff p1
                 vm info p1 --json
                 quit
-                """.formatted(spinner());
+                """;
         Outcome o = hv(input, "shell", "--store", store().toString(), "--history", dir.resolve("history").toString(), "--threads", "1");
         assertEquals(0, o.status(), o.both());
         String screen = o.out();

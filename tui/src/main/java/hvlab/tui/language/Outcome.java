@@ -2,6 +2,9 @@ package hvlab.tui.language;
 
 import hvlab.tui.ExitStatus;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The result of one line given to the {@link Interpreter}: the exit status, the text for standard
  * output (people's text or JSON), and on failure one line for standard error.
@@ -23,5 +26,17 @@ public record Outcome(int status, String text, String error, boolean json, boole
     /** Should {@link #error} go to standard error (it is already in {@link #text} under --json)? */
     public boolean errorForStderr() {
         return error != null && !json;
+    }
+
+    /**
+     * The outcome as the lines a screen shows: the text, then {@code error: ...} if it failed. For
+     * a caller with one place to print, such as the terminal UI's command line.
+     */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        if (errorForStderr()) {
+            lines.add("error: " + error);
+        }
+        return lines;
     }
 }

@@ -107,12 +107,7 @@ public final class Shell {
     }
 
     private void show(Outcome outcome, PrintWriter out) {
-        if (!outcome.text().isEmpty()) {
-            out.println(outcome.text().endsWith("\n") ? outcome.text().substring(0, outcome.text().length() - 1) : outcome.text());
-        }
-        if (outcome.errorForStderr()) {
-            out.println("error: " + outcome.error());
-        }
+        outcome.lines().forEach(out::println);
         if (debug && outcome.cause() != null) {
             outcome.cause().printStackTrace(out);
         }

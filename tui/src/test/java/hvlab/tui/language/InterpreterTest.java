@@ -73,6 +73,16 @@ class InterpreterTest {
     }
 
     @Test
+    void anOutcomeAsTheLinesOfAScreen() {
+        shell.execute("vm create w1 --guest spinner");
+        assertEquals(java.util.List.of("ok: w1 is defined"), shell.execute("expect state w1 defined").lines());
+        assertEquals(java.util.List.of("error: expect failed: w1 is defined, wanted paused"), shell.execute("expect state w1 paused").lines());
+        assertEquals(java.util.List.of("{\"error\":\"expect failed: w1 is defined, wanted paused\"}"),
+                shell.execute("expect state w1 paused --json").lines());
+        assertEquals(java.util.List.of(), shell.execute("# nothing").lines());
+    }
+
+    @Test
     void quitAndExitEndTheSession() {
         assertTrue(shell.execute("quit").quit());
         assertTrue(shell.execute("exit").quit());
