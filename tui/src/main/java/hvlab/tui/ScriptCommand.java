@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 /** {@code hv script FILE}: run a file of management-language commands on a host that lives as long as the script. */
 @Command(name = "script", mixinStandardHelpOptions = true,
         description = {"Run a file of management-language commands ('#' starts a comment) on a host of this process.",
-                "Every line is parsed before the first runs; the first line that fails stops the script,",
-                "named as FILE:LINE: message. VMs still running at the end are stopped with the host."},
+                "Every line is parsed before the first runs; the first line that fails stops the script, named as "
+                        + "FILE:LINE: message. VMs still running at the end are powered off with the host."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every line succeeded", "1:an expect or a wait failed, or a guest ignored vm shutdown",
                 "65:a line is written wrong, or the host refused it (unknown VM, illegal transition...)",

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
 /** {@code hv shell}: the interactive shell of the management language on a host of this process. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = {"The management language at a prompt: line editing, history, Tab completion of commands and VM names.",
-                "Type 'help' for the commands; quit, exit or Ctrl-D leaves (and stops the VMs still running);",
-                "Ctrl-C ends a running wait or vm console --follow."})
+                "Type 'help' for the commands; quit, exit or Ctrl-D leaves (and powers off the VMs still running); "
+                        + "Ctrl-C ends a running wait or vm console --follow."})
 final class ShellCommand implements Callable<Integer> {
     @Mixin
     HostOptions hostOptions;
