@@ -27,16 +27,10 @@ public final class Main implements Callable<Integer> {
         this.err = err;
     }
 
-    /** With no subcommand: the terminal UI. Until it exists, boot the hello guest and say so. */
+    /** With no subcommand: the terminal UI over the embedded datacenter. */
     @Override
     public Integer call() throws Exception {
-        err.println("[hv] the terminal UI comes in a later release; meanwhile, here is the hello guest (try 'hv run --help'):");
-        RunCommand run = new RunCommand(out, err);
-        run.guest = "hello";
-        run.memory = "16M";
-        run.mode = "trap";
-        run.timeoutSeconds = 10;
-        return run.call();
+        return new UiCommand(err).call();
     }
 
     public static void main(String[] args) {
@@ -56,7 +50,8 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main(out, err));
         cli.addSubcommand("run", new RunCommand(out, err));
         cli.addSubcommand("guests", new GuestsCommand(out));
-        cli.addSubcommand("tui", new CommandLine(new Main(out, err)).setCommandName("tui"));
+        cli.addSubcommand("tui", new UiCommand(err));
+        cli.addSubcommand("lecture", new LectureCommand(err));
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));
         cli.addSubcommand("script", new ScriptCommand(opener, in, out, err));
         cli.addSubcommand("vm", SingleCommand.named("vm", "One vm command on the store, as in 'hv shell': hv vm list, hv vm info NAME --json ('hv vm --help')", opener, out, err));

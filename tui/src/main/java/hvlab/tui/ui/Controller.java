@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ select  s start  p pause  r resume  d shutdown  x off  R reset  1-3 view  i type  : command  q quit";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  1-3 view  i type  : cmd  q quit";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -24,7 +24,14 @@ final class Controller {
     /** Non-null while the command line is open: what has been typed so far. */
     StringBuilder commandLine;
     private int historyAt;
-    final List<String> output = new ArrayList<>();
+    final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Commands from ':' run here, so a 'wait' does not freeze the screen. */
+    private final java.util.concurrent.ExecutorService commandThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hvlab-ui-command");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean commandRunning;
     /** A lecture being played (hv lecture FILE), or null. */
     LecturePlayer lecture;
 
@@ -143,14 +150,28 @@ final class Controller {
         commandLine = new StringBuilder(historyAt < history.size() ? history.get(historyAt) : "");
     }
 
+    /** Runs a line of the management language in the background; its output replaces the message area. */
     void run(String line) {
+        if (commandRunning) {
+            say("the last command is still running; wait for it, or press q to quit");
+            return;
+        }
         output.clear();
         output.add("> " + line);
-        try {
-            output.addAll(commands.run(line));
-        } catch (RuntimeException e) {
-            output.add("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        }
+        commandRunning = true;
+        commandThread.execute(() -> {
+            try {
+                output.addAll(commands.run(line));
+            } catch (RuntimeException e) {
+                output.add("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            } finally {
+                commandRunning = false;
+            }
+        });
+    }
+
+    boolean commandRunning() {
+        return commandRunning;
     }
 
     void say(String message) {

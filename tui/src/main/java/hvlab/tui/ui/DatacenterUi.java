@@ -64,6 +64,11 @@ public final class DatacenterUi {
         }
     }
 
+    /** Shows {@code message} in the message area, as a key's result would be. */
+    public void say(String message) {
+        controller.say(message);
+    }
+
     /** Plays {@code lecture}: its captions and command output take the message area; Space advances. */
     public void play(Lecture lecture, CommandRunner commands) {
         controller.lecture = new LecturePlayer(lecture, commands);

@@ -23,8 +23,8 @@ final class VmPanel {
             return;
         }
         VmInfo info = row.info;
-        String tabs = tab(view, View.OVERVIEW, "1 overview") + tab(view, View.CONSOLE, "2 console") + tab(view, View.TRAPS, "3 exits");
-        canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + " mode   " + tabs);
+        String tabs = tab(view, View.OVERVIEW, "1 info") + tab(view, View.CONSOLE, "2 console") + tab(view, View.TRAPS, "3 exits");
+        canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + "  " + tabs);
         Canvas in = canvas.inside();
         switch (view) {
             case OVERVIEW -> overview(in, row);
@@ -84,9 +84,10 @@ final class VmPanel {
             y++;
         }
         y++;
-        in.text(0, y++, "privileged: a kernel instruction trapped (#GP at CPL 3) and was emulated");
-        in.text(0, y++, "io: port I/O reached a device;  interrupt: delivered through the guest's IDT");
-        in.text(0, y, "translated: a sensitive instruction caught by binary translation");
+        in.text(0, y++, "privileged  a kernel instruction faulted (#GP), emulated");
+        in.text(0, y++, "io          port I/O reached a device");
+        in.text(0, y++, "interrupt   delivered through the guest's own IDT");
+        in.text(0, y, "translated  caught by binary translation (bt mode)");
     }
 
     static String rate(double perSecond) {

@@ -141,7 +141,14 @@ class DatacenterUiTest {
         for (char c : "vm list".toCharArray()) press(key(c));
         String typed = frame();
         assertTrue(typed.contains(": vm list"), typed);
-        String ran = press(new KeyStroke(KeyType.Enter));
+        press(new KeyStroke(KeyType.Enter));
+        String ran = awaitFrame("the command's output", () -> {
+            try {
+                return !uiController().commandRunning() && uiController().output.size() > 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         assertTrue(ran.contains("ran: vm list"), ran);
     }
 

@@ -350,8 +350,8 @@ public final class Host implements HostControl, AutoCloseable {
         VmDefinition d = m.definition;
         Vm vm = m.vm;
         double share = m.meter.share(now);
-        Map<String, Long> traps = vm == null ? Map.of() : vm.counters().byLabel();
-        long virtualMillis = vm == null ? 0 : vm.virtualNanos() / 1_000_000;
+        Map<String, Long> traps = vm == null ? m.lastTraps : vm.counters().byLabel();
+        long virtualMillis = (vm == null ? m.lastVirtualNanos : vm.virtualNanos()) / 1_000_000;
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
                 scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis);

@@ -178,6 +178,8 @@ final class Lifecycle {
 
     private void closeMachine(ManagedVm m) {
         if (m.vm != null) {
+            m.lastTraps = m.vm.counters().byLabel();
+            m.lastVirtualNanos = m.vm.virtualNanos();
             m.vm.close();
             m.vm = null;
         }

@@ -28,6 +28,9 @@ final class ManagedVm {
     /** When the VM was paused (host nanos), so the pause can be cut out of its clock. */
     long pausedAt;
     String lastExit;
+    /** What the last machine counted and how far its clock got, kept after it is gone (for vm info and the UI). */
+    java.util.Map<String, Long> lastTraps = java.util.Map.of();
+    long lastVirtualNanos;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
     boolean leaving;
     final CpuShareMeter meter;

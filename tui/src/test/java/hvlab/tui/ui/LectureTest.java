@@ -1,0 +1,82 @@
+package hvlab.tui.ui;
+
+import hvlab.tui.language.Interpreter;
+import hvlab.tui.language.Outcome;
+import hvlab.tui.language.Place;
+import hvlab.vmm.host.Host;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Lectures: the file format, every shipped lecture checked, and one played from start to end on a real host. */
+class LectureTest {
+    @TempDir
+    Path dir;
+
+    static List<String> shipped(String name) throws Exception {
+        try (InputStream in = LectureTest.class.getResourceAsStream("/lectures/" + name + ".lecture")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    static List<String> index() throws Exception {
+        try (InputStream in = LectureTest.class.getResourceAsStream("/lectures/index.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    @Test
+    void captionsStartStepsAndCommentsAreSkipped() {
+        Lecture lecture = Lecture.parse("t", List.of("# comment", "## one", "## more of one", "vm list", "", "## two", "vm info x"));
+        assertEquals(2, lecture.steps().size());
+        assertEquals(List.of("one", "more of one"), lecture.steps().get(0).caption());
+        assertEquals(List.of(new Lecture.Command(4, "vm list")), lecture.steps().get(0).commands());
+        assertEquals(7, lecture.steps().get(1).commands().get(0).line());
+        assertThrows(IllegalArgumentException.class, () -> Lecture.parse("empty", List.of("# nothing")));
+    }
+
+    @Test
+    void everyShippedLectureIsWellFormedLanguage() throws Exception {
+        assertTrue(index().size() >= 4);
+        for (String name : index()) {
+            Lecture lecture = Lecture.parse(name, shipped(name));
+            for (Lecture.Step step : lecture.steps()) {
+                assertFalse(step.caption().isEmpty(), name + ": every step has a caption");
+                for (Lecture.Command command : step.commands()) {
+                    Outcome checked = Interpreter.check(command.text(), Place.SCRIPT);
+                    assertTrue(checked.ok(), name + ":" + command.line() + ": " + checked.error());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDeprivilegingLecturePlaysFromStartToEnd() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 1)) {
+            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+            List<String> failures = new ArrayList<>();
+            CommandRunner commands = line -> {
+                Outcome outcome = interpreter.execute(line);
+                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
+                return outcome.lines();
+            };
+            Lecture lecture = Lecture.parse("deprivileging", shipped("deprivileging"));
+            try (LecturePlayer player = new LecturePlayer(lecture, commands)) {
+                while (!player.finished()) {
+                    player.advance();
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of(), failures);
+                assertTrue(String.join("\n", player.lines()).contains("the end of deprivileging"), player.lines().toString());
+            }
+            assertTrue(host.console("lec-hello", 0).text().contains("CPL=3"));
+        }
+    }
+}
