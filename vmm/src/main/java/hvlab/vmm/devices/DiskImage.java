@@ -1,140 +1,68 @@
 package hvlab.vmm.devices;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.file.AccessDeniedException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
- * A raw disk image: a host file whose byte {@code 512 * n} starts sector n, the format QEMU
- * calls "raw" and {@code dd} makes. Sectors are read and written where they lie in the file,
- * one at a time through a {@link FileChannel}; nothing is cached here, so the file is the disk
- * (the host's page cache does the caching, as it would for QEMU with {@code cache=writeback}).
- *
- * <p>A file the VMM may not write is opened read-only, and every write to it fails, which the
- * drive reports to the guest as an aborted command. Bytes after the last whole sector are not
- * part of the disk. A disk larger than 28-bit LBA can address shows its first 2^28 - 1 sectors
- * (128 GiB), as an old controller would.
+ * What a virtual disk drive reads and writes: numbered 512-byte sectors kept somewhere on the
+ * host. Two kinds: a {@link RawDisk} (one plain file, as {@code dd} makes) and an
+ * {@link OverlayDisk} (a copy-on-write layer over another disk, how snapshots keep a disk
+ * without copying it). {@link #open} tells them apart by the file's first bytes.
  */
-public final class DiskImage implements AutoCloseable {
-    public static final int SECTOR_BYTES = 512;
+public sealed interface DiskImage extends AutoCloseable permits RawDisk, OverlayDisk {
+    int SECTOR_BYTES = 512;
     /** The most sectors 28-bit LBA addresses: IDENTIFY words 60-61 hold at most 0x0FFFFFFF. */
-    public static final long MAX_SECTORS = (1L << 28) - 1;
+    long MAX_SECTORS = (1L << 28) - 1;
 
-    private final FileChannel channel;
-    private final long sectors;
-    private final boolean writable;
-    private final String name;
+    /** The disk's size in sectors. */
+    long sectors();
 
-    /** For tests and callers that opened the file themselves: {@code sectors} must fit in the file. */
-    DiskImage(FileChannel channel, long sectors, boolean writable, String name) {
-        this.channel = channel;
-        this.sectors = sectors;
-        this.writable = writable;
-        this.name = name;
+    boolean writable();
+
+    /** A name for messages: the file's path. */
+    String name();
+
+    /** Reads sector {@code lba} into {@code into} (512 bytes). */
+    void read(long lba, byte[] into) throws IOException;
+
+    /** Writes {@code from} (512 bytes) to sector {@code lba}. */
+    void write(long lba, byte[] from) throws IOException;
+
+    /** Pushes what was written down to the host's storage (the drive's FLUSH CACHE). */
+    void flush() throws IOException;
+
+    @Override
+    void close();
+
+    /** Opens the disk at {@code path} for one VM, read-write where the host allows it. */
+    static DiskImage open(Path path) {
+        return open(path, true);
     }
 
     /**
-     * Opens a raw image for one VM, read-write if the host allows it, else read-only.
+     * Opens a raw disk or an overlay (and, under it, its chain of lower layers, read-only).
      *
-     * @throws IllegalArgumentException naming the file, if it is missing, not a file, shorter than one sector or unreadable
+     * @throws IllegalArgumentException naming the file, if it is missing or not a disk
      */
-    public static DiskImage open(Path path) {
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("disk image " + path + ": no such file");
+    static DiskImage open(Path path, boolean writable) {
+        if (OverlayDisk.isOverlay(path)) {
+            return OverlayDisk.open(path, writable);
         }
+        return RawDisk.open(path, writable);
+    }
+
+    /** Do the file's first bytes say {@code magic}? */
+    static boolean startsWith(Path path, byte[] magic) {
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("disk image " + path + " is not a regular file");
+            return false;
         }
-        FileChannel channel;
-        boolean writable = true;
-        try {
-            try {
-                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (AccessDeniedException e) {
-                channel = FileChannel.open(path, StandardOpenOption.READ);
-                writable = false;
-            }
+        try (InputStream in = Files.newInputStream(path)) {
+            return Arrays.equals(in.readNBytes(magic.length), magic);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot open disk image " + path + ": " + e.getMessage());
-        }
-        try {
-            long size = channel.size();
-            if (size < SECTOR_BYTES) {
-                throw new IllegalArgumentException("disk image " + path + " is too small: " + size
-                        + " bytes, and a disk needs at least one " + SECTOR_BYTES + "-byte sector");
-            }
-            return new DiskImage(channel, Math.min(size / SECTOR_BYTES, MAX_SECTORS), writable, path.toString());
-        } catch (IOException e) {
-            closeQuietly(channel);
-            throw new IllegalArgumentException("cannot read the size of disk image " + path + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            closeQuietly(channel);
-            throw e;
-        }
-    }
-
-    /** The disk's size in sectors. */
-    public long sectors() {
-        return sectors;
-    }
-
-    public boolean writable() {
-        return writable;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /** Reads sector {@code lba} into {@code into} (512 bytes). */
-    public void read(long lba, byte[] into) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(into, 0, SECTOR_BYTES);
-        long position = lba * SECTOR_BYTES;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new EOFException("disk image " + name + " ends inside sector " + lba);
-            }
-        }
-    }
-
-    /** Writes {@code from} (512 bytes) to sector {@code lba}. */
-    public void write(long lba, byte[] from) throws IOException {
-        if (!writable) {
-            throw new IOException("disk image " + name + " is read-only");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(from, 0, SECTOR_BYTES);
-        long position = lba * SECTOR_BYTES;
-        try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, position + buffer.position());
-            }
-        } catch (NonWritableChannelException e) {
-            throw new IOException("disk image " + name + " was opened read-only", e);
-        }
-    }
-
-    /** Pushes what was written down to the host's storage (the drive's FLUSH CACHE). */
-    public void flush() throws IOException {
-        channel.force(false);
-    }
-
-    @Override
-    public void close() {
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing a file we only read and wrote through: nothing is lost that flush would keep
+            return false;
         }
     }
 }

@@ -231,7 +231,7 @@ class AtaDiskTest {
     void writingAReadOnlyImageIsAborted() throws IOException {
         Path file = image(SECTORS);
         FileChannel readOnly = FileChannel.open(file, StandardOpenOption.READ);
-        AtaDisk ata = new AtaDisk(new DiskImage(readOnly, SECTORS, false, file.toString()), irq14::add,
+        AtaDisk ata = new AtaDisk(new RawDisk(readOnly, SECTORS, false, file.toString()), irq14::add,
                 PlatformOptions.DiskLimits.UNLIMITED);
         select(ata, 0, 1);
         ata.write(COMMAND, 1, AtaDisk.WRITE_SECTORS);
@@ -241,7 +241,7 @@ class AtaDiskTest {
         assertEquals(0, readSector(ata)[0], "reading still works");
 
         // The channel is read-only but the image claims otherwise: the write still fails cleanly.
-        AtaDisk confused = new AtaDisk(new DiskImage(FileChannel.open(file, StandardOpenOption.READ), SECTORS, true,
+        AtaDisk confused = new AtaDisk(new RawDisk(FileChannel.open(file, StandardOpenOption.READ), SECTORS, true,
                 file.toString()), b -> { }, PlatformOptions.DiskLimits.UNLIMITED);
         select(confused, 0, 1);
         confused.write(COMMAND, 1, AtaDisk.WRITE_SECTORS);
