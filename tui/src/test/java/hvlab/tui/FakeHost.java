@@ -137,6 +137,17 @@ public class FakeHost implements HostControl, AutoCloseable {
         }
     }
 
+    /** The fake has no machines to capture: commands that need one are tested on the real host. */
+    @Override
+    public hvlab.vmm.host.VmBundle capture(String vm) {
+        throw new HostException("the fake host cannot capture '" + vm + "'");
+    }
+
+    @Override
+    public VmInfo install(hvlab.vmm.host.VmBundle bundle, String name, String actor, String event) {
+        throw new HostException("the fake host cannot install VMs");
+    }
+
     @Override
     public AutoCloseable subscribe(Consumer<LifecycleEvent> listener) {
         listeners.add(listener);

@@ -23,6 +23,7 @@ import java.util.function.IntConsumer;
  *  0x70-0x71   MC146818 RTC and CMOS RAM       (IRQ8, not raised)
  *  0x1F0-0x1F7 ATA disk, primary channel       IRQ14   (only with a disk image;
  *  0x3F6         and its control block                   without, the ports float)
+ *  0x4E0-0x4EF VM generation ID (read-only)     -
  *  0x4F0-0x4F1 power button and soft-off       IRQ9
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
@@ -35,6 +36,7 @@ public final class PcPlatform implements AutoCloseable {
     private final CmosRtc rtc;
     private final AtaDisk disk;
     private final PowerButton powerButton;
+    private final GenerationIdDevice generationId;
     private final List<Device> devices = new ArrayList<>();
 
     /**
@@ -60,6 +62,8 @@ public final class PcPlatform implements AutoCloseable {
         }
         add(powerButton);
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
+        this.generationId = new GenerationIdDevice(options.generationId());
+        add(generationId);
     }
 
     private void add(IoDevice device) {
@@ -121,6 +125,10 @@ public final class PcPlatform implements AutoCloseable {
 
     public CmosRtc rtc() {
         return rtc;
+    }
+
+    public GenerationIdDevice generationId() {
+        return generationId;
     }
 
     public PowerButton powerButton() {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * @param disk            the raw disk image, or null for a machine without a disk
  * @param rtcEpochSeconds the wall-clock time the CMOS clock shows at boot (seconds since 1970)
  * @param diskLimits      token buckets for disk bandwidth and operations
+ * @param generationId    the VM generation ID the guest reads (32 hex digits), or null for zeros
  */
-public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits) {
+public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId) {
 
     /** Firecracker-style rate limits: sustained rates and a burst; 0 means unlimited. */
     public record DiskLimits(long bytesPerSecond, long operationsPerSecond, long burstBytes, long burstOperations) {
@@ -26,17 +27,21 @@ public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLi
 
     /** No disk, the clock at a fixed date (so runs repeat), no limits. */
     public static final PlatformOptions DEFAULT = new PlatformOptions(null, 1_767_225_600L /* 2026-01-01T00:00:00Z */,
-            DiskLimits.UNLIMITED);
+            DiskLimits.UNLIMITED, null);
 
     public PlatformOptions withDisk(Path disk) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId);
     }
 
     public PlatformOptions withRtcEpochSeconds(long seconds) {
-        return new PlatformOptions(disk, seconds, diskLimits);
+        return new PlatformOptions(disk, seconds, diskLimits, generationId);
     }
 
     public PlatformOptions withDiskLimits(DiskLimits limits) {
-        return new PlatformOptions(disk, rtcEpochSeconds, limits);
+        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId);
+    }
+
+    public PlatformOptions withGenerationId(String generationId) {
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId);
     }
 }

@@ -241,8 +241,9 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             long now = System.nanoTime();
             String id = "run-" + Long.toHexString(now);
-            VmDefinition definition = new VmDefinition(id, java.util.UUID.randomUUID().toString(), config.image().name(),
-                    config.memoryBytes(), config.mode().label(), null, VmSpec.DEFAULT_WEIGHT, 0, Instant.now());
+            VmDefinition definition = new VmDefinition(id, Identity.newUuid(), config.image().name(),
+                    config.memoryBytes(), config.mode().label(), null, VmSpec.DEFAULT_WEIGHT, 0, Instant.now(),
+                    Identity.newMac(), Identity.newGenerationId());
             ManagedVm managed = addVm(definition, now);
             managed.ephemeral = true;
             Vm vm = new Vm(config, console, managed.console);
@@ -325,6 +326,10 @@ public final class Host implements HostControl, AutoCloseable {
         if (managed.ephemeral) {
             return;
         }
+        if (to != null) {
+            VmHistory.append(store.folder(managed.name), historyEvent(from, to),
+                    Map.of("from", from == null ? "" : from.label(), "to", to.label(), "actor", actor, "detail", detail));
+        }
         LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, from == null ? null : from.label(),
                 to == null ? "undefined" : to.label(), actor, detail);
         for (Consumer<LifecycleEvent> listener : listeners) {
@@ -335,6 +340,88 @@ public final class Host implements HostControl, AutoCloseable {
                     // a listener's failure is its own; the host goes on
                 }
             });
+        }
+    }
+
+    /** The name a lifecycle change has in a VM's history. */
+    private static String historyEvent(VmLifecycle from, VmLifecycle to) {
+        if (from == null) return "created";
+        return switch (to) {
+            case RUNNING -> from == VmLifecycle.PAUSED ? "resumed" : from == VmLifecycle.RUNNING ? "reset" : "started";
+            case PAUSED -> from == VmLifecycle.DEFINED ? "started" : "paused";
+            case SHUTTING_DOWN -> "shutdown";
+            case CRASHED -> "crashed";
+            case DEFINED -> "stopped";
+        };
+    }
+
+    /**
+     * The whole VM at one consistent moment (a {@link VmBundle}): its definition, image, disk
+     * flattened into one raw file, and, if it is running or paused, its machine and memory. A
+     * running VM is taken off the CPUs only for as long as that takes.
+     */
+    public VmBundle capture(String vm) {
+        lock.lock();
+        ManagedVm managed = find(vm);
+        boolean wasWanted = managed.runnable();
+        try {
+            scheduler.setWants(managed.name, false, System.nanoTime());
+            if (managed.vm != null) {
+                awaitOffCpu(managed);
+            }
+            return Capture.of(this, managed);
+        } finally {
+            if (wasWanted && managed.runnable()) {
+                scheduler.setWants(managed.name, true, System.nanoTime());
+                changed.signalAll();
+            }
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes in a VM captured elsewhere (an import, a restore), as {@code name} (null: its own
+     * name). It keeps its identity; if another VM here has the same one, both are marked, since
+     * two machines now claim to be the same one (paper IV.E.1). A bundle with a machine state
+     * resumes where it was at its next start.
+     */
+    public VmInfo install(VmBundle bundle, String name, String actor, String event) {
+        String as = name == null ? bundle.definition().name() : name;
+        VmStore.checkName(as);
+        lock.lock();
+        try {
+            if (vms.containsKey(as) || store.exists(as)) {
+                throw new HostException("a VM named '" + as + "' already exists");
+            }
+            VmDefinition definition = Capture.install(store, bundle, as);
+            ManagedVm managed = addVm(definition, System.nanoTime());
+            VmHistory.append(store.folder(as), event, Map.of("actor", actor, "from", bundle.definition().name()));
+            publish(managed, null, VmLifecycle.DEFINED, actor, event + " of " + bundle.definition().name());
+            noticeDuplicates(managed);
+            return infoOf(managed, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The other VMs here that claim {@code managed}'s identity (its UUID). */
+    List<String> sameIdentity(ManagedVm managed) {
+        return vms.values().stream().filter(m -> m != managed && !m.ephemeral
+                && m.definition.uuid().equals(managed.definition.uuid())).map(m -> m.name).toList();
+    }
+
+    private void noticeDuplicates(ManagedVm managed) {
+        List<String> twins = sameIdentity(managed);
+        if (!twins.isEmpty()) {
+            String detail = "has the same identity (UUID " + managed.definition.uuid() + ") as " + String.join(", ", twins);
+            VmHistory.append(store.folder(managed.name), "duplicate-identity", Map.of("with", twins));
+            for (String twin : twins) {
+                VmHistory.append(store.folder(twin), "duplicate-identity", Map.of("with", List.of(managed.name)));
+            }
+            LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, null, null, "host", detail);
+            for (Consumer<LifecycleEvent> listener : listeners) {
+                eventThread.execute(() -> listener.accept(event));
+            }
         }
     }
 

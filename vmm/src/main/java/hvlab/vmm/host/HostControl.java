@@ -34,6 +34,18 @@ public interface HostControl {
     /** Types {@code bytes} into the VM's serial port. */
     void send(String vm, byte[] bytes);
 
+    /**
+     * The whole VM at one consistent moment: definition, image, flattened disk and, if it runs,
+     * its machine and memory. The VM is held only as long as the capture takes.
+     */
+    VmBundle capture(String vm);
+
+    /**
+     * Takes in a captured VM as {@code name} (null: its own name); {@code event} names why in its
+     * history ("import", "restore"). It keeps its identity; a VM here with the same one is flagged.
+     */
+    VmInfo install(VmBundle bundle, String name, String actor, String event);
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

@@ -44,8 +44,9 @@ final class Lifecycle {
         switch (action) {
             case START -> {
                 require(m, action, DEFINED, CRASHED);
+                boolean resumed = SavedState.exists(host.store().folder(m.name));
                 boot(m);
-                transition(m, from, RUNNING, actor, "booted " + m.definition.guest());
+                transition(m, from, m.state, actor, resumed ? "took up its saved machine" : "booted " + m.definition.guest());
             }
             case PAUSE -> {
                 require(m, action, RUNNING, SHUTTING_DOWN);
@@ -138,7 +139,8 @@ final class Lifecycle {
         } catch (IOException e) {
             throw new HostException("cannot read the image of '" + m.name + "': " + VmStore.reason(e));
         }
-        PlatformOptions platform = PlatformOptions.DEFAULT.withRtcEpochSeconds(System.currentTimeMillis() / 1000);
+        PlatformOptions platform = PlatformOptions.DEFAULT.withRtcEpochSeconds(System.currentTimeMillis() / 1000)
+                .withGenerationId(d.generationId());
         if (d.disk() != null) {
             platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
         }
@@ -152,14 +154,37 @@ final class Lifecycle {
         }
         vm.setClockDrivenExternally(true);
         vm.setReinjectLostTicks(true);
-        vm.boot();
+        boolean paused = false;
+        if (SavedState.exists(folder)) {
+            paused = resume(m, vm, folder);
+        } else {
+            vm.boot();
+        }
         long now = System.nanoTime();
         m.vm = vm;
-        m.state = RUNNING;
+        m.state = paused ? PAUSED : RUNNING;
+        m.pausedAt = now;
         m.lastExit = null;
         m.clockSyncedAt = now;
         m.meter.reset(now);
         host.wake(m);
+    }
+
+    /**
+     * Takes up the machine a VM was saved with (an imported image, a restored backup) instead of
+     * booting; the saved state is removed once the machine has it. True if it was saved paused.
+     */
+    private boolean resume(ManagedVm m, Vm vm, Path folder) {
+        SavedState.Contents saved = SavedState.read(folder);
+        try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(saved.memory().ramBytes())) {
+            saved.memory().applyTo(ram.segment());
+            vm.restore(hvlab.vmm.state.VmStateCodec.decode(saved.machine(), ram));
+        } catch (IllegalArgumentException e) {
+            vm.close();
+            throw new HostException("cannot start '" + m.name + "' from its saved machine: " + e.getMessage());
+        }
+        SavedState.delete(folder);
+        return saved.paused();
     }
 
     /** Takes the machine away: off the CPUs first (at once: the running slice is stopped), then closed. */

@@ -11,7 +11,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * {@code vm create}: checks everything the user asked for before anything is written, then
@@ -47,8 +46,8 @@ final class VmCreation {
         try {
             VmStore.writeAtomically(folder.resolve(VmStore.IMAGE), image.code());
             String diskName = disk == null ? null : disk.create(folder);
-            VmDefinition definition = new VmDefinition(spec.name(), UUID.randomUUID().toString(), spec.guest(), memory,
-                    mode.label(), diskName, spec.weight(), spec.cap(), Instant.now());
+            VmDefinition definition = new VmDefinition(spec.name(), Identity.newUuid(), spec.guest(), memory,
+                    mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId());
             store.save(definition);
             return definition;
         } catch (IOException e) {

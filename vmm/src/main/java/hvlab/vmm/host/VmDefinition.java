@@ -7,13 +7,38 @@ import java.time.Instant;
  * copied into the folder when the VM is created ({@code image.bin}), so the VM boots the same
  * code whatever happens to the file it came from; {@code guest} records where that was.
  *
- * @param disk   the raw disk image: a file in the VM's folder (created from a size) or a path
- *               given by the user; null for no disk
+ * <p>Three values make a VM <em>this</em> machine rather than a copy of it (paper IV.E.1, loss of
+ * uniqueness): its {@code uuid} (the SMBIOS system UUID of a real PC), its {@code mac} address
+ * (for the network), and its {@code generationId}, Microsoft's VM Generation ID: 128 bits the
+ * guest can read, changed whenever the VM is copied or rolled back, so a guest can notice and,
+ * say, reseed its random numbers instead of repeating them.
+ *
+ * @param disk the disk the VM writes to: a file in the VM's folder (created from a size, or the
+ *             top copy-on-write layer once it has snapshots) or a path the user gave; null for none
  */
 public record VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
-                           int weight, int cap, Instant created) {
+                           int weight, int cap, Instant created, String mac, String generationId) {
 
     public VmDefinition withShares(int weight, int cap) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+    }
+
+    public VmDefinition withDisk(String disk) {
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+    }
+
+    public VmDefinition withGenerationId(String generationId) {
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+    }
+
+    /** A different machine with the same contents: new name, UUID, MAC and generation ID. */
+    public VmDefinition asCopy(String newName) {
+        return new VmDefinition(newName, Identity.newUuid(), guest, memoryBytes, mode, disk, weight, cap, Instant.now(),
+                Identity.newMac(), Identity.newGenerationId());
+    }
+
+    /** The same machine under another name (an import or a restore): its identity stays. */
+    public VmDefinition renamed(String newName) {
+        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
     }
 }

@@ -182,4 +182,30 @@ class HostTest {
         assertEquals("bt", keep.mode());
         assertEquals(64 * 1024, Files.size(dir.resolve("store/vms/keep/disk.img")));
     }
+
+    @Test
+    void aCapturedRunningVmInstalledElsewhereResumesWhereItWasAndItsTwinIsNoticed() throws Exception {
+        Host host = host(1);
+        host.create(VmSpec.of("c", "counter"));
+        host.act("c", PowerAction.START, "test");
+        await("counting", 10_000, () -> host.console("c", 0).text().contains("count 5"));
+        VmBundle bundle = host.capture("c");
+        assertNotNull(bundle.machine(), "a running VM is captured with its machine");
+        assertEquals("running", host.info("c").state(), "and goes on running");
+        String counted = host.console("c", 0).text();
+        int last = counted.lines().filter(l -> l.startsWith("count ")).mapToInt(l -> Integer.parseInt(l.substring(6).trim())).max().orElse(0);
+
+        List<LifecycleEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        host.subscribe(events::add);
+        VmInfo copy = host.install(bundle, "c2", "test", "restore");
+        assertEquals("defined", copy.state());
+        assertEquals(host.info("c").uuid(), copy.uuid(), "an installed VM keeps its identity");
+        await("the duplicate identity noticed", 2000, () -> events.stream().anyMatch(e -> e.detail().contains("same identity")));
+
+        assertEquals("running", host.act("c2", PowerAction.START, "test").state());
+        await("the copy counting on", 10_000, () -> host.console("c2", 0).text().contains("count " + (last + 3)));
+        assertEquals(1, host.console("c2", 0).text().lines().filter(l -> l.equals("count 1")).count(),
+                "it did not boot again (its console, carried with the machine, shows count 1 once): it resumed");
+        assertTrue(String.join("\n", VmHistory.lines(dir.resolve("store/vms/c2"))).contains("\"restore\""));
+    }
 }
