@@ -149,6 +149,36 @@ public class FakeHost implements HostControl, AutoCloseable {
     }
 
     @Override
+    public hvlab.vmm.host.SnapshotInfo snapshot(String vm, String snapshot, String actor) {
+        throw new HostException("the fake host keeps no snapshots");
+    }
+
+    @Override
+    public java.util.List<hvlab.vmm.host.SnapshotInfo> snapshots(String vm) {
+        return java.util.List.of();
+    }
+
+    @Override
+    public VmInfo revert(String vm, String snapshot, String actor) {
+        throw new HostException("the fake host keeps no snapshots");
+    }
+
+    @Override
+    public void deleteSnapshot(String vm, String snapshot, String actor) {
+        throw new HostException("the fake host keeps no snapshots");
+    }
+
+    @Override
+    public VmInfo cloneVm(String vm, String newName, String actor) {
+        throw new HostException("the fake host cannot clone");
+    }
+
+    @Override
+    public java.util.List<String> history(String vm) {
+        return java.util.List.of();
+    }
+
+    @Override
     public AutoCloseable subscribe(Consumer<LifecycleEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
