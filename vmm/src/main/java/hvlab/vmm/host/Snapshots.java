@@ -47,7 +47,7 @@ final class Snapshots {
     }
 
     SnapshotRecord create(ManagedVm m, String name, String actor) throws IOException {
-        VmStore.checkName(name);
+        VmStore.checkName(name, "snapshot name");
         Path folder = host.store().folder(m.name);
         SnapshotStore snapshots = new SnapshotStore(folder);
         if (snapshots.byName(name).isPresent()) {
