@@ -94,7 +94,7 @@ public final class HistoryGraph {
             case "snapshot" -> "took " + event.get("snapshot") + parentText(event.get("parent"));
             case "revert" -> "reverted to " + event.get("snapshot") + " (new generation ID)";
             case "snapshot-deleted" -> "deleted snapshot " + event.get("snapshot");
-            case "clone-from" -> "cloned from " + event.get("vm");
+            case "clone-from" -> "cloned from " + event.getOrDefault("vm", event.get("from"));
             case "clone-to" -> "copied into " + event.get("vm");
             case "import", "restore" -> name + "ed from " + event.get("from");
             case "duplicate-identity" -> "shares its identity with " + event.get("with");

@@ -270,7 +270,6 @@ public final class Host implements HostControl, AutoCloseable {
         VmBundle asCopy = new VmBundle(copy, bundle.image(), bundle.disk(), bundle.machine(), bundle.memory(), bundle.paused(),
                 List.of());
         VmInfo clone = install(asCopy, newName, actor, "clone-from");
-        VmHistory.append(store.folder(newName), "clone-from", Map.of("vm", vm, "uuid", bundle.definition().uuid()));
         VmHistory.append(store.folder(vm), "clone-to", Map.of("vm", newName, "uuid", copy.uuid()));
         deleteQuietly(bundle.disk());
         return clone;
