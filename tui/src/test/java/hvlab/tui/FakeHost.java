@@ -116,7 +116,7 @@ public class FakeHost implements HostControl, AutoCloseable {
         Vm vm = vm(name);
         VmSpec s = vm.spec;
         return new VmInfo(s.name(), "uuid-" + s.name(), "local", vm.state.label(), s.guest(), s.mode() == null ? "trap" : s.mode(),
-                16L << 20, s.disk(), s.weight(), s.cap(), vm.share, 12.5, 40, 0, Map.of("io", 3L), vm.lastExit, 40);
+                16L << 20, s.disk(), s.weight(), s.cap(), vm.share, 12.5, 40, 0, Map.of("io", 3L), vm.lastExit, 40, java.util.List.of());
     }
 
     @Override

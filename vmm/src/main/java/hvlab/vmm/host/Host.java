@@ -146,7 +146,7 @@ public final class Host implements HostControl, AutoCloseable {
             if (action == PowerAction.UNDEFINE) {
                 return new VmInfo(before.name(), before.uuid(), name, "undefined", before.guest(), before.mode(),
                         before.memoryBytes(), before.disk(), before.weight(), before.cap(), 0, 0, before.cpuMillis(),
-                        before.throttledMillis(), Map.of(), before.lastExit(), 0);
+                        before.throttledMillis(), Map.of(), before.lastExit(), 0, List.of());
             }
             return infoOf(managed, System.nanoTime());
         } finally {
@@ -549,7 +549,7 @@ public final class Host implements HostControl, AutoCloseable {
         long virtualMillis = (vm == null ? m.lastVirtualNanos : vm.virtualNanos()) / 1_000_000;
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
-                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis);
+                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m));
     }
 
     // ---- the worker threads -----------------------------------------------------------------
