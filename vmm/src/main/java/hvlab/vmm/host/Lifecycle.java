@@ -101,6 +101,7 @@ final class Lifecycle {
                     finished(m, idleForEver);
                 }
             }
+            case SliceResult.Halted halted when m.vm.hasWorkFromOutside() -> { } // a wake-up came in as it halted
             case SliceResult.Halted halted -> {
                 m.halted = true;
                 m.wakeAt = halted.nanosUntilEvent() == SliceResult.NEVER ? Long.MAX_VALUE : now + halted.nanosUntilEvent();
