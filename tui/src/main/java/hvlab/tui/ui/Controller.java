@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  1-3 view  i type  : cmd  q quit";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-4 view  i type  : cmd";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -84,6 +84,11 @@ final class Controller {
             case '1' -> view = VmPanel.View.OVERVIEW;
             case '2' -> view = VmPanel.View.CONSOLE;
             case '3' -> view = VmPanel.View.TRAPS;
+            case '4' -> view = VmPanel.View.HISTORY;
+            case 'S' -> {
+                view = VmPanel.View.HISTORY;
+                say(model.snapshot());
+            }
             case 's' -> say(model.act(PowerAction.START));
             case 'p' -> say(model.act(PowerAction.PAUSE));
             case 'r' -> say(model.act(PowerAction.RESUME));
@@ -166,6 +171,7 @@ final class Controller {
                 output.add("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             } finally {
                 commandRunning = false;
+                model.historyChanged();
             }
         });
     }

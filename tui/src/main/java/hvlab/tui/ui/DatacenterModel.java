@@ -4,7 +4,9 @@ import hvlab.vmm.host.ConsoleOutput;
 import hvlab.vmm.host.HostControl;
 import hvlab.vmm.host.HostException;
 import hvlab.vmm.host.PowerAction;
+import hvlab.vmm.host.SnapshotInfo;
 import hvlab.vmm.host.VmInfo;
+import hvlab.tui.language.HistoryGraph;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,8 +34,19 @@ final class DatacenterModel {
         return hosts;
     }
 
-    /** Samples every host: VM list, reports, and the selected VM's new console output. */
+    /** How often the history view reads snapshot lists and history files (they live on disk). */
+    private static final long HISTORY_EVERY_NANOS = 1_000_000_000L;
+    private static final int HISTORY_EVENTS = 12;
+
     void refresh() {
+        refresh(false);
+    }
+
+    /**
+     * Samples every host: VM list, reports, and the selected VM's new console output; with
+     * {@code withHistory}, also its snapshot tree and latest events (at most once a second).
+     */
+    void refresh(boolean withHistory) {
         long now = System.nanoTime();
         Map<String, VmRow> seen = new LinkedHashMap<>();
         for (HostControl host : hosts) {
@@ -51,6 +64,59 @@ final class DatacenterModel {
         VmRow row = selectedRow();
         if (row != null) {
             pollConsole(row);
+            if (withHistory && now - row.historyReadAt > HISTORY_EVERY_NANOS) {
+                readHistory(row);
+                row.historyReadAt = now;
+            }
+        }
+    }
+
+    /** Forgets when the selected VM's history was read, so the next refresh reads it again. */
+    void historyChanged() {
+        VmRow row = selectedRow();
+        if (row != null) {
+            row.historyReadAt = 0;
+        }
+    }
+
+    private void readHistory(VmRow row) {
+        try {
+            HostControl host = host(row.host);
+            List<SnapshotInfo> snapshots = host.snapshots(row.name);
+            List<String> events = host.history(row.name);
+            List<String> lines = new ArrayList<>();
+            lines.add("Snapshots");
+            if (snapshots.isEmpty()) {
+                lines.add("  none yet: its life is a line (S takes one)");
+            } else {
+                HistoryGraph.snapshotTree(snapshots, null).forEach(line -> lines.add("  " + line));
+            }
+            lines.add("");
+            lines.add("Latest events");
+            var parsed = HistoryGraph.parse(events);
+            for (int i = parsed.size() - 1; i >= Math.max(0, parsed.size() - HISTORY_EVENTS); i--) {
+                lines.add("  " + HistoryGraph.describe(parsed.get(i)));
+            }
+            row.history = lines;
+        } catch (HostException vanished) {
+            row.history = List.of(vanished.getMessage());
+        }
+    }
+
+    /** Takes a snapshot of the selected VM, named after the time; returns what to tell the user. */
+    String snapshot() {
+        VmRow row = selectedRow();
+        if (row == null) {
+            return "no VM selected";
+        }
+        String name = "ui-" + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HHmmss"));
+        try {
+            SnapshotInfo taken = host(row.host).snapshot(row.name, name, "ui");
+            row.historyReadAt = 0;
+            return row.name + ": snapshot " + taken.name() + " taken (" + (taken.fullMemory() ? "all of RAM" : taken.pages()
+                    + " pages changed since " + taken.parent()) + ")";
+        } catch (HostException e) {
+            return e.getMessage();
         }
     }
 

@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The selected VM, in one of three views: an overview (state, CPU share and exits per second as
+ * The selected VM, in one of four views: an overview (state, CPU share and exits per second as
  * sparklines, memory and devices), its console (live serial output; in typing mode, keys go to
- * the guest), and its exits by kind, the view of the trap-and-emulate machinery at work.
+ * the guest), its exits by kind, the view of the trap-and-emulate machinery at work, and its
+ * history: the snapshot tree and the latest events of its life (paper IV.E.3).
  */
 final class VmPanel {
-    enum View { OVERVIEW, CONSOLE, TRAPS }
+    enum View { OVERVIEW, CONSOLE, TRAPS, HISTORY }
 
     private VmPanel() {}
 
@@ -23,13 +24,15 @@ final class VmPanel {
             return;
         }
         VmInfo info = row.info;
-        String tabs = tab(view, View.OVERVIEW, "1 info") + tab(view, View.CONSOLE, "2 console") + tab(view, View.TRAPS, "3 exits");
+        String tabs = tab(view, View.OVERVIEW, "1 info") + tab(view, View.CONSOLE, "2 console") + tab(view, View.TRAPS, "3 exits")
+                + tab(view, View.HISTORY, "4 history");
         canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + "  " + tabs);
         Canvas in = canvas.inside();
         switch (view) {
             case OVERVIEW -> overview(in, row);
             case CONSOLE -> console(in, row, typing);
             case TRAPS -> exits(in, row);
+            case HISTORY -> history(in, row);
         }
     }
 
@@ -88,6 +91,18 @@ final class VmPanel {
         in.text(0, y++, "io          port I/O reached a device");
         in.text(0, y++, "interrupt   delivered through the guest's own IDT");
         in.text(0, y, "translated  caught by binary translation (bt mode)");
+    }
+
+    private static void history(Canvas in, VmRow row) {
+        List<String> lines = row.history;
+        int room = in.height - 1;
+        for (int i = 0; i < Math.min(room, lines.size()); i++) {
+            String line = lines.get(i);
+            boolean heading = !line.startsWith(" ") && !line.isEmpty() && Character.isLetter(line.charAt(0));
+            in.text(0, i, line, line.contains("◀ now") ? TextColor.ANSI.GREEN : TextColor.ANSI.DEFAULT, heading || line.contains("◀ now"));
+        }
+        in.text(0, in.height - 1, "S: take a snapshot   :snapshot revert " + row.name + " NAME   :vm history " + row.name,
+                TextColor.ANSI.BLUE, false);
     }
 
     static String rate(double perSecond) {

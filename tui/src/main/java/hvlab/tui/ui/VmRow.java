@@ -3,6 +3,7 @@ package hvlab.tui.ui;
 import hvlab.vmm.host.VmInfo;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +21,9 @@ final class VmRow {
     final RateHistory exits = new RateHistory(HISTORY);
     final Map<String, RateHistory> exitsByKind = new LinkedHashMap<>();
     final ConsoleTail console = new ConsoleTail(1000);
+    /** The history view's lines, read from the host while that view is open. */
+    List<String> history = List.of();
+    long historyReadAt;
 
     VmRow(String host, String name) {
         this.host = host;

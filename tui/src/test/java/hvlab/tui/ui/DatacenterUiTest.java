@@ -55,7 +55,7 @@ class DatacenterUiTest {
         for (KeyStroke k = screen.pollInput(); k != null; k = screen.pollInput()) {
             uiController().handle(k);
         }
-        uiModel().refresh();
+        uiModel().refresh(uiController().view == VmPanel.View.HISTORY);
         screen.doResizeIfNecessary();
         ui.draw();
         screen.refresh(Screen.RefreshType.COMPLETE);
@@ -175,5 +175,21 @@ class DatacenterUiTest {
         press(new KeyStroke(KeyType.Enter));
         String shown = awaitFrame("the echo", () -> host.console("echo", 0).text().contains("> hi"));
         assertTrue(shown.contains("Esc stops"), shown);
+    }
+
+    @Test
+    void theHistoryViewDrawsTheSnapshotTreeThatSTakes() throws Exception {
+        while (!uiModel().selectedRow().name.equals("ticks")) press(new KeyStroke(KeyType.ArrowDown));
+        press(key('s'));
+        awaitFrame("ticking", () -> host.console("ticks", 0).text().contains("tick 2"));
+        String empty = press(key('4'));
+        assertTrue(empty.contains("[4 history]"), empty);
+        assertTrue(empty.contains("none yet"), empty);
+        String taken = press(key('S'));
+        assertTrue(taken.contains("ticks: snapshot ui-"), taken);
+        String tree = awaitFrame("the tree", () -> host.snapshots("ticks").size() == 1);
+        assertTrue(tree.contains("● ui-") && tree.contains("◀ now"), tree);
+        assertTrue(tree.contains("snapshot"), tree);
+        assertTrue(tree.lines().allMatch(line -> line.length() == 80), tree);
     }
 }

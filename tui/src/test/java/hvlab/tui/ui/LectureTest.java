@@ -79,4 +79,26 @@ class LectureTest {
             assertTrue(host.console("lec-hello", 0).text().contains("CPL=3"));
         }
     }
+
+    @Test
+    void theRollbackLectureShowsTheGuestNoticingTheRevert() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 1)) {
+            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+            List<String> failures = new ArrayList<>();
+            CommandRunner commands = line -> {
+                Outcome outcome = interpreter.execute(line);
+                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
+                return outcome.lines();
+            };
+            try (LecturePlayer player = new LecturePlayer(Lecture.parse("rollback", shipped("rollback")), commands)) {
+                while (!player.finished()) {
+                    player.advance();
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of(), failures);
+            }
+            assertEquals(List.of("before", "later"), host.snapshots("lec-gen").stream().map(s -> s.name()).sorted().toList());
+            assertTrue(host.console("lec-gen-copy", 0).text().contains("session 3 count"));
+        }
+    }
 }

@@ -141,4 +141,23 @@ class SnapshotTest {
     static boolean nonZero(byte[] bytes) {
         return !isZero(bytes);
     }
+
+    @Test
+    void theGenidGuestNoticesARevertAndAClone() throws Exception {
+        host = new Host("local", dir.resolve("store"), 1);
+        host.create(VmSpec.of("g", "genid"));
+        host.act("g", PowerAction.START, "test");
+        await("session 1 counting", 10_000, () -> host.console("g", 0).text().contains("session 1 count 2"));
+        host.snapshot("g", "before", "test");
+        await("counting on", 10_000, () -> host.console("g", 0).text().contains("session 1 count 4"));
+        host.revert("g", "before", "test");
+        await("the rollback noticed", 10_000, () -> host.console("g", 0).text().contains("generation changed"));
+        await("session 2 counting", 10_000, () -> host.console("g", 0).text().contains("session 2 count "));
+        String generation = host.store().load("g").generationId().substring(0, 8).toUpperCase(java.util.Locale.ROOT);
+        assertTrue(host.console("g", 0).text().contains("now " + generation + "..., session 2"), host.console("g", 0).text());
+
+        host.cloneVm("g", "g2", "test");
+        host.act("g2", PowerAction.START, "test");
+        await("the copy notices it is one", 10_000, () -> host.console("g2", 0).text().contains("session 3 count "));
+    }
 }
