@@ -107,6 +107,33 @@ class DeviceGuestsTest {
     }
 
     @Test
+    void diskioSavedMidTransferAsJsonFinishesOnACopyOfItsDisk() throws Exception {
+        Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
+        Path copyDisk = dir.resolve("copy.img");
+        VmConfig onCopy = config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(copyDisk));
+        try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(onCopy.memoryBytes())) {
+            byte[] json;
+            try (Vm vm = new Vm(config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(disk)), b -> { })) {
+                vm.boot();
+                for (int i = 0; i < 40; i++) {
+                    assertFalse(vm.runSlice(Duration.ofNanos(97_000)) instanceof SliceResult.Ended, "saved before the end");
+                }
+                VmState saved = vm.save();
+                json = hvlab.vmm.state.VmStateCodec.encode(saved);
+                java.lang.foreign.MemorySegment.copy(saved.ram().segment(), 0, ram.segment(), 0, ram.size()); // RAM travels apart
+                Files.copy(disk, copyDisk);
+            }
+            assertTrue(new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"device\" : \"AtaDisk\""));
+            try (Vm fresh = new Vm(onCopy, b -> { })) {
+                fresh.restore(hvlab.vmm.state.VmStateCodec.decode(json, ram));
+                SliceResult end = runUntil(fresh, v -> false);
+                assertEquals(new VmExit.DebugExit(0), assertInstanceOf(SliceResult.Ended.class, end).exit(), fresh.console().text());
+                assertTrue(fresh.console().text().contains("64 sectors written and verified"), fresh.console().text());
+            }
+        }
+    }
+
+    @Test
     void diskioWritesAndVerifies64Sectors() throws Exception {
         Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
         VmResult result = TestGuests.run(config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(disk)));

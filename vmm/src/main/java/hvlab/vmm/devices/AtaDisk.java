@@ -47,7 +47,7 @@ public final class AtaDisk implements IoDevice {
     public enum Phase { IDLE, READ_WAIT, DATA_IN, DATA_OUT, WRITE_WAIT, RESET }
 
     /** Every register, the transfer in progress with its sector buffer, and the limiter, for save and restore. */
-    public record State(int features, int error, int sectorCount, int lbaLow, int lbaMid, int lbaHigh, int device,
+    public record State(int features, int error, int sectorCount, int lbaLow, int lbaMid, int lbaHigh, int deviceHead,
                         int status, int control, boolean interruptPending, Phase phase, int command, long lba,
                         long sectorsLeft, boolean operationCharged, byte[] buffer, int position,
                         DiskRateLimiter.State limiter, long ioErrors) implements DeviceState {
@@ -119,7 +119,7 @@ public final class AtaDisk implements IoDevice {
         }
         AtaTaskFile r = registers;
         r.features = s.features(); r.error = s.error(); r.sectorCount = s.sectorCount(); r.lbaLow = s.lbaLow();
-        r.lbaMid = s.lbaMid(); r.lbaHigh = s.lbaHigh(); r.device = s.device(); status = s.status(); control = s.control();
+        r.lbaMid = s.lbaMid(); r.lbaHigh = s.lbaHigh(); r.device = s.deviceHead(); status = s.status(); control = s.control();
         interruptPending = s.interruptPending(); phase = s.phase(); command = s.command();
         transfer.restore(s.lba(), s.sectorsLeft(), s.operationCharged(), s.buffer(), s.position());
         limiter.restore(s.limiter());

@@ -1,0 +1,25 @@
+package hvlab.vmm.host;
+
+import java.nio.file.Path;
+
+/**
+ * The process {@link SnapshotCrashTest} kills: it opens a host on the store it is given, starts
+ * VM "c" and takes and deletes snapshots as fast as it can, until it is killed with SIGKILL.
+ */
+public final class SnapshotCrashChild {
+    public static void main(String[] args) throws Exception {
+        Path store = Path.of(args[0]);
+        String prefix = args[1];
+        try (Host host = new Host("local", store, 1)) {
+            host.act("c", PowerAction.START, "child");
+            System.out.println("snapshotting");
+            System.out.flush();
+            for (int n = 0; ; n++) {
+                host.snapshot("c", prefix + "-" + n, "child");
+                if (n % 3 == 2) {
+                    host.deleteSnapshot("c", prefix + "-" + (n - 1), "child"); // a merge into its child
+                }
+            }
+        }
+    }
+}
