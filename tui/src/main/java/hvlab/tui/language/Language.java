@@ -22,6 +22,7 @@ public final class Language {
     public static Map<String, CommandLine> commands() {
         Map<String, CommandLine> top = new LinkedHashMap<>();
         top.put("vm", vm());
+        top.put("image", image());
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
         top.put("help", line(new HelpCommand()));
@@ -46,6 +47,14 @@ public final class Language {
         vm.addSubcommand("console", line(new VmConsoleCommand()));
         vm.addSubcommand("send", line(new VmSendCommand()));
         return vm;
+    }
+
+    private static CommandLine image() {
+        CommandLine image = line(new ImageCommand());
+        image.addSubcommand("export", line(new ImageExportCommand()));
+        image.addSubcommand("import", line(new ImageImportCommand()));
+        image.addSubcommand("inspect", line(new ImageInspectCommand()));
+        return image;
     }
 
     /** One class serves the plain power actions; each gets its own name and description here. */

@@ -57,7 +57,8 @@ class InterpreterTest {
     void helpListsEveryCommandAndShowsOne() throws Exception {
         String overview = shell.execute("help").text();
         for (String command : new String[] {"vm create", "vm start", "vm pause", "vm resume", "vm reset", "vm shutdown",
-                "vm poweroff", "vm destroy", "vm undefine", "vm list", "vm info", "vm console", "vm send", "wait",
+                "vm poweroff", "vm destroy", "vm undefine", "vm list", "vm info", "vm console", "vm send", "image export",
+                "image import", "image inspect", "wait",
                 "expect console", "expect state", "expect share", "help", "quit|exit"}) {
             assertTrue(overview.contains("\n  " + command + " "), command + " in:\n" + overview);
         }
