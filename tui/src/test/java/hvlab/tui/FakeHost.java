@@ -116,7 +116,7 @@ public class FakeHost implements HostControl, AutoCloseable {
         Vm vm = vm(name);
         VmSpec s = vm.spec;
         return new VmInfo(s.name(), "uuid-" + s.name(), "local", vm.state.label(), s.guest(), s.mode() == null ? "trap" : s.mode(),
-                16L << 20, s.disk(), s.weight(), s.cap(), vm.share, 12.5, 40, 0, Map.of("io", 3L), vm.lastExit, 40);
+                16L << 20, s.disk(), s.weight(), s.cap(), vm.share, 12.5, 40, 0, Map.of("io", 3L), vm.lastExit, 40, java.util.List.of());
     }
 
     @Override
@@ -146,6 +146,36 @@ public class FakeHost implements HostControl, AutoCloseable {
     @Override
     public VmInfo install(hvlab.vmm.host.VmBundle bundle, String name, String actor, String event) {
         throw new HostException("the fake host cannot install VMs");
+    }
+
+    @Override
+    public hvlab.vmm.host.SnapshotInfo snapshot(String vm, String snapshot, String actor) {
+        throw new HostException("the fake host keeps no snapshots");
+    }
+
+    @Override
+    public java.util.List<hvlab.vmm.host.SnapshotInfo> snapshots(String vm) {
+        return java.util.List.of();
+    }
+
+    @Override
+    public VmInfo revert(String vm, String snapshot, String actor) {
+        throw new HostException("the fake host keeps no snapshots");
+    }
+
+    @Override
+    public void deleteSnapshot(String vm, String snapshot, String actor) {
+        throw new HostException("the fake host keeps no snapshots");
+    }
+
+    @Override
+    public VmInfo cloneVm(String vm, String newName, String actor) {
+        throw new HostException("the fake host cannot clone");
+    }
+
+    @Override
+    public java.util.List<String> history(String vm) {
+        return java.util.List.of();
     }
 
     @Override

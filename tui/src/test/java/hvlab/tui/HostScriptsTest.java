@@ -217,4 +217,54 @@ class HostScriptsTest {
         }
         assertTrue(hv("", "vm", "list", "--store", store).out().startsWith("no VMs defined"), "nothing half-made was left behind");
     }
+
+    @Test
+    void snapshotsRevertsAndClonesDrawAHistoryTree() throws Exception {
+        Outcome o = script("history.hv", """
+                vm create s1 --guest counter
+                vm start s1
+                wait s1 --console "count 2" --timeout 20s
+                snapshot create s1 base
+                wait s1 --console "count 4" --timeout 20s
+                snapshot create s1 later
+                snapshot revert s1 base
+                expect state s1 running
+                snapshot create s1 other
+                snapshot list s1
+                vm clone s1 s2
+                expect state s2 defined
+                vm history s1
+                snapshot delete s1 later
+                snapshot list s1 --json
+                """);
+        assertEquals(0, o.status(), o.both());
+        assertTrue(o.out().contains("snapshot base of s1: all of RAM ("), o.both());
+        assertTrue(o.out().contains("○ base  "), o.both());
+        assertTrue(o.out().contains("├─○ later  "), o.both());
+        assertTrue(o.out().contains("└─● other  "), o.both());
+        assertTrue(o.out().contains("◀ now"), o.both());
+        assertTrue(o.out().contains("reverted to base (new generation ID)"), o.both());
+        assertTrue(o.out().contains("copied into s2"), o.both());
+        String json = o.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        var list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertEquals(2, list.size(), json);
+        assertTrue(list.get(0).get("created").isTextual(), json);
+    }
+
+    @Test
+    void badSnapshotRequestsAreOneLineEach() throws Exception {
+        script("setup.hv", "vm create s1 --guest spinner\nsnapshot create s1 first\n");
+        for (String[] bad : new String[][] {
+                {"snapshot revert s1 nope", "'s1' has no snapshot named 'nope'"},
+                {"snapshot create s1 first", "'s1' already has a snapshot named 'first'"},
+                {"snapshot create s1 ../escape", "is not a snapshot name"},
+                {"snapshot delete s1 nope", "'s1' has no snapshot named 'nope'"},
+                {"vm clone s1 s1", "already"},
+                {"vm history nope", "no VM named 'nope'"}}) {
+            Outcome o = script("bad.hv", bad[0] + "\n");
+            assertNotEquals(0, o.status(), bad[0] + "\n" + o.both());
+            assertEquals(1, o.err().lines().count(), o.both());
+            assertTrue(o.err().contains(bad[1]), bad[0] + " -> " + o.err());
+        }
+    }
 }

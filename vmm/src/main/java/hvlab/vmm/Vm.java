@@ -390,6 +390,14 @@ public final class Vm implements AutoCloseable {
         fromOutside.add(action);
     }
 
+    /**
+     * True while something handed in from outside waits for the next slice. A host must not put
+     * a halted VM to sleep while this holds: the input may be the very interrupt it waits for.
+     */
+    public boolean hasWorkFromOutside() {
+        return !fromOutside.isEmpty();
+    }
+
     /** Types {@code bytes} into the guest's serial port (COM1's receiver). Any thread. */
     public void sendInput(byte[] bytes) {
         byte[] copy = bytes.clone();

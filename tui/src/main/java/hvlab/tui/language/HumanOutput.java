@@ -21,7 +21,8 @@ final class HumanOutput {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADINGS);
         for (VmInfo vm : vms) {
-            rows.add(List.of(vm.name(), vm.state(), vm.mode(), weightCap(vm), percent(vm.share()), vm.guest()));
+            String name = vm.sameIdentityAs().isEmpty() ? vm.name() : vm.name() + " (twin!)";
+            rows.add(List.of(name, vm.state(), vm.mode(), weightCap(vm), percent(vm.share()), vm.guest()));
         }
         int[] widths = new int[HEADINGS.size()];
         for (List<String> row : rows) {
@@ -45,6 +46,10 @@ final class HumanOutput {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"name", vm.name()});
         lines.add(new String[] {"uuid", vm.uuid()});
+        if (!vm.sameIdentityAs().isEmpty()) {
+            lines.add(new String[] {"identity", "the same as " + String.join(", ", vm.sameIdentityAs())
+                    + ": two machines claim to be one (a copy that kept its identity)"});
+        }
         lines.add(new String[] {"host", vm.host()});
         lines.add(new String[] {"state", vm.state()});
         lines.add(new String[] {"guest", vm.guest()});

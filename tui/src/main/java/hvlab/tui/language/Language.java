@@ -22,6 +22,7 @@ public final class Language {
     public static Map<String, CommandLine> commands() {
         Map<String, CommandLine> top = new LinkedHashMap<>();
         top.put("vm", vm());
+        top.put("snapshot", snapshot());
         top.put("image", image());
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
@@ -46,6 +47,8 @@ public final class Language {
         vm.addSubcommand("info", line(new VmInfoCommand()));
         vm.addSubcommand("console", line(new VmConsoleCommand()));
         vm.addSubcommand("send", line(new VmSendCommand()));
+        vm.addSubcommand("clone", line(new VmCloneCommand()));
+        vm.addSubcommand("history", line(new VmHistoryCommand()));
         return vm;
     }
 
@@ -55,6 +58,15 @@ public final class Language {
         image.addSubcommand("import", line(new ImageImportCommand()));
         image.addSubcommand("inspect", line(new ImageInspectCommand()));
         return image;
+    }
+
+    private static CommandLine snapshot() {
+        CommandLine snapshot = line(new SnapshotCommand());
+        snapshot.addSubcommand("create", line(new SnapshotCreateCommand()));
+        snapshot.addSubcommand("list", line(new SnapshotListCommand()));
+        snapshot.addSubcommand("revert", line(new SnapshotRevertCommand()));
+        snapshot.addSubcommand("delete", line(new SnapshotDeleteCommand()));
+        return snapshot;
     }
 
     /** One class serves the plain power actions; each gets its own name and description here. */

@@ -56,7 +56,7 @@ public final class AtaDisk implements IoDevice {
         }
     }
 
-    private final DiskImage disk;
+    private DiskImage disk;
     private final InterruptLine irq;
     private final DiskRateLimiter limiter;
     private final AtaTaskFile registers = new AtaTaskFile();
@@ -194,6 +194,21 @@ public final class AtaDisk implements IoDevice {
 
     public DiskImage image() {
         return disk;
+    }
+
+    /**
+     * Puts another image behind the drive (the host does this between slices, when a snapshot
+     * freezes the disk's top layer and a new one goes on), and returns the old one for the caller
+     * to close. The drive itself, mid-command or not, carries on: only where sectors are kept
+     * changed, not what they hold.
+     */
+    public DiskImage swapImage(DiskImage next) {
+        if (next.sectors() != disk.sectors()) {
+            throw new IllegalArgumentException("a disk of " + next.sectors() + " sectors cannot replace one of " + disk.sectors());
+        }
+        DiskImage old = disk;
+        disk = next;
+        return old;
     }
 
     private int readStatus() {

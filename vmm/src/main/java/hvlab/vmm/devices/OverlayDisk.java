@@ -76,6 +76,27 @@ public final class OverlayDisk implements DiskImage {
         }
     }
 
+    /** The disk a layer lies on, or null if {@code path} is not a layer (a raw disk, the bottom of a chain). */
+    public static Path lowerOf(Path path) {
+        if (!isOverlay(path)) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(MAP_START).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, header, 0);
+            header.flip().position(MAGIC.length + 8);
+            int length = Short.toUnsignedInt(header.getShort());
+            if (length == 0 || length > MAP_START - 32) {
+                return null;
+            }
+            byte[] parent = new byte[length];
+            header.get(parent);
+            return path.toAbsolutePath().getParent().resolve(new String(parent, StandardCharsets.UTF_8)).normalize();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Opens a layer and the chain below it (below it, always read-only). */
     static OverlayDisk open(Path path, boolean wantWrite) {
         FileChannel channel = null;

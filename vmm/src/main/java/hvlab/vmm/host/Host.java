@@ -4,6 +4,8 @@ import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.SliceResult;
 import hvlab.vmm.Vm;
 import hvlab.vmm.VmExit;
+import hvlab.vmm.snapshot.SnapshotRecord;
+import hvlab.vmm.snapshot.SnapshotStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +62,7 @@ public final class Host implements HostControl, AutoCloseable {
         return t;
     });
     private final Lifecycle lifecycle;
+    private final Snapshots snapshots;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -76,6 +79,7 @@ public final class Host implements HostControl, AutoCloseable {
         this.threads = threads;
         this.scheduler = new CreditScheduler(threads);
         this.lifecycle = new Lifecycle(this);
+        this.snapshots = new Snapshots(this, lifecycle);
         long now = System.nanoTime();
         for (VmDefinition definition : store.list()) {
             addVm(definition, now);
@@ -142,7 +146,7 @@ public final class Host implements HostControl, AutoCloseable {
             if (action == PowerAction.UNDEFINE) {
                 return new VmInfo(before.name(), before.uuid(), name, "undefined", before.guest(), before.mode(),
                         before.memoryBytes(), before.disk(), before.weight(), before.cap(), 0, 0, before.cpuMillis(),
-                        before.throttledMillis(), Map.of(), before.lastExit(), 0);
+                        before.throttledMillis(), Map.of(), before.lastExit(), 0, List.of());
             }
             return infoOf(managed, System.nanoTime());
         } finally {
@@ -197,6 +201,110 @@ public final class Host implements HostControl, AutoCloseable {
             wake(managed);
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public SnapshotInfo snapshot(String vm, String snapshot, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            return infoOf(managed, snapshots.create(managed, snapshot, actor), new SnapshotStore(store.folder(vm)));
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot take snapshot " + snapshot + " of '" + vm + "': " + VmStore.reason(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(String vm) {
+        lock.lock();
+        try {
+            find(vm);
+            SnapshotStore store = new SnapshotStore(this.store.folder(vm));
+            List<SnapshotInfo> out = new ArrayList<>();
+            for (SnapshotRecord record : store.list()) {
+                out.add(infoOf(vms.get(vm), record, store));
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot read the snapshots of '" + vm + "': " + VmStore.reason(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public VmInfo revert(String vm, String snapshot, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            snapshots.revert(managed, findSnapshot(vm, snapshot), actor);
+            return infoOf(managed, System.nanoTime());
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot revert '" + vm + "' to " + snapshot + ": " + VmStore.reason(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(String vm, String snapshot, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            snapshots.delete(managed, findSnapshot(vm, snapshot), actor);
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot delete snapshot " + snapshot + " of '" + vm + "': " + VmStore.reason(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public VmInfo cloneVm(String vm, String newName, String actor) {
+        VmStore.checkName(newName);
+        VmBundle bundle = capture(vm);
+        VmDefinition copy = bundle.definition().asCopy(newName);
+        VmBundle asCopy = new VmBundle(copy, bundle.image(), bundle.disk(), bundle.machine(), bundle.memory(), bundle.paused(),
+                List.of());
+        VmInfo clone = install(asCopy, newName, actor, "clone-from");
+        VmHistory.append(store.folder(vm), "clone-to", Map.of("vm", newName, "uuid", copy.uuid()));
+        deleteQuietly(bundle.disk());
+        return clone;
+    }
+
+    @Override
+    public List<String> history(String vm) {
+        lock.lock();
+        try {
+            find(vm);
+            return VmHistory.lines(store.folder(vm));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SnapshotRecord findSnapshot(String vm, String name) throws java.io.IOException {
+        return new SnapshotStore(store.folder(vm)).byName(name)
+                .orElseThrow(() -> new HostException("'" + vm + "' has no snapshot named '" + name + "'"));
+    }
+
+    private static SnapshotInfo infoOf(ManagedVm m, SnapshotRecord r, SnapshotStore store) throws java.io.IOException {
+        String parent = r.parent() == null ? null : store.byId(r.parent()).map(SnapshotRecord::name).orElse(r.parent());
+        boolean current = store.current().map(r.id()::equals).orElse(false);
+        return new SnapshotInfo(m.name, r.name(), r.id(), parent, r.created(), r.vmState(), r.fullMemory(), r.pages(),
+                r.diskLayer() != null, current);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // a temporary file left behind is harmless
+            }
         }
     }
 
@@ -441,7 +549,7 @@ public final class Host implements HostControl, AutoCloseable {
         long virtualMillis = (vm == null ? m.lastVirtualNanos : vm.virtualNanos()) / 1_000_000;
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
-                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis);
+                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m));
     }
 
     // ---- the worker threads -----------------------------------------------------------------

@@ -46,6 +46,24 @@ public interface HostControl {
      */
     VmInfo install(VmBundle bundle, String name, String actor, String event);
 
+    /** Takes a snapshot of {@code vm} named {@code snapshot}; a running VM stops only while it is captured. */
+    SnapshotInfo snapshot(String vm, String snapshot, String actor);
+
+    /** The VM's snapshots, oldest first; {@link SnapshotInfo#parent()} makes them a tree. */
+    List<SnapshotInfo> snapshots(String vm);
+
+    /** Brings the VM back to the snapshot's state, running if it was running when taken; a new generation ID. */
+    VmInfo revert(String vm, String snapshot, String actor);
+
+    /** Deletes a snapshot; its children keep what they need of it. */
+    void deleteSnapshot(String vm, String snapshot, String actor);
+
+    /** A full copy of {@code vm} that is a different machine: new UUID, MAC and generation ID. */
+    VmInfo cloneVm(String vm, String newName, String actor);
+
+    /** The VM's history, one JSON object a line, oldest first. */
+    List<String> history(String vm);
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

@@ -101,6 +101,7 @@ final class Lifecycle {
                     finished(m, idleForEver);
                 }
             }
+            case SliceResult.Halted halted when m.vm.hasWorkFromOutside() -> { } // a wake-up came in as it halted
             case SliceResult.Halted halted -> {
                 m.halted = true;
                 m.wakeAt = halted.nanosUntilEvent() == SliceResult.NEVER ? Long.MAX_VALUE : now + halted.nanosUntilEvent();
@@ -130,7 +131,36 @@ final class Lifecycle {
         transition(m, from, crash ? CRASHED : DEFINED, "guest", exit.describe());
     }
 
+    /** Powers the VM on: from its saved machine if it has one, else a fresh boot. */
     private void boot(ManagedVm m) {
+        Path folder = host.store().folder(m.name);
+        if (SavedState.exists(folder)) {
+            SavedState.Contents saved = SavedState.read(folder);
+            try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(saved.memory().ramBytes())) {
+                saved.memory().applyTo(ram.segment());
+                startMachine(m, decode(m, saved.machine(), ram), saved.paused());
+            }
+            SavedState.delete(folder);
+        } else {
+            startMachine(m, null, false);
+        }
+    }
+
+    private static hvlab.vmm.state.VmState decode(ManagedVm m, byte[] machine, hvlab.cpu.GuestMemory ram) {
+        try {
+            return hvlab.vmm.state.VmStateCodec.decode(machine, ram);
+        } catch (IllegalArgumentException e) {
+            throw new HostException("cannot start '" + m.name + "' from its saved machine: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Builds the VM's machine from its definition and starts it: a fresh boot when {@code state}
+     * is null, else taking up {@code state} (an imported machine, a restored backup, a snapshot
+     * reverted to), running or paused. The definition's generation ID always wins over the
+     * saved one: a copy or a rollback is a new generation, and the guest must see that.
+     */
+    void startMachine(ManagedVm m, hvlab.vmm.state.VmState state, boolean paused) {
         VmDefinition d = m.definition;
         Path folder = host.store().folder(m.name);
         byte[] image;
@@ -145,22 +175,28 @@ final class Lifecycle {
             platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
         }
         VmConfig config = new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
-        m.console = new hvlab.vmm.console.ConsoleLog();
+        hvlab.vmm.console.ConsoleLog console = new hvlab.vmm.console.ConsoleLog();
         Vm vm;
         try {
-            vm = new Vm(config, b -> { }, m.console);
+            vm = new Vm(config, b -> { }, console);
         } catch (IllegalArgumentException e) {
             throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
         }
-        vm.setClockDrivenExternally(true);
-        vm.setReinjectLostTicks(true);
-        boolean paused = false;
-        if (SavedState.exists(folder)) {
-            paused = resume(m, vm, folder);
-        } else {
-            vm.boot();
+        try {
+            vm.setClockDrivenExternally(true);
+            vm.setReinjectLostTicks(true);
+            if (state == null) {
+                vm.boot();
+            } else {
+                vm.restore(state);
+                vm.platform().generationId().change(d.generationId());
+            }
+        } catch (RuntimeException e) {
+            vm.close();
+            throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
         }
         long now = System.nanoTime();
+        m.console = console;
         m.vm = vm;
         m.state = paused ? PAUSED : RUNNING;
         m.pausedAt = now;
@@ -170,25 +206,8 @@ final class Lifecycle {
         host.wake(m);
     }
 
-    /**
-     * Takes up the machine a VM was saved with (an imported image, a restored backup) instead of
-     * booting; the saved state is removed once the machine has it. True if it was saved paused.
-     */
-    private boolean resume(ManagedVm m, Vm vm, Path folder) {
-        SavedState.Contents saved = SavedState.read(folder);
-        try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(saved.memory().ramBytes())) {
-            saved.memory().applyTo(ram.segment());
-            vm.restore(hvlab.vmm.state.VmStateCodec.decode(saved.machine(), ram));
-        } catch (IllegalArgumentException e) {
-            vm.close();
-            throw new HostException("cannot start '" + m.name + "' from its saved machine: " + e.getMessage());
-        }
-        SavedState.delete(folder);
-        return saved.paused();
-    }
-
     /** Takes the machine away: off the CPUs first (at once: the running slice is stopped), then closed. */
-    private void halt(ManagedVm m) {
+    void halt(ManagedVm m) {
         host.scheduler().setWants(m.name, false, System.nanoTime());
         m.leaving = true;
         try {
@@ -202,6 +221,7 @@ final class Lifecycle {
     }
 
     private void closeMachine(ManagedVm m) {
+        m.forgetBaseline();
         if (m.vm != null) {
             m.lastTraps = m.vm.counters().byLabel();
             m.lastVirtualNanos = m.vm.virtualNanos();
@@ -213,7 +233,7 @@ final class Lifecycle {
         host.scheduler().setWants(m.name, false, System.nanoTime());
     }
 
-    private void transition(ManagedVm m, VmLifecycle from, VmLifecycle to, String actor, String detail) {
+    void transition(ManagedVm m, VmLifecycle from, VmLifecycle to, String actor, String detail) {
         m.state = to;
         host.publish(m, from, to, actor, detail);
         host.signalChange();

@@ -49,6 +49,20 @@ final class ManagedVm {
         this.meter = new CpuShareMeter(windowNanos, now);
     }
 
+    /**
+     * Guest RAM as it was at the snapshot the VM last descends from (taken or reverted to): what
+     * the next snapshot's pages are compared with. Null when there is none (a fresh boot), and the
+     * next snapshot then keeps all of memory.
+     */
+    hvlab.cpu.GuestMemory baseline;
+
+    void forgetBaseline() {
+        if (baseline != null) {
+            baseline.close();
+            baseline = null;
+        }
+    }
+
     /** Is the VM ready to be given a CPU? */
     boolean runnable() {
         return (state == VmLifecycle.RUNNING || state == VmLifecycle.SHUTTING_DOWN) && !halted && vm != null;

@@ -1,5 +1,6 @@
 package hvlab.vmm.host;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,11 +12,14 @@ import java.util.Map;
  *                        for how the estimate is made)
  * @param throttledMillis time the VM was ready to run but held back by its cap
  * @param lastExit        how the guest last ended ("poweroff", "fault: ..."), or null
+ * @param sameIdentityAs  other VMs on this host that claim the same identity (UUID): a copy that
+ *                        was not made a new machine (paper IV.E.1, loss of uniqueness)
  */
 public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
                      String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
-                     Map<String, Long> traps, String lastExit, long virtualMillis) {
+                     Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs) {
     public VmInfo {
         traps = traps == null ? Map.of() : Map.copyOf(traps);
+        sameIdentityAs = sameIdentityAs == null ? List.of() : List.copyOf(sameIdentityAs);
     }
 }

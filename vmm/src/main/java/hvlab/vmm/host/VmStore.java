@@ -63,8 +63,13 @@ public final class VmStore {
     }
 
     public static void checkName(String name) {
+        checkName(name, "VM name");
+    }
+
+    /** Names become file names, so only these characters: nothing can climb out of the store. */
+    public static void checkName(String name, String what) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new HostException("'" + name + "' is not a VM name: use letters, digits, '.', '_' or '-', starting with a letter or digit");
+            throw new HostException("'" + name + "' is not a " + what + ": use letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
     }
 

@@ -132,10 +132,8 @@ class HostTest {
         host.create(VmSpec.of("s", guest("spin")));
         host.act("s", PowerAction.START, "test");
         await("the first report", 5000, () -> host.console("s", 0).text().contains("ticks 00000064"));
-        long asked = System.nanoTime();
-        host.act("s", PowerAction.PAUSE, "test");
-        long tookMillis = (System.nanoTime() - asked) / 1_000_000;
-        assertTrue(tookMillis < 10, "paused within one slice (10 ms): took " + tookMillis + " ms");
+        // That the request cuts the running slice short is PreemptionTest's to show (without a clock).
+        assertEquals("paused", host.act("s", PowerAction.PAUSE, "test").state());
         long virtual = host.info("s").virtualMillis();
         Thread.sleep(300);
         assertEquals(virtual, host.info("s").virtualMillis(), "a paused VM's clock stands still");
@@ -201,6 +199,8 @@ class HostTest {
         assertEquals("defined", copy.state());
         assertEquals(host.info("c").uuid(), copy.uuid(), "an installed VM keeps its identity");
         await("the duplicate identity noticed", 2000, () -> events.stream().anyMatch(e -> e.detail().contains("same identity")));
+        assertEquals(List.of("c"), host.info("c2").sameIdentityAs());
+        assertEquals(List.of("c2"), host.info("c").sameIdentityAs(), "both twins are marked");
 
         assertEquals("running", host.act("c2", PowerAction.START, "test").state());
         await("the copy counting on", 10_000, () -> host.console("c2", 0).text().contains("count " + (last + 3)));

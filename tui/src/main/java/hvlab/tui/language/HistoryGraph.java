@@ -1,0 +1,171 @@
+package hvlab.tui.language;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hvlab.vmm.host.SnapshotInfo;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Draws a VM's history graph (paper IV.E.3, "monotonicity"): without virtualization a machine's
+ * life is a line; with snapshots, reverts and clones it becomes a tree, and a tree is best seen.
+ * The snapshot tree is drawn with box characters for the terminal, or as Graphviz DOT for a
+ * picture; clones, imports and restores appear as edges to other VMs.
+ */
+public final class HistoryGraph {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** Events that link this VM to another one. */
+    private static final List<String> LINKS = List.of("clone-from", "clone-to", "import", "restore", "duplicate-identity");
+
+    private HistoryGraph() {}
+
+    /**
+     * The snapshots as a tree, roots first, children in the order they were taken. The one the VM
+     * descends from is marked "◀ now" (followed by {@code nowNote} when given).
+     */
+    public static List<String> snapshotTree(List<SnapshotInfo> snapshots, String nowNote) {
+        List<String> lines = new ArrayList<>();
+        for (SnapshotInfo root : childrenOf(snapshots, null)) {
+            draw(snapshots, root, "", "", lines, nowNote);
+        }
+        return lines;
+    }
+
+    private static void draw(List<SnapshotInfo> all, SnapshotInfo node, String lead, String childLead,
+                             List<String> lines, String nowNote) {
+        String mark = node.current() ? "●" : "○";
+        StringBuilder line = new StringBuilder(lead).append(mark).append(' ').append(node.name())
+                .append("  ").append(CLOCK.format(node.created())).append("  ").append(node.vmState());
+        if (node.pages() > 0) {
+            line.append(", ").append(node.pages()).append(node.fullMemory() ? " pages (full)" : " changed");
+        }
+        if (node.hasDiskLayer()) {
+            line.append(", disk layer");
+        }
+        if (node.current()) {
+            line.append("  ◀ now").append(nowNote == null ? "" : " " + nowNote);
+        }
+        lines.add(line.toString());
+        List<SnapshotInfo> children = childrenOf(all, node.name());
+        for (int i = 0; i < children.size(); i++) {
+            boolean last = i == children.size() - 1;
+            draw(all, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, nowNote);
+        }
+    }
+
+    private static List<SnapshotInfo> childrenOf(List<SnapshotInfo> all, String parent) {
+        return all.stream().filter(s -> Objects.equals(s.parent(), parent))
+                .sorted((a, b) -> a.created().compareTo(b.created())).toList();
+    }
+
+    /** The whole history for the terminal: the tree, then every event oldest first. */
+    public static List<String> text(String vm, List<SnapshotInfo> snapshots, List<String> events) {
+        List<String> lines = new ArrayList<>();
+        lines.add("History of " + vm);
+        lines.add("");
+        if (snapshots.isEmpty()) {
+            lines.add("  (no snapshots: its life is still a line)");
+        } else {
+            snapshotTree(snapshots, null).forEach(line -> lines.add("  " + line));
+        }
+        lines.add("");
+        lines.add("Events:");
+        for (Map<String, Object> event : parse(events)) {
+            lines.add("  " + describe(event));
+        }
+        return lines;
+    }
+
+    /** One event as a line: its time, its name and what it concerns. */
+    public static String describe(Map<String, Object> event) {
+        Object time = event.get("time");
+        String when = time == null ? "?" : CLOCK.format(Instant.parse(time.toString()));
+        String name = String.valueOf(event.get("event"));
+        String detail = switch (name) {
+            case "snapshot" -> "took " + event.get("snapshot") + parentText(event.get("parent"));
+            case "revert" -> "reverted to " + event.get("snapshot") + " (new generation ID)";
+            case "snapshot-deleted" -> "deleted snapshot " + event.get("snapshot");
+            case "clone-from" -> "cloned from " + event.getOrDefault("vm", event.get("from"));
+            case "clone-to" -> "copied into " + event.get("vm");
+            case "import", "restore" -> name + "ed from " + event.get("from");
+            case "duplicate-identity" -> "shares its identity with " + event.get("with");
+            default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
+        };
+        Object actor = event.get("actor");
+        return when + "  " + String.format("%-18s", name) + " " + detail + (actor == null || actor.toString().isEmpty() ? "" : "  [" + actor + "]");
+    }
+
+    private static String parentText(Object parent) {
+        return parent == null || parent.toString().isEmpty() ? " (a root)" : " on " + parent;
+    }
+
+    private static String textOf(Object from, Object to, Object detail) {
+        String move = from == null || from.toString().isEmpty() ? "→ " + to : from + " → " + to;
+        return detail == null || detail.toString().isEmpty() ? move : move + " (" + detail + ")";
+    }
+
+    /**
+     * The history as Graphviz DOT: a node per snapshot, an edge to each child, a "now" node
+     * on the current one, and a box for each VM this one was cloned into or from.
+     */
+    public static String dot(String vm, List<SnapshotInfo> snapshots, List<String> events) {
+        StringBuilder dot = new StringBuilder("digraph history {\n");
+        dot.append("  rankdir=LR;\n  label=").append(quote("history of " + vm)).append(";\n");
+        dot.append("  node [shape=ellipse, fontname=\"monospace\"];\n");
+        for (SnapshotInfo s : snapshots) {
+            dot.append("  ").append(quote("snap:" + s.name())).append(" [label=")
+                    .append(quote(s.name() + "\n" + s.vmState() + (s.hasDiskLayer() ? ", disk" : "")))
+                    .append(s.current() ? ", style=bold" : "").append("];\n");
+            if (s.parent() != null) {
+                dot.append("  ").append(quote("snap:" + s.parent())).append(" -> ").append(quote("snap:" + s.name())).append(";\n");
+            }
+        }
+        snapshots.stream().filter(SnapshotInfo::current).findFirst().ifPresent(current -> dot
+                .append("  now [shape=plaintext, label=\"now\"];\n  ")
+                .append(quote("snap:" + current.name())).append(" -> now [style=dashed];\n"));
+        int link = 0;
+        for (Map<String, Object> event : parse(events)) {
+            String name = String.valueOf(event.get("event"));
+            if (!LINKS.contains(name)) {
+                continue;
+            }
+            String other = String.valueOf(event.getOrDefault("vm", event.getOrDefault("from", event.get("with"))));
+            String node = quote("link" + link++);
+            dot.append("  ").append(node).append(" [shape=box, label=").append(quote(other)).append("];\n");
+            boolean outward = name.equals("clone-to") || name.equals("duplicate-identity");
+            dot.append("  ").append(outward ? quote(vm) + " -> " + node : node + " -> " + quote(vm))
+                    .append(" [label=").append(quote(name)).append(", style=dotted];\n");
+        }
+        if (link > 0) {
+            dot.append("  ").append(quote(vm)).append(" [shape=box, style=bold];\n");
+        }
+        return dot.append("}\n").toString();
+    }
+
+    /** DOT's quoted string: backslashes and quotes escaped, newlines as DOT's line breaks. */
+    static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    /** The history lines as maps (the JSON reply of {@code vm history}). */
+    public static List<Map<String, Object>> parse(List<String> events) {
+        List<Map<String, Object>> parsed = new ArrayList<>();
+        for (String line : events) {
+            try {
+                parsed.add(JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {}));
+            } catch (IOException torn) {
+                // the host already skips torn lines; a line that still does not parse is left out
+            }
+        }
+        return parsed;
+    }
+}

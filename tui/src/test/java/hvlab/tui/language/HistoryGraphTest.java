@@ -1,0 +1,64 @@
+package hvlab.tui.language;
+
+import hvlab.vmm.host.SnapshotInfo;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The history graph's drawing, from made-up snapshot lists and history lines. */
+class HistoryGraphTest {
+    static SnapshotInfo snap(String name, String parent, int second, boolean current) {
+        return new SnapshotInfo("w1", name, "id-" + name, parent, Instant.parse("2026-11-29T10:00:00Z").plusSeconds(second),
+                "running", parent == null, 3, true, current);
+    }
+
+    // base ── a ── a2 (now)
+    //      └─ b
+    final List<SnapshotInfo> tree = List.of(snap("b", "base", 3, false), snap("a2", "a", 2, true),
+            snap("base", null, 0, false), snap("a", "base", 1, false));
+
+    @Test
+    void aRevertIsDrawnAsABranchWithNowOnTheCurrentSnapshot() {
+        List<String> lines = HistoryGraph.snapshotTree(tree, null);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("○ base  2026-11-29 10:00:00  running, 3 pages (full), disk layer"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("├─○ a  "), lines.get(1));
+        assertTrue(lines.get(2).startsWith("│ └─● a2  "), lines.get(2));
+        assertTrue(lines.get(2).endsWith("◀ now"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("└─○ b  "), lines.get(3));
+        assertEquals(1, lines.stream().filter(l -> l.contains("◀ now")).count());
+    }
+
+    @Test
+    void eventsAreDescribedAndOtherVmsBecomeLinks() {
+        List<String> events = List.of(
+                "{\"time\":\"2026-11-29T10:00:00Z\",\"event\":\"created\",\"from\":\"\",\"to\":\"defined\",\"actor\":\"cli\",\"detail\":\"\"}",
+                "{\"time\":\"2026-11-29T10:00:05Z\",\"event\":\"revert\",\"snapshot\":\"a\",\"actor\":\"cli\"}",
+                "{\"time\":\"2026-11-29T10:00:06Z\",\"event\":\"clone-to\",\"vm\":\"w1-copy\",\"uuid\":\"u\"}",
+                "{\"time\":\"2026-11-29T10:00:07Z\",\"event\":\"import\",\"from\":\"old \\\"name\\\"\",\"actor\":\"cli\"}",
+                "{\"time\":\"2026-11-29T10:00:08Z\",\"ev");                  // torn by a crash: left out
+        List<String> text = HistoryGraph.text("w1", tree, events);
+        assertEquals("History of w1", text.get(0));
+        assertTrue(text.contains("  2026-11-29 10:00:05  revert             reverted to a (new generation ID)  [cli]"), String.join("\n", text));
+        assertTrue(text.contains("  2026-11-29 10:00:06  clone-to           copied into w1-copy"), String.join("\n", text));
+        assertEquals(4, HistoryGraph.parse(events).size());
+
+        String dot = HistoryGraph.dot("w1", tree, events);
+        assertTrue(dot.startsWith("digraph history {"));
+        assertTrue(dot.contains("\"snap:base\" -> \"snap:a\";"), dot);
+        assertTrue(dot.contains("\"snap:a2\" -> now [style=dashed];"), dot);
+        assertTrue(dot.contains("\"w1\" -> \"link0\" [label=\"clone-to\", style=dotted];"), dot);
+        assertTrue(dot.contains("[shape=box, label=\"old \\\"name\\\"\"]"), dot);
+        assertEquals(dot.chars().filter(c -> c == '{').count(), dot.chars().filter(c -> c == '}').count());
+    }
+
+    @Test
+    void aVmWithoutSnapshotsHasALine() {
+        List<String> text = HistoryGraph.text("w1", List.of(), List.of());
+        assertTrue(text.contains("  (no snapshots: its life is still a line)"));
+        assertFalse(HistoryGraph.dot("w1", List.of(), List.of()).contains("->"));
+    }
+}
