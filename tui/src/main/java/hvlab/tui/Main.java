@@ -55,6 +55,9 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));
         cli.addSubcommand("script", new ScriptCommand(opener, in, out, err));
         cli.addSubcommand("vm", SingleCommand.named("vm", "One vm command on the store, as in 'hv shell': hv vm list, hv vm info NAME --json ('hv vm --help')", opener, out, err));
+        cli.addSubcommand("image", SingleCommand.named("image", "One image command on the store: hv image inspect FILE.ova, "
+                + "hv image import FILE.ova, hv image export NAME FILE.ova (the VM as the store keeps it: a VM running in "
+                + "'hv shell' or a script is exported from there)", opener, out, err));
         cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("expect", SingleCommand.named("expect", "One expect check on the store, e.g. hv expect state NAME defined", opener, out, err));
         cli.setOut(new java.io.PrintWriter(out, true));

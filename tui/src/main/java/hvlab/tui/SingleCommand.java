@@ -3,6 +3,7 @@ package hvlab.tui;
 import hvlab.tui.language.Interpreter;
 import hvlab.tui.language.Outcome;
 import hvlab.tui.language.Place;
+import hvlab.tui.language.Secrets;
 import hvlab.tui.language.Session;
 import hvlab.vmm.host.HostControl;
 import picocli.CommandLine;
@@ -65,10 +66,30 @@ final class SingleCommand implements Callable<Integer> {
         // One worker thread: nothing runs here for long enough to need more.
         HostControl host = opener.open(HostOptions.storeOrDefault(store, System.getenv()), 1);
         try {
-            return print(new Interpreter(host, Place.ONE_SHOT).execute(command, Session.batch("command line")));
+            // Progress lines go to stderr, so stdout stays the command's answer; a passphrase comes
+            // from HVLAB_PASSPHRASE or, at a terminal, a prompt that does not echo.
+            Session session = new Session("command line", text -> err.print(text), () -> false,
+                    Secrets.ENVIRONMENT.orElse(SingleCommand::askAtTerminal));
+            return print(new Interpreter(host, Place.ONE_SHOT).execute(command, session));
         } finally {
             HostOpener.close(host);
         }
+    }
+
+    private static char[] askAtTerminal(String what, boolean confirm) {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return null;
+        }
+        char[] first = console.readPassword("%s: ", what);
+        if (first != null && confirm) {
+            char[] again = console.readPassword("%s (again): ", what);
+            if (!java.util.Arrays.equals(first, again)) {
+                console.printf("the two passphrases differ%n");
+                return null;
+            }
+        }
+        return first;
     }
 
     private int print(Outcome outcome) {

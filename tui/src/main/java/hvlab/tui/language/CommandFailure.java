@@ -28,6 +28,11 @@ public final class CommandFailure extends RuntimeException {
         return new CommandFailure(ExitStatus.FAILED, message);
     }
 
+    /** What the command was given is refused: a tampered or hostile image, say. */
+    public static CommandFailure badInput(String message) {
+        return new CommandFailure(ExitStatus.BAD_INPUT, message);
+    }
+
     /** The user pressed Ctrl-C while the command waited. */
     public static CommandFailure cancelled(String what) {
         return new CommandFailure(ExitStatus.FAILED, what + " cancelled (Ctrl-C)");

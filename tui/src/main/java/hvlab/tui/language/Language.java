@@ -23,6 +23,7 @@ public final class Language {
         Map<String, CommandLine> top = new LinkedHashMap<>();
         top.put("vm", vm());
         top.put("snapshot", snapshot());
+        top.put("image", image());
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
         top.put("help", line(new HelpCommand()));
@@ -49,6 +50,14 @@ public final class Language {
         vm.addSubcommand("clone", line(new VmCloneCommand()));
         vm.addSubcommand("history", line(new VmHistoryCommand()));
         return vm;
+    }
+
+    private static CommandLine image() {
+        CommandLine image = line(new ImageCommand());
+        image.addSubcommand("export", line(new ImageExportCommand()));
+        image.addSubcommand("import", line(new ImageImportCommand()));
+        image.addSubcommand("inspect", line(new ImageInspectCommand()));
+        return image;
     }
 
     private static CommandLine snapshot() {

@@ -4,6 +4,7 @@ import hvlab.tui.ExitStatus;
 import hvlab.tui.language.Interpreter;
 import hvlab.tui.language.Outcome;
 import hvlab.tui.language.Place;
+import hvlab.tui.language.Secrets;
 import hvlab.tui.language.Session;
 import hvlab.tui.language.Tokenizer;
 import hvlab.vmm.host.HostControl;
@@ -35,6 +36,7 @@ public final class Shell {
     private final Terminal terminal;
     private final Path history;
     private final boolean debug;
+    private LineReader reader;
 
     /**
      * @param history the file JLine keeps the command history in
@@ -50,7 +52,7 @@ public final class Shell {
 
     /** Reads and runs lines until {@code quit}, {@code exit} or Ctrl-D; the shell's exit status is 0. */
     public int run(String banner) {
-        LineReader reader = LineReaderBuilder.builder()
+        reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("hv")
                 .parser(Tokenizer.parser())
@@ -96,13 +98,30 @@ public final class Shell {
                 out.print(text);
                 out.flush();
                 midLine.set(!text.isEmpty() && !text.endsWith("\n"));
-            }, ctrlC::get);
+            }, ctrlC::get, Secrets.ENVIRONMENT.orElse(this::ask));
             return interpreter.execute(line, session);
         } finally {
             terminal.handle(Terminal.Signal.INT, previous);
             if (midLine.get()) {
                 out.println(); // streamed output that stopped mid-line must not swallow the prompt
             }
+        }
+    }
+
+    /** A passphrase typed at a prompt that shows stars, asked twice when it is a new one; null on Ctrl-C or Ctrl-D. */
+    private char[] ask(String what, boolean confirm) {
+        reader.setVariable(LineReader.DISABLE_HISTORY, true); // a passphrase must not land in ~/.hvlab_history
+        try {
+            String first = reader.readLine(what + ": ", '*');
+            if (confirm && !first.equals(reader.readLine(what + " (again): ", '*'))) {
+                terminal.writer().println("the two passphrases differ");
+                return null;
+            }
+            return first.toCharArray();
+        } catch (UserInterruptException | EndOfFileException e) {
+            return null;
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
         }
     }
 

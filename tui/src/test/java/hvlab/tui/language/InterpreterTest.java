@@ -58,7 +58,8 @@ class InterpreterTest {
         String overview = shell.execute("help").text();
         for (String command : new String[] {"vm create", "vm start", "vm pause", "vm resume", "vm reset", "vm shutdown",
                 "vm poweroff", "vm destroy", "vm undefine", "vm list", "vm info", "vm console", "vm send", "vm clone", "vm history",
-                "snapshot create", "snapshot list", "snapshot revert", "snapshot delete", "wait",
+                "snapshot create", "snapshot list", "snapshot revert", "snapshot delete", "image export",
+                "image import", "image inspect", "wait",
                 "expect console", "expect state", "expect share", "help", "quit|exit"}) {
             assertTrue(overview.contains("\n  " + command + " "), command + " in:\n" + overview);
         }
