@@ -238,4 +238,9 @@ public class FakeHost implements HostControl, AutoCloseable {
     public void close() {
         closed = true;
     }
+
+    @Override
+    public void record(String vm, String event, java.util.Map<String, ?> details) {
+        vm(vm);
+    }
 }

@@ -267,4 +267,30 @@ class HostScriptsTest {
             assertTrue(o.err().contains(bad[1]), bad[0] + " -> " + o.err());
         }
     }
+
+    @Test
+    void aBackupRestoredBesideItsOriginalIsATwinThatResumes() throws Exception {
+        Path backup = dir.resolve("c1.backup.ova");
+        Outcome o = script("backup.hv", """
+                vm create c1 --guest counter
+                vm start c1
+                wait c1 --console "count 3" --timeout 20s
+                vm backup c1 %s
+                expect state c1 running
+                vm restore %s --as c2
+                vm list
+                vm start c2
+                wait c2 --console "count 6" --timeout 20s
+                vm history c1
+                vm history c2
+                """.formatted(backup, backup));
+        assertEquals(0, o.status(), o.both());
+        assertTrue(o.out().contains("backed up c1 (running) to " + backup), o.both());
+        assertTrue(o.out().contains("restored c2 from " + backup + "; it was running and resumes where it was"), o.both());
+        assertTrue(o.out().contains("it has the same identity as c1"), o.both());
+        assertTrue(o.out().contains("c1 (twin!)") && o.out().contains("c2 (twin!)"), o.both());
+        assertTrue(o.out().contains("backup             written to " + backup), o.both());
+        assertTrue(o.out().contains("restore            restored from a backup of c1"), o.both());
+        assertTrue(o.out().contains("duplicate-identity"), o.both());
+    }
 }

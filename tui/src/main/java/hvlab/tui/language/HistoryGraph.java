@@ -24,7 +24,8 @@ public final class HistoryGraph {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     /** Events that link this VM to another one. */
-    private static final List<String> LINKS = List.of("clone-from", "clone-to", "import", "restore", "duplicate-identity");
+    private static final List<String> LINKS = List.of("clone-from", "clone-to", "import", "restore", "duplicate-identity",
+            "export", "backup");
 
     private HistoryGraph() {}
 
@@ -96,7 +97,10 @@ public final class HistoryGraph {
             case "snapshot-deleted" -> "deleted snapshot " + event.get("snapshot");
             case "clone-from" -> "cloned from " + event.getOrDefault("vm", event.get("from"));
             case "clone-to" -> "copied into " + event.get("vm");
-            case "import", "restore" -> name + "ed from " + event.get("from");
+            case "import" -> "imported (it was " + event.get("from") + ")";
+            case "restore" -> "restored from a backup of " + event.get("from");
+            case "export", "backup" -> "written to " + event.get("file")
+                    + (Boolean.TRUE.equals(event.get("encrypted")) ? ", encrypted" : "");
             case "duplicate-identity" -> "shares its identity with " + event.get("with");
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
         };
@@ -138,10 +142,11 @@ public final class HistoryGraph {
             if (!LINKS.contains(name)) {
                 continue;
             }
-            String other = String.valueOf(event.getOrDefault("vm", event.getOrDefault("from", event.get("with"))));
+            String other = String.valueOf(event.getOrDefault("vm", event.getOrDefault("from",
+                    event.getOrDefault("file", event.get("with")))));
             String node = quote("link" + link++);
             dot.append("  ").append(node).append(" [shape=box, label=").append(quote(other)).append("];\n");
-            boolean outward = name.equals("clone-to") || name.equals("duplicate-identity");
+            boolean outward = List.of("clone-to", "duplicate-identity", "export", "backup").contains(name);
             dot.append("  ").append(outward ? quote(vm) + " -> " + node : node + " -> " + quote(vm))
                     .append(" [label=").append(quote(name)).append(", style=dotted];\n");
         }

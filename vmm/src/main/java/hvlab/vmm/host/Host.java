@@ -276,6 +276,17 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     @Override
+    public void record(String vm, String event, Map<String, ?> details) {
+        lock.lock();
+        try {
+            find(vm);
+            VmHistory.append(store.folder(vm), event, details);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public List<String> history(String vm) {
         lock.lock();
         try {

@@ -64,6 +64,9 @@ public interface HostControl {
     /** The VM's history, one JSON object a line, oldest first. */
     List<String> history(String vm);
 
+    /** Appends an event to the VM's history (an export or a backup made outside the host). */
+    void record(String vm, String event, java.util.Map<String, ?> details);
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }
