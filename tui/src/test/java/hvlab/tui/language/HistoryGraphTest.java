@@ -61,4 +61,24 @@ class HistoryGraphTest {
         assertTrue(text.contains("  (no snapshots: its life is still a line)"));
         assertFalse(HistoryGraph.dot("w1", List.of(), List.of()).contains("->"));
     }
+
+    @Test
+    void graphvizParsesTheDot() throws Exception {
+        String dot = HistoryGraph.dot("w \"1\"", tree, List.of(
+                "{\"time\":\"2026-11-29T10:00:06Z\",\"event\":\"clone-to\",\"vm\":\"w1-copy\"}",
+                "{\"time\":\"2026-11-29T10:00:07Z\",\"event\":\"backup\",\"file\":\"/tmp/a b\\\\c.ova\"}"));
+        Process graphviz;
+        try {
+            graphviz = new ProcessBuilder("dot", "-Tsvg").redirectErrorStream(true).start();
+        } catch (java.io.IOException missing) {
+            org.junit.jupiter.api.Assumptions.abort("Graphviz's dot is not installed (.ci/run installs it)");
+            return;
+        }
+        graphviz.getOutputStream().write(dot.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        graphviz.getOutputStream().close();
+        String svg = new String(graphviz.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, graphviz.waitFor(), svg + "\n" + dot);
+        assertTrue(svg.contains("<svg"), svg);
+        assertTrue(svg.contains("a2") && svg.contains("w1&#45;copy"), svg);
+    }
 }
