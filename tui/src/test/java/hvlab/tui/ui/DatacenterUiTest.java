@@ -179,6 +179,7 @@ class DatacenterUiTest {
 
     @Test
     void theHistoryViewDrawsTheSnapshotTreeThatSTakes() throws Exception {
+        frame();
         while (!uiModel().selectedRow().name.equals("ticks")) press(new KeyStroke(KeyType.ArrowDown));
         press(key('s'));
         awaitFrame("ticking", () -> host.console("ticks", 0).text().contains("tick 2"));
