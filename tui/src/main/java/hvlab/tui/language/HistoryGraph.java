@@ -23,6 +23,7 @@ import java.util.Objects;
 public final class HistoryGraph {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     /** Events that link this VM to another one. */
     private static final List<String> LINKS = List.of("clone-from", "clone-to", "import", "restore", "duplicate-identity",
             "export", "backup");
@@ -36,14 +37,33 @@ public final class HistoryGraph {
     public static List<String> snapshotTree(List<SnapshotInfo> snapshots, String nowNote) {
         List<String> lines = new ArrayList<>();
         for (SnapshotInfo root : childrenOf(snapshots, null)) {
-            draw(snapshots, root, "", "", lines, nowNote);
+            draw(snapshots, root, "", "", lines, nowNote, false);
+        }
+        return lines;
+    }
+
+    /** The tree for a narrow panel: name, "◀ now", then only the time of day and the state. */
+    public static List<String> compactTree(List<SnapshotInfo> snapshots) {
+        List<String> lines = new ArrayList<>();
+        for (SnapshotInfo root : childrenOf(snapshots, null)) {
+            draw(snapshots, root, "", "", lines, null, true);
         }
         return lines;
     }
 
     private static void draw(List<SnapshotInfo> all, SnapshotInfo node, String lead, String childLead,
-                             List<String> lines, String nowNote) {
+                             List<String> lines, String nowNote, boolean compact) {
         String mark = node.current() ? "●" : "○";
+        if (compact) {
+            lines.add(lead + mark + " " + node.name() + (node.current() ? " ◀ now" : "") + "  "
+                    + TIME_OF_DAY.format(node.created()) + " " + node.vmState());
+            List<SnapshotInfo> children = childrenOf(all, node.name());
+            for (int i = 0; i < children.size(); i++) {
+                boolean last = i == children.size() - 1;
+                draw(all, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, null, true);
+            }
+            return;
+        }
         StringBuilder line = new StringBuilder(lead).append(mark).append(' ').append(node.name())
                 .append("  ").append(CLOCK.format(node.created())).append("  ").append(node.vmState());
         if (node.pages() > 0) {
@@ -59,7 +79,7 @@ public final class HistoryGraph {
         List<SnapshotInfo> children = childrenOf(all, node.name());
         for (int i = 0; i < children.size(); i++) {
             boolean last = i == children.size() - 1;
-            draw(all, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, nowNote);
+            draw(all, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, nowNote, false);
         }
     }
 
@@ -88,8 +108,13 @@ public final class HistoryGraph {
 
     /** One event as a line: its time, its name and what it concerns. */
     public static String describe(Map<String, Object> event) {
+        return describe(event, false);
+    }
+
+    /** As {@link #describe(Map)}; {@code compact} gives the time of day only and leaves out who did it. */
+    public static String describe(Map<String, Object> event, boolean compact) {
         Object time = event.get("time");
-        String when = time == null ? "?" : CLOCK.format(Instant.parse(time.toString()));
+        String when = time == null ? "?" : (compact ? TIME_OF_DAY : CLOCK).format(Instant.parse(time.toString()));
         String name = String.valueOf(event.get("event"));
         String detail = switch (name) {
             case "snapshot" -> "took " + event.get("snapshot") + parentText(event.get("parent"));
@@ -105,6 +130,9 @@ public final class HistoryGraph {
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
         };
         Object actor = event.get("actor");
+        if (compact) {
+            return when + " " + String.format("%-9s", name) + " " + detail;
+        }
         return when + "  " + String.format("%-18s", name) + " " + detail + (actor == null || actor.toString().isEmpty() ? "" : "  [" + actor + "]");
     }
 

@@ -89,13 +89,13 @@ final class DatacenterModel {
             if (snapshots.isEmpty()) {
                 lines.add("  none yet: its life is a line (S takes one)");
             } else {
-                HistoryGraph.snapshotTree(snapshots, null).forEach(line -> lines.add("  " + line));
+                HistoryGraph.compactTree(snapshots).forEach(line -> lines.add("  " + line));
             }
             lines.add("");
             lines.add("Latest events");
             var parsed = HistoryGraph.parse(events);
             for (int i = parsed.size() - 1; i >= Math.max(0, parsed.size() - HISTORY_EVENTS); i--) {
-                lines.add("  " + HistoryGraph.describe(parsed.get(i)));
+                lines.add("  " + HistoryGraph.describe(parsed.get(i), true));
             }
             row.history = lines;
         } catch (HostException vanished) {

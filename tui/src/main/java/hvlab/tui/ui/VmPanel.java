@@ -14,7 +14,15 @@ import java.util.Map;
  * history: the snapshot tree and the latest events of its life (paper IV.E.3).
  */
 final class VmPanel {
-    enum View { OVERVIEW, CONSOLE, TRAPS, HISTORY }
+    enum View {
+        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history");
+
+        final String label;
+
+        View(String label) {
+            this.label = label;
+        }
+    }
 
     private VmPanel() {}
 
@@ -24,20 +32,22 @@ final class VmPanel {
             return;
         }
         VmInfo info = row.info;
-        String tabs = tab(view, View.OVERVIEW, "1 info") + tab(view, View.CONSOLE, "2 console") + tab(view, View.TRAPS, "3 exits")
-                + tab(view, View.HISTORY, "4 history");
-        canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + "  " + tabs);
-        Canvas in = canvas.inside();
+        canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + " mode");
+        Canvas all = canvas.inside();
+        int x = 0;
+        for (View each : View.values()) {
+            String label = (each.ordinal() + 1) + " " + each.label;
+            all.text(x, 0, each == view ? "[" + label + "]" : " " + label + " ", each == view ? TextColor.ANSI.YELLOW : TextColor.ANSI.BLUE,
+                    each == view);
+            x += label.length() + 3;
+        }
+        Canvas in = all.inner(0, 1, all.width, all.height - 1);
         switch (view) {
             case OVERVIEW -> overview(in, row);
             case CONSOLE -> console(in, row, typing);
             case TRAPS -> exits(in, row);
             case HISTORY -> history(in, row);
         }
-    }
-
-    private static String tab(View current, View view, String label) {
-        return current == view ? "[" + label + "] " : " " + label + "  ";
     }
 
     private static void overview(Canvas in, VmRow row) {
