@@ -87,12 +87,16 @@ final class Snapshots {
 
     /** The pages to keep: those that differ from the baseline, or all of them; the baseline becomes this moment. */
     private static PageSet capturePages(ManagedVm m, MemorySegment ram, boolean haveParent) {
-        PageSet pages = m.baseline != null && haveParent ? PageSet.changed(ram, m.baseline.segment()) : PageSet.fullOf(ram);
+        if (m.baseline != null && haveParent) {
+            PageSet changed = PageSet.changed(ram, m.baseline.segment());
+            changed.applyTo(m.baseline.segment()); // the baseline catches up by the changed pages only
+            return changed;
+        }
         if (m.baseline == null) {
             m.baseline = new GuestMemory(ram.byteSize());
         }
         MemorySegment.copy(ram, 0, m.baseline.segment(), 0, ram.byteSize());
-        return pages;
+        return PageSet.fullOf(ram);
     }
 
     /** Freezes the disk's top layer for snapshot {@code id} and puts a new one on; returns the frozen one. */
