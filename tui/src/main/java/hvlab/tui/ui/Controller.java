@@ -87,7 +87,7 @@ final class Controller {
             case '4' -> view = VmPanel.View.HISTORY;
             case 'S' -> {
                 view = VmPanel.View.HISTORY;
-                say(model.snapshot());
+                inBackground("taking a snapshot...", model::snapshot);
             }
             case 's' -> say(model.act(PowerAction.START));
             case 'p' -> say(model.act(PowerAction.PAUSE));
@@ -169,6 +169,26 @@ final class Controller {
                 output.addAll(commands.run(line));
             } catch (RuntimeException e) {
                 output.add("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            } finally {
+                commandRunning = false;
+                model.historyChanged();
+            }
+        });
+    }
+
+    /** Runs slow work for a key (a snapshot is written to disk) off the screen's thread; says its result. */
+    private void inBackground(String meanwhile, java.util.function.Supplier<String> work) {
+        if (commandRunning) {
+            say("the last command is still running; wait for it, or press q to quit");
+            return;
+        }
+        say(meanwhile);
+        commandRunning = true;
+        commandThread.execute(() -> {
+            try {
+                say(work.get());
+            } catch (RuntimeException e) {
+                say("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             } finally {
                 commandRunning = false;
                 model.historyChanged();

@@ -56,17 +56,18 @@ final class VmPanel {
         in.text(0, 0, String.format(Locale.ROOT, "guest   %s", info.guest()));
         in.text(0, 1, String.format(Locale.ROOT, "memory  %d MiB    weight %d    cap %s", info.memoryBytes() >> 20, info.weight(),
                 info.cap() == 0 ? "none" : info.cap() + "%"));
-        in.text(0, 2, String.format(Locale.ROOT, "clock   %.1f s virtual    cpu %.1f s    throttled %.1f s",
+        in.text(0, 2, String.format(Locale.ROOT, "clock   %.1f s virtual  cpu %.1f s  capped %.1f s",
                 info.virtualMillis() / 1000.0, info.cpuMillis() / 1000.0, info.throttledMillis() / 1000.0));
         in.text(0, 4, String.format(Locale.ROOT, "cpu share   %5.1f%%  ", info.share() * 100), TextColor.ANSI.DEFAULT, true);
         in.text(20, 4, Sparkline.of(row.share.values(), spark, 1.0), TextColor.ANSI.GREEN, false);
         in.text(0, 5, String.format(Locale.ROOT, "exits/s  %8s  ", rate(row.exits.latest())), TextColor.ANSI.DEFAULT, true);
         in.text(20, 5, Sparkline.of(row.exits.values(), spark, 0), TextColor.ANSI.CYAN, false);
-        in.text(0, 6, String.format(Locale.ROOT, "guest speed ~%.0f MIPS (CPU share x this host's ALU speed)", info.mips()));
+        in.text(0, 6, String.format(Locale.ROOT, "guest speed ~%.0f MIPS (share x host ALU speed)", info.mips()));
         int y = 8;
         in.text(0, y++, "devices", TextColor.ANSI.DEFAULT, true);
-        in.text(2, y++, "COM1 16550 (0x3F8, IRQ4)   8259 PICs   8254 PIT (IRQ0)   RTC (0x70)");
-        in.text(2, y++, "power button (0x4F0)   debug exit (0xF4)" + (info.disk() == null ? "" : "   ATA disk " + info.disk()));
+        in.text(2, y++, "COM1 (0x3F8, IRQ4)  PICs 8259  PIT 8254 (IRQ0)");
+        in.text(2, y++, "RTC (0x70)  power button (0x4F0)  genid 0x4E0");
+        in.text(2, y++, "debug exit (0xF4)" + (info.disk() == null ? "" : "  ATA disk (0x1F0, IRQ14) " + info.disk()));
         if (info.lastExit() != null) {
             in.text(0, y + 1, "last end: " + info.lastExit(), info.state().equals("crashed") ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, false);
         }
@@ -97,10 +98,10 @@ final class VmPanel {
             y++;
         }
         y++;
-        in.text(0, y++, "privileged  a kernel instruction faulted (#GP), emulated");
-        in.text(0, y++, "io          port I/O reached a device");
-        in.text(0, y++, "interrupt   delivered through the guest's own IDT");
-        in.text(0, y, "translated  caught by binary translation (bt mode)");
+        in.text(0, y++, "privileged  kernel instruction: #GP, emulated");
+        in.text(0, y++, "io          port I/O, to a virtual device");
+        in.text(0, y++, "interrupt   delivered through the guest's IDT");
+        in.text(0, y, "translated  caught by binary translation (bt)");
     }
 
     private static void history(Canvas in, VmRow row) {

@@ -186,9 +186,16 @@ class DatacenterUiTest {
         String empty = press(key('4'));
         assertTrue(empty.contains("[4 history]"), empty);
         assertTrue(empty.contains("none yet"), empty);
-        String taken = press(key('S'));
-        assertTrue(taken.contains("ticks: snapshot ui-"), taken);
-        String tree = awaitFrame("the tree", () -> host.snapshots("ticks").size() == 1);
+        String taking = press(key('S'));
+        assertTrue(taking.contains("taking a snapshot"), taking); // on another thread: the screen goes on
+        String tree = awaitFrame("the tree", () -> {
+            try {
+                return host.snapshots("ticks").size() == 1 && !uiController().commandRunning();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(tree.contains("ticks: snapshot ui-"), tree);
         assertTrue(tree.contains("● ui-") && tree.contains("◀ now"), tree);
         assertTrue(tree.contains("snapshot"), tree);
         assertTrue(tree.lines().allMatch(line -> line.length() == 80), tree);
