@@ -58,6 +58,8 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand("image", SingleCommand.named("image", "One image command on the store: hv image inspect FILE.ova, "
                 + "hv image import FILE.ova, hv image export NAME FILE.ova (the VM as the store keeps it: a VM running in "
                 + "'hv shell' or a script is exported from there)", opener, out, err));
+        cli.addSubcommand("snapshot", SingleCommand.named("snapshot", "One snapshot command on the store: hv snapshot list NAME "
+                + "(create, revert and delete need a host that keeps running: 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("expect", SingleCommand.named("expect", "One expect check on the store, e.g. hv expect state NAME defined", opener, out, err));
         cli.setOut(new java.io.PrintWriter(out, true));
