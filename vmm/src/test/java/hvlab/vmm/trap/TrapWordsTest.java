@@ -1,0 +1,63 @@
+package hvlab.vmm.trap;
+
+import hvlab.cpu.Instruction;
+import hvlab.cpu.Trap;
+import hvlab.cpu.TrapOutcome;
+import hvlab.vmm.TrapLog;
+import hvlab.vmm.TrapRecord;
+import hvlab.vmm.VmExit;
+import hvlab.vmm.interrupts.GuestEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The trap log's words and its sampling, with made-up traps and a made-up clock. */
+class TrapWordsTest {
+    static Instruction insn(String mnemonic, String operands) {
+        return new Instruction(0x100010, 1, new byte[] {(byte) 0xFA}, mnemonic, operands, List.of());
+    }
+
+    @Test
+    void theGuestsSideIsItsInstructionOrWhatArrived() {
+        assertEquals("cli  [#GP]", TrapWords.guestSide(new Trap.Fault(13, 0x100010), insn("cli", "")));
+        assertEquals("lgdt [0x2000]  [#GP(0x18)]", TrapWords.guestSide(new Trap.Fault(13, 0x18, 0x100010), insn("lgdt", "[0x2000]")));
+        assertEquals("out 0x41 to port 0x3f8", TrapWords.guestSide(new Trap.PortOut(0x3F8, 1, 0x1241), null));
+        assertEquals("in from port 0x71 (1 byte)", TrapWords.guestSide(new Trap.PortIn(0x71, 1), null));
+        assertEquals("int 0x82", TrapWords.guestSide(new Trap.SoftwareInterrupt(0x82, 0x100012), null));
+        assertEquals("#GP", TrapWords.guestSide(new Trap.Fault(13, 0xFFFFFFF0L), null), "no code there to decode");
+    }
+
+    @Test
+    void theVmmsSideSaysWhatItDid() {
+        assertEquals("emulated", TrapWords.vmmSide(new Trap.Fault(13, 0x1000), TrapOutcome.CONTINUE));
+        assertEquals("written to the device", TrapWords.vmmSide(new Trap.PortOut(0x3F8, 1, 0x41), TrapOutcome.CONTINUE));
+        assertEquals("the guest reads 0xff", TrapWords.vmmSide(new Trap.PortIn(0x60, 1), new TrapOutcome.ContinueWith(0xFF, null)));
+        assertEquals("the vCPU sleeps until an interrupt (HLT)", TrapWords.vmmSide(new Trap.Fault(13, 0x1000), TrapOutcome.stop(VmStop.WAIT_FOR_INTERRUPT)));
+        assertEquals("delivered #GP to the guest's handler", TrapWords.vmmSide(new Trap.Fault(13, 0x1000),
+                TrapOutcome.stop(new VmStop.Deliver(GuestEvent.exception(13, 0, 0x1000)))));
+        assertTrue(TrapWords.vmmSide(new Trap.PortOut(0xF4, 1, 0), TrapOutcome.stop(new VmStop.End(new VmExit.DebugExit(0))))
+                .startsWith("the VM ends: guest wrote 0"));
+    }
+
+    @Test
+    void theLogSamplesAtMostPerSecondAndKeepsTheNewest() {
+        TrapLog log = new TrapLog(4, 10); // a record every 100 ms at most
+        long now = 1_000_000_000L;
+        int kept = 0;
+        for (int i = 0; i < 1000; i++, now += 1_000_000) { // 1000 traps over one second
+            if (log.wantsNext(now)) {
+                log.keep(new TrapRecord(log.lastSeq(), now, 0, "io", "out", "written"));
+                kept++;
+            }
+        }
+        assertEquals(10, kept, "ten a second, however fast the guest traps");
+        assertEquals(1000, log.seen());
+        List<TrapRecord> newest = log.after(0);
+        assertEquals(4, newest.size(), "the ring keeps its capacity");
+        assertTrue(newest.get(0).seq() < newest.get(3).seq());
+        assertEquals(List.of(), log.after(newest.get(3).seq()), "nothing after the newest");
+        assertEquals(1, log.after(newest.get(2).seq()).size());
+    }
+}
