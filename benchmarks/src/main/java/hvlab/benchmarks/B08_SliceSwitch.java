@@ -19,6 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -30,31 +32,32 @@ import java.util.concurrent.TimeUnit;
  * the CPU stops before its next block and {@code uc_emu_start} returns; the VMM reads why, checks
  * its invariants (real CPL 3, IOPL 0, its own GDT and TSS), looks for input from outside and
  * interrupts to inject; then it arms the timer for the next slice, reads EIP and enters the
- * emulator again. That gap, paid once per slice, is what this measures, in microseconds. It
- * decides how short a slice can be: at 10 ms slices a 20 µs switch costs 0.2% of the CPU, at
- * 100 µs slices it would cost a sixth.
+ * emulator again, which finds its way back into the translated code. That gap, paid once per
+ * slice, is what this measures, in microseconds. It decides how short a slice can be: at 10 ms
+ * slices a 10 µs switch costs a thousandth of the CPU, at 100 µs slices a tenth.
  *
- * <p>The gap cannot be timed from outside without instrumenting the VMM, and wall time per slice
- * is mostly the guest running (plus however late the timer fires). So the guest counts its own
- * work: {@code bench_spin} runs the ALU loop of {@link B01_GuestMips} and keeps a chunk counter
- * in its RAM; between slices the benchmark reads that counter and ECX, exact to the instruction
- * because a slice ends only at an instruction boundary. Two benchmarks on the same VM:
- * <ul>
- *   <li>{@link #longSlices}: slices of {@link #LONG} (10 ms, the VMM's default);</li>
- *   <li>{@link #shortSlices}: slices of {@link #SHORT} (20 µs: the VMM never starts a shorter one,
- *       and the timer fires some tens of microseconds late, so they last longer than that).</li>
- * </ul>
- * Each reports slices per microsecond (JMH's primary score; its inverse is the wall time T of a
- * slice) and, as the secondary score {@code instructions}, guest MIPS M. With I = M x T the
- * guest instructions of a slice, every slice costs T = I / R + c, where R is the guest's speed
- * while it runs and c the switch. Two slice lengths give two such equations, and
- * {@link QuickBench} solves them for c = T<sub>s</sub> T<sub>l</sub> (M<sub>l</sub> - M<sub>s</sub>)
- * / (M<sub>l</sub> T<sub>l</sub> - M<sub>s</sub> T<sub>s</sub>). The two run one after the
- * other (a fork each, the VM booted once per fork); anything else the machine does in between
- * moves them apart, and the difference of two similar speeds magnifies it: this is the noisiest
- * figure in the suite.
+ * <p>The gap cannot be timed from outside without instrumenting the VMM, so the guest counts its
+ * own work: {@code bench_spin} runs the ALU loop of {@link B01_GuestMips} and keeps a chunk
+ * counter in its RAM; between slices the benchmark reads that counter and ECX, which is exact to
+ * the instruction because a slice ends only at an instruction boundary. Each invocation runs
+ * {@value #SHORT_SLICES} of the shortest slices the VMM starts ({@link #SHORT}, 20 µs; the timer
+ * fires tens of microseconds late, so they last longer) and then one of the default length
+ * ({@link #LONG}, 10 ms), and times them in the CPU time of this thread, the thread that runs
+ * the VM. Every slice costs T = I / R + c: its guest instructions I at the guest's speed R, plus
+ * the switch c. The long slice tells R (almost all of it is guest), the short ones, whose time is
+ * largely switching, tell c; the two equations are solved for c on every invocation.
+ *
+ * <p>CPU time rather than wall time, so that a moment when the operating system gives this
+ * thread's core to another process does not count as switching: on a busy machine wall time
+ * would measure the machine, not the VMM. What the slice timer's own thread does to wake up is
+ * not counted (it runs beside the guest, on another core if there is one).
+ *
+ * <p>JMH's own score here is the time of one invocation and means little; the figure is
+ * {@code switchNanos} / {@code switches}, two counters that {@link QuickBench} divides in every
+ * measurement iteration. The few hundred nanoseconds this benchmark spends reading the guest's
+ * count (RAM and ECX) after each slice count as switching too.
  */
-@BenchmarkMode(Mode.Throughput)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
@@ -65,6 +68,10 @@ public class B08_SliceSwitch {
     static final int INSTRUCTIONS_PER_ITERATION = B07_ManyVms.INSTRUCTIONS_PER_ITERATION;
     static final Duration LONG = Vm.DEFAULT_SLICE;
     static final Duration SHORT = Duration.ofNanos(20_000);
+    /** Short slices per invocation, one long one after them. */
+    static final int SHORT_SLICES = 20;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** One spinning VM, booted once per trial; it never ends, it is only stopped. */
     @State(Scope.Thread)
@@ -77,6 +84,9 @@ public class B08_SliceSwitch {
 
         @Setup(Level.Trial)
         public void boot() {
+            if (!THREADS.isCurrentThreadCpuTimeSupported()) {
+                throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
+            }
             vm = BenchGuest.vm(image, ExecutionMode.TRAP);
             vm.boot();
             for (int i = 0; i < 5; i++) { // enter the guest, translate its loop
@@ -110,29 +120,43 @@ public class B08_SliceSwitch {
         }
     }
 
-    /** The guest's instructions during an iteration: JMH reports them per microsecond, as MIPS. */
+    /** What an iteration found: switches timed and their cost in all. JMH sums them per iteration. */
     @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class GuestWork {
-        public long instructions;
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Switches {
+        public double switchNanos;
+        public long switches;
 
         @Setup(Level.Iteration)
         public void reset() {
-            instructions = 0;
+            switchNanos = 0;
+            switches = 0;
         }
     }
 
-    @Benchmark
-    public long longSlices(Spinning vm, GuestWork work) {
-        long ran = vm.slice(LONG);
-        work.instructions += ran;
-        return ran;
+    /**
+     * The switch c from K short slices (T<sub>S</sub> CPU time, I<sub>S</sub> instructions in all)
+     * and one long slice (T<sub>l</sub>, I<sub>l</sub>): T<sub>S</sub> = I<sub>S</sub> / R + K c and
+     * T<sub>l</sub> = I<sub>l</sub> / R + c.
+     */
+    static double switchNanos(int k, double shortNanos, double shortInstructions, double longNanos, double longInstructions) {
+        double share = shortInstructions / longInstructions;
+        return (shortNanos - share * longNanos) / (k - share);
     }
 
     @Benchmark
-    public long shortSlices(Spinning vm, GuestWork work) {
-        long ran = vm.slice(SHORT);
-        work.instructions += ran;
-        return ran;
+    public double switches(Spinning vm, Switches found) {
+        long started = THREADS.getCurrentThreadCpuTime();
+        long shortInstructions = 0;
+        for (int i = 0; i < SHORT_SLICES; i++) {
+            shortInstructions += vm.slice(SHORT);
+        }
+        long between = THREADS.getCurrentThreadCpuTime();
+        long longInstructions = vm.slice(LONG);
+        long ended = THREADS.getCurrentThreadCpuTime();
+        double c = switchNanos(SHORT_SLICES, between - started, shortInstructions, ended - between, longInstructions);
+        found.switchNanos += c * SHORT_SLICES;
+        found.switches += SHORT_SLICES;
+        return c;
     }
 }

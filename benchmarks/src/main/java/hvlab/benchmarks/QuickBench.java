@@ -1,5 +1,7 @@
 package hvlab.benchmarks;
 
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -7,6 +9,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,10 +63,9 @@ public final class QuickBench {
     private static final String PREEMPT_ALU_ARMED = B06_PreemptionOverhead.class.getName() + ".aluArmed";
     private static final String MANY_VMS = B07_ManyVms.class.getName() + ".aggregate";
     private static final List<Integer> VM_COUNTS = List.of(1, 2, 4, 8);
-    private static final String SLICES_LONG = B08_SliceSwitch.class.getName() + ".longSlices";
-    private static final String SLICES_SHORT = B08_SliceSwitch.class.getName() + ".shortSlices";
-    /** The secondary score of B08: guest instructions per microsecond. */
-    private static final String GUEST_MIPS = ":instructions";
+    private static final String SLICE_SWITCH = B08_SliceSwitch.class.getName() + ".switches";
+    /** B08's figure: its two counters (the switches it timed, their cost in all) divided, iteration by iteration. */
+    private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
 
     /** The benchmarks of the execution modes: {@code --quick} gives them fewer iterations. */
     private static final List<Class<?>> MODE_BENCHMARKS = List.of(B04_HypercallVsTrap.class, B05_BinaryTranslation.class);
@@ -256,8 +258,33 @@ public final class QuickBench {
             for (Map.Entry<String, Result> secondary : r.getSecondaryResults().entrySet()) {
                 byName.put(key + ":" + secondary.getKey(), measured(secondary.getValue()));
             }
+            if (key.toString().equals(SLICE_SWITCH)) {
+                Measured perSwitch = perIteration(r, "switchNanos", "switches");
+                if (perSwitch != null) {
+                    byName.put(NANOS_PER_SWITCH, perSwitch);
+                }
+            }
         }
         return byName;
+    }
+
+    /**
+     * {@code numerator / denominator}, two event counters of a benchmark, divided in each
+     * measurement iteration; the mean of those and JMH's 99.9% error of it. (JMH itself only sums
+     * event counters over all iterations, with no error.)
+     */
+    private static Measured perIteration(RunResult run, String numerator, String denominator) {
+        ListStatistics ratios = new ListStatistics();
+        for (BenchmarkResult benchmark : run.getBenchmarkResults()) {
+            for (IterationResult iteration : benchmark.getIterationResults()) {
+                Result<?> n = iteration.getSecondaryResults().get(numerator);
+                Result<?> d = iteration.getSecondaryResults().get(denominator);
+                if (n != null && d != null && d.getScore() > 0) {
+                    ratios.addValue(n.getScore() / d.getScore());
+                }
+            }
+        }
+        return ratios.getN() == 0 ? null : new Measured(ratios.getMean(), ratios.getMeanErrorAt(0.999));
     }
 
     private static Measured measured(Result<?> result) {
@@ -339,17 +366,13 @@ public final class QuickBench {
         }
         table.ratio("eight_vms_over_one_mips", "  ratio 8 VMs / 1 VM", manyVms.get(8), manyVms.get(1), manyVmsGoal(cores), "");
         out.println();
-        out.println("slice switch: bench_spin under the VMM, instructions it counted between slices");
-        Measured longRate = table.value(SLICES_LONG);
-        Measured shortRate = table.value(SLICES_SHORT);
-        Measured longMips = table.row("  " + B08_SliceSwitch.LONG.toMillis() + " ms slices", SLICES_LONG + GUEST_MIPS, "MIPS");
-        Measured shortMips = table.row("  " + B08_SliceSwitch.SHORT.toNanos() / 1000 + " us slices", SLICES_SHORT + GUEST_MIPS, "MIPS");
-        table.derived("  " + B08_SliceSwitch.SHORT.toNanos() / 1000 + " us slices, wall time of one", null, "us",
-                x -> 1 / x[0], shortRate);
+        out.println("slice switch: end a slice of bench_spin and start the next (" + B08_SliceSwitch.SHORT.toNanos() / 1000
+                + " us slices against " + B08_SliceSwitch.LONG.toMillis() + " ms ones, the VM thread's CPU time)");
         Measured cost = table.derived("  one slice switch", "slice_switch_us", "us",
-                x -> sliceSwitch(1 / x[0], 1 / x[1], x[2], x[3]), shortRate, longRate, shortMips, longMips);
-        if (cost != null && longRate != null) {
-            out.printf(Locale.ROOT, "  (%.2f%% of a %d ms slice)%n", 100 * cost.score() * longRate.score(), B08_SliceSwitch.LONG.toMillis());
+                x -> x[0] / 1000, table.value(NANOS_PER_SWITCH));
+        if (cost != null) {
+            out.printf(Locale.ROOT, "  (%.2f%% of a %d ms slice)%n", cost.score() / 10 / B08_SliceSwitch.LONG.toMillis(),
+                    B08_SliceSwitch.LONG.toMillis());
         }
         if (table.missing) {
             out.println();
@@ -359,14 +382,11 @@ public final class QuickBench {
     }
 
     /**
-     * The switch cost c of {@link B08_SliceSwitch}: each slice lasts T = I / R + c with I = M T its
-     * guest instructions; two slice lengths (short s, long l) give two equations in R and c.
+     * {@code f(inputs)} and its error, carried through to first order as if the inputs were
+     * independent: the square root of the sum of (df/dx<sub>i</sub> times the error of x<sub>i</sub>)
+     * squared, with the derivatives taken numerically. Where an error is as large as its value
+     * (a busy machine), the linear estimate understates the spread of a ratio: read it as "huge".
      */
-    static double sliceSwitch(double shortWall, double longWall, double shortMips, double longMips) {
-        return shortWall * longWall * (longMips - shortMips) / (longMips * longWall - shortMips * shortWall);
-    }
-
-    /** {@code f(inputs)} and its error: each input's error carried through to first order, as if they were independent. */
     static Measured propagate(ToDoubleFunction<double[]> f, Measured... inputs) {
         double[] x = new double[inputs.length];
         for (int i = 0; i < x.length; i++) {
@@ -380,12 +400,13 @@ public final class QuickBench {
                 return new Measured(value, Double.NaN);
             }
             double at = x[i];
-            x[i] = at + e;
+            double h = Math.max(Math.abs(at), Double.MIN_NORMAL) * 1e-6;
+            x[i] = at + h;
             double up = f.applyAsDouble(x);
-            x[i] = at - e;
+            x[i] = at - h;
             double down = f.applyAsDouble(x);
             x[i] = at;
-            double slope = (up - down) / 2;
+            double slope = (up - down) / (2 * h) * e;
             sum += slope * slope;
         }
         return new Measured(value, Math.sqrt(sum));

@@ -126,6 +126,16 @@ class BenchGuestTest {
     }
 
     @Test
+    void theSwitchCostIsSolvedFromShortAndLongSlices() {
+        // The guest runs 2 instructions a nanosecond, a switch costs 10 us; 20 short slices of 70 us
+        // of guest each, then one of 10 ms.
+        double c = 10_000, rate = 2;
+        double shortInstructions = 20 * 70_000 * rate, shortNanos = 20 * (70_000 + c);
+        double longInstructions = 10_000_000 * rate, longNanos = 10_000_000 + c;
+        assertEquals(c, B08_SliceSwitch.switchNanos(20, shortNanos, shortInstructions, longNanos, longInstructions), 1e-6);
+    }
+
+    @Test
     void manyVmsCountTheirWorkOnTheirConsoles() throws Exception {
         B07_ManyVms.Running running = new B07_ManyVms.Running();
         running.vms = 2;
