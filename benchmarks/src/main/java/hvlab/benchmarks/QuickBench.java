@@ -107,7 +107,7 @@ public final class QuickBench {
     }
 
     /**
-     * About two minutes, most of it spent starting forks (about two seconds each, eighteen forks).
+     * Two to three minutes, much of it spent starting forks (nineteen of them, about two seconds each).
      * The newer benchmarks get one warmup (their state is warmed in its setup) and five short
      * measurements rather than three long ones: JMH's error bars need the samples (with three, its
      * 99.9% interval is 31.6 standard errors wide; with five, 8.6).
