@@ -46,8 +46,10 @@ import java.util.concurrent.TimeUnit;
  * Unicorn 2.0's own run timeout starts a watchdog thread per timed start that wakes every 2 µs
  * ({@code usleep(2)} in a loop): on two cores it competed with the guest and cost from a few
  * percent to half its speed. The VMM therefore slices with one Java timer thread that only
- * raises a flag (the slice ends at the guest's next fault), and this loop, which never faults,
- * runs undisturbed. The bare run has no slicing at all.
+ * raises a flag, and a native block-start hook stops the CPU at the next block once the flag
+ * is up, so even this loop, which never traps, is preempted every 10 ms at an exact instruction
+ * boundary. That hook runs at the start of every block, flag up or not: what it costs by itself
+ * is measured in {@link B06_PreemptionOverhead}. The bare run has no hook and no slicing at all.
  *
  * <p>A fresh machine is built for every invocation (outside the measured time), so each run also
  * translates the loop once: the same work in both variants.

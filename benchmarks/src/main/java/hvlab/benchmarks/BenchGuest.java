@@ -30,6 +30,7 @@ import java.time.Duration;
  *   offset 4   "BNCH"                   magic
  *   offset 8   dd iterations            patched here with the benchmark's count
  *   offset 12  dd per iteration         instructions (or traps) each iteration of the loop makes
+ *   offset 16  dd counter address       only in guests that count their own work (bench_spin)
  * </pre>
  * The count per iteration is checked against the benchmark's own constant, which JMH needs at
  * compile time ({@code @OperationsPerInvocation}); a guest edited out of step fails loudly.
@@ -42,11 +43,20 @@ final class BenchGuest {
     private static final int MAGIC = 4;
     private static final int ITERATIONS = 8;
     private static final int PER_ITERATION = 12;
+    private static final int COUNTER = 16;
 
     /** Guest RAM for benchmarks: the least the VMM allows, so that setting a machine up stays cheap. */
     static final long RAM = BootLayout.MIN_RAM;
 
     private BenchGuest() {}
+
+    /**
+     * Where a guest that counts its own work keeps the count ({@code bench_spin}): the guest-physical
+     * address in its header at offset 16.
+     */
+    static long counterAddress(GuestImage image) {
+        return Integer.toUnsignedLong(ByteBuffer.wrap(image.code()).order(ByteOrder.LITTLE_ENDIAN).getInt(COUNTER));
+    }
 
     /** The built-in guest {@code name} with its iteration count patched to {@code iterations}. */
     static GuestImage load(String name, int iterations, int perIteration) {
@@ -124,6 +134,27 @@ final class BenchGuest {
                 throw new IllegalStateException("benchmark guest did not halt on the bare CPU: " + run);
             }
             return run;
+        }
+
+        /**
+         * Runs the guest until its final HLT in time slices, as the VMM runs a guest: the exact
+         * block-boundary stop armed ({@link BareCpu#armPreemption()}, once, before this) and the
+         * slice timer ending a slice every {@code slice}; each stopped slice goes on from where
+         * it stopped. Returns how many slices the timer ended, so a run that was never preempted
+         * cannot pass for one that was.
+         */
+        int runSlicedToHalt(Duration slice) {
+            long eip = BootLayout.GUEST_LOAD_ADDRESS;
+            for (int preempted = 0; ; preempted++) {
+                BareCpu.Run run = cpu.runSlice(eip, slice);
+                switch (run.ending()) {
+                    case HALTED -> {
+                        return preempted;
+                    }
+                    case STOPPED -> eip = run.eip();
+                    default -> throw new IllegalStateException("benchmark guest did not halt on the bare CPU: " + run);
+                }
+            }
         }
 
         @Override

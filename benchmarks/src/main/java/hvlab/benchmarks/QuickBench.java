@@ -1,5 +1,7 @@
 package hvlab.benchmarks;
 
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -7,28 +9,40 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.ListStatistics;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The entry point of {@code benchmarks.jar} ({@code hv bench}): runs the JMH suite (every
  * {@code B<nn>_*} class in this package) and prints what the numbers mean side by side.
  *
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar [--quick]
+ *   java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar [--quick] [--json FILE]
  * </pre>
  *
- * {@code --quick} takes about a minute and a half: one fork, three one-second warmup iterations
- * and five one-second measurement iterations per benchmark, except for the execution-mode
- * benchmarks ({@link B04_HypercallVsTrap}, {@link B05_BinaryTranslation}), which get two and
- * three: JMH runs them in a second pass with those settings. Good enough to see the ratios; for
- * numbers to quote, run without it (two forks, longer warmup and measurement, the same for all).
+ * {@code --quick} takes two to three minutes: one fork, three one-second warmup iterations and
+ * five one-second measurement iterations per benchmark, except for the benchmarks of the
+ * execution modes ({@link B04_HypercallVsTrap}, {@link B05_BinaryTranslation}), which get two and
+ * three, and those of preemption, many VMs and slice switches ({@link B06_PreemptionOverhead} to
+ * {@link B08_SliceSwitch}), which get one warmup second and five half-second measurements: JMH
+ * runs each group in a pass of its own. Good enough to see the ratios; for numbers to quote, run
+ * without it (two forks, longer warmup and measurement, the same for all).
+ *
+ * <p>{@code --json FILE} also writes every ratio and the figures of the newer benchmarks as
+ * {@code {"figures": [{"id", "value", "unit", "error", "goal", "met"}, ...]}} ({@link FigureJson};
+ * the ids of DESIGN.md section 8 where it names one). A relative FILE is taken from the directory
+ * {@code hv} was started in ({@code HV_CALLER_DIR}), else from the current one.
  */
 public final class QuickBench {
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
@@ -43,46 +57,92 @@ public final class QuickBench {
     private static final String BT_SCAN = B05_BinaryTranslation.class.getName() + ".scan";
     private static final String BT_TRAP = B05_BinaryTranslation.class.getName() + ".trapAndEmulate";
     private static final String BT_TRANSLATED = B05_BinaryTranslation.class.getName() + ".translated";
+    private static final String PREEMPT_MEMORY_UNARMED = B06_PreemptionOverhead.class.getName() + ".memoryUnarmed";
+    private static final String PREEMPT_MEMORY_ARMED = B06_PreemptionOverhead.class.getName() + ".memoryArmed";
+    private static final String PREEMPT_ALU_UNARMED = B06_PreemptionOverhead.class.getName() + ".aluUnarmed";
+    private static final String PREEMPT_ALU_ARMED = B06_PreemptionOverhead.class.getName() + ".aluArmed";
+    private static final String MANY_VMS = B07_ManyVms.class.getName() + ".aggregate";
+    private static final List<Integer> VM_COUNTS = List.of(1, 2, 4, 8);
+    private static final String SLICE_SWITCH = B08_SliceSwitch.class.getName() + ".switches";
+    /** B08's figure: its two counters (the switches it timed, their cost in all) divided, iteration by iteration. */
+    private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
 
-    /** The benchmarks of the execution modes: {@code --quick} gives them fewer iterations to stay near a minute. */
+    /** The benchmarks of the execution modes: {@code --quick} gives them fewer iterations. */
     private static final List<Class<?>> MODE_BENCHMARKS = List.of(B04_HypercallVsTrap.class, B05_BinaryTranslation.class);
+    /** Preemption, many VMs, slice switches: {@code --quick} gives them one warmup and short measurements. */
+    private static final List<Class<?>> HOST_BENCHMARKS = List.of(B06_PreemptionOverhead.class, B07_ManyVms.class,
+            B08_SliceSwitch.class);
 
     /** Guest speed we aim for, as a fraction of the speed without the extra machinery: VMM / bare, bt / trap. */
     private static final double MIPS_GOAL = 0.95;
+    /** Guest speed with exact preemption armed, as a fraction of the speed without (the exact-preemption issue). */
+    private static final double PREEMPT_GOAL = 0.9;
 
     private QuickBench() {}
 
-    private record Iterations(int warmups, int warmupSeconds, int measurements, int measurementSeconds) {
+    record Iterations(int warmups, int warmupMillis, int measurements, int measurementMillis) {
         String describe() {
-            return String.format("%d x %d s warmup, %d x %d s measurement", warmups, warmupSeconds, measurements, measurementSeconds);
+            return String.format(Locale.ROOT, "%d x %s warmup, %d x %s measurement", warmups, seconds(warmupMillis), measurements,
+                    seconds(measurementMillis));
+        }
+
+        private static String seconds(int millis) {
+            return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
         }
     }
 
-    /** {@code modes} applies to {@link #MODE_BENCHMARKS}; null when they run like the rest. */
-    private record Settings(String name, int forks, Iterations iterations, Iterations modes) {
+    /** Benchmarks that run with iterations of their own. */
+    record Group(String label, List<Class<?>> benchmarks, Iterations iterations) {}
+
+    /** {@code groups} run with their own iterations, each in a JMH pass of its own; the rest with {@code iterations}. */
+    record Settings(String name, int forks, Iterations iterations, List<Group> groups) {
         String describe() {
-            String text = String.format("%s: %d fork%s, %s per benchmark", name, forks, forks == 1 ? "" : "s", iterations.describe());
-            return modes == null ? text : text + " (B04, B05: " + modes.describe() + ")";
+            StringBuilder text = new StringBuilder(String.format("%s: %d fork%s, %s per benchmark", name, forks,
+                    forks == 1 ? "" : "s", iterations.describe()));
+            for (Group group : groups) {
+                text.append("; ").append(group.label()).append(": ").append(group.iterations().describe());
+            }
+            return text.toString();
         }
     }
 
-    private static final Settings QUICK = new Settings("quick", 1, new Iterations(3, 1, 5, 1), new Iterations(2, 1, 3, 1));
-    private static final Settings FULL = new Settings("full", 2, new Iterations(3, 2, 5, 2), null);
+    /**
+     * Two to three minutes, much of it spent starting forks (nineteen of them, about two seconds each).
+     * The newer benchmarks get one warmup (their state is warmed in its setup) and five short
+     * measurements rather than three long ones: JMH's error bars need the samples (with three, its
+     * 99.9% interval is 31.6 standard errors wide; with five, 8.6).
+     */
+    static final Settings QUICK = new Settings("quick", 1, new Iterations(3, 1000, 5, 1000), List.of(
+            new Group("B04, B05", MODE_BENCHMARKS, new Iterations(2, 1000, 3, 1000)),
+            new Group("B06-B08", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500))));
+    private static final Settings FULL = new Settings("full", 2, new Iterations(3, 2000, 5, 2000), List.of());
 
     public static void main(String[] args) {
         Settings settings = FULL;
-        for (String arg : args) {
+        Path json = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             switch (arg) {
                 case "--quick" -> settings = QUICK;
+                case "--json" -> {
+                    if (i + 1 >= args.length) {
+                        usageError("--json needs a FILE to write the figures to");
+                    }
+                    json = jsonPath(args[++i]);
+                }
                 case "-h", "--help" -> {
-                    System.out.println("usage: java " + NATIVE_ACCESS + " -jar benchmarks.jar [--quick]");
+                    System.out.println("usage: java " + NATIVE_ACCESS + " -jar benchmarks.jar [--quick] [--json FILE]");
                     System.out.println("  runs the hvlab JMH benchmarks and prints guest MIPS and trap costs with their ratios");
-                    System.out.println("  --quick   about a minute and a half (" + QUICK.describe() + ")");
+                    System.out.println("  --quick      two to three minutes (" + QUICK.describe() + ")");
+                    System.out.println("  --json FILE  also write every ratio as {\"figures\": [{\"id\", \"value\", \"unit\", \"error\", \"goal\", \"met\"}, ...]}");
                     return;
                 }
                 default -> {
-                    System.err.println("bench: unknown argument '" + arg + "' (the only option is --quick)");
-                    System.exit(2);
+                    if (arg.startsWith("--json=")) {
+                        json = jsonPath(arg.substring("--json=".length()));
+                    } else {
+                        usageError("unknown argument '" + arg + "' (the options are --quick and --json FILE)");
+                    }
                 }
             }
         }
@@ -90,20 +150,18 @@ public final class QuickBench {
         // One JMH pass per group of benchmarks that share iteration settings.
         List<ChainedOptionsBuilder> passes = new ArrayList<>();
         String all = "^" + QuickBench.class.getPackageName().replace(".", "\\.") + "\\.B\\d\\d_";
-        if (settings.modes() == null) {
-            passes.add(options(settings.forks(), settings.iterations()).include(all));
-        } else {
-            ChainedOptionsBuilder rest = options(settings.forks(), settings.iterations()).include(all);
-            ChainedOptionsBuilder modes = options(settings.forks(), settings.modes());
-            for (Class<?> benchmark : MODE_BENCHMARKS) {
+        ChainedOptionsBuilder rest = options(settings.forks(), settings.iterations()).include(all);
+        passes.add(rest);
+        for (Group group : settings.groups()) {
+            ChainedOptionsBuilder pass = options(settings.forks(), group.iterations());
+            for (Class<?> benchmark : group.benchmarks()) {
                 String exactly = "^" + benchmark.getName().replace(".", "\\.") + "\\.";
                 rest.exclude(exactly);
-                modes.include(exactly);
+                pass.include(exactly);
             }
-            passes.add(rest);
-            passes.add(modes);
+            passes.add(pass);
         }
-        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double loadBefore = loadAverage();
         long started = System.nanoTime();
         List<RunResult> results = new ArrayList<>();
         try {
@@ -116,15 +174,60 @@ public final class QuickBench {
             return;
         }
         long seconds = Math.round((System.nanoTime() - started) / 1e9);
+        double loadAfter = loadAverage();
 
-        Map<String, Result<?>> byName = new HashMap<>();
-        for (RunResult r : results) {
-            byName.put(r.getParams().getBenchmark(), r.getPrimaryResult());
+        List<Figure> figures = new ArrayList<>();
+        boolean complete = printTable(System.out, settings, byName(results), seconds, loadBefore, loadAfter, figures);
+        if (json != null) {
+            try {
+                FigureJson.write(json, figures);
+                System.out.println();
+                System.out.println(figures.size() + " figures written to " + json);
+            } catch (IOException e) {
+                System.err.println("bench: cannot write " + json + ": " + e.getMessage());
+                System.exit(1);
+            }
         }
-        boolean complete = printTable(System.out, settings, byName, seconds, loadBefore);
         if (!complete) {
             System.exit(1);
         }
+    }
+
+    private static void usageError(String message) {
+        System.err.println("bench: " + message);
+        System.exit(2);
+    }
+
+    /**
+     * The file {@code --json} names, checked before two minutes of benchmarks rather than after.
+     * {@code hv} changes to the repository's root before it runs us, so a relative name is taken
+     * from where {@code hv} was started ({@code HV_CALLER_DIR}).
+     */
+    private static Path jsonPath(String name) {
+        if (name.isBlank()) {
+            usageError("--json needs a FILE to write the figures to");
+        }
+        Path path = Path.of(name);
+        String caller = System.getenv("HV_CALLER_DIR");
+        if (!path.isAbsolute() && caller != null && !caller.isBlank()) {
+            path = Path.of(caller).resolve(path);
+        }
+        path = path.toAbsolutePath().normalize();
+        Path directory = path.getParent();
+        if (Files.isDirectory(path)) {
+            usageError("--json " + name + ": is a directory, give a file name");
+        }
+        if (directory == null || !Files.isDirectory(directory)) {
+            usageError("--json " + name + ": no such directory " + directory);
+        }
+        if (!Files.isWritable(directory)) {
+            usageError("--json " + name + ": cannot write in " + directory);
+        }
+        return path;
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static ChainedOptionsBuilder options(int forks, Iterations iterations) {
@@ -132,48 +235,145 @@ public final class QuickBench {
                 .forks(forks)
                 .jvmArgsAppend(NATIVE_ACCESS)
                 .warmupIterations(iterations.warmups())
-                .warmupTime(TimeValue.seconds(iterations.warmupSeconds()))
+                .warmupTime(TimeValue.milliseconds(iterations.warmupMillis()))
                 .measurementIterations(iterations.measurements())
-                .measurementTime(TimeValue.seconds(iterations.measurementSeconds()));
+                .measurementTime(TimeValue.milliseconds(iterations.measurementMillis()));
     }
 
-    /** Prints the measurements and the ratios; returns false if a benchmark has no result (it failed). */
-    static boolean printTable(PrintStream out, Settings settings, Map<String, Result<?>> results, long seconds, double loadBefore) {
-        Table table = new Table(out, results);
+    /** A score and JMH's error of it (the half-width of its 99.9% confidence interval; NaN when unknown). */
+    record Measured(double score, double error) {}
+
+    /**
+     * Results by key: the benchmark's full name, then {@code [param=value]} for each parameter,
+     * then {@code :name} for a secondary score (an auxiliary counter).
+     */
+    static Map<String, Measured> byName(List<RunResult> results) {
+        Map<String, Measured> byName = new HashMap<>();
+        for (RunResult r : results) {
+            StringBuilder key = new StringBuilder(r.getParams().getBenchmark());
+            for (String param : r.getParams().getParamsKeys()) {
+                key.append('[').append(param).append('=').append(r.getParams().getParam(param)).append(']');
+            }
+            byName.put(key.toString(), measured(r.getPrimaryResult()));
+            for (Map.Entry<String, Result> secondary : r.getSecondaryResults().entrySet()) {
+                byName.put(key + ":" + secondary.getKey(), measured(secondary.getValue()));
+            }
+            if (key.toString().equals(SLICE_SWITCH)) {
+                Measured perSwitch = perIteration(r, "switchNanos", "switches");
+                if (perSwitch != null) {
+                    byName.put(NANOS_PER_SWITCH, perSwitch);
+                }
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * {@code numerator / denominator}, two event counters of a benchmark, divided in each
+     * measurement iteration; the mean of those and JMH's 99.9% error of it. (JMH itself only sums
+     * event counters over all iterations, with no error.)
+     */
+    private static Measured perIteration(RunResult run, String numerator, String denominator) {
+        ListStatistics ratios = new ListStatistics();
+        for (BenchmarkResult benchmark : run.getBenchmarkResults()) {
+            for (IterationResult iteration : benchmark.getIterationResults()) {
+                Result<?> n = iteration.getSecondaryResults().get(numerator);
+                Result<?> d = iteration.getSecondaryResults().get(denominator);
+                if (n != null && d != null && d.getScore() > 0) {
+                    ratios.addValue(n.getScore() / d.getScore());
+                }
+            }
+        }
+        return ratios.getN() == 0 ? null : new Measured(ratios.getMean(), ratios.getMeanErrorAt(0.999));
+    }
+
+    private static Measured measured(Result<?> result) {
+        return new Measured(result.getScore(), result.getScoreError());
+    }
+
+    static String manyVms(int vms) {
+        return MANY_VMS + "[vms=" + vms + "]";
+    }
+
+    /**
+     * The goal for 8 VMs over 1: one VM can use one core, eight can use them all (up to eight), and
+     * we ask for 90% of that; 1.8 on two cores, the goal of the exact-preemption issue.
+     */
+    static double manyVmsGoal(int cores) {
+        return 0.9 * Math.min(cores, 8);
+    }
+
+    /**
+     * Prints the measurements and the ratios and adds every ratio (and the newer benchmarks'
+     * figures) to {@code figures}; returns false if a benchmark has no result (it failed).
+     */
+    static boolean printTable(PrintStream out, Settings settings, Map<String, Measured> results, long seconds,
+                              double loadBefore, double loadAfter, List<Figure> figures) {
+        Table table = new Table(out, results, figures);
+        int cores = Runtime.getRuntime().availableProcessors();
         out.println();
         out.println("hvlab benchmarks (" + settings.describe() + "; " + seconds + " s in all)");
-        out.println("error = JMH's 99.9% confidence half-width; ratios of the mean scores");
-        // Bare and VMM runs happen one after the other: other work on the machine in between skews the ratios.
-        out.printf(Locale.ROOT, "machine: %d cores, load average %.2f before the run (anything else running skews the ratios)%n",
-                Runtime.getRuntime().availableProcessors(), loadBefore);
+        out.println("error = JMH's 99.9% confidence half-width; ratios of the mean scores, errors propagated to first order");
+        // Runs being compared happen one after the other: other work on the machine in between skews the ratios.
+        out.printf(Locale.ROOT, "machine: %d cores, load average %.2f before the run and %.2f after (anything else running skews the ratios)%n",
+                cores, loadBefore, loadAfter);
         out.println();
         out.println("guest speed, a 10-instruction ALU loop (bench_alu, " + count(B01_GuestMips.INSTRUCTIONS) + " instructions a run)");
-        Double bare = table.row("  bare Unicorn: CPL 0, no hooks", MIPS_BARE, "MIPS");
-        Double vmm = table.row("  under the VMM: CPL 3, all hooks", MIPS_VMM, "MIPS");
-        table.ratio("  ratio VMM / bare", vmm, bare, String.format(Locale.ROOT, "(goal >= %.2f)", MIPS_GOAL));
+        Measured bare = table.row("  bare Unicorn: CPL 0, no hooks", MIPS_BARE, "MIPS");
+        Measured vmm = table.row("  under the VMM: CPL 3, all hooks", MIPS_VMM, "MIPS");
+        table.ratio("vmm_over_bare_mips", "  ratio VMM / bare", vmm, bare, MIPS_GOAL, "");
         out.println();
         out.println("OUT to port 0x80 and back (bench_out, " + count(B02_PortOutTrap.TRAPS) + " OUTs a run)");
-        Double noop = table.row("  bare Unicorn, no-op FFM upcall", OUT_NOOP, "ns/trap");
-        Double outVmm = table.row("  through the VMM", OUT_VMM, "ns/trap");
-        table.ratio("  ratio VMM / no-op upcall", outVmm, noop, "");
+        Measured noop = table.row("  bare Unicorn, no-op FFM upcall", OUT_NOOP, "ns/trap");
+        Measured outVmm = table.row("  through the VMM", OUT_VMM, "ns/trap");
+        table.ratio("out_trap_over_upcall", "  ratio VMM / no-op upcall", outVmm, noop, null, "");
         out.println();
         out.println("CLI/STI: #GP, decode, emulate and back (bench_cli, " + count(B03_PrivilegedTrap.TRAPS) + " traps a run)");
-        Double cli = table.row("  through the VMM", CLI_VMM, "ns/trap");
-        table.ratio("  ratio VMM / no-op upcall", cli, noop, "");
+        Measured cli = table.row("  through the VMM", CLI_VMM, "ns/trap");
+        table.ratio("gp_trap_over_upcall", "  ratio VMM / no-op upcall", cli, noop, null, "");
+        table.ratio("gp_trap_over_out_trap", "  ratio #GP trap / OUT trap", cli, outVmm, null, "(the price of having to decode)");
         out.println();
         out.println("interrupts off and on: CLI/STI against clear_if/set_if hypercalls (" + count(B04_HypercallVsTrap.OPERATIONS)
                 + " a run)");
-        Double trapped = table.row("  trap mode: #GP, decode (bench_cli)", PV_TRAP, "ns/op");
-        Double hypercall = table.row("  paravirt: int 0x82 (bench_pv)", PV_HYPERCALL, "ns/op");
-        table.ratio("  ratio trap / hypercall", trapped, hypercall, "(how many times dearer the #GP is)");
-        table.ratio("  ratio hypercall / no-op upcall", hypercall, noop, "");
+        Measured trapped = table.row("  trap mode: #GP, decode (bench_cli)", PV_TRAP, "ns/op");
+        Measured hypercall = table.row("  paravirt: int 0x82 (bench_pv)", PV_HYPERCALL, "ns/op");
+        table.ratio("trap_over_hypercall", "  ratio trap / hypercall", trapped, hypercall, null, "(how many times dearer the #GP is)");
+        table.ratio("hypercall_over_upcall", "  ratio hypercall / no-op upcall", hypercall, noop, null, "");
         out.println();
         out.println("binary translation: the boot scan, then bench_alu (" + count(B05_BinaryTranslation.INSTRUCTIONS)
                 + " instructions a run) in bt and trap mode");
         table.row("  boot scan, " + B05_BinaryTranslation.CODE_KIB + " KiB of guest code", BT_SCAN, "us/KiB");
-        Double btTrap = table.row("  trap mode", BT_TRAP, "MIPS");
-        Double btTranslated = table.row("  bt mode (no sites to watch)", BT_TRANSLATED, "MIPS");
-        table.ratio("  ratio bt / trap", btTranslated, btTrap, String.format(Locale.ROOT, "(goal >= %.2f)", MIPS_GOAL));
+        Measured btTrap = table.row("  trap mode", BT_TRAP, "MIPS");
+        Measured btTranslated = table.row("  bt mode (no sites to watch)", BT_TRANSLATED, "MIPS");
+        table.ratio("bt_over_trap_mips", "  ratio bt / trap", btTranslated, btTrap, MIPS_GOAL, "");
+        out.println();
+        out.println("exact preemption armed (block hook, " + B06_PreemptionOverhead.SLICE.toMillis()
+                + " ms slices) against unarmed, on the bare CPU");
+        Measured memoryUnarmed = table.row("  bench_mem (loads, stores), unarmed", PREEMPT_MEMORY_UNARMED, "MIPS");
+        Measured memoryArmed = table.row("  bench_mem, armed", PREEMPT_MEMORY_ARMED, "MIPS");
+        table.ratio("preempt_armed_over_unarmed_mips", "  ratio armed / unarmed", memoryArmed, memoryUnarmed, PREEMPT_GOAL, "");
+        Measured aluUnarmed = table.row("  bench_alu (registers only), unarmed", PREEMPT_ALU_UNARMED, "MIPS");
+        Measured aluArmed = table.row("  bench_alu, armed", PREEMPT_ALU_ARMED, "MIPS");
+        table.ratio("preempt_armed_over_unarmed_alu_mips", "  ratio armed / unarmed", aluArmed, aluUnarmed, null,
+                "(no goal: the worst case)");
+        out.println();
+        out.println("many VMs on one host (" + cores + " worker threads), bench_spin each: aggregate MIPS the guests counted");
+        Map<Integer, Measured> manyVms = new HashMap<>();
+        for (int vms : VM_COUNTS) {
+            Measured m = table.row("  " + vms + (vms == 1 ? " VM" : " VMs"), manyVms(vms), "MIPS");
+            table.figure("vms_" + vms + "_mips", m, "MIPS");
+            manyVms.put(vms, m);
+        }
+        table.ratio("eight_vms_over_one_mips", "  ratio 8 VMs / 1 VM", manyVms.get(8), manyVms.get(1), manyVmsGoal(cores), "");
+        out.println();
+        out.println("slice switch: end a slice of bench_spin and start the next (" + B08_SliceSwitch.SHORT.toNanos() / 1000
+                + " us slices against " + B08_SliceSwitch.LONG.toMillis() + " ms ones, the VM thread's CPU time)");
+        Measured cost = table.derived("  one slice switch", "slice_switch_us", "us",
+                x -> x[0] / 1000, table.value(NANOS_PER_SWITCH));
+        if (cost != null) {
+            out.printf(Locale.ROOT, "  (%.2f%% of a %d ms slice)%n", cost.score() / 10 / B08_SliceSwitch.LONG.toMillis(),
+                    B08_SliceSwitch.LONG.toMillis());
+        }
         if (table.missing) {
             out.println();
             out.println("n/a: that benchmark failed; JMH's output above says why");
@@ -181,43 +381,121 @@ public final class QuickBench {
         return !table.missing;
     }
 
+    /**
+     * {@code f(inputs)} and its error, carried through to first order as if the inputs were
+     * independent: the square root of the sum of (df/dx<sub>i</sub> times the error of x<sub>i</sub>)
+     * squared, with the derivatives taken numerically. Where an error is as large as its value
+     * (a busy machine), the linear estimate understates the spread of a ratio: read it as "huge".
+     */
+    static Measured propagate(ToDoubleFunction<double[]> f, Measured... inputs) {
+        double[] x = new double[inputs.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = inputs[i].score();
+        }
+        double value = f.applyAsDouble(x);
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            double e = inputs[i].error();
+            if (Double.isNaN(e)) {
+                return new Measured(value, Double.NaN);
+            }
+            double at = x[i];
+            double h = Math.max(Math.abs(at), Double.MIN_NORMAL) * 1e-6;
+            x[i] = at + h;
+            double up = f.applyAsDouble(x);
+            x[i] = at - h;
+            double down = f.applyAsDouble(x);
+            x[i] = at;
+            double slope = (up - down) / (2 * h) * e;
+            sum += slope * slope;
+        }
+        return new Measured(value, Math.sqrt(sum));
+    }
+
     private static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     private static final class Table {
-        private static final String ROW = "%-36s %10s %-8s %s%n";
+        private static final String ROW = "%-40s %10s %-8s %s%n";
         private final PrintStream out;
-        private final Map<String, Result<?>> results;
+        private final Map<String, Measured> results;
+        private final List<Figure> figures;
         boolean missing;
 
-        Table(PrintStream out, Map<String, Result<?>> results) {
+        Table(PrintStream out, Map<String, Measured> results, List<Figure> figures) {
             this.out = out;
             this.results = results;
+            this.figures = figures;
         }
 
-        /** Prints one measurement and returns its score, or null if the benchmark produced none. */
-        Double row(String label, String benchmark, String unit) {
-            Result<?> result = results.get(benchmark);
+        /** A benchmark's result without printing it; null (and noted as missing) if it produced none. */
+        Measured value(String benchmark) {
+            Measured result = results.get(benchmark);
             if (result == null) {
                 missing = true;
-                out.printf(ROW, label, "n/a", unit, "");
-                return null;
             }
-            double error = result.getScoreError();
-            String plusMinus = Double.isNaN(error) ? "" : "± " + number(error);
-            out.printf(ROW, label, number(result.getScore()), unit, plusMinus);
-            return result.getScore();
+            return result;
         }
 
-        void ratio(String label, Double numerator, Double denominator, String note) {
-            String value = numerator == null || denominator == null || denominator == 0
-                    ? "n/a" : String.format(Locale.ROOT, "%.2f", numerator / denominator);
-            out.printf(ROW, label, value, "", note);
+        /** Prints one measurement and returns it, or null if the benchmark produced none. */
+        Measured row(String label, String benchmark, String unit) {
+            Measured result = value(benchmark);
+            print(label, result, unit, "");
+            return result;
+        }
+
+        /** Adds a measurement to the figures without printing it again. */
+        void figure(String id, Measured m, String unit) {
+            figures.add(new Figure(id, m == null ? null : m.score(), unit, m == null ? null : m.error(), null));
+        }
+
+        /** Prints numerator / denominator and adds it to the figures as {@code id}; returns it, or null. */
+        Measured ratio(String id, String label, Measured numerator, Measured denominator, Double goal, String note) {
+            Measured ratio = numerator == null || denominator == null || denominator.score() == 0
+                    ? null : propagate(x -> x[0] / x[1], numerator, denominator);
+            String verdict = goal == null ? note : String.format(Locale.ROOT, "(goal >= %.2f: %s)", goal,
+                    ratio != null && ratio.score() >= goal ? "met" : "missed");
+            print(label, ratio, "", verdict, "%.2f");
+            figures.add(new Figure(id, ratio == null ? null : ratio.score(), "ratio", ratio == null ? null : ratio.error(), goal));
+            return ratio;
+        }
+
+        /** Prints {@code f} of some results (with its error carried through) and adds it as {@code id} unless null. */
+        Measured derived(String label, String id, String unit, ToDoubleFunction<double[]> f, Measured... inputs) {
+            Measured value = null;
+            boolean known = true;
+            for (Measured input : inputs) {
+                known &= input != null;
+            }
+            if (known) {
+                value = propagate(f, inputs);
+            }
+            print(label, value, unit, "");
+            if (id != null) {
+                figure(id, value, unit);
+            }
+            return value;
+        }
+
+        private void print(String label, Measured m, String unit, String note) {
+            print(label, m, unit, note, null);
+        }
+
+        private void print(String label, Measured m, String unit, String note, String format) {
+            if (m == null || Double.isNaN(m.score()) || Double.isInfinite(m.score())) {
+                out.printf(ROW, label, "n/a", unit, note);
+                return;
+            }
+            String value = format == null ? number(m.score()) : String.format(Locale.ROOT, format, m.score());
+            String error = Double.isNaN(m.error()) ? "" : "± " + (format == null ? number(m.error())
+                    : String.format(Locale.ROOT, format, m.error()));
+            String rest = note.isEmpty() ? error : error.isEmpty() ? note : error + "  " + note;
+            out.printf(ROW, label, value, unit, rest);
         }
 
         private static String number(double value) {
-            return String.format(Locale.ROOT, value >= 100 ? "%,.0f" : "%.1f", value);
+            return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%,.0f" : "%.1f", value);
         }
     }
 }

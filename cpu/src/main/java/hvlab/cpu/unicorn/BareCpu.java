@@ -42,6 +42,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * thread, or an error the emulator reports, such as an access to unmapped memory or an exception
  * (INT n, #GP, #UD) that nothing handles: there is no IDT delivery on a bare CPU.
  *
+ * <p>Preemption: by default {@link #requestStop()} is Unicorn's plain {@code uc_emu_stop}, which is
+ * not exact (see {@link BlockBoundaryStop}). {@link #armPreemption()} installs the VMM's own
+ * exact stop, the native block-start hook, and {@link #runSlice} then runs in time slices the
+ * way {@link UnicornBackend} runs a guest. It exists so that a benchmark can measure what that
+ * machinery costs with nothing else of the VMM around it (B06 in the benchmarks module).
+ *
  * <p>One thread drives a {@code BareCpu}; only {@link #requestStop()} may be called from another.
  */
 public final class BareCpu implements AutoCloseable {
@@ -103,6 +109,8 @@ public final class BareCpu implements AutoCloseable {
     private long portReads;
     private volatile boolean stopRequested;
     private Throwable listenerFailure;
+    /** The exact stop of {@link #armPreemption()}; null while unarmed. */
+    private volatile BlockBoundaryStop boundary;
 
     /** Unicorn's version as "major.minor". */
     public static String version() {
@@ -191,11 +199,58 @@ public final class BareCpu implements AutoCloseable {
      * itself. Benchmarks that want the emulator alone pass {@link Duration#ZERO}.
      */
     public Run run(long eip, long until, Duration timeout) {
+        return start(eip, until, timeout, 0);
+    }
+
+    /**
+     * Installs the exact stop the VMM preempts guests with ({@link BlockBoundaryStop}: one
+     * {@code UC_HOOK_BLOCK} hook whose callback is a few native instructions). From then on
+     * {@link #requestStop()} only raises its flag, and the CPU stops itself before the next block
+     * starts, at an exact instruction boundary. Call once, before the first run: a block hook
+     * added later would not be called for blocks already translated.
+     */
+    public void armPreemption() {
+        if (boundary != null) {
+            throw new IllegalStateException("preemption is already armed");
+        }
+        boundary = new BlockBoundaryStop(engine);
+    }
+
+    /**
+     * Runs from {@code eip} until HLT or the end of one time slice, whichever comes first, the way
+     * {@link UnicornBackend#run} runs a guest's slice: the process-wide slice timer raises the
+     * stop flag at the deadline and the CPU stops at the next block boundary ({@link Run.Ending#STOPPED},
+     * {@code eip} where to go on). Needs {@link #armPreemption()}.
+     */
+    public Run runSlice(long eip, Duration slice) {
+        if (boundary == null) {
+            throw new IllegalStateException("arm preemption before running in slices");
+        }
+        if (slice.isZero() || slice.isNegative()) {
+            throw new IllegalArgumentException("a time slice must be positive");
+        }
+        return start(eip, NEVER, Duration.ZERO, slice.toNanos());
+    }
+
+    /** One {@code uc_emu_start}; {@code sliceNanos} > 0 arms the slice timer for it. */
+    private Run start(long eip, long until, Duration timeout, long sliceNanos) {
         stopRequested = false;
         listenerFailure = null;
+        BlockBoundaryStop stop = boundary;
+        if (stop != null) {
+            stop.clear(); // a request left over from before this run must not end it
+        }
         long timeoutMicros = timeout.isZero() ? 0 : Math.max(1, timeout.toNanos() / 1000);
         long started = System.nanoTime();
-        int error = engine.start(eip, until, timeoutMicros);
+        SliceTimer.Ticket ticket = sliceNanos > 0 ? SliceTimer.at(started + sliceNanos, this::requestStop) : null;
+        int error;
+        try {
+            error = engine.start(eip, until, timeoutMicros);
+        } finally {
+            if (ticket != null) {
+                ticket.cancel();
+            }
+        }
         long nanos = System.nanoTime() - started;
         if (listenerFailure != null) {
             Throwable failure = listenerFailure;
@@ -208,7 +263,10 @@ public final class BareCpu implements AutoCloseable {
         if (error != UC_ERR_OK) {
             return new Run(Run.Ending.CPU_ERROR, at, nanos, UnicornEngine.describe(error));
         }
-        if (stopRequested) {
+        // Armed, a request the CPU never took (the slice timer fired just as the code halted) is
+        // still pending in the flag: then the run did not end because of it.
+        boolean stopTaken = stopRequested && (stop == null || !stop.pending());
+        if (stopTaken) {
             return new Run(Run.Ending.STOPPED, at, nanos, "");
         }
         if (timedOut()) {
@@ -223,15 +281,27 @@ public final class BareCpu implements AutoCloseable {
         return new Run(Run.Ending.STOPPED, at, nanos, "the emulator stopped for no reason it reports");
     }
 
-    /** Asks a running CPU to stop soon; {@link #run} then ends with {@link Run.Ending#STOPPED}. Safe from any thread. */
+    /**
+     * Asks a running CPU to stop soon; {@link #run} then ends with {@link Run.Ending#STOPPED}. Safe
+     * from any thread. Armed ({@link #armPreemption()}), the stop is exact: before the next block.
+     */
     public void requestStop() {
         stopRequested = true;
-        engine.stop();
+        BlockBoundaryStop stop = boundary;
+        if (stop != null) {
+            stop.request();
+        } else {
+            engine.stop();
+        }
     }
 
     /** Frees the engine; the caller still owns (and closes) the {@link GuestMemory} it mapped. */
     @Override
     public void close() {
+        BlockBoundaryStop stop = boundary;
+        if (stop != null) {
+            stop.close();
+        }
         engine.close();
     }
 

@@ -123,6 +123,38 @@ class BareCpuTest {
     }
 
     @Test
+    void armedTheCpuRunsInExactSlicesAndEndsAsAnUnslicedRunDoes() {
+        // mov ecx, 2000000 ; l: push ecx ; add [0x3000], ecx ; xor eax, ecx ; pop ecx ; dec ecx ; jnz l ; hlt
+        load(0xB9, 0x80, 0x84, 0x1E, 0x00, 0x51, 0x01, 0x0D, 0x00, 0x30, 0x00, 0x00, 0x31, 0xC8, 0x59, 0x49, 0x75, 0xF3, 0xF4);
+        assertEquals(Ending.HALTED, cpu.runUntilHalt(CODE, TIMEOUT).ending());
+        int eax = cpu.read(Register.EAX);
+        int esp = cpu.read(Register.ESP);
+        int sum = memory.read32(0x3000);
+
+        try (GuestMemory memory2 = new GuestMemory(0x10000); BareCpu sliced = new BareCpu()) {
+            sliced.map(0, memory2, Protection.ALL);
+            sliced.write(Register.ESP, (int) memory2.size());
+            byte[] code = cpu.readMemory(CODE, 19);
+            memory2.write(CODE, code);
+            assertThrows(IllegalStateException.class, () -> sliced.runSlice(CODE, Duration.ofMillis(1)));
+            sliced.armPreemption();
+            long eip = CODE;
+            int slices = 0;
+            while (true) {
+                BareCpu.Run run = sliced.runSlice(eip, Duration.ofNanos(200_000));
+                if (run.ending() == Ending.HALTED) break;
+                assertEquals(Ending.STOPPED, run.ending(), run.detail());
+                eip = run.eip();
+                slices++;
+            }
+            assertTrue(slices > 1, "the slice timer ended some slices: " + slices);
+            assertEquals(eax, sliced.read(Register.EAX));
+            assertEquals(esp, sliced.read(Register.ESP));
+            assertEquals(sum, memory2.read32(0x3000), "no store ran twice");
+        }
+    }
+
+    @Test
     void unmappedMemoryIsACpuError() {
         load(0xA1, 0x00, 0x00, 0x50, 0x00); // mov eax, [0x00500000]
         BareCpu.Run run = cpu.runUntilHalt(CODE, TIMEOUT);

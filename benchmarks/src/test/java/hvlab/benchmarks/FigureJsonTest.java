@@ -1,0 +1,147 @@
+package hvlab.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code hv bench --json FILE}: the shape DESIGN.md section 8 promises, from made-up figures and
+ * made-up benchmark results (no benchmark runs here).
+ */
+class FigureJsonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FIELDS = List.of("id", "value", "unit", "error", "goal", "met");
+
+    @Test
+    void everyFigureHasTheSixFieldsInOrderAndNullsWhereNothingIsKnown(@TempDir Path dir) throws Exception {
+        List<Figure> figures = List.of(
+                new Figure("vmm_over_bare_mips", 0.97, "ratio", 0.02, 0.95),
+                new Figure("preempt_armed_over_unarmed_mips", 0.85, "ratio", Double.NaN, 0.9),
+                new Figure("trap_over_hypercall", 3.5, "ratio", 0.4, null),
+                new Figure("eight_vms_over_one_mips", null, "ratio", null, 1.8));
+        Path file = dir.resolve("bench.json");
+        FigureJson.write(file, figures);
+
+        JsonNode root = JSON.readTree(Files.readString(file));
+        assertEquals(List.of("figures"), names(root));
+        JsonNode list = root.get("figures");
+        assertTrue(list.isArray());
+        assertEquals(4, list.size());
+        for (JsonNode figure : list) {
+            assertEquals(FIELDS, names(figure), figure.toString());
+        }
+
+        JsonNode met = list.get(0);
+        assertEquals("vmm_over_bare_mips", met.get("id").asText());
+        assertEquals(0.97, met.get("value").asDouble());
+        assertEquals("ratio", met.get("unit").asText());
+        assertEquals(0.02, met.get("error").asDouble());
+        assertEquals(0.95, met.get("goal").asDouble());
+        assertTrue(met.get("met").isBoolean() && met.get("met").asBoolean());
+
+        JsonNode missed = list.get(1);
+        assertTrue(missed.get("error").isNull(), "an unknown error (NaN) is null, never the invalid token NaN");
+        assertTrue(missed.get("met").isBoolean() && !missed.get("met").asBoolean());
+
+        JsonNode noGoal = list.get(2);
+        assertTrue(noGoal.get("goal").isNull());
+        assertTrue(noGoal.get("met").isNull(), "met is null where there is no goal");
+
+        JsonNode failed = list.get(3);
+        assertTrue(failed.get("value").isNull());
+        assertFalse(failed.get("met").asBoolean(true), "a figure with no value misses its goal");
+
+        try (var leftovers = Files.list(dir)) {
+            assertEquals(List.of(file), leftovers.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void theTableReportsEveryRatioUnderTheIdsOfTheDesign() throws Exception {
+        Map<String, QuickBench.Measured> results = new HashMap<>();
+        String p = "hvlab.benchmarks.";
+        put(results, p + "B01_GuestMips.bare", 2000);
+        put(results, p + "B01_GuestMips.vmm", 1900);
+        put(results, p + "B02_PortOutTrap.bareNoOpUpcall", 40);
+        put(results, p + "B02_PortOutTrap.vmm", 80);
+        put(results, p + "B03_PrivilegedTrap.vmm", 600);
+        put(results, p + "B04_HypercallVsTrap.trapAndEmulate", 600);
+        put(results, p + "B04_HypercallVsTrap.hypercall", 150);
+        put(results, p + "B05_BinaryTranslation.scan", 30);
+        put(results, p + "B05_BinaryTranslation.trapAndEmulate", 1900);
+        put(results, p + "B05_BinaryTranslation.translated", 1800);
+        put(results, p + "B06_PreemptionOverhead.memoryUnarmed", 40);
+        put(results, p + "B06_PreemptionOverhead.memoryArmed", 39);
+        put(results, p + "B06_PreemptionOverhead.aluUnarmed", 2000);
+        put(results, p + "B06_PreemptionOverhead.aluArmed", 1400);
+        for (int vms : List.of(1, 2, 4, 8)) {
+            put(results, QuickBench.manyVms(vms), vms == 1 ? 2000 : 3800);
+        }
+        put(results, p + "B08_SliceSwitch.switches", 12_000);
+        put(results, p + "B08_SliceSwitch.switches:nanosPerSwitch", 10_000);
+
+        List<Figure> figures = new ArrayList<>();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        boolean complete = QuickBench.printTable(new PrintStream(printed, true, StandardCharsets.UTF_8), QuickBench.QUICK,
+                results, 120, 0.5, 0.6, figures);
+        assertTrue(complete, printed.toString(StandardCharsets.UTF_8));
+
+        Map<String, Figure> byId = new HashMap<>();
+        for (Figure f : figures) {
+            assertNull(byId.put(f.id(), f), "ids are unique: " + f.id());
+        }
+        for (String id : List.of("vmm_over_bare_mips", "out_trap_over_upcall", "gp_trap_over_out_trap", "trap_over_hypercall",
+                "bt_over_trap_mips", "preempt_armed_over_unarmed_mips", "preempt_armed_over_unarmed_alu_mips",
+                "eight_vms_over_one_mips", "slice_switch_us")) {
+            assertTrue(byId.containsKey(id), "missing " + id + " in " + byId.keySet());
+        }
+        assertEquals(600.0 / 80, byId.get("gp_trap_over_out_trap").value(), 1e-9, "#GP (B03) over OUT (B02), both through the VMM");
+        assertEquals(39.0 / 40, byId.get("preempt_armed_over_unarmed_mips").value(), 1e-9);
+        assertEquals(true, byId.get("preempt_armed_over_unarmed_mips").met());
+        assertNull(byId.get("preempt_armed_over_unarmed_alu_mips").met());
+        assertEquals(1.9, byId.get("eight_vms_over_one_mips").value(), 1e-9);
+        assertEquals(10, byId.get("slice_switch_us").value(), 1e-6);
+        assertEquals("us", byId.get("slice_switch_us").unit());
+        assertTrue(byId.get("vmm_over_bare_mips").error() > 0, "errors are carried through the ratio");
+    }
+
+    @Test
+    void aFailedBenchmarkLeavesItsFiguresWithoutValue() {
+        List<Figure> figures = new ArrayList<>();
+        boolean complete = QuickBench.printTable(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                QuickBench.QUICK, Map.of(), 1, 0, 0, figures);
+        assertFalse(complete);
+        assertFalse(figures.isEmpty());
+        for (Figure f : figures) {
+            assertNull(f.value(), f.id());
+            assertTrue(f.goal() == null ? f.met() == null : !f.met(), f.id());
+        }
+        assertTrue(FigureJson.text(figures).contains("\"value\" : null"));
+    }
+
+    private static void put(Map<String, QuickBench.Measured> results, String key, double score) {
+        results.put(key, new QuickBench.Measured(score, score * 0.01));
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+}
