@@ -182,15 +182,14 @@ public final class TrapDispatcher implements TrapHandler {
 
     /**
      * Port input in the middle of a block (trap mode: Unicorn's I/O hook). A port the guest may
-     * not use reads as the register already held, and the #GP the hardware would have raised is
-     * delivered at the next instruction boundary: the device never sees the access.
+     * not use reads as the register already held (the CPU's answer to a stop from an IN hook),
+     * and the #GP the hardware would have raised is delivered at the next instruction boundary:
+     * the device never sees the access.
      */
     private TrapOutcome portInFromHook(Trap.PortIn in) {
         counters.count(TrapKind.IO);
         if (!ioPermission.allowed(in.port(), in.size(), state)) {
-            int unchanged = cpu.read(Register.EAX);
-            deniedPortFromHook();
-            return TrapOutcome.value(unchanged);
+            return deniedPortFromHook();
         }
         int value = io.read(in.port(), in.size());
         TrapOutcome after = afterDevices(TrapOutcome.CONTINUE);
