@@ -34,6 +34,8 @@ public final class InterruptDelivery {
     private static final int TRAP_GATE = 0xF;
     private static final int TASK_GATE = 0x5;
     private static final int CLEARED_ON_ENTRY = 0x100 | 0x4000 | 0x10000 | 0x20000; // TF, NT, RF, VM
+    /** The real IOPL: always 0, whatever state the guest left the real flags in (the guest's is virtual). */
+    private static final int REAL_IOPL = 0x3000;
     /** A nested exception can itself fail; past this many the guest's tables are hopeless. */
     private static final int MAX_NESTING = 4;
 
@@ -135,7 +137,7 @@ public final class InterruptDelivery {
         if (type == INTERRUPT_GATE) {
             vcpu.setInterruptsEnabled(false);
         }
-        state.setRegister(Register.EFLAGS, (state.register(Register.EFLAGS) & ~CLEARED_ON_ENTRY) | 0x200);
+        state.setRegister(Register.EFLAGS, (state.register(Register.EFLAGS) & ~(CLEARED_ON_ENTRY | REAL_IOPL)) | 0x200);
         // Enter first: that switches the shadow GDT to the kernel's view, where the kernel's
         // stack segment is visible and so can be loaded.
         segments.enter(state, selector, handler, newCpl);

@@ -132,11 +132,12 @@ public final class TrapDispatcher implements TrapHandler {
             return TrapOutcome.STOP;
         }
         if (TRACE) {
-            System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(), cpu.read(Register.ESP));
+            System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x eflags=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(),
+                    cpu.read(Register.ESP), cpu.read(Register.EFLAGS));
         }
         TrapOutcome outcome;
         try {
-            VmExit broken = realFlagsBroken();
+            VmExit broken = flagsReliable(trap) ? realFlagsBroken() : null;
             outcome = broken != null ? end(broken) : dispatch(trap);
         } catch (GuestFault.OutsideRam e) {
             outcome = end(new VmExit.MemoryFault(e.access().verb(), e.address(), Integer.toUnsignedLong(cpu.read(Register.EIP)), true));
@@ -192,6 +193,7 @@ public final class TrapDispatcher implements TrapHandler {
             return deniedPortFromHook();
         }
         int value = io.read(in.port(), in.size());
+        // No recheck here (see portOutFromHook): a stop would cost the guest the value it read.
         TrapOutcome after = afterDevices(TrapOutcome.CONTINUE);
         return after instanceof TrapOutcome.Stop ? after : TrapOutcome.value(value);
     }
@@ -202,7 +204,7 @@ public final class TrapDispatcher implements TrapHandler {
             return deniedPortFromHook();
         }
         io.write(out.port(), out.size(), out.value());
-        return afterDevices(TrapOutcome.CONTINUE);
+        return recheckFlags(afterDevices(TrapOutcome.CONTINUE));
     }
 
     /**
@@ -372,6 +374,30 @@ public final class TrapDispatcher implements TrapHandler {
             return what + " raised a general protection fault, and the guest has no IDT to handle it";
         }
         return "the guest has no IDT to handle it";
+    }
+
+    /**
+     * Can the real EFLAGS be read in this trap? Unicorn computes the arithmetic flags lazily
+     * (QEMU's cc_op), and brings them up to date before exceptions, INT n and code hooks, but not
+     * before the I/O and memory hooks it calls from the middle of an instruction: read there,
+     * EFLAGS holds whatever the last operand was, IOPL and VM bits included (a guest's
+     * {@code adc eax, 0xecb05324; out dx, al} read as IOPL 1). Those traps check the flags at the
+     * next block boundary instead ({@link VmStop.Recheck}).
+     */
+    private static boolean flagsReliable(Trap trap) {
+        return !(trap instanceof Trap.PortIn || trap instanceof Trap.PortOut || trap instanceof Trap.MemoryFault);
+    }
+
+    /**
+     * Port output in the middle of a block, where the flags cannot be read (see {@link #flagsReliable}):
+     * if they look broken, have the CPU stop at the next block boundary, where the VM checks
+     * them for real. A guest that only had stale lazy flags loses nothing but the rest of its slice.
+     */
+    private TrapOutcome recheckFlags(TrapOutcome outcome) {
+        if (outcome instanceof TrapOutcome.Stop || realFlagsBroken() == null) {
+            return outcome;
+        }
+        return TrapOutcome.stop(VmStop.RECHECK);
     }
 
     /**

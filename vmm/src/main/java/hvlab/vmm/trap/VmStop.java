@@ -26,6 +26,13 @@ public sealed interface VmStop extends StopReason {
     /** Binary translation found sites to watch (or to stop watching) before the code runs on. */
     record Instrument() implements VmStop {}
 
+    /**
+     * The VMM wants the real CPU's state checked at an exact boundary (the VM checks it after
+     * every stop): a trap taken in the middle of a block saw flags it could not trust.
+     */
+    record Recheck() implements VmStop {}
+
     VmStop WAIT_FOR_INTERRUPT = new WaitForInterrupt();
+    VmStop RECHECK = new Recheck();
     VmStop INSTRUMENT = new Instrument();
 }
