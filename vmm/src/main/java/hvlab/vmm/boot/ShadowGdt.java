@@ -85,6 +85,23 @@ public final class ShadowGdt {
         return index > 0 && index < guestDescriptors.length ? guestDescriptors[index] : 0;
     }
 
+    /**
+     * The VMM is about to load {@code selector} into a real segment register after checking the
+     * guest's descriptor {@code guest} as it is in guest memory now. The shadow was copied at the
+     * last LGDT, and the guest may have rewritten its table since (a real CPU reads the table at
+     * every load), so the entry is copied again first: the real CPU then loads what the VMM
+     * checked, never a stale copy it would refuse (Unicorn fails the register write, which would
+     * leave the emulation half done).
+     */
+    public void refresh(int selector, long guest) {
+        int index = (selector & 0xFFFF) >> 3;
+        if (index == 0 || index >= guestDescriptors.length) {
+            return;
+        }
+        guestDescriptors[index] = guest;
+        region.writeDescriptorRaw(index, shadowOf(guest, view));
+    }
+
     /** The descriptor the real CPU finds for {@code selector}: the shadow entry (0 if none). */
     public long realDescriptor(int selector) {
         int index = (selector & 0xFFFF) >> 3;

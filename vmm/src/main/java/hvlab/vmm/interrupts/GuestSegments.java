@@ -34,6 +34,11 @@ final class GuestSegments {
      * Like the hardware, this reads the guest's table as it is now, not as it was at LGDT.
      */
     SegmentDescriptor descriptor(int selector, GuestState state) {
+        long raw = rawDescriptor(selector, state);
+        return raw == 0 ? null : SegmentDescriptor.decode(raw);
+    }
+
+    private long rawDescriptor(int selector, GuestState state) {
         long raw;
         if (!vcpu.hasOwnGdt()) {
             raw = gdt.guestDescriptor(selector);
@@ -43,7 +48,7 @@ final class GuestSegments {
             long entry = vcpu.gdtr().base() + (selector & ~7);
             raw = Integer.toUnsignedLong(state.read(entry, 4)) | ((long) state.read(entry + 4, 4) << 32);
         }
-        return raw == 0 ? null : SegmentDescriptor.decode(raw);
+        return raw;
     }
 
     /** A selector as the guest should see it in a frame: RPL = its virtual CPL. */
@@ -75,17 +80,29 @@ final class GuestSegments {
         return (guestFlags & ORDINARY_FLAGS) | IF | RESERVED_ONE;
     }
 
-    /** Enters code segment {@code selector} at {@code eip} at privilege level {@code cpl}. */
-    void enter(GuestState state, int selector, long eip, int cpl) {
+    /**
+     * Enters code segment {@code selector} at {@code eip} at privilege level {@code cpl}.
+     * {@code code} is the guest's descriptor as the caller checked it: the shadow entry is
+     * copied from it, not read again, because the guest's table in memory may have changed in
+     * between (the frame just pushed may have landed on it).
+     */
+    void enter(GuestState state, int selector, SegmentDescriptor code, long eip, int cpl) {
         vcpu.setPrivilegeLevel(cpl);
         gdt.setView(cpl);
+        gdt.refresh(selector, code.encode());
         state.setRegister(Register.CS, (selector & ~3) | 3);
         state.setRegister(Register.EIP, (int) eip);
     }
 
-    void setStack(GuestState state, int selector, int esp) {
-        state.setRegister(Register.SS, (selector & ~3) | 3);
+    void setStack(GuestState state, int selector, SegmentDescriptor stack, int esp) {
+        loadStackSegment(state, selector, stack);
         state.setRegister(Register.ESP, esp);
+    }
+
+    /** Loads SS with the ring-compressed form (RPL 3) of a stack selector whose descriptor the caller checked. */
+    void loadStackSegment(GuestState state, int selector, SegmentDescriptor stack) {
+        gdt.refresh(selector, stack.encode());
+        state.setRegister(Register.SS, (selector & ~3) | 3);
     }
 
     /**

@@ -140,9 +140,9 @@ public final class InterruptDelivery {
         state.setRegister(Register.EFLAGS, (state.register(Register.EFLAGS) & ~(CLEARED_ON_ENTRY | REAL_IOPL)) | 0x200);
         // Enter first: that switches the shadow GDT to the kernel's view, where the kernel's
         // stack segment is visible and so can be loaded.
-        segments.enter(state, selector, handler, newCpl);
+        segments.enter(state, selector, code, handler, newCpl);
         if (newCpl < oldCpl) {
-            segments.setStack(state, stack.selector(), stack.esp());
+            segments.setStack(state, stack.selector(), stack.descriptor(), stack.esp());
         } else {
             state.setRegister(Register.ESP, stack.esp());
         }

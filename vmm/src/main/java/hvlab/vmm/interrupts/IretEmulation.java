@@ -89,7 +89,7 @@ public final class IretEmulation {
             if (iret) {
                 state.setRegister(Register.EFLAGS, segments.acceptFlags(flags, oldCpl));
             }
-            segments.setStack(state, ss, newEsp + release);
+            segments.setStack(state, ss, stack, newEsp + release);
             segments.dropInaccessibleDataSegments(state, newCpl);
         } else {
             if (iret) {
@@ -98,7 +98,7 @@ public final class IretEmulation {
             state.setRegister(Register.ESP, (int) (esp + (long) popped * width + release));
         }
         long target = Integer.toUnsignedLong(eip) & (width == 2 ? 0xFFFF : 0xFFFFFFFFL);
-        segments.enter(state, cs, target, newCpl);
+        segments.enter(state, cs, code, target, newCpl);
         return new Emulation.Resume(target);
     }
 

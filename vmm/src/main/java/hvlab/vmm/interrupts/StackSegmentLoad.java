@@ -63,7 +63,7 @@ public final class StackSegmentLoad {
                 if (problem != null) return problem;
             }
         }
-        state.setRegister(Register.SS, (selector & ~3) | 3);
+        segments.loadStackSegment(state, selector, segments.descriptor(selector, state));
         return new Emulation.Resume(insn.nextAddress());
     }
 
