@@ -86,6 +86,14 @@ public final class ShadowGdt {
     }
 
     /**
+     * Does {@code selector} name one of the VMM's own entries? The guest's GDT ends below them
+     * whatever limit its LGDT gave, so to the guest such a selector lies beyond its table.
+     */
+    public static boolean reserved(int selector) {
+        return ((selector & 0xFFFF) >> 3) >= GUEST_ENTRIES;
+    }
+
+    /**
      * The VMM is about to load {@code selector} into a real segment register after checking the
      * guest's descriptor {@code guest} as it is in guest memory now. The shadow was copied at the
      * last LGDT, and the guest may have rewritten its table since (a real CPU reads the table at

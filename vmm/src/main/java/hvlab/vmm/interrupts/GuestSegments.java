@@ -40,7 +40,9 @@ final class GuestSegments {
 
     private long rawDescriptor(int selector, GuestState state) {
         long raw;
-        if (!vcpu.hasOwnGdt()) {
+        if (ShadowGdt.reserved(selector)) {
+            raw = 0; // the VMM's own entries: beyond the guest's GDT, whatever its limit says
+        } else if (!vcpu.hasOwnGdt()) {
             raw = gdt.guestDescriptor(selector);
         } else if ((selector & 4) != 0 || (selector | 7) > vcpu.gdtr().limit() || (selector & ~7) == 0) {
             raw = 0;

@@ -86,7 +86,10 @@ public final class InterruptDelivery {
     /** One try at delivery: null on success, or the exception that delivery itself raised. */
     private GuestEvent attempt(GuestEvent event, GuestState state) {
         int vector = event.vector();
-        int gateError = vector * 8 + 2 + (event.source() == GuestEvent.Source.SOFTWARE ? 0 : 1); // IDT bit, EXT bit (6.13)
+        // EXT (bit 0 of an error code, SDM 6.13): set when delivering something other than the
+        // program's own INT n; IDT (bit 1): the error code names a gate.
+        int ext = event.source() == GuestEvent.Source.SOFTWARE ? 0 : 1;
+        int gateError = vector * 8 + 2 + ext;
         long idtBase = vcpu.idtr().base();
         if (vector * 8L + 7 > vcpu.idtr().limit()) {
             return gp(gateError, event);
@@ -112,10 +115,10 @@ public final class InterruptDelivery {
         long handler = Integer.toUnsignedLong((low & 0xFFFF) | (high & 0xFFFF0000));
         SegmentDescriptor code = segments.descriptor(selector, state);
         if ((selector & ~3) == 0 || code == null || !code.isCode() || code.dpl() > vcpu.privilegeLevel()) {
-            return gp((selector & 0xFFFC) | 1, event);
+            return gp((selector & 0xFFFC) | ext, event);
         }
         if (!code.present()) {
-            return GuestEvent.exception(11, (selector & 0xFFFC) | 1, event.instruction());
+            return GuestEvent.exception(11, (selector & 0xFFFC) | ext, event.instruction());
         }
         int newCpl = code.dpl();
         int oldCpl = vcpu.privilegeLevel();
