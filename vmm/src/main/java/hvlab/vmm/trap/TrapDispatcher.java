@@ -1,6 +1,7 @@
 package hvlab.vmm.trap;
 
 import hvlab.cpu.CpuBackend;
+import hvlab.cpu.CpuException;
 import hvlab.cpu.Disassembler;
 import hvlab.cpu.Instruction;
 import hvlab.cpu.Register;
@@ -141,6 +142,14 @@ public final class TrapDispatcher implements TrapHandler {
             outcome = broken != null ? end(broken) : dispatch(trap);
         } catch (GuestFault.OutsideRam e) {
             outcome = end(new VmExit.MemoryFault(e.access().verb(), e.address(), Integer.toUnsignedLong(cpu.read(Register.EIP)), true));
+        } catch (CpuException e) {
+            // The emulator refused a state the VMM gave it (a segment register it would not
+            // load): a VMM bug, never the guest's doing. End this VM plainly rather than let
+            // the exception leave the hook half way through an emulation.
+            if (TRACE) {
+                e.printStackTrace();
+            }
+            outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
         ram.flushWrites();
         return outcome;
