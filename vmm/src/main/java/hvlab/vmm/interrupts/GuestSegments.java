@@ -144,7 +144,7 @@ final class GuestSegments {
         int esp = state.read(tss.base() + offset, 4);
         int ss = state.read(tss.base() + offset + 4, 2) & 0xFFFF;
         SegmentDescriptor stack = descriptor(ss, state);
-        boolean usable = stack != null && !stack.isCode() && (stack.type() & 0x2) != 0 && stack.dpl() == cpl && (ss & 3) == cpl;
+        boolean usable = stack != null && stack.isWritableData() && stack.dpl() == cpl && (ss & 3) == cpl;
         if ((ss & ~3) == 0 || !usable) {
             throw new GuestFault.Exception(10, ss & 0xFFFC, "the TSS names an unusable kernel stack segment");
         }

@@ -79,8 +79,7 @@ public final class IretEmulation {
             int newEsp = pop(state, outer, 0, width);
             int ss = pop(state, outer, 1, width) & 0xFFFF;
             SegmentDescriptor stack = segments.descriptor(ss, state);
-            if ((ss & ~3) == 0 || (ss & 3) != newCpl || stack == null || stack.isCode()
-                    || (stack.type() & 0x2) == 0 || stack.dpl() != newCpl) {
+            if ((ss & ~3) == 0 || (ss & 3) != newCpl || stack == null || !stack.isWritableData() || stack.dpl() != newCpl) {
                 return raise(ExceptionNames.GENERAL_PROTECTION, ss & 0xFFFC, insn);
             }
             if (!stack.present()) {
