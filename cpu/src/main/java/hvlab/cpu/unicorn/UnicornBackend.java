@@ -165,6 +165,11 @@ public final class UnicornBackend implements CpuBackend {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
                 int error = engine.start(start, NEVER, 0);
+                if (error == AbortGuard.ABORTED) {
+                    hooks.resumeEip = -1;
+                    return RunResult.cpuError("Unicorn aborted while translating the guest's code (an emulator bug that "
+                            + "a real CPU answers with #UD); this CPU cannot run again");
+                }
                 if (hooks.handlerFailure != null) {
                     Throwable failure = hooks.handlerFailure;
                     hooks.handlerFailure = null;
