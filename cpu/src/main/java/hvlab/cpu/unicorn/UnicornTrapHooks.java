@@ -294,7 +294,7 @@ final class UnicornTrapHooks {
     }
 
     private void keepReason(StopReason reason) {
-        if (stopReason == null) {
+        if (stopReason == null || stopReason.weak()) {
             stopReason = reason;
         }
     }

@@ -30,7 +30,12 @@ public sealed interface VmStop extends StopReason {
      * The VMM wants the real CPU's state checked at an exact boundary (the VM checks it after
      * every stop): a trap taken in the middle of a block saw flags it could not trust.
      */
-    record Recheck() implements VmStop {}
+    record Recheck() implements VmStop {
+        @Override
+        public boolean weak() {
+            return true;
+        }
+    }
 
     VmStop WAIT_FOR_INTERRUPT = new WaitForInterrupt();
     VmStop RECHECK = new Recheck();

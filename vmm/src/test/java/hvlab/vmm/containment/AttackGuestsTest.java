@@ -112,7 +112,8 @@ class AttackGuestsTest {
             new Attack("stale-shadow", ALL, Ending.REPORTED),
             new Attack("gate-vmm-selector", ALL, Ending.REPORTED),
             new Attack("tss-as-stack", ALL, Ending.REPORTED),
-            new Attack("unicorn-abort", ALL, Ending.EMULATOR_ABORTED));
+            new Attack("unicorn-abort", ALL, Ending.EMULATOR_ABORTED),
+            new Attack("lazy-flags-fault", ALL, Ending.MEMORY_FAULT));
 
     static Stream<Arguments> everyAttackInItsModes() {
         List<Arguments> runs = new ArrayList<>();
