@@ -6,6 +6,7 @@ import hvlab.vmm.Vm;
 import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.VmResult;
+import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.console.ConsoleLog;
 import hvlab.vmm.image.GuestImage;
 
@@ -145,7 +146,11 @@ public final class ContainmentFuzzer {
         }
         int cs = vm.cpu().read(Register.CS);
         boolean virtual8086 = (vm.cpu().read(Register.EFLAGS) & EFLAGS_VM) != 0; // CPL 3 by definition; CS is no selector there
-        if (!virtual8086 && (cs & 3) != 3) {
+        // A VM whose time ran out before its first instruction (a cold JVM) still sits at the
+        // VMM's trampoline, at ring 0, with nothing of the guest's run.
+        boolean neverEntered = cs == BootLayout.VMM_CODE
+                && Integer.toUnsignedLong(vm.cpu().read(Register.EIP)) == BootLayout.TRAMPOLINE;
+        if (!virtual8086 && !neverEntered && (cs & 3) != 3) {
             return String.format("the guest was left at real CPL %d (CS %#x)", cs & 3, cs);
         }
         if (exit == null) {
