@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Stops a running Unicorn CPU at an exact instruction boundary, from any thread: the way a VMM
@@ -27,17 +28,24 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <pre>
  *   ; void on_block(uc_engine *uc, uint64_t address, uint32_t size, Cell *cell)
  *   ;   SysV AMD64: rdi = uc, rsi = address, edx = size, rcx = cell
- *   ;   Cell: +0 int32 stop flag, +8 the address of uc_emu_stop
+ *   ;   Cell: +0 int32 stop flag, +8 the address of uc_emu_stop, +16 where the last stop was taken
  *   on_block:
  *       cmp  dword [rcx], 0        ; 83 39 00            no stop asked for?
  *       jne  .stop                 ; 75 01
  *       ret                        ; C3                  then run the block
  *   .stop:
  *       mov  dword [rcx], 0        ; C7 01 00 00 00 00   take the request
+ *       mov  [rcx + 16], rsi       ; 48 89 71 10         note the block's (linear) address
  *       jmp  qword [rcx + 8]       ; FF 61 08            tail call uc_emu_stop(uc): rdi is still uc
  * </pre>
  * Other threads only write the flag. When it is set, the next block to start stops the engine
- * before its first instruction, so EIP and every register describe one exact boundary. With the
+ * before its first instruction, so every register describes one exact boundary, and EIP
+ * belongs at the start of that block. Unicorn does not always put it there: a block entered
+ * through a chained jump from the one before has not written EIP yet, and when any code hook
+ * exists (binary translation watches instructions with them) Unicorn leaves EIP as it was
+ * rather than take it from the block, so it points somewhere earlier and the guest would
+ * resume in the wrong place (lost and repeated instructions, measured). So the stub notes the
+ * block's address, and the backend sets EIP from it ({@link #takenAt}). With the
  * flag clear the cost is one compare and a not-taken branch per block (measured 1.0-1.2x on loops
  * that touch memory). Only one such hook may exist: a second block hook makes Unicorn walk a
  * hook list for every block.
@@ -50,11 +58,14 @@ final class BlockBoundaryStop implements AutoCloseable {
         0x75, 0x01,                              // jne .stop
         (byte) 0xC3,                             // ret
         (byte) 0xC7, 0x01, 0x00, 0x00, 0x00, 0x00, // .stop: mov dword [rcx], 0
+        0x48, (byte) 0x89, 0x71, 0x10,           // mov [rcx + 16], rsi
         (byte) 0xFF, 0x61, 0x08                  // jmp qword [rcx + 8]
     };
-    private static final long CELL_SIZE = 16;
+    private static final long CELL_SIZE = 24;
     private static final long FLAG = 0;
     private static final long STOP_FUNCTION = 8;
+    private static final long TAKEN_AT = 16;
+    private static final long NOT_TAKEN = -1;
     private static final VarHandle FLAG_HANDLE = JAVA_INT.varHandle();
     private static volatile MemorySegment code;
 
@@ -65,6 +76,7 @@ final class BlockBoundaryStop implements AutoCloseable {
         cell = engine.arena().allocate(CELL_SIZE, 8);
         cell.set(JAVA_INT, FLAG, 0);
         cell.set(ADDRESS, STOP_FUNCTION, UnicornLibrary.EMU_STOP_SYMBOL);
+        cell.set(JAVA_LONG, TAKEN_AT, NOT_TAKEN);
         engine.addHook(UnicornConstants.UC_HOOK_BLOCK, callback(), cell, 1, 0, 0);
     }
 
@@ -80,6 +92,16 @@ final class BlockBoundaryStop implements AutoCloseable {
 
     boolean pending() {
         return (int) FLAG_HANDLE.getVolatile(cell, FLAG) != 0;
+    }
+
+    /** Forgets where the last stop was taken; call before each run. */
+    void forgetTaken() {
+        cell.set(JAVA_LONG, TAKEN_AT, NOT_TAKEN);
+    }
+
+    /** The linear address of the block the CPU stopped before, or -1 if no stop was taken since {@link #forgetTaken}. */
+    long takenAt() {
+        return cell.get(JAVA_LONG, TAKEN_AT);
     }
 
     @Override
