@@ -21,10 +21,19 @@ import java.util.function.LongUnaryOperator;
  * System descriptors (TSS, LDT, gates) are never present in the shadow: the real CPU never uses
  * them, because the VMM emulates LTR, LLDT and interrupt delivery.
  *
+ * <p>Every code segment is readable in the shadow. Unicorn checks a CS the VMM loads (after an
+ * emulated IRET or interrupt) as it checks a data segment register, and refuses an
+ * execute-only one, which a real CPU runs happily. The cost is a small deviation: a guest may
+ * read its execute-only code through a CS override without the #GP it would get on hardware.
+ *
  * <p>The last three entries belong to the VMM ({@link BootLayout#VMM_TSS}, {@link BootLayout#VMM_CODE},
  * {@link BootLayout#VMM_DATA}); the guest can never name them with a descriptor of its own.
  */
 public final class ShadowGdt {
+    private static final int ACCESSED = 0x1;
+    /** Code type bit 1: readable. Unicorn loads CS only from a readable code segment (see shadowOf). */
+    private static final int READABLE = 0x2;
+
     /** Entries the guest may use: everything below the VMM's three. */
     public static final int GUEST_ENTRIES = (BootLayout.VMM_TSS >> 3);
 
@@ -154,6 +163,8 @@ public final class ShadowGdt {
         }
         boolean visible = d.isCode() ? d.dpl() == cpl : d.dpl() >= cpl;
         boolean present = d.present() && visible;
-        return new SegmentDescriptor(d.base(), d.limit(), d.type() | 1, false, 3, present, d.defaultBig(), d.granularity4K()).encode();
+        int type = d.type() | ACCESSED | (d.isCode() ? READABLE : 0);
+        return new SegmentDescriptor(d.base(), d.limit(), type, false, 3, present, d.defaultBig(), d.granularity4K()).encode();
+
     }
 }
