@@ -12,8 +12,10 @@ import java.util.function.LongUnaryOperator;
  * users, the VMM gives back with a <em>privilege view</em>: the shadow shows a segment only where
  * the guest's hardware would let the current virtual privilege level use it.
  * <ul>
- *   <li>A code segment is present only while the virtual CPL equals its DPL. A user task that
- *       jumps to kernel code, or a kernel IRET to user code, then faults, and the VMM steps in.</li>
+ *   <li>A code segment is present only while the virtual CPL equals its DPL (or, for a
+ *       conforming one, is at least its DPL: conforming code runs at its caller's level). A user
+ *       task that jumps to kernel code, or a kernel IRET to user code, then faults, and the VMM
+ *       steps in.</li>
  *   <li>A data segment is present only while the virtual CPL is at most its DPL (SDM Vol. 3,
  *       5.7: a data segment's DPL must be at least the CPL). A user task cannot load the kernel's
  *       data segments, as on hardware; the kernel sees every data segment.</li>
@@ -33,6 +35,7 @@ public final class ShadowGdt {
     private static final int ACCESSED = 0x1;
     /** Code type bit 1: readable. Unicorn loads CS only from a readable code segment (see shadowOf). */
     private static final int READABLE = 0x2;
+    private static final int CONFORMING = 0x4;
 
     /** Entries the guest may use: everything below the VMM's three. */
     public static final int GUEST_ENTRIES = (BootLayout.VMM_TSS >> 3);
@@ -161,10 +164,13 @@ public final class ShadowGdt {
         if (d.system()) {
             return 0;
         }
-        boolean visible = d.isCode() ? d.dpl() == cpl : d.dpl() >= cpl;
+        boolean visible = d.isCode() ? (conforming(d) ? d.dpl() <= cpl : d.dpl() == cpl) : d.dpl() >= cpl;
         boolean present = d.present() && visible;
         int type = d.type() | ACCESSED | (d.isCode() ? READABLE : 0);
         return new SegmentDescriptor(d.base(), d.limit(), type, false, 3, present, d.defaultBig(), d.granularity4K()).encode();
+    }
 
+    private static boolean conforming(SegmentDescriptor code) {
+        return (code.type() & CONFORMING) != 0;
     }
 }

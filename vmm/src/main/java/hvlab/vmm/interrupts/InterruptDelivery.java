@@ -33,6 +33,7 @@ public final class InterruptDelivery {
     private static final int INTERRUPT_GATE = 0xE;
     private static final int TRAP_GATE = 0xF;
     private static final int TASK_GATE = 0x5;
+    private static final int CONFORMING = 0x4;
     private static final int CLEARED_ON_ENTRY = 0x100 | 0x4000 | 0x10000 | 0x20000; // TF, NT, RF, VM
     /** The real IOPL: always 0, whatever state the guest left the real flags in (the guest's is virtual). */
     private static final int REAL_IOPL = 0x3000;
@@ -120,8 +121,9 @@ public final class InterruptDelivery {
         if (!code.present()) {
             return GuestEvent.exception(11, (selector & 0xFFFC) | ext, event.instruction());
         }
-        int newCpl = code.dpl();
         int oldCpl = vcpu.privilegeLevel();
+        // A conforming handler runs at the interrupted code's level (SDM 6.12.1): no stack switch.
+        int newCpl = (code.type() & CONFORMING) != 0 ? oldCpl : code.dpl();
         int flags = segments.guestFlags(state.register(Register.EFLAGS));
         int cs = segments.guestView(state.register(Register.CS));
         GuestSegments.Stack current = segments.currentStack(state);

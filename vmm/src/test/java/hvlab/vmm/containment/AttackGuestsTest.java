@@ -113,7 +113,9 @@ class AttackGuestsTest {
             new Attack("gate-vmm-selector", ALL, Ending.REPORTED),
             new Attack("tss-as-stack", ALL, Ending.REPORTED),
             new Attack("unicorn-abort", ALL, Ending.EMULATOR_ABORTED),
-            new Attack("lazy-flags-fault", ALL, Ending.MEMORY_FAULT));
+            new Attack("lazy-flags-fault", ALL, Ending.MEMORY_FAULT),
+            new Attack("exec-only-code", ALL, Ending.REPORTED),
+            new Attack("conforming-handler", ALL, Ending.REPORTED));
 
     static Stream<Arguments> everyAttackInItsModes() {
         List<Arguments> runs = new ArrayList<>();
