@@ -57,8 +57,8 @@ final class FuzzCommand implements Callable<Integer> {
         this.err = err;
     }
 
-    /** One broken invariant, with what reproduces it. */
-    record Broken(long seed, String mode, String kind, String problem, String exit) {}
+    /** One broken invariant, with what reproduces it; an escape is the worst kind (see {@link ContainmentFuzzer.Verdict#escaped}). */
+    record Broken(long seed, String mode, String kind, boolean escape, String problem, String exit) {}
 
     @Override
     public Integer call() throws Exception {
@@ -86,7 +86,8 @@ final class FuzzCommand implements Callable<Integer> {
                 exits.merge(verdict.exitReason(), 1L, Long::sum);
                 kinds.merge(fuzzCase.mode().label() + "/" + fuzzCase.kind().name().toLowerCase().replace('_', '-'), 1L, Long::sum);
                 if (!verdict.contained()) {
-                    Broken b = new Broken(caseSeed, fuzzCase.mode().label(), fuzzCase.kind().name(), verdict.problem(), verdict.exitDetail());
+                    Broken b = new Broken(caseSeed, fuzzCase.mode().label(), fuzzCase.kind().name(), verdict.escaped(),
+                            verdict.problem(), verdict.exitDetail());
                     broken.add(b);
                     err.printf("hv fuzz: invariant broken by %s: %s (the VM: %s)%n  reproduce: hv fuzz --runs 1 --seed %d --mode %s%n",
                             fuzzCase.describe(), verdict.problem(), verdict.exitDetail(), caseSeed, fuzzCase.mode().label());
@@ -112,6 +113,7 @@ final class FuzzCommand implements Callable<Integer> {
             summary.put("mode", mode);
             summary.put("seconds", Math.round(seconds * 10) / 10.0);
             summary.put("casesPerSecond", Math.round(runs / seconds * 10) / 10.0);
+            summary.put("escapes", broken.stream().filter(Broken::escape).count());
             summary.put("broken", broken);
             summary.put("exits", exits);
             summary.put("kinds", kinds);
@@ -119,7 +121,7 @@ final class FuzzCommand implements Callable<Integer> {
         } else {
             out.printf("%d cases (seeds %d..%d, mode %s) in %.1f s: %.1f cases/s%n", runs, seed, seed + runs - 1, mode, seconds,
                     runs / seconds);
-            out.printf("broken invariants: %d%n", broken.size());
+            out.printf("escapes: %d, broken invariants: %d%n", broken.stream().filter(Broken::escape).count(), broken.size());
             for (Broken b : broken) {
                 out.printf("  seed %d (%s, %s): %s%n", b.seed(), b.mode(), b.kind(), b.problem());
             }

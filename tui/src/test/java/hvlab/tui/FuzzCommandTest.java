@@ -38,6 +38,7 @@ class FuzzCommandTest {
         assertEquals(30, summary.get("cases").asLong());
         assertEquals(42, summary.get("firstSeed").asLong());
         assertEquals(0, summary.get("broken").size());
+        assertEquals(0, summary.get("escapes").asLong());
         long ended = 0;
         for (JsonNode count : summary.get("exits")) {
             ended += count.asLong();
@@ -52,7 +53,7 @@ class FuzzCommandTest {
         assertEquals(0, outcome.status(), outcome.err());
         assertTrue(outcome.out().contains("5 cases (seeds 7..11, mode bt)"), outcome.out());
         assertTrue(outcome.out().contains("cases/s"), outcome.out());
-        assertTrue(outcome.out().contains("broken invariants: 0"), outcome.out());
+        assertTrue(outcome.out().contains("escapes: 0, broken invariants: 0"), outcome.out());
     }
 
     @Test

@@ -43,9 +43,16 @@ public final class ContainmentFuzzer {
         public boolean contained() {
             return problem == null;
         }
+
+        /** The worst kind of broken invariant: the guest changed the VMM's memory or reached real ring 0. */
+        public boolean escaped() {
+            return problem != null && (problem.startsWith(REGION_CHANGED) || problem.startsWith(LEFT_AT_CPL));
+        }
     }
 
     private static final int EFLAGS_VM = 1 << 17;
+    private static final String REGION_CHANGED = "the VMM region changed: ";
+    private static final String LEFT_AT_CPL = "the guest was left at real CPL ";
     /**
      * Trap and paravirt modes cannot stop Unicorn's IRET at CPL 3 from entering virtual-8086 mode
      * (a real CPU ignores EFLAGS.VM there); the VM notices at the next trap or the end of the
@@ -142,7 +149,7 @@ public final class ContainmentFuzzer {
     private static String check(Vm vm, VmExit exit, long nanos, Duration timeout) {
         String region = vm.vmmRegionProblem();
         if (region != null) {
-            return "the VMM region changed: " + region;
+            return REGION_CHANGED + region;
         }
         int cs = vm.cpu().read(Register.CS);
         boolean virtual8086 = (vm.cpu().read(Register.EFLAGS) & EFLAGS_VM) != 0; // CPL 3 by definition; CS is no selector there
@@ -151,7 +158,7 @@ public final class ContainmentFuzzer {
         boolean neverEntered = cs == BootLayout.VMM_CODE
                 && Integer.toUnsignedLong(vm.cpu().read(Register.EIP)) == BootLayout.TRAMPOLINE;
         if (!virtual8086 && !neverEntered && (cs & 3) != 3) {
-            return String.format("the guest was left at real CPL %d (CS %#x)", cs & 3, cs);
+            return String.format(LEFT_AT_CPL + "%d (CS %#x)", cs & 3, cs);
         }
         if (exit == null) {
             return "the VM ended without an exit";
