@@ -33,7 +33,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * it rather than risk {@code uc_close}); its VM ends with a CPU error, and the JVM and all other
  * engines (each has its own translator state) carry on. This is the classic way to contain a
  * crash in a library one cannot fix; the sound fix is a Unicorn without the bugs, or one
- * process per VM.
+ * process per VM. Its limit: any abort() on a guarded thread is taken for Unicorn's, so if the
+ * JVM's own fatal-error handler (after a SIGSEGV inside Unicorn, say) ended in abort() there,
+ * the guard would cut it short and the VM would end the same way.
  * <pre>
  *   ; int guarded_start(uc, begin, until, timeout, count, sigjmp_buf *cell)   (SysV AMD64)
  *   guarded_start:
