@@ -13,6 +13,7 @@ import hvlab.vmm.TrapCounters;
 import hvlab.vmm.TrapKind;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
+import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.boot.ShadowGdt;
 import hvlab.vmm.bt.BinaryTranslator;
 import hvlab.vmm.devices.IoBus;
@@ -49,11 +50,14 @@ public final class TrapDispatcher implements TrapHandler {
     private static final int EFLAGS_VM = 1 << 17;
     /** How far past a block's start to look for the instruction a mid-block trap came from. */
     private static final int BLOCK_SEARCH_BYTES = 512;
+    private static final byte IRETD = (byte) 0xCF;
 
     private final CpuBackend cpu;
     private final GuestRam ram;
     private final GuestState state;
     private final InstructionCache instructions;
+    /** The trampoline's one instruction, decoded once: it is not in guest RAM, where the cache reads. */
+    private final Instruction trampolineIret;
     private final VirtualCpu vcpu;
     private final ShadowGdt shadow;
     private final PrivilegedInstructions privileged;
@@ -80,6 +84,7 @@ public final class TrapDispatcher implements TrapHandler {
         this.ram = ram;
         this.state = new CpuGuestState(cpu, ram, shadow);
         this.instructions = new InstructionCache(ram, disassembler);
+        this.trampolineIret = disassembler.decode(new byte[] {IRETD}, BootLayout.TRAMPOLINE);
         this.vcpu = vcpu;
         this.shadow = shadow;
         this.privileged = privileged;
@@ -279,6 +284,9 @@ public final class TrapDispatcher implements TrapHandler {
 
     /** A watched instruction (binary translation) is about to run. */
     private TrapOutcome watched(long eip) {
+        if (eip == BootLayout.TRAMPOLINE) {
+            return trampoline();
+        }
         BinaryTranslator.Site site = translator == null ? null : translator.site(eip);
         if (site == null) {
             return end(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", eip)));
@@ -300,6 +308,20 @@ public final class TrapDispatcher implements TrapHandler {
                 yield apply(eip, () -> translator.onWatched(eip, state));
             }
         };
+    }
+
+    /**
+     * The IRETD of the VMM's trampoline, which bt mode watches (see BinaryTranslator). Run by the
+     * VMM at real CPL 0, it enters the guest: let it through. Run by the guest, which can execute
+     * the page, it is simply the guest's own IRET, emulated like any other (a native one at CPL 3
+     * would enter virtual-8086 mode when asked).
+     */
+    private TrapOutcome trampoline() {
+        if ((cpu.read(Register.CS) & 3) == 0) {
+            return TrapOutcome.CONTINUE;
+        }
+        counters.count(TrapKind.TRANSLATED);
+        return apply(BootLayout.TRAMPOLINE, () -> iret.emulate(trampolineIret, state));
     }
 
     /** A block was translated: binary translation scans it before it runs. */

@@ -84,6 +84,8 @@ class AttackGuestsTest {
             new Attack("callgate-forge", ALL, Ending.MEMORY_FAULT),
             new Attack("iret-vm86", EnumSet.of(BT), Ending.REPORTED),
             new Attack("iret-vm86", EnumSet.of(TRAP, PARAVIRT), Ending.ENDS, 4L << 20, SHORT),
+            new Attack("trampoline-iret", EnumSet.of(BT), Ending.REPORTED),
+            new Attack("trampoline-iret", EnumSet.of(TRAP, PARAVIRT), Ending.ENDS, 4L << 20, SHORT),
             new Attack("sysenter-syscall", ALL, Ending.REPORTED),
             new Attack("user-kernel-data", ALL, Ending.REPORTED),
             new Attack("user-int-dpl0", ALL, Ending.REPORTED),
