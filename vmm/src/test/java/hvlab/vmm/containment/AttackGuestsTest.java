@@ -93,6 +93,7 @@ class AttackGuestsTest {
             new Attack("user-port-bitmap", ALL, Ending.REPORTED),
             new Attack("hypercall-measure-long", EnumSet.of(PARAVIRT), Ending.TIMEOUT, 64L << 20, SHORT),
             new Attack("hypercall-measure-long", EnumSet.of(PARAVIRT), Ending.TIMEOUT, 1L << 30, SHORT),
+            new Attack("hypercall-console-huge", EnumSet.of(PARAVIRT), Ending.TIMEOUT, 1L << 30, SHORT),
             new Attack("rep-insb-huge", NATIVE_STRING_IO, Ending.TIMEOUT, 64L << 20, SHORT),
             new Attack("serial-flood", ALL, Ending.TIMEOUT, 4L << 20, SHORT),
             new Attack("redpill-outside-image", EnumSet.of(BT), Ending.REPORTED),
