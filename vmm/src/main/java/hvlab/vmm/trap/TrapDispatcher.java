@@ -40,14 +40,12 @@ import java.util.function.Supplier;
  *       would refuse becomes that exception ({@link GuestFault}), an address outside RAM ends
  *       the VM;</li>
  *   <li>port I/O is checked against the guest's IOPL and TSS bitmap before a device sees it;</li>
- *   <li>after every trap the real EFLAGS must still have VM clear and IOPL 0: the VMM re-asserts
- *       its invariants instead of trusting the emulator.</li>
+ *   <li>after every trap the real EFLAGS must still have VM clear and IOPL 0 ({@link RealFlags}):
+ *       the VMM re-asserts its invariants instead of trusting the emulator.</li>
  * </ul>
  */
 public final class TrapDispatcher implements TrapHandler {
     private static final int SEGMENT_NOT_PRESENT = 11;
-    private static final int EFLAGS_IOPL = 3 << 12;
-    private static final int EFLAGS_VM = 1 << 17;
     /** How far past a block's start to look for the instruction a mid-block trap came from. */
     private static final int BLOCK_SEARCH_BYTES = 512;
     private static final byte IRETD = (byte) 0xCF;
@@ -143,7 +141,7 @@ public final class TrapDispatcher implements TrapHandler {
         }
         TrapOutcome outcome;
         try {
-            VmExit broken = flagsReliable(trap) ? realFlagsBroken() : null;
+            VmExit broken = RealFlags.readableIn(trap) ? realFlagsBroken() : null;
             outcome = broken != null ? end(broken) : dispatch(trap);
         } catch (GuestFault.OutsideRam e) {
             outcome = end(new VmExit.MemoryFault(e.access().verb(), e.address(), Integer.toUnsignedLong(cpu.read(Register.EIP)), true));
@@ -408,19 +406,7 @@ public final class TrapDispatcher implements TrapHandler {
     }
 
     /**
-     * Can the real EFLAGS be read in this trap? Unicorn computes the arithmetic flags lazily
-     * (QEMU's cc_op), and brings them up to date before exceptions, INT n and code hooks, but not
-     * before the I/O and memory hooks it calls from the middle of an instruction: read there,
-     * EFLAGS holds whatever the last operand was, IOPL and VM bits included (a guest's
-     * {@code adc eax, 0xecb05324; out dx, al} read as IOPL 1). Those traps check the flags at the
-     * next block boundary instead ({@link VmStop.Recheck}).
-     */
-    private static boolean flagsReliable(Trap trap) {
-        return !(trap instanceof Trap.PortIn || trap instanceof Trap.PortOut || trap instanceof Trap.MemoryFault);
-    }
-
-    /**
-     * Port output in the middle of a block, where the flags cannot be read (see {@link #flagsReliable}):
+     * Port output in the middle of a block, where the flags cannot be read (see {@link RealFlags}):
      * if they look broken, have the CPU stop at the next block boundary, where the VM checks
      * them for real. A guest that only had stale lazy flags loses nothing but the rest of its slice.
      */
@@ -431,24 +417,9 @@ public final class TrapDispatcher implements TrapHandler {
         return TrapOutcome.stop(VmStop.RECHECK);
     }
 
-    /**
-     * The real EFLAGS must keep VM clear and IOPL 0 whatever the guest does; Unicorn's IRET at
-     * CPL 3 does not check privilege as a real CPU does, and enters virtual-8086 mode with the
-     * guest's IOPL when asked. The VMM does not run a guest in a mode its CPU would never enter.
-     */
     private VmExit realFlagsBroken() {
-        int flags = cpu.read(Register.EFLAGS);
-        if ((flags & (EFLAGS_VM | EFLAGS_IOPL)) == 0) {
-            return null;
-        }
-        long eip = Integer.toUnsignedLong(cpu.read(Register.EIP));
-        if ((flags & EFLAGS_VM) != 0) {
-            return new VmExit.NotEmulated(vcpu.privilegeLevel() == 0
-                    ? "virtual-8086 mode (the guest kernel entered it with IRET; hvlab does not emulate it)"
-                    : "virtual-8086 mode entered by an IRET at CPL 3, which the emulator allows and a real CPU refuses "
-                    + "(use --mode bt, which emulates that IRET exactly)", eip);
-        }
-        return new VmExit.CpuError(String.format("the real EFLAGS.IOPL became %d at %#x", (flags >> 12) & 3, eip));
+        return RealFlags.broken(cpu.read(Register.EFLAGS), Integer.toUnsignedLong(cpu.read(Register.EIP)),
+                vcpu.privilegeLevel() == 0);
     }
 
     /** INT n is CD ib (two bytes), INT3 and INTO one byte: find the instruction that raised it. */
