@@ -27,6 +27,11 @@ public final class RealFlags {
         return !(trap instanceof Trap.PortIn || trap instanceof Trap.PortOut || trap instanceof Trap.MemoryFault);
     }
 
+    /** The common case, checked on every trap: IOPL 0 and VM clear. */
+    public static boolean fine(int eflags) {
+        return (eflags & (VM | IOPL)) == 0;
+    }
+
     /**
      * How the VM must end if the real flags {@code eflags} (read where they can be trusted) break
      * the invariants, or null. {@code guestKernel}: the guest runs at virtual CPL 0.

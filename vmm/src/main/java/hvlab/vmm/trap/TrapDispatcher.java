@@ -418,8 +418,11 @@ public final class TrapDispatcher implements TrapHandler {
     }
 
     private VmExit realFlagsBroken() {
-        return RealFlags.broken(cpu.read(Register.EFLAGS), Integer.toUnsignedLong(cpu.read(Register.EIP)),
-                vcpu.privilegeLevel() == 0);
+        int flags = cpu.read(Register.EFLAGS);
+        if (RealFlags.fine(flags)) {
+            return null; // every trap comes here: one register read, no more
+        }
+        return RealFlags.broken(flags, Integer.toUnsignedLong(cpu.read(Register.EIP)), vcpu.privilegeLevel() == 0);
     }
 
     /** INT n is CD ib (two bytes), INT3 and INTO one byte: find the instruction that raised it. */
