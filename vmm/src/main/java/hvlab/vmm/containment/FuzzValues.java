@@ -108,8 +108,4 @@ final class FuzzValues {
     long any64() {
         return random.nextLong();
     }
-
-    SplittableRandom random() {
-        return random;
-    }
 }

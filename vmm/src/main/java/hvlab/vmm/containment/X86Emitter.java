@@ -34,10 +34,6 @@ final class X86Emitter {
         return origin + position;
     }
 
-    long addressOf(int offset) {
-        return origin + offset;
-    }
-
     X86Emitter u8(int... bytes) {
         for (int b : bytes) {
             ensure(position + 1);
@@ -57,13 +53,6 @@ final class X86Emitter {
 
     X86Emitter u64(long value) {
         return u32(value).u32(value >>> 32);
-    }
-
-    X86Emitter bytes(byte[] bytes) {
-        for (byte b : bytes) {
-            u8(b);
-        }
-        return this;
     }
 
     /** MOV r32, imm32 (B8+r). Registers are numbered as in ModRM: EAX 0, ECX 1, EDX 2, EBX 3, ESP 4, EBP 5, ESI 6, EDI 7. */
