@@ -162,10 +162,12 @@ public final class ContainmentFuzzer {
         }
         int cs = vm.cpu().read(Register.CS);
         boolean virtual8086 = (vm.cpu().read(Register.EFLAGS) & EFLAGS_VM) != 0; // CPL 3 by definition; CS is no selector there
-        // A VM whose time ran out before its first instruction (a cold JVM) still sits at the
-        // VMM's trampoline, at ring 0, with nothing of the guest's run.
-        boolean neverEntered = cs == BootLayout.VMM_CODE
-                && Integer.toUnsignedLong(vm.cpu().read(Register.EIP)) == BootLayout.TRAMPOLINE;
+        // A VM whose time ran out before its first instruction (a cold JVM: the deadline covers
+        // boot) still has the VMM's ring-0 CS, at the trampoline or, if no slice ever started,
+        // at the CPU's initial EIP 0; its own check after every slice reports a guest at ring 0.
+        long eip = Integer.toUnsignedLong(vm.cpu().read(Register.EIP));
+        boolean neverEntered = cs == BootLayout.VMM_CODE && exit instanceof VmExit.Timeout
+                && (eip == BootLayout.TRAMPOLINE || eip == 0);
         if (!virtual8086 && !neverEntered && (cs & 3) != 3) {
             return String.format(LEFT_AT_CPL + "%d (CS %#x)", cs & 3, cs);
         }
