@@ -7,6 +7,15 @@ package hvlab.cpu;
  * ended travels in the return value, not through fields polled afterwards.
  */
 public interface StopReason {
+    /**
+     * True for a reason that any later one in the same run replaces: the VMM only wanted the
+     * CPU stopped at a boundary to look at it, and a real event found in the meantime (the VM
+     * ending, an exception to deliver) must not be lost for it. Otherwise the first reason wins.
+     */
+    default boolean weak() {
+        return false;
+    }
+
     /** A stop that needs no explanation beyond itself. */
     StopReason NONE = new StopReason() {
         @Override

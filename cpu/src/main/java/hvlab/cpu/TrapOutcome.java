@@ -18,7 +18,7 @@ public sealed interface TrapOutcome {
 
     /**
      * Stop the CPU; {@link CpuBackend#run} returns {@link RunResult.Cause#STOPPED} with this
-     * {@code reason} (the first reason of a run wins). The CPU stops at an exact instruction
+     * {@code reason} (the first reason of a run wins, unless it is {@link StopReason#weak}). The CPU stops at an exact instruction
      * boundary: at the trapping instruction for a fault, at the start of the next block for a trap
      * taken in the middle of one (port I/O, a fast system call).
      */

@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main(out, err));
         cli.addSubcommand("run", new RunCommand(out, err));
         cli.addSubcommand("guests", new GuestsCommand(out));
+        cli.addSubcommand("fuzz", new FuzzCommand(out, err));
         cli.addSubcommand("tui", new UiCommand(err));
         cli.addSubcommand("lecture", new LectureCommand(err));
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));

@@ -52,8 +52,6 @@ public final class Vm implements AutoCloseable {
     private static final int REAL_CR4 = VirtualCpu.CR4_TSD;
     /** Timer ticks a halted guest may sleep through (all masked) before we decide nothing will wake it. */
     private static final int MAX_IDLE_TICKS = 100_000;
-    private static final int EFLAGS_IOPL = 3 << 12;
-    private static final int EFLAGS_VM = 1 << 17;
 
     private final VmConfig config;
     private final GuestMemory memory;
@@ -260,15 +258,17 @@ public final class Vm implements AutoCloseable {
             if (!clockDrivenExternally) {
                 advanceClock(System.nanoTime() - runStarted);
             }
-            if (!entered && (cpu.read(Register.CS) & 3) == 3) {
+            // Entered once the CPU has left the VMM's trampoline, whatever mode the guest put it in.
+            if (!entered && !(cpu.read(Register.CS) == BootLayout.VMM_CODE
+                    && Integer.toUnsignedLong(cpu.read(Register.EIP)) == BootLayout.TRAMPOLINE)) {
                 entered = true;
             }
             applyInstrumentation();
             boolean goOn = handle(result);
             if (ended == null) {
-                String broken = realStateBroken();
+                VmExit broken = realStateBroken();
                 if (broken != null) {
-                    ended = new VmExit.CpuError("containment: " + broken);
+                    ended = broken;
                 }
             }
             if (ended != null) {
@@ -335,24 +335,24 @@ public final class Vm implements AutoCloseable {
      * real CPL 3, with IOPL 0 and not in virtual-8086 mode, on the VMM's GDT and TSS. Returns the
      * first one broken, or null.
      */
-    private String realStateBroken() {
+    private VmExit realStateBroken() {
         if (!entered) {
             return null;
         }
+        // The flags first: in virtual-8086 mode CS is not a selector, and its low bits mean nothing.
+        int flags = cpu.read(Register.EFLAGS);
+        VmExit byFlags = hvlab.vmm.trap.RealFlags.broken(flags, Integer.toUnsignedLong(cpu.read(Register.EIP)),
+                vcpu.privilegeLevel() == 0);
+        if (byFlags != null) {
+            return byFlags;
+        }
         int cs = cpu.read(Register.CS);
         if ((cs & 3) != 3) {
-            return String.format("the guest reached real CPL %d (CS %#x)", cs & 3, cs);
-        }
-        int flags = cpu.read(Register.EFLAGS);
-        if ((flags & EFLAGS_VM) != 0) {
-            return "the real CPU is in virtual-8086 mode";
-        }
-        if ((flags & EFLAGS_IOPL) != 0) {
-            return "the real EFLAGS.IOPL is " + ((flags >> 12) & 3);
+            return new VmExit.CpuError(String.format("containment: the guest reached real CPL %d (CS %#x)", cs & 3, cs));
         }
         if (cpu.read(hvlab.cpu.TableRegister.GDTR).base() != BootLayout.GDT_BASE
                 || cpu.read(hvlab.cpu.TableRegister.TR).base() != BootLayout.TSS) {
-            return "the real GDTR or TR no longer names the VMM's tables";
+            return new VmExit.CpuError("containment: the real GDTR or TR no longer names the VMM's tables");
         }
         return null;
     }

@@ -1,12 +1,7 @@
 package hvlab.cpu.unicorn;
 
-import hvlab.cpu.CpuException;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -33,28 +28,29 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <pre>
  *   ; void on_block(uc_engine *uc, uint64_t address, uint32_t size, Cell *cell)
  *   ;   SysV AMD64: rdi = uc, rsi = address, edx = size, rcx = cell
- *   ;   Cell: +0 int32 stop flag, +8 the address of uc_emu_stop, +16 where the CPU stopped
+ *   ;   Cell: +0 int32 stop flag, +8 the address of uc_emu_stop, +16 where the last stop was taken
  *   on_block:
  *       cmp  dword [rcx], 0        ; 83 39 00            no stop asked for?
  *       jne  .stop                 ; 75 01
  *       ret                        ; C3                  then run the block
  *   .stop:
  *       mov  dword [rcx], 0        ; C7 01 00 00 00 00   take the request
- *       mov  [rcx + 16], rsi       ; 48 89 71 10         remember the block that will not run
+ *       mov  [rcx + 16], rsi       ; 48 89 71 10         note the block's (linear) address
  *       jmp  qword [rcx + 8]       ; FF 61 08            tail call uc_emu_stop(uc): rdi is still uc
  * </pre>
- * The address is kept because Unicorn does not always put EIP back at the block it leaves
- * unrun: when any code hook exists (binary translation watches instructions with them), it
- * assumes the hooks keep EIP up to date and skips that step (cpu-exec.c, {@code cpu_tb_exec}),
- * leaving a stale EIP behind. The block's own address is the exact place to resume.
  * Other threads only write the flag. When it is set, the next block to start stops the engine
- * before its first instruction, so EIP and every register describe one exact boundary. With the
+ * before its first instruction, so every register describes one exact boundary, and EIP
+ * belongs at the start of that block. Unicorn does not always put it there: a block entered
+ * through a chained jump from the one before has not written EIP yet, and when any code hook
+ * exists (binary translation watches instructions with them) Unicorn leaves EIP as it was
+ * rather than take it from the block, so it points somewhere earlier and the guest would
+ * resume in the wrong place (lost and repeated instructions, measured). So the stub notes the
+ * block's address, and the backend sets EIP from it ({@link #takenAt}). With the
  * flag clear the cost is one compare and a not-taken branch per block (measured 1.0-1.2x on loops
  * that touch memory). Only one such hook may exist: a second block hook makes Unicorn walk a
  * hook list for every block.
  *
- * <p>The machine code is written into a page mapped with {@code mmap} and then made executable
- * with {@code mprotect} (writable or executable, never both), once per process.
+ * <p>The machine code lives in a page of its own ({@link NativeCode}), made once per process.
  */
 final class BlockBoundaryStop implements AutoCloseable {
     private static final byte[] CODE = {
@@ -68,8 +64,8 @@ final class BlockBoundaryStop implements AutoCloseable {
     private static final long CELL_SIZE = 24;
     private static final long FLAG = 0;
     private static final long STOP_FUNCTION = 8;
-    private static final long STOPPED_AT = 16;
-    private static final long NOWHERE = -1;
+    private static final long TAKEN_AT = 16;
+    private static final long NOT_TAKEN = -1;
     private static final VarHandle FLAG_HANDLE = JAVA_INT.varHandle();
     private static volatile MemorySegment code;
 
@@ -80,6 +76,7 @@ final class BlockBoundaryStop implements AutoCloseable {
         cell = engine.arena().allocate(CELL_SIZE, 8);
         cell.set(JAVA_INT, FLAG, 0);
         cell.set(ADDRESS, STOP_FUNCTION, UnicornLibrary.EMU_STOP_SYMBOL);
+        cell.set(JAVA_LONG, TAKEN_AT, NOT_TAKEN);
         engine.addHook(UnicornConstants.UC_HOOK_BLOCK, callback(), cell, 1, 0, 0);
     }
 
@@ -97,14 +94,14 @@ final class BlockBoundaryStop implements AutoCloseable {
         return (int) FLAG_HANDLE.getVolatile(cell, FLAG) != 0;
     }
 
-    /** Forgets where the last stop happened; call before each run. */
-    void forgetStop() {
-        cell.set(JAVA_LONG, STOPPED_AT, NOWHERE);
+    /** Forgets where the last stop was taken; call before each run. */
+    void forgetTaken() {
+        cell.set(JAVA_LONG, TAKEN_AT, NOT_TAKEN);
     }
 
-    /** The address of the block the CPU stopped in front of since {@link #forgetStop}, or -1. */
-    long stoppedAt() {
-        return cell.get(JAVA_LONG, STOPPED_AT);
+    /** The linear address of the block the CPU stopped before, or -1 if no stop was taken since {@link #forgetTaken}. */
+    long takenAt() {
+        return cell.get(JAVA_LONG, TAKEN_AT);
     }
 
     @Override
@@ -118,45 +115,12 @@ final class BlockBoundaryStop implements AutoCloseable {
         if (made == null) {
             synchronized (BlockBoundaryStop.class) {
                 if (code == null) {
-                    code = writeExecutable(CODE);
+                    code = NativeCode.executable(CODE);
                 }
                 made = code;
             }
         }
         return made;
-    }
-
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int PROT_EXEC = 4;
-    private static final int MAP_PRIVATE = 2;
-    private static final int MAP_ANONYMOUS = 0x20;
-    private static final long PAGE = 4096;
-
-    private static MemorySegment writeExecutable(byte[] bytes) {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        try {
-            MemorySegment page = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, PAGE, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
-            if (page.address() == -1L || page.address() == 0) {
-                throw new CpuException("mmap failed: cannot make the preemption stub");
-            }
-            page = page.reinterpret(PAGE);
-            MemorySegment.copy(bytes, 0, page, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            int error = (int) mprotect.invokeExact(page, PAGE, PROT_READ | PROT_EXEC);
-            if (error != 0) {
-                throw new CpuException("mprotect failed: cannot make the preemption stub executable");
-            }
-            return page; // never unmapped: engines of the whole process share it
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new CpuException("cannot make the preemption stub", t);
-        }
     }
 
     /** For tests: the stub's bytes. */

@@ -37,6 +37,7 @@ public final class UnicornBackend implements CpuBackend {
     private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, latch, boundary);
     private final Map<Long, Long> watchHooks = new HashMap<>();
     private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
+    private static final int EFLAGS_VM = 1 << 17;
     private volatile boolean externalStop;
     private volatile boolean sliceUsedUp;
     private long translationHook = -1;
@@ -164,12 +165,12 @@ public final class UnicornBackend implements CpuBackend {
         try {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
-                boundary.forgetStop();
+                boundary.forgetTaken();
                 int error = engine.start(start, NEVER, 0);
-                long stoppedAt = boundary.stoppedAt();
-                if (stoppedAt >= 0) {
-                    // Stopped in front of a block: that block's address is where the guest resumes.
-                    write(Register.EIP, (int) stoppedAt);
+                if (error == AbortGuard.ABORTED) {
+                    hooks.resumeEip = -1;
+                    return RunResult.cpuError("Unicorn aborted while translating the guest's code (an emulator bug that "
+                            + "a real CPU answers with #UD); this CPU cannot run again");
                 }
                 if (hooks.handlerFailure != null) {
                     Throwable failure = hooks.handlerFailure;
@@ -181,6 +182,10 @@ public final class UnicornBackend implements CpuBackend {
                 if (hooks.resumeEip >= 0) {
                     write(Register.EIP, (int) hooks.resumeEip);
                     hooks.resumeEip = -1;
+                } else if (boundary.takenAt() >= 0) {
+                    // Stopped before a block's first instruction: that is where EIP belongs,
+                    // whatever Unicorn left in it (see BlockBoundaryStop).
+                    write(Register.EIP, (int) (boundary.takenAt() - codeSegmentBase()));
                 }
                 if (hooks.stopReason != null) {
                     return RunResult.stopped(hooks.stopReason);
@@ -205,6 +210,24 @@ public final class UnicornBackend implements CpuBackend {
                 ticket.cancel();
             }
         }
+    }
+
+    /**
+     * The base of the code segment the CPU runs in (a block's address is linear, EIP is an offset
+     * in CS): CS * 16 in virtual-8086 mode, else the base of the descriptor CS names in the GDT
+     * the CPU uses. Read at a block boundary, where EFLAGS is up to date.
+     */
+    private long codeSegmentBase() {
+        int cs = read(Register.CS) & 0xFFFF;
+        if ((read(Register.EFLAGS) & EFLAGS_VM) != 0) {
+            return (long) cs << 4;
+        }
+        TableRegister.Value gdt = read(TableRegister.GDTR);
+        if ((cs & ~3) == 0 || (cs & 4) != 0 || (cs | 7) > gdt.limit()) {
+            return 0;
+        }
+        byte[] d = engine.readMemory(gdt.base() + (cs & ~7), 8);
+        return (d[2] & 0xFFL) | (d[3] & 0xFFL) << 8 | (d[4] & 0xFFL) << 16 | (d[7] & 0xFFL) << 24;
     }
 
     @Override

@@ -22,12 +22,16 @@ final class UnicornEngine implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment handle;
     private final MemorySegment scratch;
+    /** Where {@link AbortGuard} jumps back to if Unicorn aborts during a run of this engine. */
+    private final MemorySegment jumpBuffer;
+    private boolean aborted;
 
     UnicornEngine() {
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
         check("uc_open", invokeInt(() -> (int) UnicornLibrary.OPEN.invokeExact(UC_ARCH_X86, UC_MODE_32, out)));
         handle = out.get(ValueLayout.ADDRESS, 0);
         scratch = arena.allocate(64, 8);
+        jumpBuffer = arena.allocate(AbortGuard.JUMP_BUFFER_BYTES, 16);
     }
 
     static String describe(int error) {
@@ -147,9 +151,27 @@ final class UnicornEngine implements AutoCloseable {
         check("uc_reg_write", invokeInt(() -> (int) UnicornLibrary.REG_WRITE.invokeExact(handle, id, scratch)));
     }
 
-    /** Starts emulation at {@code begin}; {@code timeoutMicros} 0 means none. Returns Unicorn's error code unchecked. */
+    /**
+     * Starts emulation at {@code begin}; {@code timeoutMicros} 0 means none. Returns Unicorn's
+     * error code unchecked, or {@link AbortGuard#ABORTED} if Unicorn aborted: then this engine
+     * is retired and never runs again.
+     */
     int start(long begin, long until, long timeoutMicros) {
-        return invokeInt(() -> (int) UnicornLibrary.EMU_START.invokeExact(handle, begin, until, timeoutMicros, 0L));
+        if (aborted) {
+            return AbortGuard.ABORTED;
+        }
+        int result = AbortGuard.available()
+                ? invokeInt(() -> AbortGuard.start(handle, begin, until, timeoutMicros, 0L, jumpBuffer))
+                : invokeInt(() -> (int) UnicornLibrary.EMU_START.invokeExact(handle, begin, until, timeoutMicros, 0L));
+        if (result == AbortGuard.ABORTED) {
+            aborted = true;
+        }
+        return result;
+    }
+
+    /** Did Unicorn abort in this engine? Its translator was left half way: it must not run, nor be closed. */
+    boolean aborted() {
+        return aborted;
     }
 
     void stop() {
@@ -210,7 +232,9 @@ final class UnicornEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        invokeInt(() -> (int) UnicornLibrary.CLOSE.invokeExact(handle));
+        if (!aborted) {
+            invokeInt(() -> (int) UnicornLibrary.CLOSE.invokeExact(handle));
+        } // else leaked on purpose: uc_close would walk a translator state left half way
         arena.close();
     }
 

@@ -42,6 +42,8 @@ final class UnicornLibrary {
     static final MethodHandle FREE = fn("uc_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle EMU_START = fn("uc_emu_start",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    /** The address of {@code uc_emu_start} itself, for native code that calls it (see {@link AbortGuard}). */
+    static final MemorySegment EMU_START_SYMBOL = symbol("uc_emu_start");
     static final MethodHandle EMU_STOP = fn("uc_emu_stop", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     /** The address of {@code uc_emu_stop} itself, for native code that calls it (see {@link BlockBoundaryStop}). */
     static final MemorySegment EMU_STOP_SYMBOL = symbol("uc_emu_stop");

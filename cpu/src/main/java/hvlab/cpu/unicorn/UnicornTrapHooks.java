@@ -35,6 +35,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class UnicornTrapHooks {
     private static final int ALL_ONES = 0xFFFFFFFF;
     private static final int EIP = NativeRegisterNumbers.numberOf(Register.EIP);
+    private static final int EAX = NativeRegisterNumbers.numberOf(Register.EAX);
     /** {@code uc_tb}: u64 pc, u16 icount, u16 size. */
     private static final long TB_PC = 0;
     private static final long TB_SIZE = 10;
@@ -140,8 +141,10 @@ final class UnicornTrapHooks {
                 }
                 case TrapOutcome.Continue c -> ALL_ONES;
                 case TrapOutcome.Stop stop -> {
+                    // The VMM refused the access (or ends the VM): the IN must not change the
+                    // guest's register, so it reads what EAX already holds.
                     stopAtNextBlock(stop.reason());
-                    yield ALL_ONES;
+                    yield (int) engine.readRegister(EAX);
                 }
             };
         } catch (Throwable t) {
@@ -296,7 +299,7 @@ final class UnicornTrapHooks {
     }
 
     private void keepReason(StopReason reason) {
-        if (stopReason == null) {
+        if (stopReason == null || stopReason.weak()) {
             stopReason = reason;
         }
     }

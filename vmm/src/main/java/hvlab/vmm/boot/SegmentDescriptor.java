@@ -55,4 +55,12 @@ public record SegmentDescriptor(long base, long limit, int type, boolean system,
     public boolean isCode() {
         return !system && (type & 0x8) != 0;
     }
+
+    /**
+     * A writable data segment, the only kind SS may hold (SDM Vol. 3, 5.7). A system descriptor
+     * (a TSS, an LDT, a gate) is not one, even where its type bits look the same.
+     */
+    public boolean isWritableData() {
+        return !system && (type & 0x8) == 0 && (type & 0x2) != 0;
+    }
 }

@@ -12,8 +12,10 @@ import java.util.function.LongUnaryOperator;
  * users, the VMM gives back with a <em>privilege view</em>: the shadow shows a segment only where
  * the guest's hardware would let the current virtual privilege level use it.
  * <ul>
- *   <li>A code segment is present only while the virtual CPL equals its DPL. A user task that
- *       jumps to kernel code, or a kernel IRET to user code, then faults, and the VMM steps in.</li>
+ *   <li>A code segment is present only while the virtual CPL equals its DPL (or, for a
+ *       conforming one, is at least its DPL: conforming code runs at its caller's level). A user
+ *       task that jumps to kernel code, or a kernel IRET to user code, then faults, and the VMM
+ *       steps in.</li>
  *   <li>A data segment is present only while the virtual CPL is at most its DPL (SDM Vol. 3,
  *       5.7: a data segment's DPL must be at least the CPL). A user task cannot load the kernel's
  *       data segments, as on hardware; the kernel sees every data segment.</li>
@@ -21,10 +23,20 @@ import java.util.function.LongUnaryOperator;
  * System descriptors (TSS, LDT, gates) are never present in the shadow: the real CPU never uses
  * them, because the VMM emulates LTR, LLDT and interrupt delivery.
  *
+ * <p>Every code segment is readable in the shadow. Unicorn checks a CS the VMM loads (after an
+ * emulated IRET or interrupt) as it checks a data segment register, and refuses an
+ * execute-only one, which a real CPU runs happily. The cost is a small deviation: a guest may
+ * read its execute-only code through a CS override without the #GP it would get on hardware.
+ *
  * <p>The last three entries belong to the VMM ({@link BootLayout#VMM_TSS}, {@link BootLayout#VMM_CODE},
  * {@link BootLayout#VMM_DATA}); the guest can never name them with a descriptor of its own.
  */
 public final class ShadowGdt {
+    private static final int ACCESSED = 0x1;
+    /** Code type bit 1: readable. Unicorn loads CS only from a readable code segment (see shadowOf). */
+    private static final int READABLE = 0x2;
+    private static final int CONFORMING = 0x4;
+
     /** Entries the guest may use: everything below the VMM's three. */
     public static final int GUEST_ENTRIES = (BootLayout.VMM_TSS >> 3);
 
@@ -85,6 +97,31 @@ public final class ShadowGdt {
         return index > 0 && index < guestDescriptors.length ? guestDescriptors[index] : 0;
     }
 
+    /**
+     * Does {@code selector} name one of the VMM's own entries? The guest's GDT ends below them
+     * whatever limit its LGDT gave, so to the guest such a selector lies beyond its table.
+     */
+    public static boolean reserved(int selector) {
+        return ((selector & 0xFFFF) >> 3) >= GUEST_ENTRIES;
+    }
+
+    /**
+     * The VMM is about to load {@code selector} into a real segment register after checking the
+     * guest's descriptor {@code guest} as it is in guest memory now. The shadow was copied at the
+     * last LGDT, and the guest may have rewritten its table since (a real CPU reads the table at
+     * every load), so the entry is copied again first: the real CPU then loads what the VMM
+     * checked, never a stale copy it would refuse (Unicorn fails the register write, which would
+     * leave the emulation half done).
+     */
+    public void refresh(int selector, long guest) {
+        int index = (selector & 0xFFFF) >> 3;
+        if (index == 0 || index >= guestDescriptors.length) {
+            return;
+        }
+        guestDescriptors[index] = guest;
+        region.writeDescriptorRaw(index, shadowOf(guest, view));
+    }
+
     /** The descriptor the real CPU finds for {@code selector}: the shadow entry (0 if none). */
     public long realDescriptor(int selector) {
         int index = (selector & 0xFFFF) >> 3;
@@ -127,8 +164,13 @@ public final class ShadowGdt {
         if (d.system()) {
             return 0;
         }
-        boolean visible = d.isCode() ? d.dpl() == cpl : d.dpl() >= cpl;
+        boolean visible = d.isCode() ? (conforming(d) ? d.dpl() <= cpl : d.dpl() == cpl) : d.dpl() >= cpl;
         boolean present = d.present() && visible;
-        return new SegmentDescriptor(d.base(), d.limit(), d.type() | 1, false, 3, present, d.defaultBig(), d.granularity4K()).encode();
+        int type = d.type() | ACCESSED | (d.isCode() ? READABLE : 0);
+        return new SegmentDescriptor(d.base(), d.limit(), type, false, 3, present, d.defaultBig(), d.granularity4K()).encode();
+    }
+
+    private static boolean conforming(SegmentDescriptor code) {
+        return (code.type() & CONFORMING) != 0;
     }
 }

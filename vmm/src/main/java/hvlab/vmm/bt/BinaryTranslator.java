@@ -7,6 +7,7 @@ import hvlab.cpu.Register;
 import hvlab.cpu.TableRegister;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
+import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.trap.CodeScanner;
 import hvlab.vmm.trap.Emulation;
 import hvlab.vmm.trap.GuestState;
@@ -122,7 +123,14 @@ public final class BinaryTranslator implements WatchedInstructionHandler {
         }
     }
 
-    private final List<Long> toWatch = new ArrayList<>();
+    /**
+     * To watch before anything else: the IRETD of the VMM's own trampoline. The guest may execute
+     * that page (the CPU runs it at ring 0 to enter the guest, and without paging there is no
+     * user/supervisor bit to keep the guest out), so a guest could IRET from there, outside guest
+     * RAM where no block is scanned, and Unicorn would do it without a real CPU's checks. The
+     * dispatcher lets the VMM's own entry through and emulates the guest's use like any IRET.
+     */
+    private final List<Long> toWatch = new ArrayList<>(List.of(BootLayout.TRAMPOLINE));
     private final List<Long> toUnwatch = new ArrayList<>();
 
     /**

@@ -34,8 +34,15 @@ final class GuestSegments {
      * Like the hardware, this reads the guest's table as it is now, not as it was at LGDT.
      */
     SegmentDescriptor descriptor(int selector, GuestState state) {
+        long raw = rawDescriptor(selector, state);
+        return raw == 0 ? null : SegmentDescriptor.decode(raw);
+    }
+
+    private long rawDescriptor(int selector, GuestState state) {
         long raw;
-        if (!vcpu.hasOwnGdt()) {
+        if (ShadowGdt.reserved(selector)) {
+            raw = 0; // the VMM's own entries: beyond the guest's GDT, whatever its limit says
+        } else if (!vcpu.hasOwnGdt()) {
             raw = gdt.guestDescriptor(selector);
         } else if ((selector & 4) != 0 || (selector | 7) > vcpu.gdtr().limit() || (selector & ~7) == 0) {
             raw = 0;
@@ -43,7 +50,7 @@ final class GuestSegments {
             long entry = vcpu.gdtr().base() + (selector & ~7);
             raw = Integer.toUnsignedLong(state.read(entry, 4)) | ((long) state.read(entry + 4, 4) << 32);
         }
-        return raw == 0 ? null : SegmentDescriptor.decode(raw);
+        return raw;
     }
 
     /** A selector as the guest should see it in a frame: RPL = its virtual CPL. */
@@ -75,17 +82,29 @@ final class GuestSegments {
         return (guestFlags & ORDINARY_FLAGS) | IF | RESERVED_ONE;
     }
 
-    /** Enters code segment {@code selector} at {@code eip} at privilege level {@code cpl}. */
-    void enter(GuestState state, int selector, long eip, int cpl) {
+    /**
+     * Enters code segment {@code selector} at {@code eip} at privilege level {@code cpl}.
+     * {@code code} is the guest's descriptor as the caller checked it: the shadow entry is
+     * copied from it, not read again, because the guest's table in memory may have changed in
+     * between (the frame just pushed may have landed on it).
+     */
+    void enter(GuestState state, int selector, SegmentDescriptor code, long eip, int cpl) {
         vcpu.setPrivilegeLevel(cpl);
         gdt.setView(cpl);
+        gdt.refresh(selector, code.encode());
         state.setRegister(Register.CS, (selector & ~3) | 3);
         state.setRegister(Register.EIP, (int) eip);
     }
 
-    void setStack(GuestState state, int selector, int esp) {
-        state.setRegister(Register.SS, (selector & ~3) | 3);
+    void setStack(GuestState state, int selector, SegmentDescriptor stack, int esp) {
+        loadStackSegment(state, selector, stack);
         state.setRegister(Register.ESP, esp);
+    }
+
+    /** Loads SS with the ring-compressed form (RPL 3) of a stack selector whose descriptor the caller checked. */
+    void loadStackSegment(GuestState state, int selector, SegmentDescriptor stack) {
+        gdt.refresh(selector, stack.encode());
+        state.setRegister(Register.SS, (selector & ~3) | 3);
     }
 
     /**
@@ -125,7 +144,7 @@ final class GuestSegments {
         int esp = state.read(tss.base() + offset, 4);
         int ss = state.read(tss.base() + offset + 4, 2) & 0xFFFF;
         SegmentDescriptor stack = descriptor(ss, state);
-        boolean usable = stack != null && !stack.isCode() && (stack.type() & 0x2) != 0 && stack.dpl() == cpl && (ss & 3) == cpl;
+        boolean usable = stack != null && stack.isWritableData() && stack.dpl() == cpl && (ss & 3) == cpl;
         if ((ss & ~3) == 0 || !usable) {
             throw new GuestFault.Exception(10, ss & 0xFFFC, "the TSS names an unusable kernel stack segment");
         }

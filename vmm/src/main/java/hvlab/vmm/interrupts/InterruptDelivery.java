@@ -33,7 +33,10 @@ public final class InterruptDelivery {
     private static final int INTERRUPT_GATE = 0xE;
     private static final int TRAP_GATE = 0xF;
     private static final int TASK_GATE = 0x5;
+    private static final int CONFORMING = 0x4;
     private static final int CLEARED_ON_ENTRY = 0x100 | 0x4000 | 0x10000 | 0x20000; // TF, NT, RF, VM
+    /** The real IOPL: always 0, whatever state the guest left the real flags in (the guest's is virtual). */
+    private static final int REAL_IOPL = 0x3000;
     /** A nested exception can itself fail; past this many the guest's tables are hopeless. */
     private static final int MAX_NESTING = 4;
 
@@ -84,7 +87,10 @@ public final class InterruptDelivery {
     /** One try at delivery: null on success, or the exception that delivery itself raised. */
     private GuestEvent attempt(GuestEvent event, GuestState state) {
         int vector = event.vector();
-        int gateError = vector * 8 + 2 + (event.source() == GuestEvent.Source.SOFTWARE ? 0 : 1); // IDT bit, EXT bit (6.13)
+        // EXT (bit 0 of an error code, SDM 6.13): set when delivering something other than the
+        // program's own INT n; IDT (bit 1): the error code names a gate.
+        int ext = event.source() == GuestEvent.Source.SOFTWARE ? 0 : 1;
+        int gateError = vector * 8 + 2 + ext;
         long idtBase = vcpu.idtr().base();
         if (vector * 8L + 7 > vcpu.idtr().limit()) {
             return gp(gateError, event);
@@ -110,13 +116,14 @@ public final class InterruptDelivery {
         long handler = Integer.toUnsignedLong((low & 0xFFFF) | (high & 0xFFFF0000));
         SegmentDescriptor code = segments.descriptor(selector, state);
         if ((selector & ~3) == 0 || code == null || !code.isCode() || code.dpl() > vcpu.privilegeLevel()) {
-            return gp((selector & 0xFFFC) | 1, event);
+            return gp((selector & 0xFFFC) | ext, event);
         }
         if (!code.present()) {
-            return GuestEvent.exception(11, (selector & 0xFFFC) | 1, event.instruction());
+            return GuestEvent.exception(11, (selector & 0xFFFC) | ext, event.instruction());
         }
-        int newCpl = code.dpl();
         int oldCpl = vcpu.privilegeLevel();
+        // A conforming handler runs at the interrupted code's level (SDM 6.12.1): no stack switch.
+        int newCpl = (code.type() & CONFORMING) != 0 ? oldCpl : code.dpl();
         int flags = segments.guestFlags(state.register(Register.EFLAGS));
         int cs = segments.guestView(state.register(Register.CS));
         GuestSegments.Stack current = segments.currentStack(state);
@@ -135,12 +142,12 @@ public final class InterruptDelivery {
         if (type == INTERRUPT_GATE) {
             vcpu.setInterruptsEnabled(false);
         }
-        state.setRegister(Register.EFLAGS, (state.register(Register.EFLAGS) & ~CLEARED_ON_ENTRY) | 0x200);
+        state.setRegister(Register.EFLAGS, (state.register(Register.EFLAGS) & ~(CLEARED_ON_ENTRY | REAL_IOPL)) | 0x200);
         // Enter first: that switches the shadow GDT to the kernel's view, where the kernel's
         // stack segment is visible and so can be loaded.
-        segments.enter(state, selector, handler, newCpl);
+        segments.enter(state, selector, code, handler, newCpl);
         if (newCpl < oldCpl) {
-            segments.setStack(state, stack.selector(), stack.esp());
+            segments.setStack(state, stack.selector(), stack.descriptor(), stack.esp());
         } else {
             state.setRegister(Register.ESP, stack.esp());
         }

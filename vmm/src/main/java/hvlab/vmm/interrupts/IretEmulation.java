@@ -79,8 +79,7 @@ public final class IretEmulation {
             int newEsp = pop(state, outer, 0, width);
             int ss = pop(state, outer, 1, width) & 0xFFFF;
             SegmentDescriptor stack = segments.descriptor(ss, state);
-            if ((ss & ~3) == 0 || (ss & 3) != newCpl || stack == null || stack.isCode()
-                    || (stack.type() & 0x2) == 0 || stack.dpl() != newCpl) {
+            if ((ss & ~3) == 0 || (ss & 3) != newCpl || stack == null || !stack.isWritableData() || stack.dpl() != newCpl) {
                 return raise(ExceptionNames.GENERAL_PROTECTION, ss & 0xFFFC, insn);
             }
             if (!stack.present()) {
@@ -89,7 +88,7 @@ public final class IretEmulation {
             if (iret) {
                 state.setRegister(Register.EFLAGS, segments.acceptFlags(flags, oldCpl));
             }
-            segments.setStack(state, ss, newEsp + release);
+            segments.setStack(state, ss, stack, newEsp + release);
             segments.dropInaccessibleDataSegments(state, newCpl);
         } else {
             if (iret) {
@@ -98,7 +97,7 @@ public final class IretEmulation {
             state.setRegister(Register.ESP, (int) (esp + (long) popped * width + release));
         }
         long target = Integer.toUnsignedLong(eip) & (width == 2 ? 0xFFFF : 0xFFFFFFFFL);
-        segments.enter(state, cs, target, newCpl);
+        segments.enter(state, cs, code, target, newCpl);
         return new Emulation.Resume(target);
     }
 

@@ -63,14 +63,14 @@ public final class StackSegmentLoad {
                 if (problem != null) return problem;
             }
         }
-        state.setRegister(Register.SS, (selector & ~3) | 3);
+        segments.loadStackSegment(state, selector, segments.descriptor(selector, state));
         return new Emulation.Resume(insn.nextAddress());
     }
 
     private Emulation check(Instruction insn, int selector, GuestState state) {
         int cpl = vcpu.privilegeLevel();
         SegmentDescriptor d = (selector & ~3) == 0 ? null : segments.descriptor(selector, state);
-        boolean writableData = d != null && !d.isCode() && (d.type() & 0x2) != 0;
+        boolean writableData = d != null && d.isWritableData();
         if (!writableData || (selector & 3) != cpl || d.dpl() != cpl) {
             return new Emulation.Raise(ExceptionNames.GENERAL_PROTECTION, selector & 0xFFFC, insn.address());
         }

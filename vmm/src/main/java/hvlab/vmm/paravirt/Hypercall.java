@@ -21,7 +21,7 @@ import java.util.Optional;
 public enum Hypercall {
     VERSION(0, "version", true, "-", "MAGIC (0x48560001)",
             "probe: is there a hypervisor interface, and which version", "xen_version (17)"),
-    CONSOLE_WRITE(1, "console_write", true, "EBX=address, ECX=length", "bytes written; -EFAULT",
+    CONSOLE_WRITE(1, "console_write", true, "EBX=address, ECX=length", "bytes written (64 KiB at most); -EFAULT",
             "write bytes to the VM's console without touching the UART", "console_io CONSOLEIO_write (18)"),
     GET_IF(2, "get_if", false, "-", "virtual IF (0/1)",
             "read the virtual interrupt flag", "vcpu_info.evtchn_upcall_mask (shared memory)"),

@@ -44,6 +44,8 @@ public final class HypercallTable implements HypercallHandler {
     /** CR4 bits a 32-bit guest may set, as for MOV to CR4 (trap.ControlRegisterInstructions). */
     private static final int CR4_WRITABLE = 0x7FF;
     private static final int CR0_ET = 0x10;
+    /** The most bytes one CONSOLE_WRITE sends: far more than a line, far less than a time slice's work. */
+    static final int CONSOLE_WRITE_MAX = 64 * 1024;
 
     private final VirtualCpu vcpu;
     private final GuestPointers pointers;
@@ -125,9 +127,16 @@ public final class HypercallTable implements HypercallHandler {
         return new Emulation.Resume(nextEip);
     }
 
-    /** The whole buffer is checked before the first byte goes out: a call fails whole or not at all. */
+    /**
+     * The whole buffer is checked before the first byte goes out: a bad pointer fails the call
+     * whole. Then at most {@link #CONSOLE_WRITE_MAX} bytes go out, and the answer says how many,
+     * as write(2) may write less than asked: a guest that writes all of a 1 GiB RAM in one call
+     * (an attack: a 1 GiB copy and seconds of work out of the deadline's reach) writes it a piece
+     * per call, and its VM still ends on time.
+     */
     private int consoleWrite(GuestState state, long address, long length) throws GuestPointers.BadPointer {
-        byte[] bytes = pointers.read(state, address, length);
+        pointers.check(address, length);
+        byte[] bytes = pointers.read(state, address, Math.min(length, CONSOLE_WRITE_MAX));
         for (byte b : bytes) {
             console.accept(b & 0xFF);
         }

@@ -6,6 +6,7 @@ import hvlab.cpu.TableRegister;
 import hvlab.vmm.ExceptionNames;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.boot.SegmentDescriptor;
+import hvlab.vmm.boot.ShadowGdt;
 
 /**
  * LGDT, LIDT, LLDT and LTR: the instructions that point the CPU at its system tables (SDM Vol. 3,
@@ -74,11 +75,14 @@ final class DescriptorTableInstructions {
         return new Emulation.Resume(insn.nextAddress());
     }
 
-    /** The checks of LLDT/LTR: in the GDT, inside its limit, the right system type, present. */
+    /**
+     * The checks of LLDT/LTR: in the GDT, inside its limit (which never reaches the VMM's own
+     * entries, see {@link ShadowGdt#reserved}), the right system type, present.
+     */
     private Emulation check(Instruction insn, GuestState state, int selector, int wantedType) {
         boolean inLdt = (selector & 4) != 0;
         long offset = selector & ~7L;
-        if (inLdt || offset + 7 > vcpu.gdtr().limit()) {
+        if (inLdt || offset + 7 > vcpu.gdtr().limit() || ShadowGdt.reserved(selector)) {
             return gp(insn, selector & 0xFFFC);
         }
         long entry = entryAddress(selector);

@@ -1,6 +1,7 @@
 package hvlab.vmm.trap;
 
 import hvlab.cpu.CpuBackend;
+import hvlab.cpu.CpuException;
 import hvlab.cpu.Disassembler;
 import hvlab.cpu.Instruction;
 import hvlab.cpu.Register;
@@ -12,6 +13,7 @@ import hvlab.vmm.TrapCounters;
 import hvlab.vmm.TrapKind;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
+import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.boot.ShadowGdt;
 import hvlab.vmm.bt.BinaryTranslator;
 import hvlab.vmm.devices.IoBus;
@@ -38,21 +40,22 @@ import java.util.function.Supplier;
  *       would refuse becomes that exception ({@link GuestFault}), an address outside RAM ends
  *       the VM;</li>
  *   <li>port I/O is checked against the guest's IOPL and TSS bitmap before a device sees it;</li>
- *   <li>after every trap the real EFLAGS must still have VM clear and IOPL 0: the VMM re-asserts
- *       its invariants instead of trusting the emulator.</li>
+ *   <li>after every trap the real EFLAGS must still have VM clear and IOPL 0 ({@link RealFlags}):
+ *       the VMM re-asserts its invariants instead of trusting the emulator.</li>
  * </ul>
  */
 public final class TrapDispatcher implements TrapHandler {
     private static final int SEGMENT_NOT_PRESENT = 11;
-    private static final int EFLAGS_IOPL = 3 << 12;
-    private static final int EFLAGS_VM = 1 << 17;
     /** How far past a block's start to look for the instruction a mid-block trap came from. */
     private static final int BLOCK_SEARCH_BYTES = 512;
+    private static final byte IRETD = (byte) 0xCF;
 
     private final CpuBackend cpu;
     private final GuestRam ram;
     private final GuestState state;
     private final InstructionCache instructions;
+    /** The trampoline's one instruction, decoded once: it is not in guest RAM, where the cache reads. */
+    private final Instruction trampolineIret;
     private final VirtualCpu vcpu;
     private final ShadowGdt shadow;
     private final PrivilegedInstructions privileged;
@@ -83,6 +86,7 @@ public final class TrapDispatcher implements TrapHandler {
         this.ram = ram;
         this.state = new CpuGuestState(cpu, ram, shadow);
         this.instructions = new InstructionCache(ram, disassembler);
+        this.trampolineIret = disassembler.decode(new byte[] {IRETD}, BootLayout.TRAMPOLINE);
         this.vcpu = vcpu;
         this.shadow = shadow;
         this.privileged = privileged;
@@ -141,15 +145,24 @@ public final class TrapDispatcher implements TrapHandler {
             return TrapOutcome.STOP;
         }
         if (TRACE) {
-            System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(), cpu.read(Register.ESP));
+            System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x eflags=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(),
+                    cpu.read(Register.ESP), cpu.read(Register.EFLAGS));
         }
         TrapOutcome outcome;
         interruptShadow = false;
         try {
-            VmExit broken = realFlagsBroken();
+            VmExit broken = RealFlags.readableIn(trap) ? realFlagsBroken() : null;
             outcome = broken != null ? end(broken) : dispatch(trap);
         } catch (GuestFault.OutsideRam e) {
             outcome = end(new VmExit.MemoryFault(e.access().verb(), e.address(), Integer.toUnsignedLong(cpu.read(Register.EIP)), true));
+        } catch (CpuException e) {
+            // The emulator refused a state the VMM gave it (a segment register it would not
+            // load): a VMM bug, never the guest's doing. End this VM plainly rather than let
+            // the exception leave the hook half way through an emulation.
+            if (TRACE) {
+                e.printStackTrace();
+            }
+            outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
         ram.flushWrites();
         return withInterruptWindow(outcome);
@@ -211,17 +224,17 @@ public final class TrapDispatcher implements TrapHandler {
 
     /**
      * Port input in the middle of a block (trap mode: Unicorn's I/O hook). A port the guest may
-     * not use reads as the register already held, and the #GP the hardware would have raised is
-     * delivered at the next instruction boundary: the device never sees the access.
+     * not use reads as the register already held (the CPU's answer to a stop from an IN hook),
+     * and the #GP the hardware would have raised is delivered at the next instruction boundary:
+     * the device never sees the access.
      */
     private TrapOutcome portInFromHook(Trap.PortIn in) {
         counters.count(TrapKind.IO);
         if (!ioPermission.allowed(in.port(), in.size(), state)) {
-            int unchanged = cpu.read(Register.EAX);
-            deniedPortFromHook();
-            return TrapOutcome.value(unchanged);
+            return deniedPortFromHook();
         }
         int value = io.read(in.port(), in.size());
+        // No recheck here (see portOutFromHook): a stop would cost the guest the value it read.
         TrapOutcome after = afterDevices(TrapOutcome.CONTINUE);
         return after instanceof TrapOutcome.Stop ? after : TrapOutcome.value(value);
     }
@@ -232,7 +245,7 @@ public final class TrapDispatcher implements TrapHandler {
             return deniedPortFromHook();
         }
         io.write(out.port(), out.size(), out.value());
-        return afterDevices(TrapOutcome.CONTINUE);
+        return recheckFlags(afterDevices(TrapOutcome.CONTINUE));
     }
 
     /**
@@ -299,6 +312,9 @@ public final class TrapDispatcher implements TrapHandler {
 
     /** A watched instruction (binary translation) is about to run. */
     private TrapOutcome watched(long eip) {
+        if (eip == BootLayout.TRAMPOLINE) {
+            return trampoline();
+        }
         BinaryTranslator.Site site = translator == null ? null : translator.site(eip);
         if (site == null) {
             return end(new VmExit.CpuError(String.format("unexpected watched instruction at %#x", eip)));
@@ -320,6 +336,20 @@ public final class TrapDispatcher implements TrapHandler {
                 yield apply(eip, () -> translator.onWatched(eip, state));
             }
         };
+    }
+
+    /**
+     * The IRETD of the VMM's trampoline, which bt mode watches (see BinaryTranslator). Run by the
+     * VMM at real CPL 0, it enters the guest: let it through. Run by the guest, which can execute
+     * the page, it is simply the guest's own IRET, emulated like any other (a native one at CPL 3
+     * would enter virtual-8086 mode when asked).
+     */
+    private TrapOutcome trampoline() {
+        if ((cpu.read(Register.CS) & 3) == 0) {
+            return TrapOutcome.CONTINUE;
+        }
+        counters.count(TrapKind.TRANSLATED);
+        return apply(BootLayout.TRAMPOLINE, () -> iret.emulate(trampolineIret, state));
     }
 
     /** A block was translated: binary translation scans it before it runs. */
@@ -406,23 +436,23 @@ public final class TrapDispatcher implements TrapHandler {
     }
 
     /**
-     * The real EFLAGS must keep VM clear and IOPL 0 whatever the guest does; Unicorn's IRET at
-     * CPL 3 does not check privilege as a real CPU does, and enters virtual-8086 mode with the
-     * guest's IOPL when asked. The VMM does not run a guest in a mode its CPU would never enter.
+     * Port output in the middle of a block, where the flags cannot be read (see {@link RealFlags}):
+     * if they look broken, have the CPU stop at the next block boundary, where the VM checks
+     * them for real. A guest that only had stale lazy flags loses nothing but the rest of its slice.
      */
+    private TrapOutcome recheckFlags(TrapOutcome outcome) {
+        if (outcome instanceof TrapOutcome.Stop || realFlagsBroken() == null) {
+            return outcome;
+        }
+        return TrapOutcome.stop(VmStop.RECHECK);
+    }
+
     private VmExit realFlagsBroken() {
         int flags = cpu.read(Register.EFLAGS);
-        if ((flags & (EFLAGS_VM | EFLAGS_IOPL)) == 0) {
-            return null;
+        if (RealFlags.fine(flags)) {
+            return null; // every trap comes here: one register read, no more
         }
-        long eip = Integer.toUnsignedLong(cpu.read(Register.EIP));
-        if ((flags & EFLAGS_VM) != 0) {
-            return new VmExit.NotEmulated(vcpu.privilegeLevel() == 0
-                    ? "virtual-8086 mode (the guest kernel entered it with IRET; hvlab does not emulate it)"
-                    : "virtual-8086 mode entered by an IRET at CPL 3, which the emulator allows and a real CPU refuses "
-                    + "(use --mode bt, which emulates that IRET exactly)", eip);
-        }
-        return new VmExit.CpuError(String.format("the real EFLAGS.IOPL became %d at %#x", (flags >> 12) & 3, eip));
+        return RealFlags.broken(flags, Integer.toUnsignedLong(cpu.read(Register.EIP)), vcpu.privilegeLevel() == 0);
     }
 
     /** INT n is CD ib (two bytes), INT3 and INTO one byte: find the instruction that raised it. */

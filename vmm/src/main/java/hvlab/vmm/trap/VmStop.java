@@ -29,11 +29,29 @@ public sealed interface VmStop extends StopReason {
     /**
      * An interrupt is pending and the guest's IF allows it (an EOI let the next one through, a
      * device raised its line): the CPU stops at the next boundary so the VMM can deliver it, as
-     * a real CPU samples INTR between instructions.
+     * a real CPU samples INTR between instructions. Weak: a real event found in the same run wins,
+     * and the pending interrupt is delivered at the next boundary anyway.
      */
-    record InterruptWindow() implements VmStop {}
+    record InterruptWindow() implements VmStop {
+        @Override
+        public boolean weak() {
+            return true;
+        }
+    }
+
+    /**
+     * The VMM wants the real CPU's state checked at an exact boundary (the VM checks it after
+     * every stop): a trap taken in the middle of a block saw flags it could not trust.
+     */
+    record Recheck() implements VmStop {
+        @Override
+        public boolean weak() {
+            return true;
+        }
+    }
 
     VmStop WAIT_FOR_INTERRUPT = new WaitForInterrupt();
+    VmStop RECHECK = new Recheck();
     VmStop INSTRUMENT = new Instrument();
     VmStop INTERRUPT_WINDOW = new InterruptWindow();
 }

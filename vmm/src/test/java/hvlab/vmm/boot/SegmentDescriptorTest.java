@@ -25,6 +25,16 @@ class SegmentDescriptorTest {
         assertEquals(0x67, new SegmentDescriptor(0, 0x67, 0x9, true, 0, true, false, false).byteLimit());
     }
 
+    @Test
+    void onlyWritableDataCanBeAStack() {
+        assertTrue(SegmentDescriptor.flat(false, 0).isWritableData());
+        assertFalse(SegmentDescriptor.flat(true, 0).isWritableData(), "code");
+        assertFalse(new SegmentDescriptor(0, 0xFFFFF, 0x1, false, 0, true, true, true).isWritableData(), "read-only data");
+        // A busy TSS (type 0xB) has the bit that means "writable" in a data descriptor; it is
+        // still a system descriptor, never a stack (the tss-as-stack attack).
+        assertFalse(new SegmentDescriptor(0, 0x67, 0xB, true, 0, true, false, false).isWritableData(), "busy TSS");
+    }
+
     @Property
     void encodeThenDecodeGivesTheSameDescriptor(@ForAll @LongRange(min = 0, max = 0xFFFFFFFFL) long base,
                                                 @ForAll @LongRange(min = 0, max = 0xFFFFF) long limit,

@@ -75,6 +75,18 @@ class HypercallTableTest {
     }
 
     @Test
+    void aHugeConsoleWriteSendsOnePieceAndSaysHowMuch() {
+        int ram = 4 * HypercallTable.CONSOLE_WRITE_MAX;
+        HypercallTable big = new HypercallTable(vcpu, ram, (base, limit) -> { }, console::write, () -> now);
+        FakeGuest bigGuest = new FakeGuest(ram);
+        big.call(bigGuest.call(CONSOLE_WRITE.number(), 0, ram), NEXT);
+        assertEquals(HypercallTable.CONSOLE_WRITE_MAX, bigGuest.eax(), "a short write, as write(2) may make");
+        assertEquals(HypercallTable.CONSOLE_WRITE_MAX, console.size());
+        big.call(bigGuest.call(CONSOLE_WRITE.number(), 16, ram), NEXT);
+        assertEquals(Hypercalls.EFAULT, bigGuest.eax(), "the whole buffer is still checked first");
+    }
+
+    @Test
     void consoleWriteOutsideRamIsEfaultAndPrintsNothing() {
         assertEquals(Hypercalls.EFAULT, result(CONSOLE_WRITE, RAM - 4, 8));        // runs off the end
         assertEquals(Hypercalls.EFAULT, result(CONSOLE_WRITE, 0xFFF00000, 16));    // the VMM region

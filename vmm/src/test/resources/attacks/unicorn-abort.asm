@@ -1,0 +1,22 @@
+; Attack (found by the fuzzer): kill the host with three bytes. Unicorn 2.0.1's translator
+; aborts the whole process ("tcg fatal error", then abort()) on LOCK CMP with a memory operand,
+; LOCK BT with a register operand and CALL FAR with a register operand, all #UD on a real CPU.
+; Before the fix any guest in any mode took the JVM, and every other VM in it, down.
+; Stopped by: every uc_emu_start runs under a sigsetjmp point and a SIGABRT handler jumps back
+; to it (cpu's AbortGuard); the engine that aborted is retired and its VM ends with a CPU error,
+; the JVM and every other VM carry on. All modes. (A real CPU would raise #UD; hvlab cannot
+; make Unicorn do that, so the VM ends.)
+bits 32
+org 0x100000
+%include "abi.inc"
+%include "attack.inc"
+        attack_kernel
+        set_gate 6, ud, 0x8E
+        jmp fresh_block                     ; so that LOCK CMP opens a translation block: no
+fresh_block:                                ; earlier instruction has set the temporary it forgets
+        lock cmp [scratch], ebp             ; F0 39 2D: Unicorn aborts translating this block
+        hlt
+        escaped "LOCK CMP ran"
+ud:     escaped "LOCK CMP raised #UD: this Unicorn no longer aborts (update the test and AbortGuard's note)"
+scratch: dd 0
+        attack_data
