@@ -243,4 +243,10 @@ public class FakeHost implements HostControl, AutoCloseable {
     public void record(String vm, String event, java.util.Map<String, ?> details) {
         vm(vm);
     }
+
+    @Override
+    public hvlab.vmm.host.TrapLogReport trapLog(String vm, long afterSeq) {
+        vm(vm);
+        return hvlab.vmm.host.TrapLogReport.NONE;
+    }
 }

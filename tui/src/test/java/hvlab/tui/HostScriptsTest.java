@@ -293,4 +293,22 @@ class HostScriptsTest {
         assertTrue(o.out().contains("restore            restored from a backup of c1"), o.both());
         assertTrue(o.out().contains("duplicate-identity"), o.both());
     }
+
+    @Test
+    void vmTrapsShowsTheInstructionsThatTrappedAndWhatTheVmmDid() throws Exception {
+        Outcome o = script("traps.hv", """
+                vm create t1 --guest ticks
+                vm start t1
+                wait t1 --console "tick 3" --timeout 20s
+                vm traps t1 --last 500
+                vm traps t1 --kind io --last 3
+                vm traps t1 --json
+                """);
+        assertEquals(0, o.status(), o.both());
+        assertTrue(o.out().contains("t1: ") && o.out().contains("traps in all; kept: the first 256 of a quiet spell, then 20 a second"), o.both());
+        // The first traps of a boot: the kernel loading its descriptor tables, caught as #GP and emulated.
+        assertTrue(o.out().matches("(?s).*privileged +l[gi]dt .*\\[#GP\\] → emulated.*"), o.both());
+        assertTrue(o.out().contains("io only"), o.both());
+        assertTrue(o.out().contains("\"records\":[{\"seq\":"), o.both());
+    }
 }

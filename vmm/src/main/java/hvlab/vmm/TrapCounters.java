@@ -11,9 +11,20 @@ import java.util.Map;
  */
 public final class TrapCounters {
     private final long[] counts = new long[TrapKind.values().length];
+    private TrapKind last;
 
     public void count(TrapKind kind) {
         counts[kind.ordinal()]++;
+        last = kind;
+    }
+
+    /** The kind counted last since {@link #forgetLast()}, or null: how the trap log labels a trap. */
+    public TrapKind last() {
+        return last;
+    }
+
+    public void forgetLast() {
+        last = null;
     }
 
     public long get(TrapKind kind) {

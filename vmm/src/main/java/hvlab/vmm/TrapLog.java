@@ -6,9 +6,11 @@ import java.util.List;
 /**
  * The VMM's diary of a VM's exits, for a person to read: each record says which instruction of
  * the guest trapped and what the VMM did. A guest can trap a million times a second, far more than
- * anyone can read and more than it is worth slowing the trap path for, so the log <em>samples</em>:
- * it keeps at most {@link #perSecond} records a second of host time and counts the rest. The
- * decoding that turns a trap into words is done only for the sampled ones.
+ * anyone can read and more than it is worth slowing the trap path for, so the log <em>samples</em>
+ * with a token bucket: the first {@link #DEFAULT_BURST} traps of a quiet spell are all kept (a
+ * boot, where every trap is worth reading), then at most {@link #perSecond} a second of host
+ * time, and the rest are only counted. The decoding that turns a trap into words is done only
+ * for the kept ones.
  *
  * <p>Written by the VM's own thread, read by any (the UI): the methods are synchronized, and the
  * sampling test on the hot path ({@link #wantsNext()}) reads one volatile-free field.
@@ -16,34 +18,44 @@ import java.util.List;
 public final class TrapLog {
     public static final int DEFAULT_CAPACITY = 256;
     public static final int DEFAULT_PER_SECOND = 20;
+    public static final int DEFAULT_BURST = DEFAULT_CAPACITY;
 
     private final TrapRecord[] ring;
     private final long intervalNanos;
     private final int perSecond;
-    private long nextSampleAt;
+    /** The bucket, in nanoseconds of sampling: each kept record costs one interval, time refills it. */
+    private final long bucketNanos;
+    private long budgetNanos;
+    private long lastRefill = Long.MIN_VALUE;
     private long seen;
     private long kept;
 
     public TrapLog() {
-        this(DEFAULT_CAPACITY, DEFAULT_PER_SECOND);
+        this(DEFAULT_CAPACITY, DEFAULT_PER_SECOND, DEFAULT_BURST);
     }
 
-    public TrapLog(int capacity, int perSecond) {
-        if (capacity < 1 || perSecond < 1) {
+    public TrapLog(int capacity, int perSecond, int burst) {
+        if (capacity < 1 || perSecond < 1 || burst < 1) {
             throw new IllegalArgumentException("a trap log keeps at least one record, at least one a second");
         }
         this.ring = new TrapRecord[capacity];
         this.perSecond = perSecond;
         this.intervalNanos = 1_000_000_000L / perSecond;
+        this.bucketNanos = burst * intervalNanos;
+        this.budgetNanos = bucketNanos;
     }
 
     /** Counts a trap; true when it should be described and kept (the caller then calls {@link #keep}). */
     public boolean wantsNext(long nowNanos) {
         seen++;
-        if (nowNanos - nextSampleAt < 0) {
+        if (lastRefill != Long.MIN_VALUE) {
+            budgetNanos = Math.min(bucketNanos, budgetNanos + (nowNanos - lastRefill));
+        }
+        lastRefill = nowNanos;
+        if (budgetNanos < intervalNanos) {
             return false;
         }
-        nextSampleAt = nowNanos + intervalNanos;
+        budgetNanos -= intervalNanos;
         return true;
     }
 

@@ -66,6 +66,8 @@ public final class Vm implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> fromOutside = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final PcPlatform platform;
     private final TrapCounters counters = new TrapCounters();
+    /** A sampled diary of the exits, for people to read (the UI's trap log). */
+    private final TrapLog trapLog = new TrapLog();
     private final TrapDispatcher dispatcher;
     private final BinaryTranslator translator;
     private final HypercallTable hypercalls;
@@ -101,6 +103,7 @@ public final class Vm implements AutoCloseable {
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);
         cpu.setTrapHandler(dispatcher);
+        dispatcher.setTrapLog(trapLog, this::virtualNanos);
         dispatcher.setInterruptPending(platform.pic()::hasPendingInterrupt);
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
         dispatcher.setTranslator(translator);
@@ -119,6 +122,8 @@ public final class Vm implements AutoCloseable {
     public GuestRam ram() { return ram; }
 
     public TrapCounters counters() { return counters; }
+
+    public TrapLog trapLog() { return trapLog; }
 
     public TrapDispatcher dispatcher() { return dispatcher; }
 

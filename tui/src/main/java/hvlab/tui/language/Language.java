@@ -49,6 +49,7 @@ public final class Language {
         vm.addSubcommand("send", line(new VmSendCommand()));
         vm.addSubcommand("clone", line(new VmCloneCommand()));
         vm.addSubcommand("history", line(new VmHistoryCommand()));
+        vm.addSubcommand("traps", line(new VmTrapsCommand()));
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
         return vm;

@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-4 view  i type  : cmd";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-5 view  i type  : cmd";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -85,6 +85,15 @@ final class Controller {
             case '2' -> view = VmPanel.View.CONSOLE;
             case '3' -> view = VmPanel.View.TRAPS;
             case '4' -> view = VmPanel.View.HISTORY;
+            case '5' -> view = VmPanel.View.TRAP_LOG;
+            case 'f' -> {
+                VmRow row = model.selectedRow();
+                if (row != null && view == VmPanel.View.TRAP_LOG) row.trapLog.nextFilter();
+            }
+            case 'h' -> {
+                VmRow row = model.selectedRow();
+                if (row != null && view == VmPanel.View.TRAP_LOG) row.trapLog.held = !row.trapLog.held;
+            }
             case 'S' -> {
                 view = VmPanel.View.HISTORY;
                 inBackground("taking a snapshot...", model::snapshot);

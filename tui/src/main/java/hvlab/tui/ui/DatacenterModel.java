@@ -39,14 +39,15 @@ final class DatacenterModel {
     private static final int HISTORY_EVENTS = 12;
 
     void refresh() {
-        refresh(false);
+        refresh(VmPanel.View.OVERVIEW);
     }
 
     /**
-     * Samples every host: VM list, reports, and the selected VM's new console output; with
-     * {@code withHistory}, also its snapshot tree and latest events (at most once a second).
+     * Samples every host: VM list, reports, and the selected VM's new console output; for the
+     * view shown, also its snapshot tree and latest events (at most once a second) or its trap log.
      */
-    void refresh(boolean withHistory) {
+    void refresh(VmPanel.View view) {
+        boolean withHistory = view == VmPanel.View.HISTORY;
         long now = System.nanoTime();
         Map<String, VmRow> seen = new LinkedHashMap<>();
         for (HostControl host : hosts) {
@@ -64,6 +65,13 @@ final class DatacenterModel {
         VmRow row = selectedRow();
         if (row != null) {
             pollConsole(row);
+            if (view == VmPanel.View.TRAP_LOG) {
+                try {
+                    row.trapLog.take(host(row.host).trapLog(row.name, row.trapLog.lastSeq));
+                } catch (HostException vanished) {
+                    // undefined meanwhile: the next refresh drops the row
+                }
+            }
             if (withHistory && now - row.historyReadAt > HISTORY_EVERY_NANOS) {
                 readHistory(row);
                 row.historyReadAt = now;

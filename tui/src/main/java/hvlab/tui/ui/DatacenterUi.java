@@ -46,7 +46,7 @@ public final class DatacenterUi {
         while (!controller.quit) {
             long now = System.nanoTime();
             if (now >= nextRefresh) {
-                model.refresh(controller.view == VmPanel.View.HISTORY);
+                model.refresh(controller.view);
                 nextRefresh = now + REFRESH_NANOS;
             }
             boolean keys = false;
@@ -55,7 +55,7 @@ public final class DatacenterUi {
                 keys = true;
             }
             if (keys) {
-                model.refresh(controller.view == VmPanel.View.HISTORY);
+                model.refresh(controller.view);
             }
             screen.doResizeIfNecessary();
             draw();

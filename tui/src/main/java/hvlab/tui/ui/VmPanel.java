@@ -8,14 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The selected VM, in one of four views: an overview (state, CPU share and exits per second as
+ * The selected VM, in one of five views: an overview (state, CPU share and exits per second as
  * sparklines, memory and devices), its console (live serial output; in typing mode, keys go to
  * the guest), its exits by kind, the view of the trap-and-emulate machinery at work, and its
- * history: the snapshot tree and the latest events of its life (paper IV.E.3).
+ * history: the snapshot tree and the latest events of its life (paper IV.E.3), and its trap log
+ * ({@link TrapLogView}).
  */
 final class VmPanel {
     enum View {
-        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history");
+        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log");
 
         final String label;
 
@@ -39,7 +40,7 @@ final class VmPanel {
             String label = (each.ordinal() + 1) + " " + each.label;
             all.text(x, 0, each == view ? "[" + label + "]" : " " + label + " ", each == view ? TextColor.ANSI.YELLOW : TextColor.ANSI.BLUE,
                     each == view);
-            x += label.length() + 3;
+            x += label.length() + 2;
         }
         Canvas in = all.inner(0, 1, all.width, all.height - 1);
         switch (view) {
@@ -47,6 +48,7 @@ final class VmPanel {
             case CONSOLE -> console(in, row, typing);
             case TRAPS -> exits(in, row);
             case HISTORY -> history(in, row);
+            case TRAP_LOG -> TrapLogView.draw(in, row);
         }
     }
 

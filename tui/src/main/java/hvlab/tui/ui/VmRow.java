@@ -23,6 +23,7 @@ final class VmRow {
     final ConsoleTail console = new ConsoleTail(1000);
     /** The history view's lines, read from the host while that view is open. */
     List<String> history = List.of();
+    final TrapLogState trapLog = new TrapLogState();
     long historyReadAt;
 
     VmRow(String host, String name) {
@@ -35,6 +36,7 @@ final class VmRow {
         this.info = info;
         if (!wasActive && active()) {
             console.clear(); // a new boot: its console starts empty
+            trapLog.clear();
         }
         share.add(info.share());
         long total = 0;

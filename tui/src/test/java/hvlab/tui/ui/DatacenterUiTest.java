@@ -55,7 +55,7 @@ class DatacenterUiTest {
         for (KeyStroke k = screen.pollInput(); k != null; k = screen.pollInput()) {
             uiController().handle(k);
         }
-        uiModel().refresh(uiController().view == VmPanel.View.HISTORY);
+        uiModel().refresh(uiController().view);
         screen.doResizeIfNecessary();
         ui.draw();
         screen.refresh(Screen.RefreshType.COMPLETE);
@@ -187,7 +187,8 @@ class DatacenterUiTest {
         assertTrue(empty.contains("[4 history]"), empty);
         assertTrue(empty.contains("none yet"), empty);
         String taking = press(key('S'));
-        assertTrue(taking.contains("taking a snapshot"), taking); // on another thread: the screen goes on
+        // on another thread, so the screen goes on meanwhile (unless it was quicker than a frame)
+        assertTrue(taking.contains("taking a snapshot") || taking.contains("snapshot ui-"), taking);
         String tree = awaitFrame("the tree", () -> {
             try {
                 return host.snapshots("ticks").size() == 1 && !uiController().commandRunning();
@@ -199,5 +200,36 @@ class DatacenterUiTest {
         assertTrue(tree.contains("● ui-") && tree.contains("◀ now"), tree);
         assertTrue(tree.contains("snapshot"), tree);
         assertTrue(tree.lines().allMatch(line -> line.length() == 80), tree);
+    }
+
+    @Test
+    void theTrapLogShowsEachTrapWithItsInstructionAndCanBeFilteredAndHeld() throws Exception {
+        frame();
+        while (!uiModel().selectedRow().name.equals("ticks")) press(new KeyStroke(KeyType.ArrowDown));
+        press(key('s'));
+        String log = press(key('5'));
+        assertTrue(log.contains("[5 log]"), log);
+        log = awaitFrame("traps in the log", () -> {
+            try {
+                return uiModel().selectedRow().trapLog.shown().size() >= 3;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(log.contains("/s sampled"), log);
+        assertTrue(log.contains("→"), log);
+        // ticks: its timer interrupts are delivered through its IDT, its EOIs and output are port I/O
+        assertTrue(log.contains("interrupt") || log.contains("io"), log);
+        press(key('f')); // privileged only
+        String privileged = frame();
+        assertTrue(privileged.contains("privileged only"), privileged);
+        press(key('h'));
+        String held = frame();
+        assertTrue(held.contains("HELD"), held);
+        long before = uiModel().selectedRow().trapLog.lastSeq;
+        Thread.sleep(600);
+        frame();
+        assertEquals(before, uiModel().selectedRow().trapLog.lastSeq, "held: nothing new is taken in");
+        assertTrue(held.lines().allMatch(line -> line.length() == 80), held);
     }
 }

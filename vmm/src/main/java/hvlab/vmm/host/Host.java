@@ -276,6 +276,22 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     @Override
+    public TrapLogReport trapLog(String vm, long afterSeq) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            hvlab.vmm.TrapLog log = managed.vm != null ? managed.vm.trapLog() : managed.lastTrapLog;
+            if (log == null) {
+                return TrapLogReport.NONE;
+            }
+            // The log is the VM's own, safe to read while it runs: no need to stop it.
+            return new TrapLogReport(log.seen(), log.perSecond(), log.after(afterSeq));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void record(String vm, String event, Map<String, ?> details) {
         lock.lock();
         try {

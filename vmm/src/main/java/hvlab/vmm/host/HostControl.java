@@ -61,6 +61,13 @@ public interface HostControl {
     /** A full copy of {@code vm} that is a different machine: new UUID, MAC and generation ID. */
     VmInfo cloneVm(String vm, String newName, String actor);
 
+    /**
+     * The VM's trap log: sampled records of its exits, each with the guest's instruction and what
+     * the VMM did, those numbered above {@code afterSeq}: of the running VM, else of its last run
+     * (empty for a VM that never ran here).
+     */
+    TrapLogReport trapLog(String vm, long afterSeq);
+
     /** The VM's history, one JSON object a line, oldest first. */
     List<String> history(String vm);
 

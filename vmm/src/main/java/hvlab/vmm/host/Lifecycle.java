@@ -224,6 +224,7 @@ final class Lifecycle {
         m.forgetBaseline();
         if (m.vm != null) {
             m.lastTraps = m.vm.counters().byLabel();
+            m.lastTrapLog = m.vm.trapLog();
             m.lastVirtualNanos = m.vm.virtualNanos();
             m.vm.close();
             m.vm = null;

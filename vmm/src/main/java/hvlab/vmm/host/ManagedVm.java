@@ -30,6 +30,8 @@ final class ManagedVm {
     String lastExit;
     /** What the last machine counted and how far its clock got, kept after it is gone (for vm info and the UI). */
     java.util.Map<String, Long> lastTraps = java.util.Map.of();
+    /** The trap log of the VM's last run, kept after it ended (a short guest is over before anyone looks). */
+    hvlab.vmm.TrapLog lastTrapLog;
     long lastVirtualNanos;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
     boolean leaving;

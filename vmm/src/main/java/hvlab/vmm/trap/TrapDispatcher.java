@@ -11,6 +11,7 @@ import hvlab.cpu.TrapOutcome;
 import hvlab.vmm.ExceptionNames;
 import hvlab.vmm.TrapCounters;
 import hvlab.vmm.TrapKind;
+import hvlab.vmm.TrapLog;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.boot.BootLayout;
@@ -68,6 +69,8 @@ public final class TrapDispatcher implements TrapHandler {
     private final ExitRequest exitRequest;
     private final VirtualCpuid cpuid = new VirtualCpuid();
     private final TrapCounters counters;
+    /** The trap log's writer, or null when nobody keeps one. */
+    private TrapDiary diary;
     private HypercallHandler hypercalls = (state, next) -> {
         state.setRegister(Register.EAX, Hypercalls.ENOSYS);
         return new Emulation.Resume(next);
@@ -133,6 +136,9 @@ public final class TrapDispatcher implements TrapHandler {
         if (failed == null) {
             counters.count(TrapKind.INTERRUPT);
         }
+        if (diary != null) {
+            diary.afterDelivery(event, failed);
+        }
         return failed;
     }
 
@@ -150,6 +156,7 @@ public final class TrapDispatcher implements TrapHandler {
         }
         TrapOutcome outcome;
         interruptShadow = false;
+        counters.forgetLast();
         try {
             VmExit broken = RealFlags.readableIn(trap) ? realFlagsBroken() : null;
             outcome = broken != null ? end(broken) : dispatch(trap);
@@ -165,7 +172,16 @@ public final class TrapDispatcher implements TrapHandler {
             outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
         ram.flushWrites();
-        return withInterruptWindow(outcome);
+        TrapOutcome answer = withInterruptWindow(outcome);
+        if (diary != null) {
+            diary.afterTrap(trap, answer, counters.last());
+        }
+        return answer;
+    }
+
+    /** Where the trap log writes, and the clock its records carry (the VM's virtual time). */
+    public void setTrapLog(TrapLog log, java.util.function.LongSupplier virtualNanos) {
+        this.diary = new TrapDiary(log, virtualNanos, instructions, cpu);
     }
 
     /**

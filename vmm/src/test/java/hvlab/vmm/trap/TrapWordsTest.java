@@ -43,17 +43,22 @@ class TrapWordsTest {
 
     @Test
     void theLogSamplesAtMostPerSecondAndKeepsTheNewest() {
-        TrapLog log = new TrapLog(4, 10); // a record every 100 ms at most
+        TrapLog log = new TrapLog(4, 10, 3); // a burst of 3, then a record every 100 ms at most
         long now = 1_000_000_000L;
         int kept = 0;
-        for (int i = 0; i < 1000; i++, now += 1_000_000) { // 1000 traps over one second
+        for (int i = 0; i < 3; i++) {
+            assertTrue(log.wantsNext(now), "the burst: the first traps of a quiet spell are all kept");
+        }
+        assertFalse(log.wantsNext(now));
+        for (int i = 0; i < 1000; i++) { // 1000 traps over the next second
+            now += 1_000_000;
             if (log.wantsNext(now)) {
                 log.keep(new TrapRecord(log.lastSeq(), now, 0, "io", "out", "written"));
                 kept++;
             }
         }
         assertEquals(10, kept, "ten a second, however fast the guest traps");
-        assertEquals(1000, log.seen());
+        assertEquals(1004, log.seen());
         List<TrapRecord> newest = log.after(0);
         assertEquals(4, newest.size(), "the ring keeps its capacity");
         assertTrue(newest.get(0).seq() < newest.get(3).seq());

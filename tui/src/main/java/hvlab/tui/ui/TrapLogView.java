@@ -1,0 +1,50 @@
+package hvlab.tui.ui;
+
+import com.googlecode.lanterna.TextColor;
+import hvlab.vmm.TrapRecord;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * View 5, the trap log: the VM's exits one by one, each with the guest's instruction and what
+ * the VMM did about it, newest at the bottom. A guest may trap a million times a second, so the
+ * VMM samples (at most {@code perSecond} records a second) and the header says how many there
+ * were in all. {@code f} shows one kind only, {@code h} holds the picture still for reading.
+ */
+final class TrapLogView {
+    private TrapLogView() {}
+
+    static void draw(Canvas in, VmRow row) {
+        TrapLogState log = row.trapLog;
+        String filter = log.filter == null ? "all kinds" : log.filter + " only";
+        in.text(0, 0, String.format(Locale.ROOT, "%s traps, %d/s sampled, %s%s", count(log.seen), log.perSecond,
+                filter, log.held ? ", HELD" : ""), log.held ? TextColor.ANSI.YELLOW : TextColor.ANSI.DEFAULT, true);
+        List<TrapRecord> shown = log.shown();
+        int room = in.height - 2;
+        int from = Math.max(0, shown.size() - room);
+        for (int i = from; i < shown.size(); i++) {
+            TrapRecord r = shown.get(i);
+            String line = String.format(Locale.ROOT, "%08x %-10s %s → %s", r.eip(), r.kind(), r.instruction(), r.action());
+            in.text(0, 1 + i - from, line, color(r.kind()), false);
+        }
+        if (shown.isEmpty()) {
+            in.text(0, 1, row.active() ? "no traps sampled yet" : "no traps sampled: start the VM to see them");
+        }
+        in.text(0, in.height - 1, "f: one kind / all   h: hold / go on", TextColor.ANSI.BLUE, false);
+    }
+
+    private static TextColor color(String kind) {
+        return switch (kind) {
+            case "privileged" -> TextColor.ANSI.YELLOW;
+            case "io" -> TextColor.ANSI.CYAN;
+            case "interrupt" -> TextColor.ANSI.GREEN;
+            case "fault", "stop" -> TextColor.ANSI.RED;
+            default -> TextColor.ANSI.DEFAULT;
+        };
+    }
+
+    private static String count(long n) {
+        return n >= 1_000_000 ? String.format(Locale.ROOT, "%.1fM", n / 1e6) : Long.toString(n);
+    }
+}
