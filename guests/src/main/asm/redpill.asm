@@ -17,15 +17,15 @@
 ;
 ; Expected output with --mode trap:
 ;   redpill: is this bare metal? four checks
-;   redpill: SIDT  says the IDT is at 00000000, I loaded it at 00100310 -> VMM detected
-;   redpill: SGDT  says the GDT is at FFF00000, I loaded it at 001002D8 -> VMM detected
+;   redpill: SIDT  says the IDT is at 00000000, I loaded it at 00100330 -> VMM detected
+;   redpill: SGDT  says the GDT is at FFF00000, I loaded it at 001002F8 -> VMM detected
 ;   redpill: SMSW  says CR0.TS = 0 after I set it -> VMM detected
 ;   redpill: PUSHF says IF = 1 after CLI -> VMM detected
 ;   redpill: a VMM is detected (4 of 4 checks)
 ; Expected output with --mode bt:
 ;   redpill: is this bare metal? four checks
-;   redpill: SIDT  says the IDT is at 00100310, I loaded it at 00100310 -> as on bare metal
-;   redpill: SGDT  says the GDT is at 001002D8, I loaded it at 001002D8 -> as on bare metal
+;   redpill: SIDT  says the IDT is at 00100330, I loaded it at 00100330 -> as on bare metal
+;   redpill: SGDT  says the GDT is at 001002F8, I loaded it at 001002F8 -> as on bare metal
 ;   redpill: SMSW  says CR0.TS = 1 after I set it -> as on bare metal
 ;   redpill: PUSHF says IF = 0 after CLI -> as on bare metal
 ;   redpill: no VMM detected
