@@ -27,6 +27,11 @@ public final class TrapLog {
     private final long bucketNanos;
     private long budgetNanos;
     private long lastRefill = Long.MIN_VALUE;
+    /** Traps between kept records, averaged; traps to let pass before keeping the next; since the last kept. */
+    private long trapsPerRecord = 1;
+    private long skip = -1;
+    private long sinceKept;
+    private long noise = 0x9E3779B97F4A7C15L;
     private long seen;
     private long kept;
 
@@ -48,6 +53,7 @@ public final class TrapLog {
     /** Counts a trap; true when it should be described and kept (the caller then calls {@link #keep}). */
     public boolean wantsNext(long nowNanos) {
         seen++;
+        sinceKept++;
         if (lastRefill != Long.MIN_VALUE) {
             budgetNanos = Math.min(bucketNanos, budgetNanos + (nowNanos - lastRefill));
         }
@@ -55,8 +61,30 @@ public final class TrapLog {
         if (budgetNanos < intervalNanos) {
             return false;
         }
+        if (budgetNanos < 2 * intervalNanos) {
+            // Steady state: one record is due. Keeping the first trap after each refill would
+            // alias with the guest's own rhythm (a timer guest would show nothing but the
+            // interrupt that wakes it), so keep a random one of the traps expected meanwhile.
+            if (skip < 0) {
+                skip = random(Math.max(1, trapsPerRecord));
+            }
+            if (skip-- > 0) {
+                return false;
+            }
+        }
         budgetNanos -= intervalNanos;
+        trapsPerRecord = (3 * trapsPerRecord + sinceKept) / 4;
+        sinceKept = 0;
+        skip = -1;
         return true;
+    }
+
+    /** xorshift: a little randomness with no lock and no allocation on the trap path. */
+    private int random(long bound) {
+        noise ^= noise << 13;
+        noise ^= noise >>> 7;
+        noise ^= noise << 17;
+        return (int) Math.floorMod(noise, Math.min(bound, Integer.MAX_VALUE));
     }
 
     /** The number the trap just counted by {@link #wantsNext} carries. */

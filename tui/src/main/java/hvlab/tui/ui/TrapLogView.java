@@ -11,6 +11,8 @@ import java.util.Locale;
  * the VMM did about it, newest at the bottom. A guest may trap a million times a second, so the
  * VMM samples (at most {@code perSecond} records a second) and the header says how many there
  * were in all. {@code f} shows one kind only, {@code h} holds the picture still for reading.
+ * Kinds are shortened to fit: priv (a privileged instruction, #GP emulated), io, irq (an
+ * interrupt delivered through the guest's IDT), hcall, cpuid, fault, bt (binary translation).
  */
 final class TrapLogView {
     private TrapLogView() {}
@@ -25,13 +27,24 @@ final class TrapLogView {
         int from = Math.max(0, shown.size() - room);
         for (int i = from; i < shown.size(); i++) {
             TrapRecord r = shown.get(i);
-            String line = String.format(Locale.ROOT, "%08x %-10s %s → %s", r.eip(), r.kind(), r.instruction(), r.action());
+            String line = String.format(Locale.ROOT, "%06x %-5s %s → %s", r.eip() & 0xFFFFFF, shortKind(r.kind()), r.instruction(), r.action());
             in.text(0, 1 + i - from, line, color(r.kind()), false);
         }
         if (shown.isEmpty()) {
             in.text(0, 1, row.active() ? "no traps sampled yet" : "no traps sampled: start the VM to see them");
         }
         in.text(0, in.height - 1, "f: one kind / all   h: hold / go on", TextColor.ANSI.BLUE, false);
+    }
+
+    /** Five letters at most, so instruction and action fit beside it in 80 columns. */
+    private static String shortKind(String kind) {
+        return switch (kind) {
+            case "privileged" -> "priv";
+            case "interrupt" -> "irq";
+            case "hypercall" -> "hcall";
+            case "translated" -> "bt";
+            default -> kind;
+        };
     }
 
     private static TextColor color(String kind) {

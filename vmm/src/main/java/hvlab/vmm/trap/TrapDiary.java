@@ -71,11 +71,11 @@ final class TrapDiary {
             return;
         }
         String what = switch (event.source()) {
-            case EXTERNAL -> String.format("interrupt vector %#x", event.vector());
+            case EXTERNAL -> String.format("IRQ, vector %#x", event.vector());
             case SOFTWARE -> String.format("int %#x", event.vector());
             case EXCEPTION -> ExceptionNames.mnemonic(event.vector());
         };
         log.keep(new TrapRecord(log.lastSeq(), virtualNanos.getAsLong(), event.returnEip(), TrapKind.INTERRUPT.label(), what,
-                failed == null ? "delivered through the guest's IDT" : "delivery failed: " + failed.describe()));
+                failed == null ? "via the guest's IDT" : "delivery failed: " + failed.describe()));
     }
 }

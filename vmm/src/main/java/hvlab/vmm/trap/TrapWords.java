@@ -17,7 +17,7 @@ public final class TrapWords {
     /** What the guest did: the decoded instruction where there is one, else what reached the VMM. */
     public static String guestSide(Trap trap, Instruction instruction) {
         String arrived = switch (trap) {
-            case Trap.PortIn in -> String.format("in from port %#x (%d byte%s)", in.port(), in.size(), in.size() == 1 ? "" : "s");
+            case Trap.PortIn in -> String.format("in %s port %#x", width(in.size()), in.port());
             case Trap.PortOut out -> String.format("out %#x to port %#x", out.value() & mask(out.size()), out.port());
             case Trap.Fault fault -> ExceptionNames.mnemonic(fault.vector())
                     + (fault.errorCode() != 0 ? String.format("(%#x)", fault.errorCode()) : "");
@@ -38,8 +38,8 @@ public final class TrapWords {
     /** What the VMM did about it. */
     public static String vmmSide(Trap trap, TrapOutcome outcome) {
         return switch (outcome) {
-            case TrapOutcome.Continue c -> trap instanceof Trap.PortOut ? "written to the device" : "emulated";
-            case TrapOutcome.ContinueWith with -> String.format("the guest reads %#x", with.value())
+            case TrapOutcome.Continue c -> trap instanceof Trap.PortOut ? "to the device" : "emulated";
+            case TrapOutcome.ContinueWith with -> String.format("guest reads %#x", with.value())
                     + (with.thenStop() == null ? "" : "; then " + stop(with.thenStop()));
             case TrapOutcome.Stop stop -> stop(stop.reason());
             default -> outcome.toString();
@@ -49,7 +49,7 @@ public final class TrapWords {
     private static String stop(hvlab.cpu.StopReason reason) {
         return switch (reason) {
             case VmStop.End end -> "the VM ends: " + end.exit().describe();
-            case VmStop.WaitForInterrupt w -> "the vCPU sleeps until an interrupt (HLT)";
+            case VmStop.WaitForInterrupt w -> "vCPU sleeps until an interrupt";
             case VmStop.Deliver deliver -> "delivered " + event(deliver.event()) + " to the guest's handler";
             case VmStop.Instrument i -> "new code scanned for sensitive instructions";
             case VmStop.InterruptWindow w -> "emulated; a pending interrupt is delivered next";
@@ -62,6 +62,14 @@ public final class TrapWords {
             case EXCEPTION -> ExceptionNames.mnemonic(event.vector());
             case SOFTWARE -> String.format("int %#x", event.vector());
             case EXTERNAL -> String.format("interrupt vector %#x", event.vector());
+        };
+    }
+
+    private static String width(int size) {
+        return switch (size) {
+            case 1 -> "byte";
+            case 2 -> "word";
+            default -> "dword";
         };
     }
 

@@ -24,7 +24,7 @@ class TrapWordsTest {
         assertEquals("cli  [#GP]", TrapWords.guestSide(new Trap.Fault(13, 0x100010), insn("cli", "")));
         assertEquals("lgdt [0x2000]  [#GP(0x18)]", TrapWords.guestSide(new Trap.Fault(13, 0x18, 0x100010), insn("lgdt", "[0x2000]")));
         assertEquals("out 0x41 to port 0x3f8", TrapWords.guestSide(new Trap.PortOut(0x3F8, 1, 0x1241), null));
-        assertEquals("in from port 0x71 (1 byte)", TrapWords.guestSide(new Trap.PortIn(0x71, 1), null));
+        assertEquals("in byte port 0x71", TrapWords.guestSide(new Trap.PortIn(0x71, 1), null));
         assertEquals("int 0x82", TrapWords.guestSide(new Trap.SoftwareInterrupt(0x82, 0x100012), null));
         assertEquals("#GP", TrapWords.guestSide(new Trap.Fault(13, 0xFFFFFFF0L), null), "no code there to decode");
     }
@@ -32,9 +32,9 @@ class TrapWordsTest {
     @Test
     void theVmmsSideSaysWhatItDid() {
         assertEquals("emulated", TrapWords.vmmSide(new Trap.Fault(13, 0x1000), TrapOutcome.CONTINUE));
-        assertEquals("written to the device", TrapWords.vmmSide(new Trap.PortOut(0x3F8, 1, 0x41), TrapOutcome.CONTINUE));
-        assertEquals("the guest reads 0xff", TrapWords.vmmSide(new Trap.PortIn(0x60, 1), new TrapOutcome.ContinueWith(0xFF, null)));
-        assertEquals("the vCPU sleeps until an interrupt (HLT)", TrapWords.vmmSide(new Trap.Fault(13, 0x1000), TrapOutcome.stop(VmStop.WAIT_FOR_INTERRUPT)));
+        assertEquals("to the device", TrapWords.vmmSide(new Trap.PortOut(0x3F8, 1, 0x41), TrapOutcome.CONTINUE));
+        assertEquals("guest reads 0xff", TrapWords.vmmSide(new Trap.PortIn(0x60, 1), new TrapOutcome.ContinueWith(0xFF, null)));
+        assertEquals("vCPU sleeps until an interrupt", TrapWords.vmmSide(new Trap.Fault(13, 0x1000), TrapOutcome.stop(VmStop.WAIT_FOR_INTERRUPT)));
         assertEquals("delivered #GP to the guest's handler", TrapWords.vmmSide(new Trap.Fault(13, 0x1000),
                 TrapOutcome.stop(new VmStop.Deliver(GuestEvent.exception(13, 0, 0x1000)))));
         assertTrue(TrapWords.vmmSide(new Trap.PortOut(0xF4, 1, 0), TrapOutcome.stop(new VmStop.End(new VmExit.DebugExit(0))))
@@ -57,12 +57,33 @@ class TrapWordsTest {
                 kept++;
             }
         }
-        assertEquals(10, kept, "ten a second, however fast the guest traps");
+        assertTrue(kept >= 8 && kept <= 11, "about ten a second, however fast the guest traps: " + kept);
         assertEquals(1004, log.seen());
         List<TrapRecord> newest = log.after(0);
         assertEquals(4, newest.size(), "the ring keeps its capacity");
+        assertTrue(newest.stream().map(TrapRecord::seq).distinct().count() == 4);
         assertTrue(newest.get(0).seq() < newest.get(3).seq());
         assertEquals(List.of(), log.after(newest.get(3).seq()), "nothing after the newest");
         assertEquals(1, log.after(newest.get(2).seq()).size());
+    }
+
+    @Test
+    void aGuestsRhythmDoesNotAliasWithTheSampling() {
+        // A timer guest: every 50 ms a burst of five traps (interrupt, EOI, IRET, output, HLT),
+        // then quiet. Sampling at 20 a second must not keep only the first of each burst.
+        TrapLog log = new TrapLog(256, 20, 1);
+        long now = 0;
+        int[] keptByPhase = new int[5];
+        for (int tick = 0; tick < 2000; tick++) {
+            now += 50_000_000;
+            for (int phase = 0; phase < 5; phase++) {
+                if (log.wantsNext(now + phase * 1000)) {
+                    keptByPhase[phase]++;
+                }
+            }
+        }
+        for (int phase = 0; phase < 5; phase++) {
+            assertTrue(keptByPhase[phase] > 100, "phase " + phase + " kept " + java.util.Arrays.toString(keptByPhase));
+        }
     }
 }
