@@ -133,15 +133,29 @@ public final class SnapshotStore {
         replace(root.resolve(CURRENT), (id == null ? "" : id).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Hidden folders left by a process that died while writing or deleting a snapshot. */
+    /**
+     * Hidden work left by a process that died while writing or deleting a snapshot: folders being
+     * written or deleted, and the temporary files of an atomic replace (".current.new", or
+     * ".memory.pages.new" inside a snapshot), all of them not yet renamed into place.
+     */
     private void clearUnfinished() throws IOException {
-        try (DirectoryStream<Path> hidden = Files.newDirectoryStream(root, p -> p.getFileName().toString().startsWith("."))) {
-            for (Path path : hidden) {
-                if (Files.isDirectory(path)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path path : entries) {
+                if (isHidden(path)) {
                     removeTree(path);
+                } else if (Files.isDirectory(path)) {
+                    try (DirectoryStream<Path> temps = Files.newDirectoryStream(path, SnapshotStore::isHidden)) {
+                        for (Path temp : temps) {
+                            removeTree(temp);
+                        }
+                    }
                 }
             }
         }
+    }
+
+    private static boolean isHidden(Path path) {
+        return path.getFileName().toString().startsWith(".");
     }
 
     private static byte[] bytes(PageSet memory) throws IOException {
