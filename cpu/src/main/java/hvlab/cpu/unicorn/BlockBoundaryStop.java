@@ -1,12 +1,6 @@
 package hvlab.cpu.unicorn;
 
-import hvlab.cpu.CpuException;
-
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -53,8 +47,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * that touch memory). Only one such hook may exist: a second block hook makes Unicorn walk a
  * hook list for every block.
  *
- * <p>The machine code is written into a page mapped with {@code mmap} and then made executable
- * with {@code mprotect} (writable or executable, never both), once per process.
+ * <p>The machine code is made executable once per process ({@link MachineCode}).
  */
 final class BlockBoundaryStop implements AutoCloseable {
     private static final byte[] CODE = {
@@ -118,45 +111,12 @@ final class BlockBoundaryStop implements AutoCloseable {
         if (made == null) {
             synchronized (BlockBoundaryStop.class) {
                 if (code == null) {
-                    code = writeExecutable(CODE);
+                    code = MachineCode.executable(CODE, "preemption stub");
                 }
                 made = code;
             }
         }
         return made;
-    }
-
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int PROT_EXEC = 4;
-    private static final int MAP_PRIVATE = 2;
-    private static final int MAP_ANONYMOUS = 0x20;
-    private static final long PAGE = 4096;
-
-    private static MemorySegment writeExecutable(byte[] bytes) {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-        MethodHandle mprotect = linker.downcallHandle(linker.defaultLookup().find("mprotect").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        try {
-            MemorySegment page = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, PAGE, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
-            if (page.address() == -1L || page.address() == 0) {
-                throw new CpuException("mmap failed: cannot make the preemption stub");
-            }
-            page = page.reinterpret(PAGE);
-            MemorySegment.copy(bytes, 0, page, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            int error = (int) mprotect.invokeExact(page, PAGE, PROT_READ | PROT_EXEC);
-            if (error != 0) {
-                throw new CpuException("mprotect failed: cannot make the preemption stub executable");
-            }
-            return page; // never unmapped: engines of the whole process share it
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new CpuException("cannot make the preemption stub", t);
-        }
     }
 
     /** For tests: the stub's bytes. */
