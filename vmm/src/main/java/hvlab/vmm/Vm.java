@@ -541,6 +541,9 @@ public final class Vm implements AutoCloseable {
         vmmRegion.shadow().restore(state.shadow());
         vcpu.restore(state.vcpu());
         platform.restore(state.devices());
+        // The PIT comes back with the count of edges it had raised; the ticks delivered must come
+        // back in step, or lost-tick reinjection takes them all for lost and fires them at once.
+        ticksDelivered = platform.pit().interruptsRaised();
         counters.restore(state.counters());
         consoleLog.restore(state.console());
         virtualNanos = state.virtualNanos();
