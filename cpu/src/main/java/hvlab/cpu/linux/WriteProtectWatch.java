@@ -74,7 +74,8 @@ public final class WriteProtectWatch implements AutoCloseable {
     /** {@code /proc/self/pagemap}, opened once for the process and never closed. */
     private final int pagemap;
     private final int userfaultfd;
-    private final Arena arena = Arena.ofShared();
+    /** For the ioctl arguments: freed by the GC (a shared arena's close waits for every thread: slow). */
+    private final Arena arena = Arena.ofAuto();
     private final MemorySegment scan = arena.allocate(ARG_SIZE, 8);
     private final MemorySegment regions = arena.allocate(REGION * REGIONS, 8);
     private final MemorySegment callState = LinuxCalls.newCallState(arena);
@@ -175,7 +176,6 @@ public final class WriteProtectWatch implements AutoCloseable {
         if (!closed) {
             closed = true;
             LinuxCalls.close(userfaultfd);
-            arena.close();
         }
     }
 
