@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
@@ -33,6 +34,7 @@ import java.util.TreeMap;
 public final class PageSet {
     public static final int PAGE = 4096;
     private static final byte[] MAGIC = "HVPAGES1".getBytes(StandardCharsets.US_ASCII);
+    private static final MemorySegment ZERO_PAGE = MemorySegment.ofArray(new byte[PAGE]);
 
     private final long ramBytes;
     private final boolean full;
@@ -72,41 +74,57 @@ public final class PageSet {
     /** Every non-zero page of {@code ram}: a full set. */
     public static PageSet fullOf(MemorySegment ram) {
         PageSet set = new PageSet(ram.byteSize(), true);
-        MemorySegment zero = MemorySegment.ofArray(new byte[PAGE]);
         for (long at = 0; at < ram.byteSize(); at += PAGE) {
             MemorySegment page = ram.asSlice(at, PAGE);
-            if (page.mismatch(zero) >= 0) {
+            if (page.mismatch(ZERO_PAGE) >= 0) {
                 set.pages.put((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
             }
+        }
+        return set;
+    }
+
+    /** The pages {@code dirty} names, copied from {@code ram}: an incremental set (the dirty pages come from a {@link DirtyPageTracker}). */
+    public static PageSet of(MemorySegment ram, BitSet dirty) {
+        PageSet set = new PageSet(ram.byteSize(), false);
+        for (int page = dirty.nextSetBit(0); page >= 0; page = dirty.nextSetBit(page + 1)) {
+            if ((long) page * PAGE >= ram.byteSize()) {
+                throw new IllegalArgumentException("page " + page + " is not a page of " + ram.byteSize() + " bytes of RAM");
+            }
+            set.pages.put(page, ram.asSlice((long) page * PAGE, PAGE).toArray(ValueLayout.JAVA_BYTE));
         }
         return set;
     }
 
     /**
-     * The pages where {@code ram} differs from {@code baseline}: an incremental set. Comparing at
-     * capture time costs a pass over RAM (the JDK compares vectorised, gigabytes a second) and
-     * nothing while the guest runs; see DESIGN.md for the ways of finding dirty pages measured.
+     * Writes these pages into {@code ram}. A full set also makes every page it does not hold zero,
+     * touching only those that are not zero already: RAM fresh from the kernel is zero, and
+     * writing zeros there would only make the kernel give the pages real memory.
      */
-    public static PageSet changed(MemorySegment ram, MemorySegment baseline) {
-        PageSet set = new PageSet(ram.byteSize(), false);
-        for (long at = 0; at < ram.byteSize(); at += PAGE) {
-            MemorySegment page = ram.asSlice(at, PAGE);
-            if (page.mismatch(baseline.asSlice(at, PAGE)) >= 0) {
-                set.pages.put((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-        return set;
-    }
-
-    /** Writes these pages into {@code ram}; a full set first clears the rest. */
     public void applyTo(MemorySegment ram) {
         if (ram.byteSize() != ramBytes) {
             throw new IllegalArgumentException("pages of " + ramBytes + " bytes of RAM, not " + ram.byteSize());
         }
-        if (full) {
-            ram.fill((byte) 0);
+        long next = 0; // the first byte not yet written
+        for (var entry : pages.entrySet()) {
+            long at = (long) entry.getKey() * PAGE;
+            if (full) {
+                zeroNonZeroPages(ram, next, at);
+            }
+            MemorySegment.copy(entry.getValue(), 0, ram, ValueLayout.JAVA_BYTE, at, PAGE);
+            next = at + PAGE;
         }
-        pages.forEach((page, data) -> MemorySegment.copy(data, 0, ram, ValueLayout.JAVA_BYTE, (long) page * PAGE, PAGE));
+        if (full) {
+            zeroNonZeroPages(ram, next, ramBytes);
+        }
+    }
+
+    private static void zeroNonZeroPages(MemorySegment ram, long from, long to) {
+        for (long at = from; at < to; at += PAGE) {
+            MemorySegment page = ram.asSlice(at, PAGE);
+            if (page.mismatch(ZERO_PAGE) >= 0) {
+                page.fill((byte) 0);
+            }
+        }
     }
 
     /** This set with {@code later}'s pages on top: what a child snapshot becomes when its parent goes. */
