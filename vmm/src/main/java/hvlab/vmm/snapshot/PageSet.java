@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * Pages of guest memory: the unit snapshots, images and migration move memory in. A set holds
@@ -38,14 +37,24 @@ public final class PageSet {
 
     private final long ramBytes;
     private final boolean full;
-    private final TreeMap<Integer, byte[]> pages = new TreeMap<>();
+    /**
+     * By page number, null for a page the set does not hold. An array rather than a sorted map:
+     * a full snapshot puts thousands of pages in, and boxing and balancing a tree for each cost as
+     * much again as copying them.
+     */
+    private final byte[][] pages;
+    private int size;
 
     public PageSet(long ramBytes, boolean full) {
         if (ramBytes <= 0 || ramBytes % PAGE != 0) {
             throw new IllegalArgumentException("RAM of " + ramBytes + " bytes is not a whole number of pages");
         }
+        if (ramBytes / PAGE > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("RAM of " + ramBytes + " bytes has too many pages");
+        }
         this.ramBytes = ramBytes;
         this.full = full;
+        this.pages = new byte[(int) (ramBytes / PAGE)][];
     }
 
     public long ramBytes() {
@@ -57,18 +66,27 @@ public final class PageSet {
     }
 
     public int size() {
-        return pages.size();
+        return size;
     }
 
     public List<Integer> pageNumbers() {
-        return Collections.unmodifiableList(new ArrayList<>(pages.keySet()));
+        List<Integer> numbers = new ArrayList<>(size);
+        for (int page = 0; page < pages.length; page++) {
+            if (pages[page] != null) numbers.add(page);
+        }
+        return Collections.unmodifiableList(numbers);
     }
 
     public void put(int page, byte[] data) {
         if (page < 0 || (long) page * PAGE >= ramBytes || data.length != PAGE) {
             throw new IllegalArgumentException("page " + page + " is not a page of " + ramBytes + " bytes of RAM");
         }
-        pages.put(page, data);
+        set(page, data);
+    }
+
+    private void set(int page, byte[] data) {
+        if (pages[page] == null) size++;
+        pages[page] = data;
     }
 
     /** Every non-zero page of {@code ram}: a full set. */
@@ -77,7 +95,7 @@ public final class PageSet {
         for (long at = 0; at < ram.byteSize(); at += PAGE) {
             MemorySegment page = ram.asSlice(at, PAGE);
             if (page.mismatch(ZERO_PAGE) >= 0) {
-                set.pages.put((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
+                set.set((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
             }
         }
         return set;
@@ -90,7 +108,7 @@ public final class PageSet {
             if ((long) page * PAGE >= ram.byteSize()) {
                 throw new IllegalArgumentException("page " + page + " is not a page of " + ram.byteSize() + " bytes of RAM");
             }
-            set.pages.put(page, ram.asSlice((long) page * PAGE, PAGE).toArray(ValueLayout.JAVA_BYTE));
+            set.set(page, ram.asSlice((long) page * PAGE, PAGE).toArray(ValueLayout.JAVA_BYTE));
         }
         return set;
     }
@@ -104,25 +122,12 @@ public final class PageSet {
         if (ram.byteSize() != ramBytes) {
             throw new IllegalArgumentException("pages of " + ramBytes + " bytes of RAM, not " + ram.byteSize());
         }
-        long next = 0; // the first byte not yet written
-        for (var entry : pages.entrySet()) {
-            long at = (long) entry.getKey() * PAGE;
-            if (full) {
-                zeroNonZeroPages(ram, next, at);
-            }
-            MemorySegment.copy(entry.getValue(), 0, ram, ValueLayout.JAVA_BYTE, at, PAGE);
-            next = at + PAGE;
-        }
-        if (full) {
-            zeroNonZeroPages(ram, next, ramBytes);
-        }
-    }
-
-    private static void zeroNonZeroPages(MemorySegment ram, long from, long to) {
-        for (long at = from; at < to; at += PAGE) {
-            MemorySegment page = ram.asSlice(at, PAGE);
-            if (page.mismatch(ZERO_PAGE) >= 0) {
-                page.fill((byte) 0);
+        for (int page = 0; page < pages.length; page++) {
+            long at = (long) page * PAGE;
+            if (pages[page] != null) {
+                MemorySegment.copy(pages[page], 0, ram, ValueLayout.JAVA_BYTE, at, PAGE);
+            } else if (full && ram.asSlice(at, PAGE).mismatch(ZERO_PAGE) >= 0) {
+                ram.asSlice(at, PAGE).fill((byte) 0);
             }
         }
     }
@@ -136,8 +141,10 @@ public final class PageSet {
             return later;
         }
         PageSet merged = new PageSet(ramBytes, full);
-        merged.pages.putAll(pages);
-        merged.pages.putAll(later.pages);
+        for (int page = 0; page < pages.length; page++) {
+            byte[] data = later.pages[page] != null ? later.pages[page] : pages[page];
+            if (data != null) merged.set(page, data);
+        }
         return merged;
     }
 
@@ -146,10 +153,12 @@ public final class PageSet {
         out.write(MAGIC);
         out.writeLong(ramBytes);
         out.writeByte(full ? 1 : 0);
-        out.writeInt(pages.size());
-        for (var entry : pages.entrySet()) {
-            out.writeInt(entry.getKey());
-            out.write(entry.getValue());
+        out.writeInt(size);
+        for (int page = 0; page < pages.length; page++) {
+            if (pages[page] != null) {
+                out.writeInt(page);
+                out.write(pages[page]);
+            }
         }
         out.flush();
     }
@@ -179,7 +188,7 @@ public final class PageSet {
             if (data.length != PAGE) {
                 throw new EOFException("a memory page file cut short in page " + page);
             }
-            set.pages.put(page, data);
+            set.set(page, data);
         }
         return set;
     }
