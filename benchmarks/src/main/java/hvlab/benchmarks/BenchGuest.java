@@ -115,7 +115,7 @@ final class BenchGuest {
      */
     static final class OnBareCpu implements AutoCloseable {
         final BareCpu cpu = new BareCpu();
-        private final GuestMemory ram = new GuestMemory(RAM);
+        final GuestMemory ram = new GuestMemory(RAM);
 
         OnBareCpu(GuestImage image) {
             ram.write(BootLayout.GUEST_LOAD_ADDRESS, image.code());

@@ -1,5 +1,7 @@
 package hvlab.cpu;
 
+import hvlab.cpu.linux.LinuxCalls;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,6 +11,10 @@ import java.nio.ByteOrder;
  * A block of guest RAM: off-heap memory the CPU backend maps straight into the guest's
  * physical address space. Whatever the guest writes is here at once, so snapshots, migration
  * and introspection read guest memory without asking the emulator and without a copy.
+ *
+ * <p>The block is an anonymous mapping of its own ({@code mmap}), not memory from the C heap:
+ * it starts as zero without a pass over it, a page costs host memory only once it is touched,
+ * and the kernel can be asked which of its pages were written ({@code WriteProtectWatch}).
  *
  * <p>Offsets are relative to the start of the block; x86 is little-endian.
  */
@@ -27,7 +33,7 @@ public final class GuestMemory implements AutoCloseable {
             throw new IllegalArgumentException("guest memory size must be a positive multiple of 4 KiB, not " + size);
         }
         this.arena = Arena.ofShared();
-        this.bytes = arena.allocate(size, PAGE_SIZE);
+        this.bytes = LinuxCalls.mapAnonymous(size, arena);
     }
 
     public long size() {

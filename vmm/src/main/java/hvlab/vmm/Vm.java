@@ -546,6 +546,9 @@ public final class Vm implements AutoCloseable {
         vmmRegion.shadow().restore(state.shadow());
         vcpu.restore(state.vcpu());
         platform.restore(state.devices());
+        // The PIT comes back with the count of edges it had raised; the ticks delivered must come
+        // back in step, or lost-tick reinjection takes them all for lost and fires them at once.
+        ticksDelivered = platform.pit().interruptsRaised();
         counters.restore(state.counters());
         consoleLog.restore(state.console());
         virtualNanos = state.virtualNanos();
@@ -573,6 +576,23 @@ public final class Vm implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Takes up a saved machine whose RAM is kept elsewhere as pages (a snapshot, a saved state):
+     * {@code decodeOverRam} is given this VM's own RAM, writes the saved pages into it and returns
+     * the machine decoded over it. One pass of the pages into RAM, and no second copy of all of it.
+     * As {@link #restore(VmState)} otherwise.
+     */
+    public void restore(java.util.function.Function<GuestMemory, VmState> decodeOverRam) {
+        VmState state = decodeOverRam.apply(memory);
+        if (state.ram() != memory) {
+            throw new IllegalArgumentException("the state must be decoded over the RAM it was given");
+        }
+        if (booted) {
+            cpu.invalidateTranslations(0, memory.size()); // the CPU does not notice the VMM's stores
+        }
+        restore(state);
     }
 
     @Override

@@ -108,13 +108,13 @@ final class AbortGuard {
     private static MethodHandle install() {
         Linker linker = Linker.nativeLinker();
         try (Arena arena = Arena.ofConfined()) {
-            MethodHandle sigaction = linker.downcallHandle(NativeCode.libc("sigaction"),
+            MethodHandle sigaction = linker.downcallHandle(MachineCode.libc("sigaction"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
             MemorySegment old = arena.allocate(SIGACTION_BYTES, 8);
             if ((int) sigaction.invokeExact(SIGABRT, MemorySegment.NULL, old) != 0 || old.get(JAVA_LONG, 0) != 0) {
                 return null; // SIGABRT is someone else's already: leave it alone
             }
-            MethodHandle keyCreate = linker.downcallHandle(NativeCode.libc("pthread_key_create"),
+            MethodHandle keyCreate = linker.downcallHandle(MachineCode.libc("pthread_key_create"),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             MemorySegment key = arena.allocate(JAVA_INT);
             if ((int) keyCreate.invokeExact(key, MemorySegment.NULL) != 0) {
@@ -124,10 +124,10 @@ final class AbortGuard {
             code.put(CODE).position(DATA);
             code.putLong(Integer.toUnsignedLong(key.get(JAVA_INT, 0)));
             for (String function : new String[] {"pthread_getspecific", "pthread_setspecific", "__sigsetjmp", "siglongjmp"}) {
-                code.putLong(NativeCode.libc(function).address());
+                code.putLong(MachineCode.libc(function).address());
             }
             code.putLong(UnicornLibrary.EMU_START_SYMBOL.address());
-            MemorySegment page = NativeCode.executable(code.array());
+            MemorySegment page = MachineCode.executable(code.array(), "abort guard");
             MemorySegment action = arena.allocate(SIGACTION_BYTES, 8);
             action.set(JAVA_LONG, 0, page.address() + ON_ABORT);
             if ((int) sigaction.invokeExact(SIGABRT, action, MemorySegment.NULL) != 0) {

@@ -295,6 +295,15 @@ public final class BareCpu implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks each page of RAM at [0, {@code ramBytes}) the guest stores to, from now on, with a
+     * native store hook ({@link PageWriteHook}): a candidate way of finding the pages a snapshot
+     * must keep, for the benchmarks that compare it with the others. Call before the first run.
+     */
+    public PageWriteHook hookPageWrites(long ramBytes) {
+        return new PageWriteHook(engine, ramBytes);
+    }
+
     /** Frees the engine; the caller still owns (and closes) the {@link GuestMemory} it mapped. */
     @Override
     public void close() {

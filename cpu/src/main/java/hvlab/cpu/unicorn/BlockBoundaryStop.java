@@ -1,6 +1,5 @@
 package hvlab.cpu.unicorn;
 
-
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -50,7 +49,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * that touch memory). Only one such hook may exist: a second block hook makes Unicorn walk a
  * hook list for every block.
  *
- * <p>The machine code lives in a page of its own ({@link NativeCode}), made once per process.
+ * <p>The machine code is made executable once per process ({@link MachineCode}).
  */
 final class BlockBoundaryStop implements AutoCloseable {
     private static final byte[] CODE = {
@@ -115,7 +114,7 @@ final class BlockBoundaryStop implements AutoCloseable {
         if (made == null) {
             synchronized (BlockBoundaryStop.class) {
                 if (code == null) {
-                    code = NativeCode.executable(CODE);
+                    code = MachineCode.executable(CODE, "preemption stub");
                 }
                 made = code;
             }

@@ -136,10 +136,10 @@ final class Lifecycle {
         Path folder = host.store().folder(m.name);
         if (SavedState.exists(folder)) {
             SavedState.Contents saved = SavedState.read(folder);
-            try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(saved.memory().ramBytes())) {
+            startMachine(m, ram -> {
                 saved.memory().applyTo(ram.segment());
-                startMachine(m, decode(m, saved.machine(), ram), saved.paused());
-            }
+                return decode(m, saved.machine(), ram);
+            }, saved.paused());
             SavedState.delete(folder);
         } else {
             startMachine(m, null, false);
@@ -156,11 +156,12 @@ final class Lifecycle {
 
     /**
      * Builds the VM's machine from its definition and starts it: a fresh boot when {@code state}
-     * is null, else taking up {@code state} (an imported machine, a restored backup, a snapshot
-     * reverted to), running or paused. The definition's generation ID always wins over the
+     * is null, else taking up the state it decodes over the new machine's RAM (an imported machine,
+     * a restored backup, a snapshot reverted to: see {@link Vm#restore(java.util.function.Function)}),
+     * running or paused. The definition's generation ID always wins over the
      * saved one: a copy or a rollback is a new generation, and the guest must see that.
      */
-    void startMachine(ManagedVm m, hvlab.vmm.state.VmState state, boolean paused) {
+    void startMachine(ManagedVm m, java.util.function.Function<hvlab.cpu.GuestMemory, hvlab.vmm.state.VmState> state, boolean paused) {
         VmDefinition d = m.definition;
         Path folder = host.store().folder(m.name);
         byte[] image;
@@ -191,6 +192,9 @@ final class Lifecycle {
                 vm.restore(state);
                 vm.platform().generationId().change(d.generationId());
             }
+        } catch (HostException e) {
+            vm.close();
+            throw e;
         } catch (RuntimeException e) {
             vm.close();
             throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
@@ -221,7 +225,7 @@ final class Lifecycle {
     }
 
     private void closeMachine(ManagedVm m) {
-        m.forgetBaseline();
+        m.forgetDirtyPages();
         if (m.vm != null) {
             m.lastTraps = m.vm.counters().byLabel();
             m.lastTrapLog = m.vm.trapLog();

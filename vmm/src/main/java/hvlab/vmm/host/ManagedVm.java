@@ -1,6 +1,8 @@
 package hvlab.vmm.host;
 
+import hvlab.cpu.GuestMemory;
 import hvlab.vmm.Vm;
+import hvlab.vmm.snapshot.DirtyPageTracker;
 import hvlab.vmm.console.ConsoleLog;
 
 /**
@@ -52,16 +54,29 @@ final class ManagedVm {
     }
 
     /**
-     * Guest RAM as it was at the snapshot the VM last descends from (taken or reverted to): what
-     * the next snapshot's pages are compared with. Null when there is none (a fresh boot), and the
-     * next snapshot then keeps all of memory.
+     * Watches the machine's RAM for the pages written since the snapshot the VM last descends
+     * from (taken or reverted to): what the next snapshot keeps. Null when there is none (a fresh
+     * boot), and the next snapshot then keeps all of memory.
      */
-    hvlab.cpu.GuestMemory baseline;
+    DirtyPageTracker dirtyPages;
+    /** The RAM {@link #dirtyPages} watches. */
+    private GuestMemory trackedRam;
 
-    void forgetBaseline() {
-        if (baseline != null) {
-            baseline.close();
-            baseline = null;
+    /** From now on, {@link #dirtyPages} watches {@code ram} (the machine's) and counts from this moment. */
+    void trackDirtyPages(GuestMemory ram) {
+        if (dirtyPages == null || trackedRam != ram) {
+            forgetDirtyPages();
+            dirtyPages = DirtyPageTracker.forRam(ram);
+            trackedRam = ram;
+        }
+        dirtyPages.startOver();
+    }
+
+    void forgetDirtyPages() {
+        if (dirtyPages != null) {
+            dirtyPages.close();
+            dirtyPages = null;
+            trackedRam = null;
         }
     }
 

@@ -3,6 +3,7 @@ package hvlab.vmm.host;
 import hvlab.cpu.GuestMemory;
 import hvlab.vmm.devices.DiskImage;
 import hvlab.vmm.devices.OverlayDisk;
+import hvlab.vmm.snapshot.DirtyPageTracker;
 import hvlab.vmm.snapshot.PageSet;
 import hvlab.vmm.snapshot.SnapshotRecord;
 import hvlab.vmm.snapshot.SnapshotStore;
@@ -10,7 +11,6 @@ import hvlab.vmm.state.VmState;
 import hvlab.vmm.state.VmStateCodec;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,9 +25,10 @@ import java.util.Optional;
  * the host's lock held. A snapshot holds the whole VM:
  * <ul>
  *   <li>its machine (CPU, virtual CPU, devices: {@link VmStateCodec});</li>
- *   <li>its memory, all of it for the first snapshot after a boot and only the pages that changed
- *       since for the next (found by comparing RAM with a copy kept at the last snapshot: a
- *       pass over RAM at capture time, nothing while the guest runs; DESIGN.md compares the ways);</li>
+ *   <li>its memory, all of it for the first snapshot after a boot and only the pages written
+ *       since for the next (found by the VM's {@link DirtyPageTracker}: the host kernel's write
+ *       protection where it can, else a comparison with a copy kept at the last snapshot;
+ *       DESIGN.md compares the ways);</li>
  *   <li>its disk, by copy-on-write: the disk's top layer is frozen for the snapshot and a new,
  *       empty layer goes on top ({@link OverlayDisk}); no disk is copied.</li>
  * </ul>
@@ -65,7 +66,7 @@ final class Snapshots {
                 host.awaitOffCpu(m);
                 VmState state = m.vm.save();
                 machine = VmStateCodec.encode(state);
-                memory = capturePages(m, state.ram().segment().asReadOnly(), parent != null);
+                memory = capturePages(m, state.ram(), parent != null);
             }
             frozenDisk = freezeDisk(m, folder, id);
         } finally {
@@ -85,18 +86,17 @@ final class Snapshots {
         return record;
     }
 
-    /** The pages to keep: those that differ from the baseline, or all of them; the baseline becomes this moment. */
-    private static PageSet capturePages(ManagedVm m, MemorySegment ram, boolean haveParent) {
-        if (m.baseline != null && haveParent) {
-            PageSet changed = PageSet.changed(ram, m.baseline.segment());
-            changed.applyTo(m.baseline.segment()); // the baseline catches up by the changed pages only
-            return changed;
+    /**
+     * The pages to keep: those written since the parent snapshot when the VM's tracker has been
+     * watching since then, else all of them. Either way this moment becomes the starting point of
+     * the next snapshot; the VM is off its CPU throughout, so no store falls in between.
+     */
+    private static PageSet capturePages(ManagedVm m, GuestMemory ram, boolean haveParent) {
+        if (m.dirtyPages != null && haveParent) {
+            return PageSet.of(ram.segment().asReadOnly(), m.dirtyPages.takeDirty());
         }
-        if (m.baseline == null) {
-            m.baseline = new GuestMemory(ram.byteSize());
-        }
-        MemorySegment.copy(ram, 0, m.baseline.segment(), 0, ram.byteSize());
-        return PageSet.fullOf(ram);
+        m.trackDirtyPages(ram);
+        return PageSet.fullOf(ram.segment().asReadOnly());
     }
 
     /** Freezes the disk's top layer for snapshot {@code id} and puts a new one on; returns the frozen one. */
@@ -142,19 +142,25 @@ final class Snapshots {
             deleteUnusedLayer(folder, abandoned, snapshots, definition.disk());
         }
         if (snapshot.hasMachine()) {
-            try (GuestMemory ram = memoryAt(snapshots, snapshot)) {
-                lifecycle.startMachine(m, VmStateCodec.decode(snapshots.machine(snapshot), ram), "paused".equals(snapshot.vmState()));
-                m.baseline = new GuestMemory(ram.size());
-                MemorySegment.copy(ram.segment(), 0, m.baseline.segment(), 0, ram.size());
-            }
+            List<PageSet> memory = memoryAt(snapshots, snapshot);
+            byte[] machine = snapshots.machine(snapshot);
+            lifecycle.startMachine(m, ram -> {
+                for (PageSet step : memory) {
+                    step.applyTo(ram.segment());
+                }
+                return VmStateCodec.decode(machine, ram);
+            }, "paused".equals(snapshot.vmState()));
+            // Before the VM can run (the host's lock is held): what it writes from here on is what
+            // the next snapshot, a child of this one, keeps.
+            m.trackDirtyPages(m.vm.save().ram());
         }
         lifecycle.transition(m, from, m.state, actor, "reverted to snapshot " + snapshot.name());
         VmHistory.append(folder, "revert", Map.of("snapshot", snapshot.name(), "id", snapshot.id(), "actor", actor,
                 "generationId", definition.generationId()));
     }
 
-    /** RAM as it was at {@code snapshot}: the nearest full page set above it, then each later one on top. */
-    private static GuestMemory memoryAt(SnapshotStore snapshots, SnapshotRecord snapshot) throws IOException {
+    /** RAM as it was at {@code snapshot}: the nearest full page set above it, then each later one, to apply in order. */
+    private static List<PageSet> memoryAt(SnapshotStore snapshots, SnapshotRecord snapshot) throws IOException {
         List<SnapshotRecord> chain = new ArrayList<>();
         for (SnapshotRecord at = snapshot; at != null; ) {
             chain.add(0, at);
@@ -168,11 +174,11 @@ final class Snapshots {
         if (!chain.getFirst().fullMemory()) {
             throw new HostException("snapshot " + snapshot.name() + " has no full memory image above it");
         }
-        GuestMemory ram = new GuestMemory(snapshot.ramBytes());
+        List<PageSet> memory = new ArrayList<>();
         for (SnapshotRecord step : chain) {
-            snapshots.memory(step).applyTo(ram.segment());
+            memory.add(snapshots.memory(step));
         }
-        return ram;
+        return memory;
     }
 
     /**
@@ -198,7 +204,7 @@ final class Snapshots {
         }
         if (snapshots.current().map(snapshot.id()::equals).orElse(false)) {
             snapshots.setCurrent(snapshot.parent());
-            m.forgetBaseline(); // the next snapshot's pages cannot be relative to one that is gone
+            m.forgetDirtyPages(); // the next snapshot's pages cannot be relative to one that is gone
         }
         snapshots.delete(snapshot);
         if (snapshot.diskLayer() != null) {

@@ -11,9 +11,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * Pages of guest memory: the unit snapshots, images and migration move memory in. A set holds
@@ -33,17 +33,28 @@ import java.util.TreeMap;
 public final class PageSet {
     public static final int PAGE = 4096;
     private static final byte[] MAGIC = "HVPAGES1".getBytes(StandardCharsets.US_ASCII);
+    private static final MemorySegment ZERO_PAGE = MemorySegment.ofArray(new byte[PAGE]);
 
     private final long ramBytes;
     private final boolean full;
-    private final TreeMap<Integer, byte[]> pages = new TreeMap<>();
+    /**
+     * By page number, null for a page the set does not hold. An array rather than a sorted map:
+     * a full snapshot puts thousands of pages in, and boxing and balancing a tree for each cost as
+     * much again as copying them.
+     */
+    private final byte[][] pages;
+    private int size;
 
     public PageSet(long ramBytes, boolean full) {
         if (ramBytes <= 0 || ramBytes % PAGE != 0) {
             throw new IllegalArgumentException("RAM of " + ramBytes + " bytes is not a whole number of pages");
         }
+        if (ramBytes / PAGE > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("RAM of " + ramBytes + " bytes has too many pages");
+        }
         this.ramBytes = ramBytes;
         this.full = full;
+        this.pages = new byte[(int) (ramBytes / PAGE)][];
     }
 
     public long ramBytes() {
@@ -55,58 +66,70 @@ public final class PageSet {
     }
 
     public int size() {
-        return pages.size();
+        return size;
     }
 
     public List<Integer> pageNumbers() {
-        return Collections.unmodifiableList(new ArrayList<>(pages.keySet()));
+        List<Integer> numbers = new ArrayList<>(size);
+        for (int page = 0; page < pages.length; page++) {
+            if (pages[page] != null) numbers.add(page);
+        }
+        return Collections.unmodifiableList(numbers);
     }
 
     public void put(int page, byte[] data) {
         if (page < 0 || (long) page * PAGE >= ramBytes || data.length != PAGE) {
             throw new IllegalArgumentException("page " + page + " is not a page of " + ramBytes + " bytes of RAM");
         }
-        pages.put(page, data);
+        set(page, data);
+    }
+
+    private void set(int page, byte[] data) {
+        if (pages[page] == null) size++;
+        pages[page] = data;
     }
 
     /** Every non-zero page of {@code ram}: a full set. */
     public static PageSet fullOf(MemorySegment ram) {
         PageSet set = new PageSet(ram.byteSize(), true);
-        MemorySegment zero = MemorySegment.ofArray(new byte[PAGE]);
         for (long at = 0; at < ram.byteSize(); at += PAGE) {
             MemorySegment page = ram.asSlice(at, PAGE);
-            if (page.mismatch(zero) >= 0) {
-                set.pages.put((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
+            if (page.mismatch(ZERO_PAGE) >= 0) {
+                set.set((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
             }
+        }
+        return set;
+    }
+
+    /** The pages {@code dirty} names, copied from {@code ram}: an incremental set (the dirty pages come from a {@link DirtyPageTracker}). */
+    public static PageSet of(MemorySegment ram, BitSet dirty) {
+        PageSet set = new PageSet(ram.byteSize(), false);
+        for (int page = dirty.nextSetBit(0); page >= 0; page = dirty.nextSetBit(page + 1)) {
+            if ((long) page * PAGE >= ram.byteSize()) {
+                throw new IllegalArgumentException("page " + page + " is not a page of " + ram.byteSize() + " bytes of RAM");
+            }
+            set.set(page, ram.asSlice((long) page * PAGE, PAGE).toArray(ValueLayout.JAVA_BYTE));
         }
         return set;
     }
 
     /**
-     * The pages where {@code ram} differs from {@code baseline}: an incremental set. Comparing at
-     * capture time costs a pass over RAM (the JDK compares vectorised, gigabytes a second) and
-     * nothing while the guest runs; see DESIGN.md for the ways of finding dirty pages measured.
+     * Writes these pages into {@code ram}. A full set also makes every page it does not hold zero,
+     * touching only those that are not zero already: RAM fresh from the kernel is zero, and
+     * writing zeros there would only make the kernel give the pages real memory.
      */
-    public static PageSet changed(MemorySegment ram, MemorySegment baseline) {
-        PageSet set = new PageSet(ram.byteSize(), false);
-        for (long at = 0; at < ram.byteSize(); at += PAGE) {
-            MemorySegment page = ram.asSlice(at, PAGE);
-            if (page.mismatch(baseline.asSlice(at, PAGE)) >= 0) {
-                set.pages.put((int) (at / PAGE), page.toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
-        return set;
-    }
-
-    /** Writes these pages into {@code ram}; a full set first clears the rest. */
     public void applyTo(MemorySegment ram) {
         if (ram.byteSize() != ramBytes) {
             throw new IllegalArgumentException("pages of " + ramBytes + " bytes of RAM, not " + ram.byteSize());
         }
-        if (full) {
-            ram.fill((byte) 0);
+        for (int page = 0; page < pages.length; page++) {
+            long at = (long) page * PAGE;
+            if (pages[page] != null) {
+                MemorySegment.copy(pages[page], 0, ram, ValueLayout.JAVA_BYTE, at, PAGE);
+            } else if (full && ram.asSlice(at, PAGE).mismatch(ZERO_PAGE) >= 0) {
+                ram.asSlice(at, PAGE).fill((byte) 0);
+            }
         }
-        pages.forEach((page, data) -> MemorySegment.copy(data, 0, ram, ValueLayout.JAVA_BYTE, (long) page * PAGE, PAGE));
     }
 
     /** This set with {@code later}'s pages on top: what a child snapshot becomes when its parent goes. */
@@ -118,8 +141,10 @@ public final class PageSet {
             return later;
         }
         PageSet merged = new PageSet(ramBytes, full);
-        merged.pages.putAll(pages);
-        merged.pages.putAll(later.pages);
+        for (int page = 0; page < pages.length; page++) {
+            byte[] data = later.pages[page] != null ? later.pages[page] : pages[page];
+            if (data != null) merged.set(page, data);
+        }
         return merged;
     }
 
@@ -128,10 +153,12 @@ public final class PageSet {
         out.write(MAGIC);
         out.writeLong(ramBytes);
         out.writeByte(full ? 1 : 0);
-        out.writeInt(pages.size());
-        for (var entry : pages.entrySet()) {
-            out.writeInt(entry.getKey());
-            out.write(entry.getValue());
+        out.writeInt(size);
+        for (int page = 0; page < pages.length; page++) {
+            if (pages[page] != null) {
+                out.writeInt(page);
+                out.write(pages[page]);
+            }
         }
         out.flush();
     }
@@ -161,7 +188,7 @@ public final class PageSet {
             if (data.length != PAGE) {
                 throw new EOFException("a memory page file cut short in page " + page);
             }
-            set.pages.put(page, data);
+            set.set(page, data);
         }
         return set;
     }
