@@ -64,6 +64,17 @@ public final class QuickBench {
     private static final String MANY_VMS = B07_ManyVms.class.getName() + ".aggregate";
     private static final List<Integer> VM_COUNTS = List.of(1, 2, 4, 8);
     private static final String SLICE_SWITCH = B08_SliceSwitch.class.getName() + ".switches";
+    private static final String SNAPSHOT = B09_Snapshot.class.getName() + ".";
+    private static final String UI_OBSERVER = B10_UiObserver.class.getName() + ".mips";
+    /** The trackers and dirty-page counts of B09's incremental snapshots that the tables show. */
+    private static final List<String> TRACKERS = List.of("write-protect", "compare", "hash", "hook");
+    private static final List<Integer> DIRTY_PAGES = List.of(0, 16, 256, 4096);
+    /** The two hvlab chooses between, measured in every run; the rest only in the full one. */
+    private static final List<String> QUICK_TRACKERS = List.of("write-protect", "compare");
+    /** A snapshot taken or laid back, as a cost in copies of RAM: the snapshot issue's goal. */
+    private static final double SNAPSHOT_GOAL = 3.0;
+    /** Guest speed with dirty-page tracking on, as a fraction of off (the snapshot issue). */
+    private static final double TRACKING_GOAL = 0.8;
     /** B08's figure: its two counters (the switches it timed, their cost in all) divided, iteration by iteration. */
     private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
 
@@ -71,7 +82,7 @@ public final class QuickBench {
     private static final List<Class<?>> MODE_BENCHMARKS = List.of(B04_HypercallVsTrap.class, B05_BinaryTranslation.class);
     /** Preemption, many VMs, slice switches: {@code --quick} gives them one warmup and short measurements. */
     private static final List<Class<?>> HOST_BENCHMARKS = List.of(B06_PreemptionOverhead.class, B07_ManyVms.class,
-            B08_SliceSwitch.class);
+            B08_SliceSwitch.class, B10_UiObserver.class);
 
     /** Guest speed we aim for, as a fraction of the speed without the extra machinery: VMM / bare, bt / trap. */
     private static final double MIPS_GOAL = 0.95;
@@ -91,8 +102,12 @@ public final class QuickBench {
         }
     }
 
-    /** Benchmarks that run with iterations of their own. */
-    record Group(String label, List<Class<?>> benchmarks, Iterations iterations) {}
+    /** Benchmarks that run with iterations of their own, and only some values of their parameters where {@code params} says. */
+    record Group(String label, List<Class<?>> benchmarks, Iterations iterations, Map<String, List<String>> params) {
+        Group(String label, List<Class<?>> benchmarks, Iterations iterations) {
+            this(label, benchmarks, iterations, Map.of());
+        }
+    }
 
     /** {@code groups} run with their own iterations, each in a JMH pass of its own; the rest with {@code iterations}. */
     record Settings(String name, int forks, Iterations iterations, List<Group> groups) {
@@ -114,7 +129,10 @@ public final class QuickBench {
      */
     static final Settings QUICK = new Settings("quick", 1, new Iterations(3, 1000, 5, 1000), List.of(
             new Group("B04, B05", MODE_BENCHMARKS, new Iterations(2, 1000, 3, 1000)),
-            new Group("B06-B08", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500))));
+            new Group("B06-B08, B10", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500)),
+            // The two trackers hvlab chooses between; the full run also measures the two rejected ones.
+            new Group("B09", List.of(B09_Snapshot.class), new Iterations(1, 500, 5, 300),
+                    Map.of("tracker", QUICK_TRACKERS))));
     private static final Settings FULL = new Settings("full", 2, new Iterations(3, 2000, 5, 2000), List.of());
 
     public static void main(String[] args) {
@@ -159,6 +177,7 @@ public final class QuickBench {
                 rest.exclude(exactly);
                 pass.include(exactly);
             }
+            group.params().forEach((name, values) -> pass.param(name, values.toArray(String[]::new)));
             passes.add(pass);
         }
         double loadBefore = loadAverage();
@@ -374,11 +393,55 @@ public final class QuickBench {
             out.printf(Locale.ROOT, "  (%.2f%% of a %d ms slice)%n", cost.score() / 10 / B08_SliceSwitch.LONG.toMillis(),
                     B08_SliceSwitch.LONG.toMillis());
         }
+        out.println();
+        printSnapshots(out, table);
+        out.println();
+        out.println("watching a VM: bench_spin with the terminal UI open on its console, and with no UI (B10)");
+        Measured closed = table.row("  UI closed", UI_OBSERVER + "[ui=closed]", "MIPS");
+        Measured open = table.row("  UI open, drawing 4 frames a second", UI_OBSERVER + "[ui=open]", "MIPS");
+        table.ratio("ui_open_over_closed_mips", "  ratio open / closed", open, closed, null, "(the issue: within noise of 1)");
         if (table.missing) {
             out.println();
             out.println("n/a: that benchmark failed; JMH's output above says why");
         }
         return !table.missing;
+    }
+
+    /** B09: a snapshot's cost against one copy of RAM, incremental snapshots, and the guest's speed while tracked. */
+    private static void printSnapshots(PrintStream out, Table table) {
+        out.println("snapshots of a 16 MiB VM, against one copy of its RAM in the same run (B09)");
+        Measured copy = table.row("  copy 16 MiB (the yardstick)", SNAPSHOT + "copyRam", "us");
+        Measured create = table.row("  full snapshot taken", SNAPSHOT + "create", "us");
+        Measured restore = table.row("  full snapshot laid back", SNAPSHOT + "restore", "us");
+        Measured revert = table.row("  revert: into a new machine", SNAPSHOT + "revert", "us");
+        table.ratio("snapshot_create_over_copy", "  ratio create / copy", create, copy, SNAPSHOT_GOAL, true, "");
+        table.ratio("snapshot_restore_over_copy", "  ratio restore / copy", restore, copy, SNAPSHOT_GOAL, true, "");
+        table.ratio("snapshot_revert_over_copy", "  ratio revert / copy", revert, copy, null, "(a fresh machine's RAM faults in)");
+        out.println("  incremental snapshot after N of 4,096 pages were written, us (the pages found and copied)");
+        out.printf(Locale.ROOT, "  %-16s%s%n", "way to find them", DIRTY_PAGES.stream()
+                .map(n -> String.format(Locale.ROOT, "%12s", "N = " + n)).reduce("", String::concat));
+        for (String tracker : TRACKERS) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-16s", tracker));
+            boolean any = false;
+            for (int dirty : DIRTY_PAGES) {
+                String key = SNAPSHOT + "incremental[dirty=" + dirty + "][tracker=" + tracker + "]";
+                Measured m = QUICK_TRACKERS.contains(tracker) ? table.value(key) : table.optional(key);
+                any |= m != null;
+                line.append(String.format(Locale.ROOT, "%12s", m == null ? "-" : String.format(Locale.ROOT, "%,.1f", m.score())));
+                table.figure("incremental_" + tracker.replace('-', '_') + "_" + dirty + "_us", m, "us");
+            }
+            if (any) {
+                out.println(line);
+            }
+        }
+        Measured untracked = table.row("  bench_mem, no tracking", SNAPSHOT + "memoryUntracked", "MIPS");
+        Measured protectedRam = table.row("  bench_mem, RAM write-protected", SNAPSHOT + "memoryWriteProtected", "MIPS");
+        Measured hooked = table.row("  bench_mem, a native store hook", SNAPSHOT + "memoryHooked", "MIPS");
+        table.ratio("dirty_tracking_on_over_off_mips", "  ratio write-protected / none", protectedRam, untracked, TRACKING_GOAL, "");
+        table.ratio("store_hook_over_off_mips", "  ratio store hook / none", hooked, untracked, null, "(rejected)");
+        Measured first = table.row("  first store to a protected page", SNAPSHOT + "firstStoresAfterProtect", "ns/page");
+        Measured plain = table.row("  a store to an unprotected page", SNAPSHOT + "storesUnprotected", "ns/page");
+        table.ratio("first_store_over_plain", "  ratio first store / plain", first, plain, null, "(the fault the kernel takes)");
     }
 
     /**
@@ -438,6 +501,11 @@ public final class QuickBench {
             return result;
         }
 
+        /** A result only some runs measure (the full run's extra parameters); null, not missing, without it. */
+        Measured optional(String benchmark) {
+            return results.get(benchmark);
+        }
+
         /** Prints one measurement and returns it, or null if the benchmark produced none. */
         Measured row(String label, String benchmark, String unit) {
             Measured result = value(benchmark);
@@ -452,12 +520,20 @@ public final class QuickBench {
 
         /** Prints numerator / denominator and adds it to the figures as {@code id}; returns it, or null. */
         Measured ratio(String id, String label, Measured numerator, Measured denominator, Double goal, String note) {
+            return ratio(id, label, numerator, denominator, goal, false, note);
+        }
+
+        /** As above; with {@code atMost} the ratio is a cost and the goal its upper bound. */
+        Measured ratio(String id, String label, Measured numerator, Measured denominator, Double goal, boolean atMost,
+                       String note) {
             Measured ratio = numerator == null || denominator == null || denominator.score() == 0
                     ? null : propagate(x -> x[0] / x[1], numerator, denominator);
-            String verdict = goal == null ? note : String.format(Locale.ROOT, "(goal >= %.2f: %s)", goal,
-                    ratio != null && ratio.score() >= goal ? "met" : "missed");
+            Figure figure = new Figure(id, ratio == null ? null : ratio.score(), "ratio", ratio == null ? null : ratio.error(),
+                    goal, atMost);
+            String verdict = goal == null ? note : String.format(Locale.ROOT, "(goal %s %.2f: %s)", atMost ? "<=" : ">=", goal,
+                    figure.met() ? "met" : "missed");
             print(label, ratio, "", verdict, "%.2f");
-            figures.add(new Figure(id, ratio == null ? null : ratio.score(), "ratio", ratio == null ? null : ratio.error(), goal));
+            figures.add(figure);
             return ratio;
         }
 

@@ -93,6 +93,22 @@ class FigureJsonTest {
         }
         put(results, p + "B08_SliceSwitch.switches", 12_000);
         put(results, p + "B08_SliceSwitch.switches:nanosPerSwitch", 10_000);
+        put(results, p + "B09_Snapshot.copyRam", 1000);
+        put(results, p + "B09_Snapshot.create", 2500);
+        put(results, p + "B09_Snapshot.restore", 3500);
+        put(results, p + "B09_Snapshot.revert", 9000);
+        for (String tracker : List.of("write-protect", "compare")) {
+            for (int dirty : List.of(0, 16, 256, 4096)) {
+                put(results, p + "B09_Snapshot.incremental[dirty=" + dirty + "][tracker=" + tracker + "]", 5 + dirty);
+            }
+        }
+        put(results, p + "B09_Snapshot.memoryUntracked", 100);
+        put(results, p + "B09_Snapshot.memoryWriteProtected", 99);
+        put(results, p + "B09_Snapshot.memoryHooked", 30);
+        put(results, p + "B09_Snapshot.firstStoresAfterProtect", 900);
+        put(results, p + "B09_Snapshot.storesUnprotected", 3);
+        put(results, p + "B10_UiObserver.mips[ui=closed]", 500);
+        put(results, p + "B10_UiObserver.mips[ui=open]", 490);
 
         List<Figure> figures = new ArrayList<>();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -106,7 +122,8 @@ class FigureJsonTest {
         }
         for (String id : List.of("vmm_over_bare_mips", "out_trap_over_upcall", "gp_trap_over_out_trap", "trap_over_hypercall",
                 "bt_over_trap_mips", "preempt_armed_over_unarmed_mips", "preempt_armed_over_unarmed_alu_mips",
-                "eight_vms_over_one_mips", "slice_switch_us")) {
+                "eight_vms_over_one_mips", "slice_switch_us", "snapshot_create_over_copy", "snapshot_restore_over_copy",
+                "dirty_tracking_on_over_off_mips", "ui_open_over_closed_mips", "incremental_compare_4096_us")) {
             assertTrue(byId.containsKey(id), "missing " + id + " in " + byId.keySet());
         }
         assertEquals(600.0 / 80, byId.get("gp_trap_over_out_trap").value(), 1e-9, "#GP (B03) over OUT (B02), both through the VMM");
@@ -117,6 +134,13 @@ class FigureJsonTest {
         assertEquals(10, byId.get("slice_switch_us").value(), 1e-6);
         assertEquals("us", byId.get("slice_switch_us").unit());
         assertTrue(byId.get("vmm_over_bare_mips").error() > 0, "errors are carried through the ratio");
+        // A cost meets its goal by staying under it: create 2.5 copies of RAM (<= 3), restore 3.5 (missed).
+        assertEquals(2.5, byId.get("snapshot_create_over_copy").value(), 1e-9);
+        assertEquals(true, byId.get("snapshot_create_over_copy").met());
+        assertEquals(false, byId.get("snapshot_restore_over_copy").met());
+        assertEquals(true, byId.get("dirty_tracking_on_over_off_mips").met());
+        assertNull(byId.get("incremental_hash_0_us").value(), "the quick run does not measure the rejected trackers");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("(goal <= 3.00: missed)"));
     }
 
     @Test

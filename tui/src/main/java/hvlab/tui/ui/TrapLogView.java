@@ -3,6 +3,7 @@ package hvlab.tui.ui;
 import com.googlecode.lanterna.TextColor;
 import hvlab.vmm.TrapRecord;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,17 +24,35 @@ final class TrapLogView {
         in.text(0, 0, String.format(Locale.ROOT, "%s traps, %d/s sampled, %s%s", count(log.seen), log.perSecond,
                 filter, log.held ? ", HELD" : ""), log.held ? TextColor.ANSI.YELLOW : TextColor.ANSI.DEFAULT, true);
         List<TrapRecord> shown = log.shown();
-        int room = in.height - 2;
-        int from = Math.max(0, shown.size() - room);
-        for (int i = from; i < shown.size(); i++) {
-            TrapRecord r = shown.get(i);
-            String line = String.format(Locale.ROOT, "%06x %-5s %s → %s", r.eip() & 0xFFFFFF, shortKind(r.kind()), r.instruction(), r.action());
-            in.text(0, 1 + i - from, line, color(r.kind()), false);
+        // Newest at the bottom: lay out records from the newest up until the room is used.
+        List<Line> lines = new ArrayList<>();
+        for (int i = shown.size() - 1; i >= 0 && lines.size() < in.height - 2; i--) {
+            lines.addAll(0, lines(shown.get(i), in.width));
+        }
+        List<Line> fit = lines.subList(Math.max(0, lines.size() - (in.height - 2)), lines.size());
+        for (int i = 0; i < fit.size(); i++) {
+            in.text(0, 1 + i, fit.get(i).text(), fit.get(i).color(), false);
         }
         if (shown.isEmpty()) {
             in.text(0, 1, row.active() ? "no traps sampled yet" : "no traps sampled: start the VM to see them");
         }
         in.text(0, in.height - 1, "f: one kind / all   h: hold / go on", TextColor.ANSI.BLUE, false);
+    }
+
+    private record Line(String text, TextColor color) {}
+
+    /**
+     * One line when it fits; else the VMM's answer goes on a second line under the instruction,
+     * so that nothing is cut off in 80 columns.
+     */
+    private static List<Line> lines(TrapRecord r, int width) {
+        String head = String.format(Locale.ROOT, "%06x %-5s %s", r.eip() & 0xFFFFFF, shortKind(r.kind()), r.instruction());
+        String answer = "→ " + r.action();
+        TextColor color = color(r.kind());
+        if (head.length() + 1 + answer.length() <= width) {
+            return List.of(new Line(head + " " + answer, color));
+        }
+        return List.of(new Line(head, color), new Line(" ".repeat(13) + answer, color));
     }
 
     /** Five letters at most, so instruction and action fit beside it in 80 columns. */
