@@ -24,14 +24,18 @@ final class TrapLogView {
         in.text(0, 0, String.format(Locale.ROOT, "%s traps, %d/s sampled, %s%s", count(log.seen), log.perSecond,
                 filter, log.held ? ", HELD" : ""), log.held ? TextColor.ANSI.YELLOW : TextColor.ANSI.DEFAULT, true);
         List<TrapRecord> shown = log.shown();
-        // Newest at the bottom: lay out records from the newest up until the room is used.
+        // Newest at the bottom: records from the newest up, each whole, while they fit.
+        int room = in.height - 2;
         List<Line> lines = new ArrayList<>();
-        for (int i = shown.size() - 1; i >= 0 && lines.size() < in.height - 2; i--) {
-            lines.addAll(0, lines(shown.get(i), in.width));
+        for (int i = shown.size() - 1; i >= 0; i--) {
+            List<Line> record = lines(shown.get(i), in.width);
+            if (lines.size() + record.size() > room) {
+                break;
+            }
+            lines.addAll(0, record);
         }
-        List<Line> fit = lines.subList(Math.max(0, lines.size() - (in.height - 2)), lines.size());
-        for (int i = 0; i < fit.size(); i++) {
-            in.text(0, 1 + i, fit.get(i).text(), fit.get(i).color(), false);
+        for (int i = 0; i < lines.size(); i++) {
+            in.text(0, 1 + i, lines.get(i).text(), lines.get(i).color(), false);
         }
         if (shown.isEmpty()) {
             in.text(0, 1, row.active() ? "no traps sampled yet" : "no traps sampled: start the VM to see them");
