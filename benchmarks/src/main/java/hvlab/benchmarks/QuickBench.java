@@ -422,9 +422,9 @@ public final class QuickBench {
             boolean mine = tracker.equals(chosen);
             String key = "[tracker=" + tracker + "]";
             String suffix = tracker.replace('-', '_');
-            Measured create = table.row("  full snapshot taken, " + tracker, SNAPSHOT + "create" + key, "us", mine);
-            Measured restore = table.row("  full snapshot laid back, " + tracker, SNAPSHOT + "restore" + key, "us", mine);
-            Measured revert = table.row("  revert into a new machine, " + tracker, SNAPSHOT + "revert" + key, "us", mine);
+            Measured create = table.row("  full snapshot taken (" + tracker + ")", SNAPSHOT + "create" + key, "us", mine);
+            Measured restore = table.row("  laid back into its VM (" + tracker + ")", SNAPSHOT + "restore" + key, "us", mine);
+            Measured revert = table.row("  reverted: a new VM (" + tracker + ")", SNAPSHOT + "revert" + key, "us", mine);
             table.ratio(mine ? "snapshot_create_over_copy" : "snapshot_create_over_copy_" + suffix, "  ratio create / copy",
                     create, copy, mine ? SNAPSHOT_GOAL : null, true, mine ? "" : "(not used here)");
             table.ratio(mine ? "snapshot_restore_over_copy" : "snapshot_restore_over_copy_" + suffix, "  ratio restore / copy",
