@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 /** {@code hv guests [NAME]}: list the built-in guests, or print one's NASM source. */
 @Command(name = "guests", mixinStandardHelpOptions = true,
-        description = "List the built-in guests, or print the NASM source of one.")
+        description = "List the built-in guests, or print the source (NASM or C) of one.")
 final class GuestsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "a guest whose source to print")
     String name;
@@ -37,9 +37,10 @@ final class GuestsCommand implements Callable<Integer> {
         return ExitStatus.OK;
     }
 
-    /** The first comment line of a guest's source says what it teaches. */
+    /** The first comment line of a guest's source (NASM's "; ...", or C's " * ..." under "/*") says what it teaches. */
     private static String firstLine(String source) {
         if (source == null) return "";
-        return source.lines().findFirst().map(l -> l.replaceFirst("^;\\s*", "")).orElse("");
+        return source.lines().map(String::strip).filter(l -> !l.equals("/*") && !l.isEmpty()).findFirst()
+                .map(l -> l.replaceFirst("^(;|\\*)\\s*", "")).orElse("");
     }
 }

@@ -9,6 +9,9 @@ import hvlab.cpu.RunResult;
 import hvlab.cpu.capstone.CapstoneDisassembler;
 import hvlab.cpu.unicorn.UnicornBackend;
 import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.boot.ElfImage;
+import hvlab.vmm.boot.LoadPlan;
+import hvlab.vmm.boot.MultibootInfo;
 import hvlab.vmm.boot.VmmRegion;
 import hvlab.vmm.bt.BinaryTranslator;
 import hvlab.vmm.console.ConsoleLog;
@@ -192,21 +195,40 @@ public final class Vm implements AutoCloseable {
         return next == Pit8254.NEVER ? SliceResult.NEVER : next;
     }
 
-    /** Loads the image at 1 MiB, maps RAM and the VMM region, and sets the entry state of the guest ABI. */
+    /** Loads the image (flat at 1 MiB, or ELF and Multiboot as a boot loader would), maps RAM and the VMM region, and sets the entry state of the guest ABI. */
     public void boot() {
         if (booted) {
             throw new IllegalStateException("this VM is already powered on");
         }
-        ram.writeBytes(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
+        LoadPlan plan = config.loadPlan();
+        for (ElfImage.Segment segment : plan.segments()) {
+            ram.writeBytes(segment.address(), segment.fileBytes());
+            zero(segment.address() + segment.fileBytes().length, segment.memorySize() - segment.fileBytes().length);
+        }
         powerOnMachine();
         for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
             cpu.write(segment, BootLayout.GUEST_KERNEL_DATA);
         }
-        cpu.write(Register.EBX, (int) config.memoryBytes());
-        vmmRegion.prepareEntry(cpu, BootLayout.GUEST_KERNEL_CODE, BootLayout.GUEST_LOAD_ADDRESS, VmmRegion.GUEST_EFLAGS,
+        if (plan.multiboot()) {
+            // The Multiboot hand-over (Multiboot 0.6.96, 3.2): EAX says who booted it, EBX where to read about the machine.
+            ram.writeBytes(MultibootInfo.ADDRESS, MultibootInfo.build(config.memoryBytes(), config.image().name()));
+            cpu.write(Register.EAX, MultibootInfo.BOOT_MAGIC);
+            cpu.write(Register.EBX, (int) MultibootInfo.ADDRESS);
+        } else {
+            cpu.write(Register.EBX, (int) config.memoryBytes());
+        }
+        vmmRegion.prepareEntry(cpu, BootLayout.GUEST_KERNEL_CODE, plan.entry(), VmmRegion.GUEST_EFLAGS,
                 BootLayout.GUEST_KERNEL_DATA, config.memoryBytes());
         vcpu.setInterruptsEnabled(false);
         vcpu.setPrivilegeLevel(0);
+    }
+
+    /** A segment's bss: the part of it in memory that the file does not hold starts as zeros. */
+    private void zero(long from, long length) {
+        byte[] zeros = new byte[(int) Math.min(length, 64 * 1024)];
+        for (long done = 0; done < length; done += zeros.length) {
+            ram.writeBytes(from + done, length - done >= zeros.length ? zeros : new byte[(int) (length - done)]);
+        }
     }
 
     /** What boot and restore share: map memory, point the CPU at the VMM's tables, instrument bt. */

@@ -1,6 +1,8 @@
 package hvlab.vmm;
 
+import hvlab.vmm.boot.BadImageException;
 import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.boot.LoadPlan;
 import hvlab.vmm.devices.PlatformOptions;
 import hvlab.vmm.image.GuestImage;
 
@@ -18,9 +20,10 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
         if (memoryBytes < BootLayout.MIN_RAM || memoryBytes > BootLayout.MAX_RAM || memoryBytes % 4096 != 0) {
             throw new IllegalArgumentException("guest memory must be a multiple of 4K between 2M and 1G, not " + memoryBytes + " bytes");
         }
-        if (BootLayout.GUEST_LOAD_ADDRESS + image.code().length > memoryBytes) {
-            throw new IllegalArgumentException("guest image '" + image.name() + "' (" + image.code().length
-                    + " bytes at 1 MiB) does not fit in " + (memoryBytes >> 20) + " MiB of memory");
+        try {
+            LoadPlan.of(image.code(), memoryBytes);
+        } catch (BadImageException e) {
+            throw new IllegalArgumentException("guest image '" + image.name() + "': " + e.getMessage());
         }
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative");
@@ -48,6 +51,15 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
 
     public VmConfig withTimeout(Duration timeout) {
         return new VmConfig(image, memoryBytes, mode, timeout, platform);
+    }
+
+    /** How the image is laid into RAM and entered (checked when this config was made). */
+    public LoadPlan loadPlan() {
+        try {
+            return LoadPlan.of(image.code(), memoryBytes);
+        } catch (BadImageException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     public VmConfig withPlatform(PlatformOptions platform) {

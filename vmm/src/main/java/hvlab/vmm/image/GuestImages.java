@@ -1,5 +1,9 @@
 package hvlab.vmm.image;
 
+import hvlab.vmm.boot.BadImageException;
+import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.boot.ElfImage;
+import hvlab.vmm.boot.LoadPlan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +13,9 @@ import java.util.List;
 
 /**
  * Finds a guest by what the user typed: a built-in guest's name ({@code hello}), a NASM source
- * ({@code my.asm}, assembled on the fly) or a flat binary ({@code my.bin}).
+ * ({@code my.asm}, assembled on the fly), a one-file C guest ({@code my.c}, compiled and linked
+ * on the fly with hvlab's start code), a flat binary ({@code my.bin}) or an ELF executable
+ * ({@code kernel.elf}; Multiboot if it carries the header).
  */
 public final class GuestImages {
     /** The largest image we accept: guest RAM tops out at 1 GiB and the image loads at 1 MiB. */
@@ -22,22 +28,30 @@ public final class GuestImages {
             Path path = readable(spec);
             return check(new GuestImage(fileName(path, ".asm"), NasmAssembler.assemble(path)), spec);
         }
-        if (spec.endsWith(".bin") || spec.contains("/")) {
+        if (spec.endsWith(".c")) {
+            Path path = readable(spec);
+            return check(new GuestImage(fileName(path, ".c"), GccCompiler.compile(path)), spec);
+        }
+        if (spec.endsWith(".bin") || spec.endsWith(".elf") || spec.contains("/")) {
             Path path = readable(spec);
             try {
                 if (Files.size(path) > MAX_IMAGE) {
                     throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + " is too large for a guest image (over 64 MiB)");
                 }
-                return check(new GuestImage(fileName(path, ".bin"), Files.readAllBytes(path)), spec);
+                String name = fileName(path, spec.endsWith(".elf") ? ".elf" : ".bin");
+                return check(new GuestImage(name, Files.readAllBytes(path)), spec);
             } catch (IOException e) {
                 throw new GuestImageException(GuestImageException.Kind.MISSING_FILE, "cannot read " + spec + ": " + e.getMessage());
             }
         }
         byte[] code = builtIn(spec + ".bin");
         if (code == null) {
+            code = builtIn(spec + ".elf");
+        }
+        if (code == null) {
             throw new GuestImageException(GuestImageException.Kind.UNKNOWN_GUEST,
                     "unknown guest '" + spec + "': give a built-in name (" + String.join(", ", builtInNames())
-                            + "), an .asm file or a .bin file");
+                            + "), an .asm, .c, .bin or .elf file");
         }
         return new GuestImage(spec, code);
     }
@@ -51,13 +65,16 @@ public final class GuestImages {
         return new String(index, StandardCharsets.UTF_8).lines().map(String::trim).filter(s -> !s.isEmpty()).sorted().toList();
     }
 
-    /** The NASM source of a built-in guest, or null. */
+    /** The source of a built-in guest (NASM, or C), or null. */
     public static String builtInSource(String name) {
         byte[] source = builtIn(name + ".asm");
+        if (source == null) {
+            source = builtIn("c/" + name + ".c");
+        }
         return source == null ? null : new String(source, StandardCharsets.UTF_8);
     }
 
-    private static byte[] builtIn(String resource) {
+    static byte[] builtIn(String resource) {
         try (InputStream in = GuestImages.class.getResourceAsStream("/guests/" + resource)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
@@ -85,9 +102,13 @@ public final class GuestImages {
         if (code.length == 0) {
             throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + " is empty: not a guest image");
         }
-        if (code.length >= 4 && code[0] == 0x7F && code[1] == 'E' && code[2] == 'L' && code[3] == 'F') {
-            throw new GuestImageException(GuestImageException.Kind.BAD_INPUT,
-                    spec + " is an ELF file, not a flat guest image (assemble with 'nasm -f bin')");
+        if (ElfImage.looksLikeElf(code)) {
+            try {
+                LoadPlan.of(code, BootLayout.MAX_RAM);
+                return image;
+            } catch (BadImageException e) {
+                throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + ": " + e.getMessage());
+            }
         }
         if (code.length >= 2 && code[0] == 'M' && code[1] == 'Z') {
             throw new GuestImageException(GuestImageException.Kind.BAD_INPUT, spec + " is a DOS/PE executable, not a flat guest image");
