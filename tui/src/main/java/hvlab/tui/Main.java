@@ -61,6 +61,8 @@ public final class Main implements Callable<Integer> {
                 + "'hv shell' or a script is exported from there)", opener, out, err));
         cli.addSubcommand("snapshot", SingleCommand.named("snapshot", "One snapshot command on the store: hv snapshot list NAME "
                 + "(create, revert and delete need a host that keeps running: 'hv shell' or 'hv script FILE')", opener, out, err));
+        cli.addSubcommand("log", SingleCommand.named("log", "The host's secure log in the store: hv log show [--vm NAME] [--since D], "
+                + "hv log verify (status 1 and the first bad line if it was tampered with)", opener, out, err));
         cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("expect", SingleCommand.named("expect", "One expect check on the store, e.g. hv expect state NAME defined", opener, out, err));
         cli.setOut(new java.io.PrintWriter(out, true));

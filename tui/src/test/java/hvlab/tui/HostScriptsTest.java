@@ -311,4 +311,42 @@ class HostScriptsTest {
         assertTrue(o.out().contains("io only"), o.both());
         assertTrue(o.out().contains("\"records\":[{\"seq\":"), o.both());
     }
+
+    @Test
+    void theSecureLogKeepsEveryEventAndCommandAndVerifyNamesATamperedLine() throws Exception {
+        Outcome o = script("logged.hv", """
+                vm create c1 --guest counter
+                vm start c1
+                vm send c1 my-secret-password
+                snapshot create c1 s1
+                vm poweroff c1
+                """);
+        assertEquals(0, o.status(), o.both());
+        Outcome shown = hv("", "log", "show", "--vm", "c1", "--store", store().toString());
+        assertEquals(0, shown.status(), shown.both());
+        assertTrue(shown.out().contains("created") && shown.out().contains("started") && shown.out().contains("snapshot")
+                && shown.out().contains("stopped"), shown.both());
+        Outcome all = hv("", "log", "show", "--last", "100", "--store", store().toString());
+        assertTrue(all.out().contains("command=vm start c1 outcome=ok") && all.out().contains("by script"), all.both());
+        assertTrue(all.out().contains("vm send c1 (18 characters, not logged)"), all.both());
+        assertFalse(all.out().contains("my-secret-password"), "what is typed into a guest stays out of the log");
+
+        Outcome verified = hv("", "log", "verify", "--store", store().toString());
+        assertEquals(0, verified.status(), verified.both());
+        assertTrue(verified.out().startsWith("secure log ok: "), verified.both());
+
+        Path log = store().resolve("log/secure.log");
+        List<String> lines = Files.readAllLines(log);
+        int edited = 0;
+        while (!lines.get(edited).contains("\"outcome\":\"ok\"")) {
+            edited++;
+        }
+        lines.set(edited, lines.get(edited).replace("\"outcome\":\"ok\"", "\"outcome\":\"failed\""));
+        Files.write(log, lines);
+        Outcome tampered = hv("", "log", "verify", "--store", store().toString());
+        assertEquals(1, tampered.status(), tampered.both());
+        assertEquals("", tampered.out());
+        assertTrue(tampered.err().strip().matches("hv: secure log TAMPERED at line \\d+: record \\d+ was edited.*"), tampered.both());
+        assertEquals(1, tampered.err().strip().lines().count(), "one line: " + tampered.err());
+    }
 }

@@ -24,6 +24,7 @@ public final class Language {
         top.put("vm", vm());
         top.put("snapshot", snapshot());
         top.put("image", image());
+        top.put("log", log());
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
         top.put("help", line(new HelpCommand()));
@@ -53,6 +54,13 @@ public final class Language {
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
         return vm;
+    }
+
+    private static CommandLine log() {
+        CommandLine log = line(new LogCommand());
+        log.addSubcommand("show", line(new LogShowCommand()));
+        log.addSubcommand("verify", line(new LogVerifyCommand()));
+        return log;
     }
 
     private static CommandLine image() {

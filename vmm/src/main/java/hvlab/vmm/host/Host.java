@@ -1,5 +1,6 @@
 package hvlab.vmm.host;
 
+import hvlab.vmm.log.SecureLog;
 import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.SliceResult;
 import hvlab.vmm.Vm;
@@ -63,6 +64,7 @@ public final class Host implements HostControl, AutoCloseable {
     });
     private final Lifecycle lifecycle;
     private final Snapshots snapshots;
+    private final SecureLog secureLog;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -78,6 +80,11 @@ public final class Host implements HostControl, AutoCloseable {
         this.store = new VmStore(storeDirectory);
         this.threads = threads;
         this.scheduler = new CreditScheduler(threads);
+        try {
+            this.secureLog = SecureLog.open(store.root(), name);
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot open the secure log: " + VmStore.reason(e));
+        }
         this.lifecycle = new Lifecycle(this);
         this.snapshots = new Snapshots(this, lifecycle);
         long now = System.nanoTime();
@@ -270,7 +277,7 @@ public final class Host implements HostControl, AutoCloseable {
         VmBundle asCopy = new VmBundle(copy, bundle.image(), bundle.disk(), bundle.machine(), bundle.memory(), bundle.paused(),
                 List.of());
         VmInfo clone = install(asCopy, newName, actor, "clone-from");
-        VmHistory.append(store.folder(vm), "clone-to", Map.of("vm", newName, "uuid", copy.uuid()));
+        journal(store.folder(vm), "clone-to", Map.of("vm", newName, "uuid", copy.uuid()));
         deleteQuietly(bundle.disk());
         return clone;
     }
@@ -296,7 +303,7 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             find(vm);
-            VmHistory.append(store.folder(vm), event, details);
+            journal(store.folder(vm), event, details);
         } finally {
             lock.unlock();
         }
@@ -333,6 +340,42 @@ public final class Host implements HostControl, AutoCloseable {
                 // a temporary file left behind is harmless
             }
         }
+    }
+
+    /**
+     * An event in a VM's life: into its own history (the graph `vm history` draws) and into the
+     * host's secure log (paper IV.C.4), which the VM's folder, an image or a backup never carries.
+     */
+    void journal(Path folder, String event, Map<String, ?> details) {
+        VmHistory.append(folder, event, details);
+        Map<String, String> text = new java.util.TreeMap<>();
+        details.forEach((key, value) -> text.put(key, String.valueOf(value)));
+        Object actor = details.get("actor");
+        text.remove("actor");
+        secureLog.append(folder.getFileName().toString(), event, actor == null ? "host" : actor.toString(), text);
+    }
+
+    @Override
+    public List<hvlab.vmm.log.LogRecord> secureLog() {
+        try {
+            return SecureLog.read(store.root());
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot read the secure log: " + VmStore.reason(e));
+        }
+    }
+
+    @Override
+    public hvlab.vmm.log.LogVerifier.Verdict verifySecureLog() {
+        try {
+            return hvlab.vmm.log.LogVerifier.verify(store.root());
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot verify the secure log: " + VmStore.reason(e));
+        }
+    }
+
+    @Override
+    public void audit(String actor, String command, String outcome) {
+        secureLog.append("", "command", actor, Map.of("command", command, "outcome", outcome));
     }
 
     @Override
@@ -462,7 +505,7 @@ public final class Host implements HostControl, AutoCloseable {
             return;
         }
         if (to != null) {
-            VmHistory.append(store.folder(managed.name), historyEvent(from, to),
+            journal(store.folder(managed.name), historyEvent(from, to),
                     Map.of("from", from == null ? "" : from.label(), "to", to.label(), "actor", actor, "detail", detail));
         }
         LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, from == null ? null : from.label(),
@@ -530,7 +573,7 @@ public final class Host implements HostControl, AutoCloseable {
             }
             VmDefinition definition = Capture.install(store, bundle, as);
             ManagedVm managed = addVm(definition, System.nanoTime());
-            VmHistory.append(store.folder(as), event, Map.of("actor", actor, "from", bundle.definition().name()));
+            journal(store.folder(as), event, Map.of("actor", actor, "from", bundle.definition().name()));
             publish(managed, null, VmLifecycle.DEFINED, actor, event + " of " + bundle.definition().name());
             noticeDuplicates(managed);
             return infoOf(managed, System.nanoTime());
@@ -549,9 +592,9 @@ public final class Host implements HostControl, AutoCloseable {
         List<String> twins = sameIdentity(managed);
         if (!twins.isEmpty()) {
             String detail = "has the same identity (UUID " + managed.definition.uuid() + ") as " + String.join(", ", twins);
-            VmHistory.append(store.folder(managed.name), "duplicate-identity", Map.of("with", twins));
+            journal(store.folder(managed.name), "duplicate-identity", Map.of("with", twins));
             for (String twin : twins) {
-                VmHistory.append(store.folder(twin), "duplicate-identity", Map.of("with", List.of(managed.name)));
+                journal(store.folder(twin), "duplicate-identity", Map.of("with", List.of(managed.name)));
             }
             LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, null, null, "host", detail);
             for (Consumer<LifecycleEvent> listener : listeners) {
@@ -690,6 +733,11 @@ public final class Host implements HostControl, AutoCloseable {
             }
         }
         eventThread.shutdown();
+        try {
+            secureLog.close();
+        } catch (java.io.IOException ignored) {
+            // every record was forced to disk when it was written
+        }
         if (temporaryStore != null) {
             try (var files = java.nio.file.Files.walk(temporaryStore)) {
                 for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -74,6 +74,20 @@ public interface HostControl {
     /** Appends an event to the VM's history (an export or a backup made outside the host). */
     void record(String vm, String event, java.util.Map<String, ?> details);
 
+    /** Notes a management command, who gave it and how it ended, in the host's secure log. */
+    default void audit(String actor, String command, String outcome) {
+    }
+
+    /** The host's secure log, oldest first. */
+    default List<hvlab.vmm.log.LogRecord> secureLog() {
+        throw new HostException("host '" + name() + "' keeps no secure log here");
+    }
+
+    /** Checks the host's secure log from its first record to its signed tip. */
+    default hvlab.vmm.log.LogVerifier.Verdict verifySecureLog() {
+        throw new HostException("host '" + name() + "' keeps no secure log here");
+    }
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

@@ -81,7 +81,7 @@ final class Snapshots {
                 m.definition.memoryBytes(), m.definition.generationId());
         snapshots.create(record, machine, memory);
         snapshots.setCurrent(id);
-        VmHistory.append(folder, "snapshot", Map.of("snapshot", name, "id", id, "parent", parentName(snapshots, parent),
+        host.journal(folder, "snapshot", Map.of("snapshot", name, "id", id, "parent", parentName(snapshots, parent),
                 "state", vmState, "pages", record.pages(), "actor", actor));
         return record;
     }
@@ -155,7 +155,7 @@ final class Snapshots {
             m.trackDirtyPages(m.vm.save().ram());
         }
         lifecycle.transition(m, from, m.state, actor, "reverted to snapshot " + snapshot.name());
-        VmHistory.append(folder, "revert", Map.of("snapshot", snapshot.name(), "id", snapshot.id(), "actor", actor,
+        host.journal(folder, "revert", Map.of("snapshot", snapshot.name(), "id", snapshot.id(), "actor", actor,
                 "generationId", definition.generationId()));
     }
 
@@ -210,7 +210,7 @@ final class Snapshots {
         if (snapshot.diskLayer() != null) {
             deleteUnusedLayer(folder, snapshot.diskLayer(), snapshots, m.definition.disk());
         }
-        VmHistory.append(folder, "snapshot-deleted", Map.of("snapshot", snapshot.name(), "id", snapshot.id(), "actor", actor));
+        host.journal(folder, "snapshot-deleted", Map.of("snapshot", snapshot.name(), "id", snapshot.id(), "actor", actor));
     }
 
     /** Removes a layer file of ours that no snapshot, no other layer and the live disk use any more. */

@@ -16,6 +16,10 @@ public final class SnapshotCrashChild {
             System.out.flush();
             for (int n = 0; ; n++) {
                 host.snapshot("c", prefix + "-" + n, "child");
+                if (n == 0) {
+                    System.out.println("first snapshot taken"); // from here on the parent may kill at any moment
+                    System.out.flush();
+                }
                 if (n % 3 == 2) {
                     host.deleteSnapshot("c", prefix + "-" + (n - 1), "child"); // a merge into its child
                 }
