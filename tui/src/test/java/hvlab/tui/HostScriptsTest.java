@@ -349,4 +349,44 @@ class HostScriptsTest {
         assertTrue(tampered.err().strip().matches("hv: secure log TAMPERED at line \\d+: record \\d+ was edited.*"), tampered.both());
         assertEquals(1, tampered.err().strip().lines().count(), "one line: " + tampered.err());
     }
+
+    @Test
+    void theRootkitHidesAProcessAndIntrospectionFindsItAndPutsItBack() throws Exception {
+        Outcome o = script("rootkit.hv", """
+                vm create rk --guest rootkit
+                vm start rk
+                wait rk --console "ps: 3 processes" --timeout 20s
+                vmi integrity rk
+                vmi read rk 0x4000000 16
+                """);
+        assertNotEquals(0, o.status(), o.both());
+        assertTrue(o.out().contains("rk: baseline taken: 2 IDT gates and their handlers"), o.both());
+        assertTrue(o.err().contains("is not in the guest's 16 MiB of RAM"), "a read past RAM is refused: " + o.both());
+
+        Outcome caught = script("caught.hv", """
+                vm create rk2 --guest rootkit
+                vm start rk2
+                wait rk2 --console "ps: 3 processes" --timeout 20s
+                vmi integrity rk2
+                wait rk2 --console "ps: 2 processes" --timeout 20s
+                vmi integrity rk2
+                vmi scan rk2
+                vmi restore rk2 --idt 0x80
+                vmi integrity rk2
+                wait --for 2500ms
+                vm console rk2
+                vm poweroff rk2
+                """);
+        assertEquals(0, caught.status(), caught.both());
+        String out = caught.out();
+        assertTrue(out.contains("rk2: CHANGED since the baseline (1):\n  vector 0x80: gate changed: 0008:"), out);
+        assertTrue(out.contains("rootkit.hide-process ") && out.contains("rootkit.hide-process.code"), out);
+        assertTrue(out.contains("rk2: restored IDT gate 0x80"), out);
+        assertTrue(out.contains("rk2: clean: 2 IDT gates"), out);
+        List<String> ps = out.lines().filter(l -> l.startsWith("ps: ")).toList();
+        assertTrue(ps.contains("ps: 2 processes: init shell"), "hidden for a while: " + out);
+        assertEquals("ps: 3 processes: init shell secret-miner", ps.getLast(), "the guest's own ps shows the process again: " + out);
+        Outcome log = hv("", "log", "show", "--vm", "rk2", "--store", store().toString());
+        assertTrue(log.out().contains("vmi-intervention") && log.out().contains("what=IDT gate 0x80"), log.both());
+    }
 }

@@ -24,6 +24,7 @@ public final class Language {
         top.put("vm", vm());
         top.put("snapshot", snapshot());
         top.put("image", image());
+        top.put("vmi", vmi());
         top.put("log", log());
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
@@ -54,6 +55,18 @@ public final class Language {
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
         return vm;
+    }
+
+    private static CommandLine vmi() {
+        CommandLine vmi = line(new VmiCommand());
+        vmi.addSubcommand("regs", line(new VmiRegsCommand()));
+        vmi.addSubcommand("read", line(new VmiReadCommand()));
+        vmi.addSubcommand("idt", line(new VmiIdtCommand()));
+        vmi.addSubcommand("integrity", line(new VmiIntegrityCommand()));
+        vmi.addSubcommand("scan", line(new VmiScanCommand()));
+        vmi.addSubcommand("restore", line(new VmiRestoreCommand()));
+        vmi.addSubcommand("write", line(new VmiWriteCommand()));
+        return vmi;
     }
 
     private static CommandLine log() {

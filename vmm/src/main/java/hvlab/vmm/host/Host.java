@@ -65,6 +65,7 @@ public final class Host implements HostControl, AutoCloseable {
     private final Lifecycle lifecycle;
     private final Snapshots snapshots;
     private final SecureLog secureLog;
+    private final Introspector introspector = new Introspector(this);
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -356,6 +357,23 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     @Override
+    public hvlab.vmm.vmi.VmiResult vmi(String vm, hvlab.vmm.vmi.VmiRequest request, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm == null || !managed.state.active()) {
+                throw new HostException("cannot look inside '" + vm + "': it is " + managed.state.label() + " (start it first)");
+            }
+            awaitOffCpu(managed);
+            return introspector.handle(managed, request, actor);
+        } catch (IllegalArgumentException e) {
+            throw new HostException(e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public List<hvlab.vmm.log.LogRecord> secureLog() {
         try {
             return SecureLog.read(store.root());
@@ -501,6 +519,9 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     void publish(ManagedVm managed, VmLifecycle from, VmLifecycle to, String actor, String detail) {
+        if (from == VmLifecycle.DEFINED || from == null) {
+            introspector.forget(managed.name); // booted afresh: a new kernel, a new baseline
+        }
         if (managed.ephemeral) {
             return;
         }

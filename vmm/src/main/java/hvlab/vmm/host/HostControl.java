@@ -78,6 +78,14 @@ public interface HostControl {
     default void audit(String actor, String command, String outcome) {
     }
 
+    /**
+     * Introspection of a running or paused VM, or an intervention in it (paper IV.C.7, IV.C.9);
+     * the VM is held off the CPU while the request is answered.
+     */
+    default hvlab.vmm.vmi.VmiResult vmi(String vm, hvlab.vmm.vmi.VmiRequest request, String actor) {
+        throw new HostException("host '" + name() + "' offers no introspection");
+    }
+
     /** The host's secure log, oldest first. */
     default List<hvlab.vmm.log.LogRecord> secureLog() {
         throw new HostException("host '" + name() + "' keeps no secure log here");

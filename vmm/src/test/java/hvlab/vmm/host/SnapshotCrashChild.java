@@ -1,6 +1,7 @@
 package hvlab.vmm.host;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The process {@link SnapshotCrashTest} kills: it opens a host on the store it is given, starts
@@ -15,7 +16,20 @@ public final class SnapshotCrashChild {
             System.out.println("snapshotting");
             System.out.flush();
             for (int n = 0; ; n++) {
-                host.snapshot("c", prefix + "-" + n, "child");
+                try {
+                    host.snapshot("c", prefix + "-" + n, "child");
+                } catch (HostException e) {
+                    // Not what this test is about, but worth seeing in its output: why the VM stopped.
+                    System.out.println("note: snapshot failed: " + e.getMessage() + "; last events:");
+                    List<String> history = host.history("c");
+                    history.subList(Math.max(0, history.size() - 3), history.size()).forEach(l -> System.out.println("note: " + l));
+                    System.out.flush();
+                    if (!host.info("c").state().equals("running")) {
+                        host.act("c", PowerAction.START, "child");
+                    }
+                    n--;
+                    continue;
+                }
                 if (n == 0) {
                     System.out.println("first snapshot taken"); // from here on the parent may kill at any moment
                     System.out.flush();

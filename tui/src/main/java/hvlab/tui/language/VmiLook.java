@@ -1,0 +1,24 @@
+package hvlab.tui.language;
+
+import hvlab.vmm.vmi.VmiRequest;
+import hvlab.vmm.vmi.VmiResult;
+
+/** What the {@code vmi} subcommands share: one request to the host for one VM, refused where no host keeps running. */
+abstract class VmiLook implements LanguageCommand {
+    VmiResult ask(Context context, String vm, VmiRequest request) {
+        return context.host().vmi(vm, request, context.session().actor());
+    }
+
+    static long address(String text) {
+        try {
+            return Long.decode(text) & 0xFFFFFFFFL;
+        } catch (NumberFormatException e) {
+            throw CommandFailure.usage("not an address: '" + text + "' (write 0x100000 or 1048576)");
+        }
+    }
+
+    @Override
+    public String refusal(Place place) {
+        return place.refuseUnlessHostKeepsRunning("vmi");
+    }
+}

@@ -1,0 +1,105 @@
+package hvlab.vmm.host;
+
+import hvlab.vmm.state.VmState;
+import hvlab.vmm.vmi.IdtGate;
+import hvlab.vmm.vmi.IntegrityBaseline;
+import hvlab.vmm.vmi.Introspection;
+import hvlab.vmm.vmi.Signature;
+import hvlab.vmm.vmi.VmiRequest;
+import hvlab.vmm.vmi.VmiResult;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The host's side of introspection and intervention (paper IV.C.7 and IV.C.9): takes the VM off
+ * the CPU for as long as a request needs (the guest sees no instruction of difference), answers
+ * from an {@link Introspection} of that moment, and writes every intervention, with the bytes
+ * before and after, into the VM's history and the host's secure log.
+ *
+ * <p>The same power serves an attacker who controls the VMM (the paper's threat edge VMM -> VM):
+ * whoever may run {@code vmi write} may change any byte of any guest, and no guest can tell.
+ */
+final class Introspector {
+    private final Host host;
+    /** Each VM's integrity baseline, from the first check (kept while the host runs). */
+    private final Map<String, IntegrityBaseline> baselines = new ConcurrentHashMap<>();
+
+    Introspector(Host host) {
+        this.host = host;
+    }
+
+    /** Called with the host's lock held and the VM off every CPU. */
+    VmiResult handle(ManagedVm m, VmiRequest request, String actor) {
+        VmState state = m.vm.save();
+        Introspection view = new Introspection(m.vm.ram(), state.cpu(), state.vcpu());
+        return switch (request) {
+            case VmiRequest.Registers r -> new VmiResult.Registers(view.registers());
+            case VmiRequest.Read r -> new VmiResult.Bytes(r.address(), view.read(r.address(), r.length()));
+            case VmiRequest.Idt r -> new VmiResult.Idt(view.idt());
+            case VmiRequest.Integrity r -> integrity(m.name, view, r.fresh());
+            case VmiRequest.Scan r -> scan(view, r.signatures());
+            case VmiRequest.RestoreGate r -> restoreGate(m, view, state, r.vector(), actor);
+            case VmiRequest.Write r -> write(m, view, r.address(), r.bytes(), actor);
+        };
+    }
+
+    /** A VM that starts again from its beginning has a new kernel: the old baseline means nothing. */
+    void forget(String vm) {
+        baselines.remove(vm);
+    }
+
+    private VmiResult integrity(String vm, Introspection view, boolean fresh) {
+        IntegrityBaseline baseline = fresh ? null : baselines.get(vm);
+        if (baseline == null) {
+            baseline = IntegrityBaseline.take(view);
+            baselines.put(vm, baseline);
+            return new VmiResult.Integrity(true, baseline.gates().size(), List.of());
+        }
+        return new VmiResult.Integrity(false, baseline.gates().size(), baseline.check(view));
+    }
+
+    private static VmiResult scan(Introspection view, List<Signature> signatures) {
+        List<VmiResult.Match> matches = new ArrayList<>();
+        for (Signature signature : signatures) {
+            for (long address : view.search(signature.pattern(), 16)) {
+                matches.add(new VmiResult.Match(signature.name(), address));
+            }
+        }
+        return new VmiResult.Scan(signatures.size(), matches);
+    }
+
+    private VmiResult restoreGate(ManagedVm m, Introspection view, VmState state, int vector, String actor) {
+        IntegrityBaseline baseline = baselines.get(m.name);
+        if (baseline == null || !baseline.gates().containsKey(vector)) {
+            throw new HostException(String.format("no baseline for vector 0x%02x of '%s': run 'vmi integrity %s' first,"
+                    + " before anything changes", vector, m.name, m.name));
+        }
+        IdtGate good = baseline.gates().get(vector);
+        long at = state.vcpu().idtr().base() + vector * 8L;
+        String before = view.idt().stream().filter(g -> g.vector() == vector).findFirst().map(IdtGate::describe).orElse("absent");
+        int low = (good.selector() << 16) | (int) (good.offset() & 0xFFFF);
+        int high = (int) (good.offset() & 0xFFFF0000L) | (1 << 15) | (good.dpl() << 13) | (good.type() << 8);
+        m.vm.ram().write(at, 4, low);
+        m.vm.ram().write(at + 4, 4, high);
+        m.vm.ram().flushWrites();
+        return intervened(m, actor, String.format("IDT gate 0x%02x", vector), before, good.describe());
+    }
+
+    private VmiResult write(ManagedVm m, Introspection view, long address, byte[] bytes, String actor) {
+        String before = HexFormat.ofDelimiter(" ").formatHex(view.read(address, bytes.length));
+        m.vm.ram().writeBytes(address, bytes);
+        m.vm.ram().flushWrites();
+        return intervened(m, actor, String.format("%d bytes at 0x%08x", bytes.length, address), before,
+                HexFormat.ofDelimiter(" ").formatHex(bytes));
+    }
+
+    private VmiResult intervened(ManagedVm m, String actor, String what, String before, String after) {
+        host.journal(host.store().folder(m.name), "vmi-intervention", Map.of("what", what, "before", before, "after", after,
+                "actor", actor));
+        return new VmiResult.Changed(what, before, after);
+    }
+}

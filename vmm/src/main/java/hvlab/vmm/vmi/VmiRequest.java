@@ -1,0 +1,26 @@
+package hvlab.vmm.vmi;
+
+import java.util.List;
+
+/**
+ * What a management command asks of introspection: data, so that the same requests can travel
+ * to a host in another process later. Reads leave the guest untouched; {@link RestoreGate} and
+ * {@link Write} are interventions (paper IV.C.9), logged with the bytes before and after.
+ */
+public sealed interface VmiRequest {
+    record Registers() implements VmiRequest {}
+
+    record Read(long address, int length) implements VmiRequest {}
+
+    record Idt() implements VmiRequest {}
+
+    /** Compares with the VM's integrity baseline, taking one first if there is none (or {@code fresh}). */
+    record Integrity(boolean fresh) implements VmiRequest {}
+
+    record Scan(List<Signature> signatures) implements VmiRequest {}
+
+    /** Puts an IDT gate back as the baseline has it. */
+    record RestoreGate(int vector) implements VmiRequest {}
+
+    record Write(long address, byte[] bytes) implements VmiRequest {}
+}

@@ -1,0 +1,23 @@
+package hvlab.vmm.vmi;
+
+import java.util.List;
+import java.util.Map;
+
+/** What introspection found, one record per kind of request. */
+public sealed interface VmiResult {
+    record Registers(Map<String, String> values) implements VmiResult {}
+
+    record Bytes(long address, byte[] bytes) implements VmiResult {}
+
+    record Idt(List<IdtGate> gates) implements VmiResult {}
+
+    /** {@code baselineTaken}: there was no baseline, so this check made one (and found nothing, by definition). */
+    record Integrity(boolean baselineTaken, int gatesWatched, List<IntegrityBaseline.Finding> findings) implements VmiResult {}
+
+    record Match(String signature, long address) {}
+
+    record Scan(int signatures, List<Match> matches) implements VmiResult {}
+
+    /** An intervention: what was there before and what is there now. */
+    record Changed(String what, String before, String after) implements VmiResult {}
+}
