@@ -101,4 +101,31 @@ class LectureTest {
             assertTrue(host.console("lec-gen-copy", 0).text().contains("session 3 count"));
         }
     }
+
+    @Test
+    void theIntrospectionLectureCatchesTheRootkitAndUndoesIt() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 1)) {
+            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+            List<String> failures = new ArrayList<>();
+            List<String> printed = new ArrayList<>();
+            CommandRunner commands = line -> {
+                Outcome outcome = interpreter.execute(line);
+                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
+                printed.addAll(outcome.lines());
+                return outcome.lines();
+            };
+            try (LecturePlayer player = new LecturePlayer(Lecture.parse("introspection", shipped("introspection")), commands)) {
+                while (!player.finished()) {
+                    player.advance();
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of(), failures);
+            }
+            String all = String.join("\n", printed);
+            assertTrue(all.contains("CHANGED since the baseline") && all.contains("rootkit.hide-process"), all);
+            assertTrue(all.contains("secure log ok"), all);
+            String console = host.console("lec-rk", 0).text();
+            assertTrue(console.strip().endsWith("ps: 3 processes: init shell secret-miner"), console);
+        }
+    }
 }
