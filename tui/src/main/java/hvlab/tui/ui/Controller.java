@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-5 view  i type  : cmd";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-6 view  i type  : cmd";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -86,6 +86,11 @@ final class Controller {
             case '3' -> view = VmPanel.View.TRAPS;
             case '4' -> view = VmPanel.View.HISTORY;
             case '5' -> view = VmPanel.View.TRAP_LOG;
+            case '6' -> view = VmPanel.View.VMI;
+            case 'I' -> {
+                view = VmPanel.View.VMI;
+                say(model.checkIntegrity());
+            }
             case 'f' -> {
                 VmRow row = model.selectedRow();
                 if (row != null && view == VmPanel.View.TRAP_LOG) row.trapLog.nextFilter();

@@ -1,5 +1,7 @@
 package hvlab.tui.ui;
 
+import hvlab.vmm.vmi.VmiRequest;
+import hvlab.vmm.vmi.VmiResult;
 import hvlab.vmm.host.ConsoleOutput;
 import hvlab.vmm.host.HostControl;
 import hvlab.vmm.host.HostException;
@@ -72,11 +74,50 @@ final class DatacenterModel {
                     // undefined meanwhile: the next refresh drops the row
                 }
             }
+            if (view == VmPanel.View.VMI && row.active() && now - row.vmi.readAt > HISTORY_EVERY_NANOS) {
+                lookInside(row, false);
+                row.vmi.readAt = now;
+            }
             if (withHistory && now - row.historyReadAt > HISTORY_EVERY_NANOS) {
                 readHistory(row);
                 row.historyReadAt = now;
             }
         }
+    }
+
+    /**
+     * View 6's reading: registers and IDT, and the integrity check once the user asked for it
+     * ({@code firstCheck}: now, which takes the baseline if there is none).
+     */
+    private void lookInside(VmRow row, boolean firstCheck) {
+        HostControl host = host(row.host);
+        String actor = "ui";
+        try {
+            row.vmi.registers = ((VmiResult.Registers) host.vmi(row.name, new VmiRequest.Registers(), actor)).values();
+            row.vmi.gates = ((VmiResult.Idt) host.vmi(row.name, new VmiRequest.Idt(), actor)).gates();
+            if (firstCheck || row.vmi.watching) {
+                row.vmi.integrity = (VmiResult.Integrity) host.vmi(row.name, new VmiRequest.Integrity(false), actor);
+                row.vmi.watching = true;
+            }
+            row.vmi.problem = null;
+        } catch (HostException e) {
+            row.vmi.problem = e.getMessage();
+        }
+    }
+
+    /** I in view 6: the first press takes the baseline, and from then on every reading checks against it. */
+    String checkIntegrity() {
+        VmRow row = selectedRow();
+        if (row == null || !row.active()) {
+            return "start the VM to check its integrity";
+        }
+        lookInside(row, true);
+        VmiResult.Integrity r = row.vmi.integrity;
+        if (r == null) {
+            return row.vmi.problem;
+        }
+        return r.baselineTaken() ? row.name + ": integrity baseline taken (" + r.gatesWatched() + " gates); checking from now on"
+                : row.name + ": " + (r.findings().isEmpty() ? "clean" : r.findings().size() + " change(s) since the baseline");
     }
 
     /** Forgets when the selected VM's history was read, so the next refresh reads it again. */

@@ -2,25 +2,24 @@ package hvlab.tui.ui;
 
 /** F1: what the screen shows and what every key does. Any key closes it. */
 final class HelpPanel {
+    /** At most 20 lines of at most 72 characters: it must fit a 80x24 terminal. */
     private static final String[] TEXT = {
-        "hvlab: a hypervisor you can watch from the inside",
+        "Left: hosts and VMs (● running, ‖ paused, ✗ crashed, ○ off). Right: the",
+        "selected VM, in six views: 1 info (CPU share, exits per second),",
+        "2 console (its serial port), 3 exits (traps by kind: each privileged",
+        "instruction of the kernel at CPL 3 is a #GP the VMM emulates), 4 history",
+        "(snapshot tree, '◀ now', latest events), 5 log (trap by trap: the guest's",
+        "instruction and the VMM's answer; f one kind, h hold), 6 vmi (the VM from",
+        "outside: registers, IDT; I takes an integrity baseline, then checks it).",
         "",
-        "Left: the datacenter, hosts and their VMs (● running, ‖ paused, ✗ crashed, ○ off).",
-        "Right: the selected VM. Views: 1 overview (CPU share and VM exits per second),",
-        "2 console (its serial port), 3 exits (traps by kind: every privileged",
-        "instruction the guest kernel runs at CPL 3 is a #GP the VMM emulates),",
-        "4 history (its snapshot tree, '◀ now' where it is, and its latest events),",
-        "5 log (its traps one by one: the guest's instruction and what the VMM did;",
-        "sampled: a burst of 256, then 20 a second; f: one kind, h holds it still).",
-        "",
-        "  ↑ ↓ / j k   select a VM          Tab, 1-5     change the view",
+        "  ↑ ↓ / j k   select a VM          Tab, 1-6     change the view",
         "  s / R       start / reset        p / r        pause / resume",
-        "  d / x       shutdown (power button: the guest decides) / power off at once",
+        "  d / x       shutdown (the guest decides) / power off at once",
         "  i           type into the guest's console (Esc stops typing)",
-        "  S           take a snapshot (revert with :snapshot revert VM NAME)",
-        "  :           command line: the management language, as in 'hv shell'",
+        "  S           take a snapshot (revert: :snapshot revert VM NAME)",
+        "  :           the management language, as in 'hv shell'",
         "              e.g.  vm create web --guest counter   vm info web",
-        "  q, Ctrl-C   quit (the VMs of this embedded datacenter stop with it)",
+        "  q, Ctrl-C   quit (this embedded datacenter's VMs stop with it)",
         "",
         "Press any key to go back.",
     };

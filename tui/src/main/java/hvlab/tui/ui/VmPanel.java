@@ -8,15 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The selected VM, in one of five views: an overview (state, CPU share and exits per second as
+ * The selected VM, in one of six views: an overview (state, CPU share and exits per second as
  * sparklines, memory and devices), its console (live serial output; in typing mode, keys go to
  * the guest), its exits by kind, the view of the trap-and-emulate machinery at work, and its
  * history: the snapshot tree and the latest events of its life (paper IV.E.3), and its trap log
- * ({@link TrapLogView}).
+ * ({@link TrapLogView}), and what introspection sees from outside ({@link VmiView}).
  */
 final class VmPanel {
     enum View {
-        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log");
+        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log"), VMI("vmi");
 
         final String label;
 
@@ -35,13 +35,20 @@ final class VmPanel {
         VmInfo info = row.info;
         canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + " mode");
         Canvas all = canvas.inside();
+        // One space between tabs so that six fit in 80 columns; the selected one's brackets take
+        // the spaces around it, so it is drawn last.
         int x = 0;
+        int selectedAt = 0;
         for (View each : View.values()) {
             String label = (each.ordinal() + 1) + " " + each.label;
-            all.text(x, 0, each == view ? "[" + label + "]" : " " + label + " ", each == view ? TextColor.ANSI.YELLOW : TextColor.ANSI.BLUE,
-                    each == view);
-            x += label.length() + 2;
+            if (each == view) {
+                selectedAt = x;
+            } else {
+                all.text(x + 1, 0, label, TextColor.ANSI.BLUE, false);
+            }
+            x += label.length() + 1;
         }
+        all.text(selectedAt, 0, "[" + (view.ordinal() + 1) + " " + view.label + "]", TextColor.ANSI.YELLOW, true);
         Canvas in = all.inner(0, 1, all.width, all.height - 1);
         switch (view) {
             case OVERVIEW -> overview(in, row);
@@ -49,6 +56,7 @@ final class VmPanel {
             case TRAPS -> exits(in, row);
             case HISTORY -> history(in, row);
             case TRAP_LOG -> TrapLogView.draw(in, row);
+            case VMI -> VmiView.draw(in, row);
         }
     }
 

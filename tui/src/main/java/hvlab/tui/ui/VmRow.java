@@ -24,6 +24,7 @@ final class VmRow {
     /** The history view's lines, read from the host while that view is open. */
     List<String> history = List.of();
     final TrapLogState trapLog = new TrapLogState();
+    final VmiState vmi = new VmiState();
     long historyReadAt;
 
     VmRow(String host, String name) {
@@ -37,6 +38,7 @@ final class VmRow {
         if (!wasActive && active()) {
             console.clear(); // a new boot: its console starts empty
             trapLog.clear();
+            vmi.clear(); // a new kernel: the host forgot its baseline too
         }
         share.add(info.share());
         long total = 0;

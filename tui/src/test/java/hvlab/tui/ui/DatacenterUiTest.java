@@ -232,4 +232,31 @@ class DatacenterUiTest {
         assertEquals(before, uiModel().selectedRow().trapLog.lastSeq, "held: nothing new is taken in");
         assertTrue(held.lines().allMatch(line -> line.length() == 80), held);
     }
+
+    @Test
+    void theVmiViewShowsTheIdtFromOutsideAndIWatchesItsIntegrity() throws Exception {
+        frame();
+        while (!uiModel().selectedRow().name.equals("ticks")) press(new KeyStroke(KeyType.ArrowDown));
+        press(key('s'));
+        press(key('6'));
+        String inside = awaitFrame("the IDT seen from outside", () -> {
+            try {
+                return !uiModel().selectedRow().vmi.gates.isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(inside.contains("[6 vmi]") && inside.contains("0x20 -> 0008:"), inside);
+        assertTrue(inside.contains("cpl  0"), "the guest's virtual CPL, not the real 3: " + inside);
+        press(key('I'));
+        String watched = awaitFrame("an integrity verdict", () -> {
+            try {
+                return uiModel().selectedRow().vmi.integrity != null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(watched.contains("integrity baseline taken") || watched.contains("integrity: clean"), watched);
+        assertTrue(watched.lines().allMatch(line -> line.length() == 80), watched);
+    }
 }
