@@ -99,6 +99,9 @@ public final class Vm implements AutoCloseable {
         this.disassembler = new CapstoneDisassembler();
         this.consoleLog = log;
         this.platform = new PcPlatform(console, log, exitRequest::request, config.platform());
+        if (config.platform().tpm() != null) {
+            platform.attachTpm(config.platform().tpm(), ram);
+        }
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);
@@ -198,6 +201,11 @@ public final class Vm implements AutoCloseable {
             throw new IllegalStateException("this VM is already powered on");
         }
         ram.writeBytes(BootLayout.GUEST_LOAD_ADDRESS, config.image().code());
+        if (platform.tpm() != null) {
+            // Measured launch of the guest: the vTPM records what will run before any of it runs.
+            hvlab.vmm.tpm.VmLaunch.measure(platform.tpm().tpm(), config.image().name(), config.image().code(),
+                    hvlab.vmm.tpm.VmLaunch.configuration(config.memoryBytes(), config.mode().label()));
+        }
         powerOnMachine();
         for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
             cpu.write(segment, BootLayout.GUEST_KERNEL_DATA);

@@ -26,13 +26,16 @@ public record Evidence(Quote quote, Map<Integer, String> pcrs, List<TpmEvent> lo
 
     /** Evidence from {@code tpm} now: a quote over {@code selection} with {@code nonce}. */
     public static Evidence of(Tpm tpm, int selection, byte[] nonce) {
-        Quote quote = tpm.quote(selection, nonce);
-        Map<Integer, String> values = new TreeMap<>();
-        for (int i = 0; i < PcrBank.COUNT; i++) {
-            if ((selection & (1 << i)) != 0) {
-                values.put(i, Sha256.hex(tpm.pcrs().read(i)));
+        synchronized (tpm) { // the quote, the values and the log of one moment
+            Quote quote = tpm.quote(selection, nonce);
+            List<byte[]> all = tpm.pcrValues();
+            Map<Integer, String> values = new TreeMap<>();
+            for (int i = 0; i < PcrBank.COUNT; i++) {
+                if ((selection & (1 << i)) != 0) {
+                    values.put(i, Sha256.hex(all.get(i)));
+                }
             }
+            return new Evidence(quote, values, tpm.log());
         }
-        return new Evidence(quote, values, tpm.log());
     }
 }

@@ -63,6 +63,7 @@ public final class Host implements HostControl, AutoCloseable {
     });
     private final Lifecycle lifecycle;
     private final Snapshots snapshots;
+    private final HostAttestation attestation;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -76,6 +77,13 @@ public final class Host implements HostControl, AutoCloseable {
         }
         this.name = name;
         this.store = new VmStore(storeDirectory);
+        // Measured launch: the host's TPM records this VMM's code, configuration and policy
+        // before any VM runs (paper IV.A.2).
+        try {
+            this.attestation = new HostAttestation(name, store.root(), System.getenv());
+        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw new HostException("cannot start the host's TPM: " + e.getMessage());
+        }
         this.threads = threads;
         this.scheduler = new CreditScheduler(threads);
         this.lifecycle = new Lifecycle(this);
@@ -128,6 +136,7 @@ public final class Host implements HostControl, AutoCloseable {
                 throw new HostException("a VM named '" + spec.name() + "' already exists");
             }
             VmDefinition definition = new VmCreation(store).create(spec);
+            recordReference(definition);
             ManagedVm managed = addVm(definition, System.nanoTime());
             publish(managed, null, VmLifecycle.DEFINED, "user", "created from " + definition.guest());
             return infoOf(managed, System.nanoTime());
@@ -381,7 +390,8 @@ public final class Host implements HostControl, AutoCloseable {
                     Identity.newMac(), Identity.newGenerationId());
             ManagedVm managed = addVm(definition, now);
             managed.ephemeral = true;
-            Vm vm = new Vm(config, console, managed.console);
+            Vm vm = new Vm(config.platform().tpm() != null ? config
+                    : config.withPlatform(VmTpms.ephemeral(this, config.image().name(), config.platform())), console, managed.console);
             vm.boot();
             managed.startedAt = System.nanoTime();
             managed.vm = vm;
@@ -529,6 +539,7 @@ public final class Host implements HostControl, AutoCloseable {
                 throw new HostException("a VM named '" + as + "' already exists");
             }
             VmDefinition definition = Capture.install(store, bundle, as);
+            recordReference(definition);
             ManagedVm managed = addVm(definition, System.nanoTime());
             VmHistory.append(store.folder(as), event, Map.of("actor", actor, "from", bundle.definition().name()));
             publish(managed, null, VmLifecycle.DEFINED, actor, event + " of " + bundle.definition().name());
@@ -557,6 +568,53 @@ public final class Host implements HostControl, AutoCloseable {
             for (Consumer<LifecycleEvent> listener : listeners) {
                 eventThread.execute(() -> listener.accept(event));
             }
+        }
+    }
+
+    /** What a newly defined VM should measure at boot, from its image as stored now. */
+    private void recordReference(VmDefinition definition) {
+        Path folder = store.folder(definition.name());
+        try {
+            attestation.recordReference(definition, java.nio.file.Files.readAllBytes(folder.resolve(VmStore.IMAGE)), folder);
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot read the image of '" + definition.name() + "': " + VmStore.reason(e));
+        }
+    }
+
+    HostAttestation attestation() {
+        return attestation;
+    }
+
+    @Override
+    public TpmReport tpm(String target) {
+        if (target.equals(name)) {
+            return attestation.hostReport();
+        }
+        lock.lock();
+        try {
+            ManagedVm managed = find(target);
+            VmTpms.Measured vtpm = VmTpms.measured(this, managed);
+            return HostAttestation.report(target, vtpm.tpm(), vtpm.note());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AttestationReport attest(String target, byte[] nonce, hvlab.vmm.attestation.ReferencePolicy policy) {
+        if (nonce.length == 0 || nonce.length > hvlab.vmm.tpm.Tpm.MAX_NONCE) {
+            throw new HostException("a nonce has 1 to " + hvlab.vmm.tpm.Tpm.MAX_NONCE + " bytes");
+        }
+        if (target.equals(name)) {
+            return attestation.attestHost(nonce, policy);
+        }
+        lock.lock();
+        try {
+            ManagedVm managed = find(target);
+            VmTpms.Measured vtpm = VmTpms.measured(this, managed);
+            return attestation.attestVm(target, vtpm.tpm(), store.folder(target), nonce, policy, vtpm.note());
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -74,6 +74,22 @@ public interface HostControl {
     /** Appends an event to the VM's history (an export or a backup made outside the host). */
     void record(String vm, String event, java.util.Map<String, ?> details);
 
+    /**
+     * The PCRs and event log of {@code target}: this host's TPM when it is the host's name, else the
+     * vTPM of the VM of that name (paper IV.A.2 and Berger's vTPM).
+     */
+    default TpmReport tpm(String target) {
+        throw new HostException("host " + name() + " has no TPM");
+    }
+
+    /**
+     * Attests {@code target} (the host, or a VM by a deep quote) with {@code nonce} and, if not null,
+     * {@code policy} instead of the recorded reference measurements (paper IV.C.8).
+     */
+    default AttestationReport attest(String target, byte[] nonce, hvlab.vmm.attestation.ReferencePolicy policy) {
+        throw new HostException("host " + name() + " has no TPM");
+    }
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

@@ -31,6 +31,11 @@ public final class Installation {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** The JSON mapper for TPM states and files. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
     private final Path folder;
     private final SecretKey seed;
 

@@ -49,15 +49,21 @@ public final class Tpm implements Issuer {
         return keys.endorsement().getPublic();
     }
 
+    /** The bank itself: for the TPM's own thread (the VM's), else use {@link #pcrValues()}. */
     public PcrBank pcrs() {
         return pcrs;
     }
 
-    public List<TpmEvent> log() {
+    /** Every PCR's value now, PCR 0 first; safe from any thread. */
+    public synchronized List<byte[]> pcrValues() {
+        return pcrs.all();
+    }
+
+    public synchronized List<TpmEvent> log() {
         return log.events();
     }
 
-    public long resetCount() {
+    public synchronized long resetCount() {
         return resetCount;
     }
 
@@ -66,26 +72,26 @@ public final class Tpm implements Issuer {
     }
 
     /** Power on (TPM2_Startup(CLEAR)): PCRs back to their start values, a new log, one more reset. */
-    public void powerOn() {
+    public synchronized void powerOn() {
         pcrs.powerOn();
         log.clear();
         resetCount++;
     }
 
     /** Measures {@code data} into {@code pcr}: its SHA-256 is extended there and logged. */
-    public byte[] measure(int pcr, String type, byte[] data, String description) {
+    public synchronized byte[] measure(int pcr, String type, byte[] data, String description) {
         byte[] digest = Sha256.of(data);
         extend(pcr, digest, type, description);
         return digest;
     }
 
-    public void extend(int pcr, byte[] digest, String type, String description) {
+    public synchronized void extend(int pcr, byte[] digest, String type, String description) {
         pcrs.extend(pcr, digest);
         log.add(new TpmEvent(pcr, type, Sha256.hex(digest), description));
     }
 
     /** Signs the selected PCRs' digest and {@code nonce} with the attestation key. */
-    public Quote quote(int selection, byte[] nonce) {
+    public synchronized Quote quote(int selection, byte[] nonce) {
         byte[] digest = pcrs.selectionDigest(selection);
         byte[] signature = Ecdsa.sign(keys.attestation().getPrivate(),
                 Quote.signedBytes(name(), selection, digest, nonce, resetCount));
@@ -93,13 +99,13 @@ public final class Tpm implements Issuer {
     }
 
     /** Seals {@code data} to the current values of the PCRs in {@code selection}. */
-    public SealedBlob seal(int selection, byte[] data) {
+    public synchronized SealedBlob seal(int selection, byte[] data) {
         byte[] policy = pcrs.selectionDigest(selection);
         return new SealedBlob(selection, policy, KeyWrap.wrap(keys.storageRoot(), data, policyBinding(selection, policy)));
     }
 
     /** Unseals: the data only when the PCRs hash as they did at sealing, else the reason it is refused. */
-    public TpmResult unseal(byte[] blobBytes) {
+    public synchronized TpmResult unseal(byte[] blobBytes) {
         SealedBlob blob = SealedBlob.fromBytes(blobBytes);
         if (blob == null) {
             return new TpmResult.Failed(TpmResponse.INTEGRITY, "not a sealed blob");
@@ -118,7 +124,7 @@ public final class Tpm implements Issuer {
     }
 
     /** Answers one command; a refusal is a {@link TpmResult.Failed}, never an exception. */
-    public TpmResult execute(TpmCommand command) {
+    public synchronized TpmResult execute(TpmCommand command) {
         return switch (command) {
             case TpmCommand.Extend e when !validPcr(e.pcr()) -> badPcr(e.pcr());
             case TpmCommand.Extend e when e.digest().length != Sha256.BYTES ->
@@ -187,7 +193,7 @@ public final class Tpm implements Issuer {
     }
 
     /** The same TPM with a new identity (new EK, AK and SRK): what a cloned VM's vTPM becomes. */
-    public Tpm withNewIdentity(String name, Issuer issuer) {
+    public synchronized Tpm withNewIdentity(String name, Issuer issuer) {
         Tpm copy = new Tpm(TpmKeys.create(name, issuer), counters);
         copy.pcrs.load(pcrs.all());
         copy.log.load(log.events());
@@ -196,7 +202,7 @@ public final class Tpm implements Issuer {
     }
 
     /** The TPM as data, its private keys wrapped under {@code wrapping}. */
-    public TpmState state(SecretKey wrapping) {
+    public synchronized TpmState state(SecretKey wrapping) {
         return new TpmState(TpmState.FORMAT, keys.store(wrapping), pcrs.all().stream().map(Sha256::hex).toList(),
                 log.events(), nv.all(), resetCount);
     }
