@@ -76,6 +76,9 @@ public final class Interpreter {
         }
         try {
             Reply reply = parsed.command().run(new Context(host, place, session));
+            if (reply.failure() != null) {
+                return new Outcome(ExitStatus.FAILED, json ? Json.write(reply.data()) : reply.text(), reply.failure(), json, false, null);
+            }
             return success(reply.text(), reply.data(), json, parsed.command() instanceof QuitCommand);
         } catch (CommandFailure e) {
             return failure(e.status(), e.getMessage(), json, null);

@@ -24,6 +24,8 @@ public final class Language {
         top.put("vm", vm());
         top.put("snapshot", snapshot());
         top.put("image", image());
+        top.put("tpm", tpm());
+        top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
         top.put("help", line(new HelpCommand()));
@@ -61,6 +63,15 @@ public final class Language {
         image.addSubcommand("import", line(new ImageImportCommand()));
         image.addSubcommand("inspect", line(new ImageInspectCommand()));
         return image;
+    }
+
+    private static CommandLine tpm() {
+        CommandLine tpm = line(new TpmGroupCommand());
+        tpm.addSubcommand("pcrs", line(new TpmPcrsCommand()));
+        tpm.addSubcommand("log", line(new TpmLogCommand()));
+        tpm.addSubcommand("policy", line(new TpmPolicyCommand()));
+        tpm.addSubcommand("accept", line(new TpmAcceptCommand()));
+        return tpm;
     }
 
     private static CommandLine snapshot() {

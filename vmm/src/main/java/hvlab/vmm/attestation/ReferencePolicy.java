@@ -33,8 +33,8 @@ public record ReferencePolicy(String name, Map<Integer, String> pcrs, List<TpmEv
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public ReferencePolicy {
-        pcrs = new TreeMap<>(pcrs);
-        events = List.copyOf(events);
+        pcrs = pcrs == null ? Map.of() : new TreeMap<>(pcrs);
+        events = events == null ? List.of() : List.copyOf(events);
     }
 
     /** The policy a known-good log gives, over the PCRs in {@code selection}. */
@@ -66,19 +66,32 @@ public record ReferencePolicy(String name, Map<Integer, String> pcrs, List<TpmEv
     public String firstDifferingEvent(int pcr, List<TpmEvent> log) {
         List<TpmEvent> mine = events.stream().filter(e -> e.pcr() == pcr).toList();
         List<TpmEvent> theirs = log.stream().filter(e -> e.pcr() == pcr).toList();
-        for (int i = 0; i < Math.max(mine.size(), theirs.size()); i++) {
-            if (i >= theirs.size()) {
-                return "event " + describe(mine.get(i)) + " is missing";
+        for (int i = 0; i < theirs.size(); i++) {
+            TpmEvent event = theirs.get(i);
+            if (i < mine.size() && same(mine.get(i), event)) {
+                continue;
             }
-            if (i >= mine.size()) {
-                return "event " + describe(theirs.get(i)) + " is not in the reference";
+            // Not where the reference has it: find the reference's event of the same name.
+            TpmEvent named = mine.stream().filter(m -> m.description().equals(event.description())).findFirst().orElse(null);
+            if (named == null) {
+                return "event " + describe(event) + " is not in the reference";
             }
-            if (!mine.get(i).digest().equals(theirs.get(i).digest()) || !mine.get(i).type().equals(theirs.get(i).type())) {
-                return "event " + describe(theirs.get(i)) + " measured " + abbreviate(theirs.get(i).digest())
-                        + ", the reference " + abbreviate(mine.get(i).digest());
+            if (!same(named, event)) {
+                return "event " + describe(event) + " measured " + abbreviate(event.digest()) + ", the reference "
+                        + abbreviate(named.digest());
+            }
+            return "event " + describe(event) + " is not where the reference has it (measured in another order)";
+        }
+        for (TpmEvent expected : mine) {
+            if (theirs.stream().noneMatch(e -> same(e, expected))) {
+                return "event " + describe(expected) + " is missing";
             }
         }
         return "its events match the reference, but the log does not explain the value";
+    }
+
+    private static boolean same(TpmEvent a, TpmEvent b) {
+        return a.digest().equalsIgnoreCase(b.digest()) && a.type().equals(b.type());
     }
 
     private static String describe(TpmEvent e) {
@@ -95,6 +108,9 @@ public record ReferencePolicy(String name, Map<Integer, String> pcrs, List<TpmEv
 
     /** Reads a policy file; one line saying why when it is not one. */
     public static ReferencePolicy read(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no policy file " + file);
+        }
         try {
             ReferencePolicy policy = JSON.readValue(file.toFile(), ReferencePolicy.class);
             if (policy.pcrs() == null || policy.pcrs().isEmpty()) {

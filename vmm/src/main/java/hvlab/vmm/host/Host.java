@@ -618,6 +618,20 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    @Override
+    public hvlab.vmm.attestation.ReferencePolicy acceptMeasurements(String target) {
+        if (target.equals(name)) {
+            return attestation.acceptHost();
+        }
+        lock.lock();
+        try {
+            ManagedVm managed = find(target);
+            return attestation.acceptVm(target, VmTpms.measured(this, managed).tpm(), store.folder(target));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private ManagedVm find(String vm) {
         ManagedVm managed = vms.get(vm);
         if (managed == null) {

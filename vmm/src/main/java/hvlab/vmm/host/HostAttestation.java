@@ -125,6 +125,20 @@ final class HostAttestation {
         return new AttestationReport(verdict, evidence, host, Sha256.hex(nonce), note);
     }
 
+    /** The host's measurements now become its reference. */
+    ReferencePolicy acceptHost() {
+        ReferencePolicy policy = ReferencePolicy.fromLog("host " + hostName + " as accepted", tpm.log(), MeasuredLaunch.HOST_SELECTION);
+        write(hostReference, policy);
+        return policy;
+    }
+
+    /** A VM's measurements now become its reference. */
+    ReferencePolicy acceptVm(String vm, Tpm vtpm, Path folder) {
+        ReferencePolicy policy = ReferencePolicy.fromLog("VM " + vm + " as accepted", vtpm.log(), VmLaunch.SELECTION);
+        write(folder.resolve(REFERENCE), policy);
+        return policy;
+    }
+
     private static void write(Path file, ReferencePolicy policy) {
         try {
             policy.write(file);

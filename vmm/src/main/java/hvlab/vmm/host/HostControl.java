@@ -90,6 +90,14 @@ public interface HostControl {
         throw new HostException("host " + name() + " has no TPM");
     }
 
+    /**
+     * Takes the measurements of {@code target} as they are now as its reference from here on (after
+     * an honest update of the VMM or of a VM's image): the recorded reference is replaced.
+     */
+    default hvlab.vmm.attestation.ReferencePolicy acceptMeasurements(String target) {
+        throw new HostException("host " + name() + " has no TPM");
+    }
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

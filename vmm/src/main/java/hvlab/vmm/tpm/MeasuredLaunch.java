@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * <pre>
  *   PCR 0  the code: every class and resource of hvlab (one event each, so a verifier can name
  *          the class that changed), and each library jar as a whole
- *   PCR 1  the configuration: host name, Java runtime, and every HV_* setting (HV_TRACE=1 makes
- *          the VMM print every trap: a different configuration, so different PCRs)
+ *   PCR 1  the configuration: host name, Java runtime, and the settings that change what the VMM
+ *          does (HV_TRACE=1 makes it print every trap: a different configuration, different PCRs)
  *   PCR 7  the policy the VMM enforces (PC Client's PCR 7 holds the Secure Boot policy)
  * </pre>
  * each stage closed by a separator event. Honest caveat: in hvlab the code that measures is part
@@ -74,14 +74,17 @@ public final class MeasuredLaunch {
         tpm.measure(pcr, TpmEvent.SEPARATOR, new byte[4], "end of " + (pcr == CODE ? "code" : pcr == POLICY ? "policy" : "configuration"));
     }
 
-    /** The host configuration that counts: name, runtime, and every HV_* variable of {@code environment}. */
+    /** The environment variables that change what the VMM does (and so are measured when set). */
+    public static final List<String> SETTINGS = List.of("HV_TRACE", "HV_DEBUG");
+
+    /** The host configuration that counts: name, runtime, and the {@link #SETTINGS} set in {@code environment}. */
     public static Map<String, String> configuration(String hostName, Map<String, String> environment) {
         Map<String, String> out = new TreeMap<>();
         out.put("host", hostName);
         out.put("java.runtime", Runtime.version().feature() + "");
-        environment.forEach((k, v) -> {
-            if (k.startsWith("HV_")) out.put(k, v);
-        });
+        for (String setting : SETTINGS) {
+            if (environment.get(setting) != null) out.put(setting, environment.get(setting));
+        }
         return out;
     }
 
