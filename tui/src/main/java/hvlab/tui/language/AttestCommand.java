@@ -61,8 +61,11 @@ final class AttestCommand implements LanguageCommand {
         data.put("nonce", report.nonceHex());
         data.put("note", report.note());
         data.put("tpm", report.evidence().quote().tpm());
+        String endorsement = Sha256.hex(Sha256.of(report.evidence().quote().chain().get(1).publicKey())).substring(0, 16);
+        data.put("endorsementKey", endorsement);
         data.put("pcrDigest", Sha256.hex(report.evidence().quote().pcrDigest()));
-        String text = verdict.describe() + "\n  (" + report.note() + ")";
+        String text = verdict.describe() + "\n  (TPM '" + report.evidence().quote().tpm() + "', EK " + endorsement + "…; "
+                + report.note() + ")";
         if (verdict.trusted()) {
             return new Reply(data, text);
         }
