@@ -204,7 +204,8 @@ public final class Vm implements AutoCloseable {
         if (platform.tpm() != null) {
             // Measured launch of the guest: the vTPM records what will run before any of it runs.
             hvlab.vmm.tpm.VmLaunch.measure(platform.tpm().tpm(), config.image().name(), config.image().code(),
-                    hvlab.vmm.tpm.VmLaunch.configuration(config.memoryBytes(), config.mode().label()));
+                    hvlab.vmm.tpm.VmLaunch.configuration(config.memoryBytes(), config.mode().label(),
+                            config.platform().tpm().closedBox()));
         }
         powerOnMachine();
         for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {

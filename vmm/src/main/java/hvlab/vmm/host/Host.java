@@ -358,6 +358,7 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            requireOpenBox(managed);
             if (managed.vm == null) {
                 throw new HostException("'" + vm + "' has no memory: it is " + managed.state.label());
             }
@@ -578,6 +579,17 @@ public final class Host implements HostControl, AutoCloseable {
             attestation.recordReference(definition, java.nio.file.Files.readAllBytes(folder.resolve(VmStore.IMAGE)), folder);
         } catch (java.io.IOException e) {
             throw new HostException("cannot read the image of '" + definition.name() + "': " + VmStore.reason(e));
+        }
+    }
+
+    /**
+     * Terra's closed box: every way the VMM offers to look inside a VM (reading its memory, and
+     * later introspection) calls this first. The VM's choice was measured into its vTPM (PCR 5),
+     * so a verifier that trusts this VMM knows the promise is kept.
+     */
+    void requireOpenBox(ManagedVm managed) {
+        if (managed.definition.closedBox()) {
+            throw new HostException("'" + managed.name + "' is a closed-box VM: its policy, measured into its vTPM, forbids introspection");
         }
     }
 

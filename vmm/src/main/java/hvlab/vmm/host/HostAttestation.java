@@ -64,7 +64,7 @@ final class HostAttestation {
     /** Records what a VM defined from {@code image} should measure (trust on first use). */
     void recordReference(VmDefinition d, byte[] image, Path folder) {
         write(folder.resolve(REFERENCE), ReferencePolicy.fromLog("VM " + d.name() + " as defined",
-                VmLaunch.events(d.name(), image, VmLaunch.configuration(d.memoryBytes(), d.mode())), VmLaunch.SELECTION));
+                VmLaunch.events(d.name(), image, VmLaunch.configuration(d.memoryBytes(), d.mode(), d.closedBox())), VmLaunch.SELECTION));
     }
 
     /** The VM's vTPM: its keys and NV from its folder, or a new one certified by this host's TPM. */
@@ -83,7 +83,7 @@ final class HostAttestation {
             vtpm = Tpm.manufacture("vm " + d.name() + " " + d.uuid(), tpm, counters);
             Installation.write(file, vtpm.state(vtpmWrapping));
         }
-        return new VirtualTpm(vtpm, vtpmWrapping, d.uuid(), t -> Installation.write(file, t.state(vtpmWrapping)));
+        return new VirtualTpm(vtpm, vtpmWrapping, d.uuid(), t -> Installation.write(file, t.state(vtpmWrapping)), d.closedBox());
     }
 
     /** The clone of a VM's vTPM: the same measurements under a new identity certified by this host. */

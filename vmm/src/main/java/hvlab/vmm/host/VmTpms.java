@@ -66,7 +66,7 @@ final class VmTpms {
             throw new HostException("cannot read the image of '" + d.name() + "': " + VmStore.reason(e));
         }
         Tpm vtpm = host.attestation().vtpmFor(d, folder).tpm();
-        VmLaunch.measure(vtpm, d.name(), image, VmLaunch.configuration(d.memoryBytes(), d.mode()));
+        VmLaunch.measure(vtpm, d.name(), image, VmLaunch.configuration(d.memoryBytes(), d.mode(), d.closedBox()));
         return new Measured(vtpm, "not running: its vTPM powered on and measured the image as it would boot");
     }
 }

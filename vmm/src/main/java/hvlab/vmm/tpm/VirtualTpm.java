@@ -13,8 +13,14 @@ import java.util.function.Consumer;
  * @param owner   the UUID of the VM the vTPM belongs to: a state of another owner (a clone's)
  *                is taken up with a new identity
  * @param persist called after the vTPM's persistent part changed (an NV write)
+ * @param closedBox the VM is a closed box (Terra): measured into PCR 5 with its configuration
  */
-public record VirtualTpm(Tpm tpm, SecretKey wrapping, String owner, Consumer<Tpm> persist) {
+public record VirtualTpm(Tpm tpm, SecretKey wrapping, String owner, Consumer<Tpm> persist, boolean closedBox) {
+    /** The vTPM of an open-box VM. */
+    public VirtualTpm(Tpm tpm, SecretKey wrapping, String owner, Consumer<Tpm> persist) {
+        this(tpm, wrapping, owner, persist, false);
+    }
+
     /** A vTPM kept nowhere: for {@code hv run} and tests. */
     public static VirtualTpm ephemeral(Tpm tpm) {
         return new VirtualTpm(tpm, KeyWrap.newAesKey(), "ephemeral", t -> { });

@@ -50,9 +50,14 @@ public final class VmLaunch {
         return out;
     }
 
-    /** The configuration of a VM as measured: what changes the machine the guest sees. */
-    public static Map<String, String> configuration(long memoryBytes, String mode) {
-        return Map.of("memory", Long.toString(memoryBytes), "mode", mode);
+    /**
+     * The configuration of a VM as measured: what changes the machine the guest sees, and Terra's
+     * choice between an open-box VM (the VMM may inspect it) and a closed-box one (it may not: its
+     * secrets are its own). Measuring the choice lets a verifier see which one it is talking to.
+     */
+    public static Map<String, String> configuration(long memoryBytes, String mode, boolean closedBox) {
+        return Map.of("memory", Long.toString(memoryBytes), "mode", mode,
+                "introspection", closedBox ? "refused (closed box)" : "allowed (open box)");
     }
 
     private static TpmEvent event(int pcr, String type, byte[] data, String description) {

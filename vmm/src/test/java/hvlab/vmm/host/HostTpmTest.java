@@ -89,4 +89,16 @@ class HostTpmTest {
         assertTrue(clone.verdict().trusted(), clone.verdict().describe());
         assertTrue(host.history("c2").stream().anyMatch(l -> l.contains("vtpm-new-identity")));
     }
+
+    @Test
+    void aClosedBoxVmMeasuresItsPromiseAndTheHostKeepsIt() throws Exception {
+        host = new Host("local", dir.resolve("store"), 1);
+        host.create(new VmSpec("secret", "counter", null, null, VmSpec.DEFAULT_WEIGHT, 0, null, true));
+        host.act("secret", PowerAction.START, "test");
+        assertTrue(host.tpm("secret").log().stream().anyMatch(e -> e.description().equals("introspection=refused (closed box)")));
+        assertTrue(host.attest("secret", Freshness.challenge(), null).verdict().trusted());
+        HostException refused = assertThrows(HostException.class, () -> host.ramDigest("secret"));
+        assertTrue(refused.getMessage().contains("closed-box"), refused.getMessage());
+        assertTrue(host.store().load("secret").closedBox(), "the choice is kept with the definition");
+    }
 }
