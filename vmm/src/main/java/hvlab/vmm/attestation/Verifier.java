@@ -6,7 +6,6 @@ import hvlab.vmm.tpm.EventLog;
 import hvlab.vmm.tpm.PcrBank;
 import hvlab.vmm.tpm.Quote;
 import hvlab.vmm.tpm.Sha256;
-import hvlab.vmm.tpm.TpmEvent;
 
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -194,10 +193,5 @@ public final class Verifier {
 
     private static String hex(byte[] bytes) {
         return ReferencePolicy.abbreviate(Sha256.hex(bytes));
-    }
-
-    /** For callers that want to know which events a verifier would show for a PCR. */
-    public static List<TpmEvent> eventsOn(int pcr, List<TpmEvent> log) {
-        return log.stream().filter(e -> e.pcr() == pcr).toList();
     }
 }

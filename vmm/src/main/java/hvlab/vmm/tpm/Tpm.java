@@ -220,11 +220,6 @@ public final class Tpm implements Issuer {
         return tpm;
     }
 
-    /** The storage root key, for wrapping what this TPM protects (its vTPMs' states). Package-private on purpose. */
-    SecretKey storageRoot() {
-        return keys.storageRoot();
-    }
-
     /** A key derived from the storage root key for one purpose ({@link KeyWrap#derive}); the root itself never leaves. */
     public SecretKey storageKeyFor(String purpose) {
         return KeyWrap.derive(keys.storageRoot(), purpose);
