@@ -73,7 +73,7 @@ public final class Verifier {
         if (chain.size() < 3 || !Arrays.equals(chain.get(2).publicKey(), host.quote().chain().getFirst().publicKey())) {
             hostRefused.add(new Verdict.Reason(Refusal.BINDING, "the vTPM was not certified by this host's TPM"));
         }
-        hostRefused.forEach(r -> refused.add(new Verdict.Reason(r.kind(), "host " + host.quote().tpm() + ": " + r.detail())));
+        hostRefused.forEach(r -> refused.add(new Verdict.Reason(r.kind(), "the host's TPM ('" + host.quote().tpm() + "'): " + r.detail())));
         hostChecked.forEach(c -> checked.add("host: " + c));
         if (hostRefused.isEmpty()) {
             checked.add("deep quote: the host TPM that vouches for this vTPM quoted the VMM for this very quote");

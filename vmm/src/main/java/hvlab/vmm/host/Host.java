@@ -624,9 +624,22 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             ManagedVm managed = find(target);
             VmTpms.Measured vtpm = VmTpms.measured(this, managed);
-            return attestation.attestVm(target, vtpm.tpm(), store.folder(target), nonce, policy, vtpm.note());
+            AttestationReport report = attestation.attestVm(target, vtpm.tpm(), store.folder(target), nonce, policy, vtpm.note());
+            recordAttestation(managed, report.verdict());
+            return report;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A verdict is an event of the VM's life: in its history, and to the host's listeners (the UI, later the secure log). */
+    private void recordAttestation(ManagedVm managed, hvlab.vmm.attestation.Verdict verdict) {
+        List<String> reasons = verdict.refusals().stream().map(Object::toString).toList();
+        VmHistory.append(store.folder(managed.name), "attested", Map.of("trusted", verdict.trusted(), "reasons", reasons));
+        String detail = verdict.trusted() ? "attested: trusted" : "attested: untrusted, " + reasons.getFirst();
+        LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, null, null, "verifier", detail);
+        for (Consumer<LifecycleEvent> listener : listeners) {
+            eventThread.execute(() -> listener.accept(event));
         }
     }
 

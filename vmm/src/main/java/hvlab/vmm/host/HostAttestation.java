@@ -115,7 +115,8 @@ final class HostAttestation {
         if (reference == null) {
             Path file = folder.resolve(REFERENCE);
             if (!Files.isRegularFile(file)) {
-                throw new HostException("'" + vm + "' has no reference measurements (defined before hvlab had vTPMs): give --policy FILE");
+                throw new HostException("'" + vm + "' has no reference measurements (defined before hvlab had vTPMs): "
+                        + "'tpm accept " + vm + "' records them as they are now, or give --policy FILE");
             }
             reference = ReferencePolicy.read(file);
         }

@@ -69,6 +69,8 @@ class HostTpmTest {
         String reason = changed.refusals().getFirst().detail();
         assertTrue(reason.startsWith("PCR " + VmLaunch.IMAGE), reason);
         assertTrue(reason.contains(TpmEvent.GUEST_IMAGE), reason);
+        assertTrue(host.history("h").stream().anyMatch(l -> l.contains("\"attested\"") && l.contains("\"trusted\":false")),
+                "the verdict is an event in the VM's history");
     }
 
     @Test
