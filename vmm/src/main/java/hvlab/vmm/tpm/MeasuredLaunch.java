@@ -102,10 +102,16 @@ public final class MeasuredLaunch {
         return code;
     }
 
+    /** hvlab's own code and data: its classes, and the guests it ships. */
+    private static boolean ours(String file) {
+        return file.startsWith("hvlab/") || file.startsWith("guests/");
+    }
+
     /**
      * One class-path entry: hvlab's own files one by one (so a verifier names the changed class),
-     * a library jar as one measurement over its entries. Entries, not the jar's bytes: a jar
-     * rebuilt from the same classes has new timestamps but the same contents, and the same PCR.
+     * a library jar as one measurement of its bytes. Our jars by their entries, not their bytes:
+     * a jar rebuilt from the same classes has new timestamps but the same contents, and must give
+     * the same PCR; a library jar comes from the Maven repository, byte for byte the same.
      */
     static List<Measurement> measureCode(Path entry) {
         String name = entry.getFileName() == null ? entry.toString() : entry.getFileName().toString();
@@ -119,6 +125,9 @@ public final class MeasuredLaunch {
                 }
             } else if (Files.isRegularFile(entry) && name.endsWith(".jar")) {
                 try (JarFile jar = new JarFile(entry.toFile())) {
+                    if (jar.stream().noneMatch(e -> ours(e.getName()))) {
+                        return List.of(new Measurement(TpmEvent.VMM_CODE, name, Sha256.of(Files.readAllBytes(entry))));
+                    }
                     for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
                         JarEntry file = e.nextElement();
                         if (!file.isDirectory()) {
@@ -134,11 +143,10 @@ public final class MeasuredLaunch {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot measure " + entry, e);
         }
-        boolean ours = files.keySet().stream().anyMatch(f -> f.startsWith("hvlab/"));
         List<Measurement> out = new ArrayList<>();
-        if (ours) {
+        if (files.keySet().stream().anyMatch(MeasuredLaunch::ours)) {
             files.forEach((file, digest) -> {
-                if (file.startsWith("hvlab/") || !file.startsWith("META-INF/")) {
+                if (!file.startsWith("META-INF/")) {
                     out.add(new Measurement(TpmEvent.VMM_CODE, name + "!" + file, digest));
                 }
             });
