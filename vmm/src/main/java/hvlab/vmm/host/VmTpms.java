@@ -47,8 +47,9 @@ final class VmTpms {
         if (device.foreignStateRefused()) {
             VmHistory.append(folder, "vtpm-replaced", Map.of("reason", "its saved vTPM was sealed by another host's TPM"));
         } else if (!m.definition.uuid().equals(device.owner())) {
+            String original = device.owner();
             device.replaceTpm(host.attestation().newIdentity(device.tpm(), m.definition));
-            VmHistory.append(folder, "vtpm-new-identity", Map.of("reason", "a copy of VM " + device.owner()));
+            VmHistory.append(folder, "vtpm-new-identity", Map.of("reason", "a copy of VM " + original));
         }
     }
 
