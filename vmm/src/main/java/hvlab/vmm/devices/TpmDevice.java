@@ -75,6 +75,11 @@ public final class TpmDevice implements IoDevice {
         host.persist().accept(replacement);
     }
 
+    /** Writes the vTPM's persistent part where its host keeps it (after a restore). */
+    public void persistNow() {
+        host.persist().accept(tpm);
+    }
+
     @Override public String name() { return "vTPM (command buffer)"; }
 
     @Override public String id() { return "vtpm"; }

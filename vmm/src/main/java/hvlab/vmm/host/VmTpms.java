@@ -37,7 +37,8 @@ final class VmTpms {
     /**
      * After a saved machine was taken up: a vTPM state that belongs to another VM (the machine was
      * cloned) gets a new identity here, keeping its measurements; one from another installation
-     * was refused by the device, which keeps the fresh vTPM it was given.
+     * was refused by the device, which keeps the fresh vTPM it was given; this VM's own (a revert,
+     * a resume) is written back to the VM's folder, so the next fresh boot starts from it.
      */
     static void afterRestore(Host host, ManagedVm m, TpmDevice device) {
         if (device == null) {
@@ -50,6 +51,9 @@ final class VmTpms {
             String original = device.owner();
             device.replaceTpm(host.attestation().newIdentity(device.tpm(), m.definition));
             VmHistory.append(folder, "vtpm-new-identity", Map.of("reason", "a copy of VM " + original));
+        } else {
+            // The vTPM is the saved one again (its NV as it was then; never its counters): so is its file.
+            device.persistNow();
         }
     }
 
