@@ -63,6 +63,10 @@ public final class Main implements Callable<Integer> {
                 + "(create, revert and delete need a host that keeps running: 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("log", SingleCommand.named("log", "The host's secure log in the store: hv log show [--vm NAME] [--since D], "
                 + "hv log verify (status 1 and the first bad line if it was tampered with)", opener, out, err));
+        cli.addSubcommand("tpm", SingleCommand.named("tpm", "The host's TPM or a VM's vTPM: hv tpm pcrs local, hv tpm log NAME, "
+                + "hv tpm policy NAME FILE (TPM.md)", opener, out, err));
+        cli.addSubcommand("attest", SingleCommand.named("attest", "Attest the host or a VM: hv attest local, hv attest NAME "
+                + "[--nonce N] [--policy FILE]; untrusted ends with status 1", opener, out, err));
         cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("expect", SingleCommand.named("expect", "One expect check on the store, e.g. hv expect state NAME defined", opener, out, err));
         cli.setOut(new java.io.PrintWriter(out, true));

@@ -102,6 +102,9 @@ public final class Vm implements AutoCloseable {
         this.disassembler = new CapstoneDisassembler();
         this.consoleLog = log;
         this.platform = new PcPlatform(console, log, exitRequest::request, config.platform());
+        if (config.platform().tpm() != null) {
+            platform.attachTpm(config.platform().tpm(), ram);
+        }
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);
@@ -204,6 +207,12 @@ public final class Vm implements AutoCloseable {
         for (ElfImage.Segment segment : plan.segments()) {
             ram.writeBytes(segment.address(), segment.fileBytes());
             zero(segment.address() + segment.fileBytes().length, segment.memorySize() - segment.fileBytes().length);
+        }
+        if (platform.tpm() != null) {
+            // Measured launch of the guest: the vTPM records what will run before any of it runs.
+            hvlab.vmm.tpm.VmLaunch.measure(platform.tpm().tpm(), config.image().name(), config.image().code(),
+                    hvlab.vmm.tpm.VmLaunch.configuration(config.memoryBytes(), config.mode().label(),
+                            config.platform().tpm().closedBox()));
         }
         powerOnMachine();
         for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {

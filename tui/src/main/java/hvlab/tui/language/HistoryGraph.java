@@ -127,6 +127,10 @@ public final class HistoryGraph {
             case "export", "backup" -> "written to " + event.get("file")
                     + (Boolean.TRUE.equals(event.get("encrypted")) ? ", encrypted" : "");
             case "duplicate-identity" -> "shares its identity with " + event.get("with");
+            case "attested" -> Boolean.TRUE.equals(event.get("trusted")) ? "attested: trusted"
+                    : "attested: untrusted, " + event.get("reasons");
+            case "vtpm-new-identity" -> "its vTPM got a new identity (" + event.get("reason") + ")";
+            case "vtpm-replaced" -> "given a new vTPM (" + event.get("reason") + ")";
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
         };
         Object actor = event.get("actor");

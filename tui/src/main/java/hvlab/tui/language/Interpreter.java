@@ -96,6 +96,9 @@ public final class Interpreter {
     private Outcome run(Parsed parsed, List<String> words, Session session, boolean json) {
         try {
             Reply reply = parsed.command().run(new Context(host, place, session));
+            if (reply.failure() != null) {
+                return new Outcome(ExitStatus.FAILED, json ? Json.write(reply.data()) : reply.text(), reply.failure(), json, false, null);
+            }
             return success(reply.text(), reply.data(), json, parsed.command() instanceof QuitCommand);
         } catch (CommandFailure e) {
             return failure(e.status(), e.getMessage(), json, null);

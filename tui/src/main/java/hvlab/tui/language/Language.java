@@ -26,6 +26,8 @@ public final class Language {
         top.put("image", image());
         top.put("vmi", vmi());
         top.put("log", log());
+        top.put("tpm", tpm());
+        top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
         top.put("help", line(new HelpCommand()));
@@ -82,6 +84,15 @@ public final class Language {
         image.addSubcommand("import", line(new ImageImportCommand()));
         image.addSubcommand("inspect", line(new ImageInspectCommand()));
         return image;
+    }
+
+    private static CommandLine tpm() {
+        CommandLine tpm = line(new TpmGroupCommand());
+        tpm.addSubcommand("pcrs", line(new TpmPcrsCommand()));
+        tpm.addSubcommand("log", line(new TpmLogCommand()));
+        tpm.addSubcommand("policy", line(new TpmPolicyCommand()));
+        tpm.addSubcommand("accept", line(new TpmAcceptCommand()));
+        return tpm;
     }
 
     private static CommandLine snapshot() {

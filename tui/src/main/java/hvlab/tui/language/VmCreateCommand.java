@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code vm create NAME --guest G [--mem SIZE] [--disk FILE|SIZE] [--weight N] [--cap PCT] [--mode M]}.
+ * {@code vm create NAME --guest G [--mem SIZE] [--disk FILE|SIZE] [--weight N] [--cap PCT] [--mode M] [--closed-box]}.
  * The host checks the values (sizes, paths, ranges) and stores the definition; the language only
  * carries them, so a host in another process will check them the same way.
  */
@@ -42,9 +42,13 @@ final class VmCreateCommand implements LanguageCommand {
     @Option(names = "--mode", paramLabel = "M", description = "trap, bt or paravirt (default trap)")
     String mode;
 
+    @Option(names = "--closed-box", description = "a closed-box VM (Terra): the host refuses to look inside it, "
+            + "and its vTPM measures that promise (TPM.md)")
+    boolean closedBox;
+
     @Override
     public Reply run(Context context) {
-        VmInfo info = context.host().create(new VmSpec(name, guest, memory, disk, weight, cap, mode));
+        VmInfo info = context.host().create(new VmSpec(name, guest, memory, disk, weight, cap, mode, closedBox));
         return new Reply(info, "defined " + HumanOutput.summary(info));
     }
 }

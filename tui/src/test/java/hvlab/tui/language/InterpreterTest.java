@@ -59,12 +59,12 @@ class InterpreterTest {
         for (String command : new String[] {"vm create", "vm start", "vm pause", "vm resume", "vm reset", "vm shutdown",
                 "vm poweroff", "vm destroy", "vm undefine", "vm list", "vm info", "vm console", "vm send", "vm clone", "vm history", "vm traps", "vm backup", "vm restore",
                 "snapshot create", "snapshot list", "snapshot revert", "snapshot delete", "image export",
-                "image import", "image inspect", "wait",
+                "image import", "image inspect", "tpm pcrs", "tpm log", "tpm policy", "tpm accept", "attest", "wait",
                 "expect console", "expect state", "expect share", "help", "quit|exit"}) {
             assertTrue(overview.contains("\n  " + command + " "), command + " in:\n" + overview);
         }
         String create = shell.execute("help vm create").text();
-        assertTrue(create.startsWith("Usage: vm create [-h] [--json]"), create);
+        assertTrue(create.startsWith("Usage: vm create [-h] [--closed-box] [--json]"), create);
         assertTrue(create.contains("--weight=N"), create);
         assertEquals(create, shell.execute("vm create --help").text());
         assertTrue(shell.execute("vm --help").text().contains("Usage: vm [-h] [--json] [COMMAND]"));

@@ -25,6 +25,7 @@ import java.util.function.IntConsumer;
  *  0x3F6         and its control block                   without, the ports float)
  *  0x4E0-0x4EF VM generation ID (read-only)     -
  *  0x4F0-0x4F1 power button and soft-off       IRQ9
+ *  0x4C0-0x4CB vTPM command buffer (only with a vTPM)  -
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
  */
@@ -38,6 +39,7 @@ public final class PcPlatform implements AutoCloseable {
     private final PowerButton powerButton;
     private final GenerationIdDevice generationId;
     private final List<Device> devices = new ArrayList<>();
+    private TpmDevice tpm;
 
     /**
      * @param console receives each byte the guest writes to COM1, as it writes it
@@ -64,6 +66,25 @@ public final class PcPlatform implements AutoCloseable {
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
         this.generationId = new GenerationIdDevice(options.generationId());
         add(generationId);
+    }
+
+    /**
+     * Plugs in the VM's vTPM; its command buffer is read and written through {@code ram}, the one
+     * door to guest memory. Done once, as the machine is built (it then saves and restores with
+     * the other devices).
+     */
+    public TpmDevice attachTpm(hvlab.vmm.tpm.VirtualTpm vtpm, hvlab.vmm.memory.GuestRam ram) {
+        if (tpm != null) {
+            throw new IllegalStateException("this machine already has a vTPM");
+        }
+        tpm = new TpmDevice(vtpm, ram);
+        add(tpm);
+        return tpm;
+    }
+
+    /** The vTPM, or null for a machine without one. */
+    public TpmDevice tpm() {
+        return tpm;
     }
 
     private void add(IoDevice device) {

@@ -11,8 +11,14 @@ import java.nio.file.Path;
  * @param rtcEpochSeconds the wall-clock time the CMOS clock shows at boot (seconds since 1970)
  * @param diskLimits      token buckets for disk bandwidth and operations
  * @param generationId    the VM generation ID the guest reads (32 hex digits), or null for zeros
+ * @param tpm             the VM's vTPM (at ports 0x4C0-0x4CB), or null for a machine without one
  */
-public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId) {
+public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId,
+                              hvlab.vmm.tpm.VirtualTpm tpm) {
+
+    public PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId) {
+        this(disk, rtcEpochSeconds, diskLimits, generationId, null);
+    }
 
     /** Firecracker-style rate limits: sustained rates and a burst; 0 means unlimited. */
     public record DiskLimits(long bytesPerSecond, long operationsPerSecond, long burstBytes, long burstOperations) {
@@ -30,18 +36,22 @@ public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLi
             DiskLimits.UNLIMITED, null);
 
     public PlatformOptions withDisk(Path disk) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm);
     }
 
     public PlatformOptions withRtcEpochSeconds(long seconds) {
-        return new PlatformOptions(disk, seconds, diskLimits, generationId);
+        return new PlatformOptions(disk, seconds, diskLimits, generationId, tpm);
     }
 
     public PlatformOptions withDiskLimits(DiskLimits limits) {
-        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId);
+        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId, tpm);
     }
 
     public PlatformOptions withGenerationId(String generationId) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm);
+    }
+
+    public PlatformOptions withTpm(hvlab.vmm.tpm.VirtualTpm tpm) {
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm);
     }
 }

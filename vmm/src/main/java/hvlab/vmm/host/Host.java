@@ -66,6 +66,7 @@ public final class Host implements HostControl, AutoCloseable {
     private final Snapshots snapshots;
     private final SecureLog secureLog;
     private final Introspector introspector = new Introspector(this);
+    private final HostAttestation attestation;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -79,6 +80,13 @@ public final class Host implements HostControl, AutoCloseable {
         }
         this.name = name;
         this.store = new VmStore(storeDirectory);
+        // Measured launch: the host's TPM records this VMM's code, configuration and policy
+        // before any VM runs (paper IV.A.2).
+        try {
+            this.attestation = new HostAttestation(name, store.root(), System.getenv());
+        } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw new HostException("cannot start the host's TPM: " + e.getMessage());
+        }
         this.threads = threads;
         this.scheduler = new CreditScheduler(threads);
         try {
@@ -136,6 +144,7 @@ public final class Host implements HostControl, AutoCloseable {
                 throw new HostException("a VM named '" + spec.name() + "' already exists");
             }
             VmDefinition definition = new VmCreation(store).create(spec);
+            recordReference(definition);
             ManagedVm managed = addVm(definition, System.nanoTime());
             publish(managed, null, VmLifecycle.DEFINED, "user", "created from " + definition.guest());
             return infoOf(managed, System.nanoTime());
@@ -361,6 +370,7 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            requireOpenBox(managed); // Terra's closed box: its measured policy forbids looking inside
             if (managed.vm == null || !managed.state.active()) {
                 throw new HostException("cannot look inside '" + vm + "': it is " + managed.state.label() + " (start it first)");
             }
@@ -410,6 +420,7 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            requireOpenBox(managed);
             if (managed.vm == null) {
                 throw new HostException("'" + vm + "' has no memory: it is " + managed.state.label());
             }
@@ -442,7 +453,8 @@ public final class Host implements HostControl, AutoCloseable {
                     Identity.newMac(), Identity.newGenerationId());
             ManagedVm managed = addVm(definition, now);
             managed.ephemeral = true;
-            Vm vm = new Vm(config, console, managed.console);
+            Vm vm = new Vm(config.platform().tpm() != null ? config
+                    : config.withPlatform(VmTpms.ephemeral(this, config.image().name(), config.platform())), console, managed.console);
             vm.boot();
             managed.startedAt = System.nanoTime();
             managed.vm = vm;
@@ -593,6 +605,7 @@ public final class Host implements HostControl, AutoCloseable {
                 throw new HostException("a VM named '" + as + "' already exists");
             }
             VmDefinition definition = Capture.install(store, bundle, as);
+            recordReference(definition);
             ManagedVm managed = addVm(definition, System.nanoTime());
             journal(store.folder(as), event, Map.of("actor", actor, "from", bundle.definition().name()));
             publish(managed, null, VmLifecycle.DEFINED, actor, event + " of " + bundle.definition().name());
@@ -621,6 +634,91 @@ public final class Host implements HostControl, AutoCloseable {
             for (Consumer<LifecycleEvent> listener : listeners) {
                 eventThread.execute(() -> listener.accept(event));
             }
+        }
+    }
+
+    /** What a newly defined VM should measure at boot, from its image as stored now. */
+    private void recordReference(VmDefinition definition) {
+        Path folder = store.folder(definition.name());
+        try {
+            attestation.recordReference(definition, java.nio.file.Files.readAllBytes(folder.resolve(VmStore.IMAGE)), folder);
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot read the image of '" + definition.name() + "': " + VmStore.reason(e));
+        }
+    }
+
+    /**
+     * Terra's closed box: every way the VMM offers to look inside a VM (reading its memory, and
+     * later introspection) calls this first. The VM's choice was measured into its vTPM (PCR 5),
+     * so a verifier that trusts this VMM knows the promise is kept.
+     */
+    void requireOpenBox(ManagedVm managed) {
+        if (managed.definition.closedBox()) {
+            throw new HostException("'" + managed.name + "' is a closed-box VM: its policy, measured into its vTPM, forbids introspection");
+        }
+    }
+
+    HostAttestation attestation() {
+        return attestation;
+    }
+
+    @Override
+    public TpmReport tpm(String target) {
+        if (target.equals(name)) {
+            return attestation.hostReport();
+        }
+        lock.lock();
+        try {
+            ManagedVm managed = find(target);
+            VmTpms.Measured vtpm = VmTpms.measured(this, managed);
+            return HostAttestation.report(target, vtpm.tpm(), vtpm.note());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AttestationReport attest(String target, byte[] nonce, hvlab.vmm.attestation.ReferencePolicy policy) {
+        if (nonce.length == 0 || nonce.length > hvlab.vmm.tpm.Tpm.MAX_NONCE) {
+            throw new HostException("a nonce has 1 to " + hvlab.vmm.tpm.Tpm.MAX_NONCE + " bytes");
+        }
+        if (target.equals(name)) {
+            return attestation.attestHost(nonce, policy);
+        }
+        lock.lock();
+        try {
+            ManagedVm managed = find(target);
+            VmTpms.Measured vtpm = VmTpms.measured(this, managed);
+            AttestationReport report = attestation.attestVm(target, vtpm.tpm(), store.folder(target), nonce, policy, vtpm.note());
+            recordAttestation(managed, report.verdict());
+            return report;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A verdict is an event of the VM's life: in its history and the secure log, and to the host's listeners (the UI). */
+    private void recordAttestation(ManagedVm managed, hvlab.vmm.attestation.Verdict verdict) {
+        List<String> reasons = verdict.refusals().stream().map(Object::toString).toList();
+        journal(store.folder(managed.name), "attested", Map.of("trusted", verdict.trusted(), "reasons", reasons, "actor", "verifier"));
+        String detail = verdict.trusted() ? "attested: trusted" : "attested: untrusted, " + reasons.getFirst();
+        LifecycleEvent event = new LifecycleEvent(Instant.now(), name, managed.name, null, null, "verifier", detail);
+        for (Consumer<LifecycleEvent> listener : listeners) {
+            eventThread.execute(() -> listener.accept(event));
+        }
+    }
+
+    @Override
+    public hvlab.vmm.attestation.ReferencePolicy acceptMeasurements(String target) {
+        if (target.equals(name)) {
+            return attestation.acceptHost();
+        }
+        lock.lock();
+        try {
+            ManagedVm managed = find(target);
+            return attestation.acceptVm(target, VmTpms.measured(this, managed).tpm(), store.folder(target));
+        } finally {
+            lock.unlock();
         }
     }
 

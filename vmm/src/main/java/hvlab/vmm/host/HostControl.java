@@ -96,6 +96,30 @@ public interface HostControl {
         throw new HostException("host '" + name() + "' keeps no secure log here");
     }
 
+    /**
+     * The PCRs and event log of {@code target}: this host's TPM when it is the host's name, else the
+     * vTPM of the VM of that name (paper IV.A.2 and Berger's vTPM).
+     */
+    default TpmReport tpm(String target) {
+        throw new HostException("host " + name() + " has no TPM");
+    }
+
+    /**
+     * Attests {@code target} (the host, or a VM by a deep quote) with {@code nonce} and, if not null,
+     * {@code policy} instead of the recorded reference measurements (paper IV.C.8).
+     */
+    default AttestationReport attest(String target, byte[] nonce, hvlab.vmm.attestation.ReferencePolicy policy) {
+        throw new HostException("host " + name() + " has no TPM");
+    }
+
+    /**
+     * Takes the measurements of {@code target} as they are now as its reference from here on (after
+     * an honest update of the VMM or of a VM's image): the recorded reference is replaced.
+     */
+    default hvlab.vmm.attestation.ReferencePolicy acceptMeasurements(String target) {
+        throw new HostException("host " + name() + " has no TPM");
+    }
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

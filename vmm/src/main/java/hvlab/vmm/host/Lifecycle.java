@@ -175,6 +175,11 @@ final class Lifecycle {
         if (d.disk() != null) {
             platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
         }
+        try {
+            platform = VmTpms.withVtpm(host, d, platform);
+        } catch (RuntimeException e) {
+            throw new HostException("cannot give '" + m.name + "' its vTPM: " + e.getMessage());
+        }
         VmConfig config = new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
         hvlab.vmm.console.ConsoleLog console = new hvlab.vmm.console.ConsoleLog();
         Vm vm;
@@ -191,6 +196,7 @@ final class Lifecycle {
             } else {
                 vm.restore(state);
                 vm.platform().generationId().change(d.generationId());
+                VmTpms.afterRestore(host, m, vm.platform().tpm());
             }
         } catch (HostException e) {
             vm.close();

@@ -47,7 +47,8 @@ final class VmCreation {
             VmStore.writeAtomically(folder.resolve(VmStore.IMAGE), image.code());
             String diskName = disk == null ? null : disk.create(folder);
             VmDefinition definition = new VmDefinition(spec.name(), Identity.newUuid(), spec.guest(), memory,
-                    mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId());
+                    mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId(),
+                    spec.closedBox());
             store.save(definition);
             return definition;
         } catch (IOException e) {

@@ -15,30 +15,38 @@ import java.time.Instant;
  *
  * @param disk the disk the VM writes to: a file in the VM's folder (created from a size, or the
  *             top copy-on-write layer once it has snapshots) or a path the user gave; null for none
+ * @param closedBox a closed-box VM (Terra, Garfinkel et al. 2003): its configuration, measured into
+ *             its vTPM, says the VMM may not look inside it, and the host refuses introspection
  */
 public record VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
-                           int weight, int cap, Instant created, String mac, String generationId) {
+                           int weight, int cap, Instant created, String mac, String generationId, boolean closedBox) {
+
+    /** An open-box VM. */
+    public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
+                        int weight, int cap, Instant created, String mac, String generationId) {
+        this(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, false);
+    }
 
     public VmDefinition withShares(int weight, int cap) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
     }
 
     public VmDefinition withDisk(String disk) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
     }
 
     public VmDefinition withGenerationId(String generationId) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
     }
 
     /** A different machine with the same contents: new name, UUID, MAC and generation ID. */
     public VmDefinition asCopy(String newName) {
         return new VmDefinition(newName, Identity.newUuid(), guest, memoryBytes, mode, disk, weight, cap, Instant.now(),
-                Identity.newMac(), Identity.newGenerationId());
+                Identity.newMac(), Identity.newGenerationId(), closedBox);
     }
 
     /** The same machine under another name (an import or a restore): its identity stays. */
     public VmDefinition renamed(String newName) {
-        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId);
+        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
     }
 }

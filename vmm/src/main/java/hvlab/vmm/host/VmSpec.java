@@ -10,9 +10,16 @@ package hvlab.vmm.host;
  * @param weight the VM's share under contention (default 256: a VM of weight 512 gets twice as much)
  * @param cap    the most of one CPU the VM may use, in percent; 0 for no cap
  * @param mode   trap, bt or paravirt (null for trap)
+ * @param closedBox a closed-box VM in Terra's sense: its measured policy forbids introspection
  */
-public record VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode) {
+public record VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,
+                     boolean closedBox) {
     public static final int DEFAULT_WEIGHT = 256;
+
+    /** An open-box VM (the default: the VMM may look inside). */
+    public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode) {
+        this(name, guest, memory, disk, weight, cap, mode, false);
+    }
 
     public static VmSpec of(String name, String guest) {
         return new VmSpec(name, guest, null, null, DEFAULT_WEIGHT, 0, null);

@@ -32,7 +32,8 @@ class SnapshotTest {
 
     /** The highest "count N" the VM's console shows. */
     int count(String vm) {
-        return host.console(vm, 0).text().lines().filter(l -> l.startsWith("count "))
+        // Only whole lines: the console may be read between "count " and its digits.
+        return host.console(vm, 0).text().lines().filter(l -> l.matches("count \\d+\\s*"))
                 .mapToInt(l -> Integer.parseInt(l.substring(6).trim())).max().orElse(0);
     }
 
