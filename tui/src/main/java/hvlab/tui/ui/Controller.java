@@ -87,6 +87,7 @@ final class Controller {
             case '4' -> view = VmPanel.View.HISTORY;
             case '5' -> view = VmPanel.View.TRAP_LOG;
             case '6' -> view = VmPanel.View.VMI;
+            case 'A' -> inBackground("attesting...", model::attestSelected);
             case 'I' -> {
                 view = VmPanel.View.VMI;
                 say(model.checkIntegrity());

@@ -24,6 +24,12 @@ import java.util.Map;
  */
 final class DatacenterModel {
     private final List<HostControl> hosts;
+    /** Each host's latest attestation: true trusted, false untrusted, absent not known (or no TPM). */
+    private final Map<String, Boolean> hostTrusted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> hostVerdict = new java.util.concurrent.ConcurrentHashMap<>();
+    private long attestedAt;
+    /** How often the tree's host marks are renewed: a quote and its verification take milliseconds. */
+    private static final long ATTEST_EVERY_NANOS = 10_000_000_000L;
     private final Map<String, VmRow> rows = new LinkedHashMap<>();
     private String selected;
     private String lastEvent = "";
@@ -61,6 +67,10 @@ final class DatacenterModel {
             }
         }
         rows.keySet().retainAll(seen.keySet());
+        if (now - attestedAt > ATTEST_EVERY_NANOS) {
+            attestedAt = now;
+            hosts.forEach(this::attestHost);
+        }
         if (selected == null || !rows.containsKey(selected)) {
             selected = rows.isEmpty() ? null : rows.keySet().iterator().next();
         }
@@ -103,6 +113,48 @@ final class DatacenterModel {
         } catch (HostException e) {
             row.vmi.problem = e.getMessage();
         }
+    }
+
+    /**
+     * Asks the host to attest itself with a fresh nonce (paper IV.A.2: is the proper VMM running?),
+     * for the tree's mark next to the host.
+     */
+    private void attestHost(HostControl host) {
+        try {
+            var verdict = host.attest(host.name(), freshNonce(), null).verdict();
+            hostTrusted.put(host.name(), verdict.trusted());
+            hostVerdict.put(host.name(), verdict.trusted() ? "trusted" : "UNTRUSTED: " + verdict.refusals().getFirst());
+        } catch (HostException noTpm) {
+            hostTrusted.remove(host.name());
+            hostVerdict.put(host.name(), noTpm.getMessage());
+        }
+    }
+
+    /** The host's mark in the tree: ✓ attested as the proper VMM, ✗ not, blank when unknown. */
+    String hostMark(String host) {
+        Boolean trusted = hostTrusted.get(host);
+        return trusted == null ? "" : trusted ? "✓" : "✗";
+    }
+
+    /** A: attest the selected VM by a deep quote (its vTPM's quote bound to its host's); the verdict for the status line. */
+    String attestSelected() {
+        VmRow row = selectedRow();
+        if (row == null) {
+            return "no VM selected";
+        }
+        try {
+            var verdict = host(row.host).attest(row.name, freshNonce(), null).verdict();
+            return row.name + (verdict.trusted() ? ": trusted (its vTPM and its host's TPM agree with the references)"
+                    : ": UNTRUSTED: " + verdict.refusals().getFirst());
+        } catch (HostException e) {
+            return row.name + ": " + e.getMessage();
+        }
+    }
+
+    private static byte[] freshNonce() {
+        byte[] nonce = new byte[16];
+        new java.security.SecureRandom().nextBytes(nonce);
+        return nonce;
     }
 
     /** I in view 6: the first press takes the baseline, and from then on every reading checks against it. */

@@ -17,6 +17,7 @@ final class HelpPanel {
         "  d / x       shutdown (the guest decides) / power off at once",
         "  i           type into the guest's console (Esc stops typing)",
         "  S           take a snapshot (revert: :snapshot revert VM NAME)",
+        "  A           attest the VM (a host's ✓/✗ is its own attestation)",
         "  :           the management language, as in 'hv shell'",
         "              e.g.  vm create web --guest counter   vm info web",
         "  q, Ctrl-C   quit (this embedded datacenter's VMs stop with it)",

@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /**
  * The datacenter as a tree: each host, and under it its VMs with their state and CPU share.
- * The selected VM is shown in reverse video; a small mark tells the state at a glance.
+ * The selected VM is shown in reverse video; a small mark tells the state at a glance, and one
+ * beside each host its attestation (✓ its TPM's quote matches the reference measurements of the
+ * VMM, ✗ it does not), renewed every ten seconds.
  */
 final class TreePanel {
     private TreePanel() {}
@@ -24,7 +26,13 @@ final class TreePanel {
                 host = row.host;
                 long running = rows.stream().filter(r -> r.host.equals(row.host) && r.active()).count();
                 long all = rows.stream().filter(r -> r.host.equals(row.host)).count();
-                in.text(0, y++, "▾ host " + host + "  (" + running + "/" + all + " on)", TextColor.ANSI.CYAN, true);
+                String mark = model.hostMark(host);
+                String title = "▾ host " + host + "  (" + running + "/" + all + " on)";
+                in.text(0, y, title, TextColor.ANSI.CYAN, true);
+                if (!mark.isEmpty()) { // the host's attestation: the proper VMM (✓) or not (✗)
+                    in.text(title.length() + 1, y, mark, mark.equals("✓") ? TextColor.ANSI.GREEN : TextColor.ANSI.RED, true);
+                }
+                y++;
             }
             String state = row.info.state();
             String share = row.active() ? String.format(Locale.ROOT, "%3.0f%%", row.info.share() * 100) : "";
