@@ -286,7 +286,7 @@ public final class Host implements HostControl, AutoCloseable {
         VmDefinition copy = bundle.definition().asCopy(newName);
         VmBundle asCopy = new VmBundle(copy, bundle.image(), bundle.disk(), bundle.machine(), bundle.memory(), bundle.paused(),
                 List.of());
-        VmInfo clone = install(asCopy, newName, actor, "clone-from");
+        VmInfo clone = install(asCopy, newName, actor, "clone-from", vm);
         journal(store.folder(vm), "clone-to", Map.of("vm", newName, "uuid", copy.uuid()));
         deleteQuietly(bundle.disk());
         return clone;
@@ -597,6 +597,11 @@ public final class Host implements HostControl, AutoCloseable {
      * resumes where it was at its next start.
      */
     public VmInfo install(VmBundle bundle, String name, String actor, String event) {
+        return install(bundle, name, actor, event, bundle.definition().name());
+    }
+
+    /** As {@link #install(VmBundle, String, String, String)}; {@code from} names the VM it came from in the history. */
+    private VmInfo install(VmBundle bundle, String name, String actor, String event, String from) {
         String as = name == null ? bundle.definition().name() : name;
         VmStore.checkName(as);
         lock.lock();
@@ -607,7 +612,7 @@ public final class Host implements HostControl, AutoCloseable {
             VmDefinition definition = Capture.install(store, bundle, as);
             recordReference(definition);
             ManagedVm managed = addVm(definition, System.nanoTime());
-            journal(store.folder(as), event, Map.of("actor", actor, "from", bundle.definition().name()));
+            journal(store.folder(as), event, Map.of("actor", actor, "from", from));
             publish(managed, null, VmLifecycle.DEFINED, actor, event + " of " + bundle.definition().name());
             noticeDuplicates(managed);
             return infoOf(managed, System.nanoTime());

@@ -130,7 +130,8 @@ class SnapshotTest {
         int at = count("orig");
         host.act("copy", PowerAction.START, "test");
         await("the clone counting on", 10_000, () -> count("copy") >= at + 2);
-        assertTrue(String.join("\n", host.history("copy")).contains("\"clone-from\""));
+        String copyHistory = String.join("\n", host.history("copy"));
+        assertTrue(copyHistory.contains("\"clone-from\"") && copyHistory.contains("\"from\":\"orig\""), copyHistory);
         assertTrue(String.join("\n", host.history("orig")).contains("\"clone-to\""));
     }
 
