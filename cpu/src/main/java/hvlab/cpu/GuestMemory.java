@@ -29,11 +29,16 @@ public final class GuestMemory implements AutoCloseable {
     private final MemorySegment bytes;
 
     public GuestMemory(long size) {
+        this(size, false);
+    }
+
+    /** @param populate have the kernel give every page now ({@link LinuxCalls#mapAnonymous(long, Arena, boolean)}) */
+    public GuestMemory(long size, boolean populate) {
         if (size <= 0 || size % PAGE_SIZE != 0) {
             throw new IllegalArgumentException("guest memory size must be a positive multiple of 4 KiB, not " + size);
         }
         this.arena = Arena.ofShared();
-        this.bytes = LinuxCalls.mapAnonymous(size, arena);
+        this.bytes = LinuxCalls.mapAnonymous(size, arena, populate);
     }
 
     public long size() {

@@ -25,7 +25,7 @@ public final class ComparingTracker implements DirtyPageTracker {
 
     public ComparingTracker(GuestMemory ram) {
         this.ram = ram.segment();
-        this.baseline = new GuestMemory(ram.size());
+        this.baseline = new GuestMemory(ram.size(), true); // written whole at once by startOver: no page faults one by one
     }
 
     @Override
