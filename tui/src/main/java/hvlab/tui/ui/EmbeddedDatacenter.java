@@ -27,6 +27,10 @@ public final class EmbeddedDatacenter {
         {"redpill-bt", "redpill", "bt"},
         {"pv-hello", "pv-hello", "paravirt"},
         {"syscalls", "syscalls", "trap"},
+        {"genid", "genid", "trap"},
+        {"rootkit", "rootkit", "trap"},
+        {"measured", "measured", "trap"},
+        {"multiboot-c", "multiboot-info", "trap"},
     };
 
     private EmbeddedDatacenter() {}

@@ -1,7 +1,6 @@
 package hvlab.tui.ui;
 
 import com.googlecode.lanterna.TextColor;
-import hvlab.vmm.vmi.IdtGate;
 import hvlab.vmm.vmi.IntegrityBaseline;
 
 import java.util.ArrayList;
@@ -28,40 +27,56 @@ final class VmiView {
             in.text(0, 0, vmi.problem, TextColor.ANSI.RED, false);
             return;
         }
+        // Registers, dense: the general ones three to a line, then the system state the VMM keeps.
+        Map<String, String> r = vmi.registers;
         int y = 0;
-        List<String> pairs = new ArrayList<>();
-        for (Map.Entry<String, String> e : vmi.registers.entrySet()) {
-            pairs.add(String.format("%-4s %s", e.getKey(), e.getValue()));
-        }
-        int columns = Math.max(1, in.width / 17);
-        for (int i = 0; i < pairs.size(); i += columns) {
+        String[][] rows = {{"eax", "ebx", "ecx"}, {"edx", "esi", "edi"}, {"ebp", "esp", "eip"}, {"cpl", "if", "cr0", "cr3"},
+                {"idtr", "gdtr"}};
+        for (String[] names : rows) {
             StringBuilder line = new StringBuilder();
-            for (int j = i; j < Math.min(i + columns, pairs.size()); j++) {
-                line.append(String.format("%-17s", pairs.get(j)));
-            }
-            in.text(0, y++, line.toString().stripTrailing());
-        }
-        y++;
-        in.text(0, y++, "IDT (" + vmi.gates.size() + " present gates)", TextColor.ANSI.DEFAULT, true);
-        int room = in.height - y - 4;
-        for (int i = 0; i < Math.min(room, vmi.gates.size()); i++) {
-            IdtGate gate = vmi.gates.get(i);
-            in.text(2, y++, gate.describe());
-        }
-        y = Math.max(y, in.height - 4);
-        if (vmi.integrity == null) {
-            in.text(0, y, "integrity: no baseline yet", TextColor.ANSI.DEFAULT, false);
-        } else if (vmi.integrity.findings().isEmpty()) {
-            in.text(0, y, "integrity: clean, " + vmi.integrity.gatesWatched() + " gates as in the baseline", TextColor.ANSI.GREEN, true);
-        } else {
-            in.text(0, y++, "integrity: CHANGED since the baseline", TextColor.ANSI.RED, true);
-            for (IntegrityBaseline.Finding f : vmi.integrity.findings()) {
-                if (y < in.height - 1) {
-                    in.text(2, y++, f.describe(), TextColor.ANSI.RED, false);
+            for (String name : names) {
+                if (r.containsKey(name)) {
+                    line.append(name).append(' ').append(r.get(name)).append("  ");
                 }
             }
+            if (!line.isEmpty()) {
+                in.text(0, y++, line.toString().stripTrailing());
+            }
         }
-        in.text(0, in.height - 1, "I: baseline, then check   :vmi scan " + row.name + "   :vmi restore " + row.name + " --idt V",
-                TextColor.ANSI.BLUE, false);
+        y++;
+        List<Line> verdict = integrity(vmi);
+        int room = Math.max(1, in.height - 1 - verdict.size() - y - 1);
+        in.text(0, y++, "IDT (" + vmi.gates.size() + " present gates)", TextColor.ANSI.DEFAULT, true);
+        for (int i = 0; i < Math.min(room, vmi.gates.size()); i++) {
+            in.text(2, y++, vmi.gates.get(i).describe());
+        }
+        y = Math.max(y, in.height - 1 - verdict.size());
+        for (Line line : verdict) {
+            if (y < in.height - 1) {
+                in.text(line.indent(), y++, line.text(), line.color(), line.bold());
+            }
+        }
+        in.text(0, in.height - 1, "I: baseline, then check  (:vmi scan / restore)", TextColor.ANSI.BLUE, false);
+    }
+
+    private record Line(int indent, String text, TextColor color, boolean bold) {}
+
+    /** The integrity verdict, a finding on three lines (what, was, now) so that it fits 48 columns. */
+    private static List<Line> integrity(VmiState vmi) {
+        List<Line> lines = new ArrayList<>();
+        if (vmi.integrity == null) {
+            lines.add(new Line(0, "integrity: no baseline yet", TextColor.ANSI.DEFAULT, false));
+        } else if (vmi.integrity.findings().isEmpty()) {
+            lines.add(new Line(0, "integrity: clean, " + vmi.integrity.gatesWatched() + " gates as in the baseline",
+                    TextColor.ANSI.GREEN, true));
+        } else {
+            lines.add(new Line(0, "integrity: CHANGED since the baseline", TextColor.ANSI.RED, true));
+            for (IntegrityBaseline.Finding f : vmi.integrity.findings()) {
+                lines.add(new Line(2, String.format("vector 0x%02x: %s changed", f.vector(), f.what()), TextColor.ANSI.RED, false));
+                lines.add(new Line(4, "was " + f.was(), TextColor.ANSI.RED, false));
+                lines.add(new Line(4, "now " + f.now(), TextColor.ANSI.RED, false));
+            }
+        }
+        return lines;
     }
 }

@@ -247,7 +247,7 @@ class DatacenterUiTest {
             }
         });
         assertTrue(inside.contains("[6 vmi]") && inside.contains("0x20 -> 0008:"), inside);
-        assertTrue(inside.contains("cpl  0"), "the guest's virtual CPL, not the real 3: " + inside);
+        assertTrue(inside.contains("cpl 0 "), "the guest's virtual CPL, not the real 3: " + inside);
         press(key('I'));
         String watched = awaitFrame("an integrity verdict", () -> {
             try {
