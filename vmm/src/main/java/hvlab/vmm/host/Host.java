@@ -90,7 +90,7 @@ public final class Host implements HostControl, AutoCloseable {
         this.threads = threads;
         this.scheduler = new CreditScheduler(threads);
         try {
-            this.secureLog = SecureLog.open(store.root(), name);
+            this.secureLog = SecureLog.open(store.root(), name, attestation.hostTpm());
         } catch (java.io.IOException e) {
             throw new HostException("cannot open the secure log: " + VmStore.reason(e));
         }

@@ -1,5 +1,7 @@
 package hvlab.vmm.log;
 
+import hvlab.vmm.tpm.Tpm;
+import hvlab.vmm.tpm.TpmResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +19,14 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 
 /**
- * The host's log-signing key, ECDSA on P-256, kept beside the log: the private key readable by
- * the host's user only, the public key for anyone who verifies. Outside every VM's folder, so no
- * guest and no VM image ever holds it. (A key sealed in the host's TPM would also survive an
- * attacker who reads the host's disk; this one does not.)
+ * The host's log-signing key, ECDSA on P-256, kept beside the log: the public key for anyone who
+ * verifies, the private key sealed by the host's TPM (wrapped under its storage root key, so the
+ * file alone is useless to whoever copies it), or, for a host without a TPM, readable by the
+ * host's user only. Outside every VM's folder, so no guest and no VM image ever holds it.
  */
 public final class LogKey implements LogSigner {
     static final String PRIVATE = "signing-key";
+    static final String SEALED = "signing-key.sealed";
     static final String PUBLIC = "signing-key.pub";
 
     private final PrivateKey privateKey;
@@ -34,7 +37,42 @@ public final class LogKey implements LogSigner {
         this.publicKey = publicKey;
     }
 
-    /** The key in {@code folder}, made on first use. */
+    /**
+     * The key in {@code folder}, made on first use and sealed by {@code tpm} (to no PCRs: an
+     * update of the VMM must not lock the host out of its own log), or kept owner-only if null.
+     */
+    public static LogKey openOrCreate(Path folder, Tpm tpm) throws IOException {
+        Path sealed = folder.resolve(SEALED);
+        if (tpm == null || Files.exists(folder.resolve(PRIVATE))) {
+            return openOrCreate(folder);
+        }
+        try {
+            KeyFactory ec = KeyFactory.getInstance("EC");
+            if (Files.exists(sealed)) {
+                TpmResult opened = tpm.unseal(Files.readAllBytes(sealed));
+                if (!(opened instanceof TpmResult.Data data)) {
+                    throw new IOException("the host's TPM will not unseal the log's signing key: "
+                            + (opened instanceof TpmResult.Failed f ? f.reason() : opened));
+                }
+                return new LogKey(ec.generatePrivate(new PKCS8EncodedKeySpec(data.bytes())), publicKey(folder));
+            }
+            KeyPair pair = newPair();
+            Files.createDirectories(folder);
+            writePrivate(sealed, tpm.seal(0, pair.getPrivate().getEncoded()).toBytes());
+            Files.write(folder.resolve(PUBLIC), pair.getPublic().getEncoded());
+            return new LogKey(pair.getPrivate(), pair.getPublic());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the log's signing key in " + folder + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyPair newPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    /** The key in {@code folder}, made on first use, its private half in a file only its owner may read. */
     public static LogKey openOrCreate(Path folder) throws IOException {
         Path privateFile = folder.resolve(PRIVATE);
         try {
@@ -43,9 +81,7 @@ public final class LogKey implements LogSigner {
                 return new LogKey(ec.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile))),
                         publicKey(folder));
             }
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair pair = generator.generateKeyPair();
+            KeyPair pair = newPair();
             Files.createDirectories(folder);
             writePrivate(privateFile, pair.getPrivate().getEncoded());
             Files.write(folder.resolve(PUBLIC), pair.getPublic().getEncoded());

@@ -76,10 +76,10 @@ public final class SecureLog implements AutoCloseable {
 
     private static final java.util.concurrent.ConcurrentMap<Path, Object> MONITORS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Opens the log in {@code storeRoot}/log (made on first use) with the host's key there. */
-    public static SecureLog open(Path storeRoot, String host) throws IOException {
+    /** Opens the log in {@code storeRoot}/log (made on first use) with the host's key there, sealed by {@code tpm} if not null. */
+    public static SecureLog open(Path storeRoot, String host, hvlab.vmm.tpm.Tpm tpm) throws IOException {
         Path folder = storeRoot.resolve(FOLDER);
-        return open(folder, host, LogKey.openOrCreate(folder), Clock.systemUTC());
+        return open(folder, host, LogKey.openOrCreate(folder, tpm), Clock.systemUTC());
     }
 
     static SecureLog open(Path folder, String host, LogSigner signer, Clock clock) throws IOException {

@@ -148,4 +148,19 @@ class SecureLogTest {
         assertFalse(verdict.ok());
         assertTrue(verdict.reason().contains("not signed by this host's key"), verdict.summary());
     }
+
+    @Test
+    void withATpmThePrivateKeyIsOnlyASealedBlobThatTheTpmOpens() throws Exception {
+        Path sealedFolder = store.resolve("with-tpm");
+        hvlab.vmm.tpm.Tpm tpm = hvlab.vmm.tpm.Installation.open(store.resolve("s1")).hostTpm("h1");
+        LogKey key = LogKey.openOrCreate(sealedFolder, tpm);
+        assertFalse(Files.exists(sealedFolder.resolve(LogKey.PRIVATE)), "no private key in the clear");
+        assertTrue(Files.exists(sealedFolder.resolve(LogKey.SEALED)));
+        byte[] signed = key.sign(new byte[] {1, 2, 3});
+        LogKey again = LogKey.openOrCreate(sealedFolder, tpm);
+        assertTrue(LogKey.verify(again.publicKey(), new byte[] {1, 2, 3}, signed), "the same key after a reopen");
+        hvlab.vmm.tpm.Tpm other = hvlab.vmm.tpm.Installation.open(store.resolve("s2")).hostTpm("h2");
+        java.io.IOException refused = assertThrows(java.io.IOException.class, () -> LogKey.openOrCreate(sealedFolder, other));
+        assertTrue(refused.getMessage().contains("will not unseal"), refused.getMessage());
+    }
 }
