@@ -389,4 +389,20 @@ class HostScriptsTest {
         Outcome log = hv("", "log", "show", "--vm", "rk2", "--store", store().toString());
         assertTrue(log.out().contains("vmi-intervention") && log.out().contains("what=IDT gate 0x80"), log.both());
     }
+
+    @Test
+    void aCovertChannelThroughTheCpuCarriesBitsUntilCapsCloseIt() throws Exception {
+        Outcome o = hv("", "script", "--threads", "1", "--store", store().toString(), "covert-channel");
+        assertEquals(0, o.status(), o.both());
+        Matcher m = Pattern.compile("cc-recv: (\\d+) bits heard at 5 bit/s, (\\d+) wrong \\(([\\d.]+)%; noise alone: ([\\d.]+)%\\)")
+                .matcher(o.out());
+        assertTrue(m.find(), o.both());
+        double open = Double.parseDouble(m.group(3));
+        assertTrue(Integer.parseInt(m.group(1)) >= 40, o.both());
+        assertTrue(open < 15, "the work-conserving scheduler leaks the sender's bits: " + o.out());
+        assertTrue(m.find(), o.both());
+        double closed = Double.parseDouble(m.group(3));
+        double chance = Double.parseDouble(m.group(4));
+        assertTrue(closed > open + 10 && closed > chance - 12, "caps make the receiver's progress independent of the sender: " + o.out());
+    }
 }
