@@ -1,0 +1,105 @@
+package hvlab.vmm.network;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A host's virtual switch (paper IV.C.11: the VMM provides the network, separates VMs into private
+ * networks and can see all traffic), in the manner of Open vSwitch's normal mode:
+ * <ul>
+ *   <li>a <b>learning</b> switch: it remembers on which port each source address was seen and
+ *       sends a frame for a known address there only; unknown and broadcast destinations are
+ *       flooded to every other port;</li>
+ *   <li><b>private networks</b>, like VLANs: a port belongs to one network, and frames never
+ *       cross from one network to another, whatever their addresses say;</li>
+ *   <li><b>port security</b>: a frame whose source address is not its port's own (ARP spoofing,
+ *       a guest pretending to be another) is dropped and reported;</li>
+ *   <li><b>mirror ports</b>: a copy of every frame of a network goes to an observer (an IDS, a
+ *       capture file), which the guests cannot see or avoid.</li>
+ * </ul>
+ * Pure logic: ports are names and frames are bytes; the NIC devices and the delivery into guest
+ * memory are elsewhere.
+ */
+public final class VirtualSwitch {
+    /** A VM's connection to the switch. */
+    public record Port(String name, MacAddress mac, String network) {}
+
+    /** Something that sees every frame of a network (a mirror port's far end). */
+    public interface Observer {
+        void frame(String network, String fromPort, EthernetFrame frame);
+    }
+
+    private final Map<String, Port> ports = new LinkedHashMap<>();
+    /** Per network: address -> port name. */
+    private final Map<String, Map<MacAddress, String>> learnt = new LinkedHashMap<>();
+    private final Map<String, List<Observer>> mirrors = new LinkedHashMap<>();
+    private final Consumer<String> events;
+
+    /** @param events told of what an administrator must know (a spoofed frame), one line each */
+    public VirtualSwitch(Consumer<String> events) {
+        this.events = events;
+    }
+
+    public synchronized void attach(Port port) {
+        if (port.mac().isGroup()) {
+            throw new IllegalArgumentException("port " + port.name() + ": " + port.mac() + " is a group address, not a NIC's");
+        }
+        detach(port.name());
+        ports.put(port.name(), port);
+    }
+
+    public synchronized void detach(String name) {
+        Port gone = ports.remove(name);
+        if (gone != null) {
+            learnt.getOrDefault(gone.network(), Map.of()).values().removeIf(name::equals);
+        }
+    }
+
+    public synchronized void mirror(String network, Observer observer) {
+        mirrors.computeIfAbsent(network, n -> new ArrayList<>()).add(observer);
+    }
+
+    /** A frame sent by the VM on port {@code from}: where it goes. */
+    public synchronized SwitchVerdict send(String from, byte[] bytes) {
+        Port port = ports.get(from);
+        if (port == null) {
+            return new SwitchVerdict.Dropped("no port named " + from);
+        }
+        EthernetFrame frame;
+        try {
+            frame = EthernetFrame.parse(bytes);
+        } catch (IllegalArgumentException malformed) {
+            return new SwitchVerdict.Dropped(malformed.getMessage());
+        }
+        if (!frame.source().equals(port.mac())) {
+            String why = "port " + from + " sent a frame from " + frame.source() + ", not its own " + port.mac() + " (spoofing)";
+            events.accept(why);
+            return new SwitchVerdict.Dropped(why);
+        }
+        for (Observer mirror : mirrors.getOrDefault(port.network(), List.of())) {
+            mirror.frame(port.network(), from, frame);
+        }
+        Map<MacAddress, String> table = learnt.computeIfAbsent(port.network(), n -> new LinkedHashMap<>());
+        table.put(frame.source(), from);
+        String known = frame.destination().isGroup() ? null : table.get(frame.destination());
+        if (known != null) {
+            return known.equals(from) ? new SwitchVerdict.Delivered(List.of(), false)
+                    : new SwitchVerdict.Delivered(List.of(known), false);
+        }
+        List<String> flood = new ArrayList<>();
+        for (Port other : ports.values()) {
+            if (!other.name().equals(from) && other.network().equals(port.network())) {
+                flood.add(other.name());
+            }
+        }
+        return new SwitchVerdict.Delivered(flood, true);
+    }
+
+    /** Where the switch believes {@code mac} is on {@code network}, or null. */
+    public synchronized String portOf(String network, MacAddress mac) {
+        return learnt.getOrDefault(network, Map.of()).get(mac);
+    }
+}
