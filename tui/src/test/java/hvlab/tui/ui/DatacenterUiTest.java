@@ -236,7 +236,7 @@ class DatacenterUiTest {
     @Test
     void theVmiViewShowsTheIdtFromOutsideAndIWatchesItsIntegrity() throws Exception {
         frame();
-        while (!uiModel().selectedRow().name.equals("ticks")) press(new KeyStroke(KeyType.ArrowDown));
+        while (!uiModel().selectedRow().name.equals("counter")) press(new KeyStroke(KeyType.ArrowDown));
         press(key('s'));
         press(key('6'));
         String inside = awaitFrame("the IDT seen from outside", () -> {

@@ -374,7 +374,7 @@ public final class Host implements HostControl, AutoCloseable {
             if (managed.vm == null || !managed.state.active()) {
                 throw new HostException("cannot look inside '" + vm + "': it is " + managed.state.label() + " (start it first)");
             }
-            awaitOffCpu(managed);
+            awaitOffCpuStillThere(managed, "look inside it");
             return introspector.handle(managed, request, actor);
         } catch (IllegalArgumentException e) {
             throw new HostException(e.getMessage());
@@ -424,7 +424,7 @@ public final class Host implements HostControl, AutoCloseable {
             if (managed.vm == null) {
                 throw new HostException("'" + vm + "' has no memory: it is " + managed.state.label());
             }
-            awaitOffCpu(managed);
+            awaitOffCpuStillThere(managed, "hash its memory");
             var ram = managed.vm.ram();
             var digest = java.security.MessageDigest.getInstance("SHA-256");
             for (long at = 0; at < ram.size(); at += 1 << 20) {
@@ -511,6 +511,19 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     /** Waits (holding the lock, released while waiting) until the VM is off every CPU. */
+    /**
+     * As {@link #awaitOffCpu}, for work that needs the machine afterwards: the wait lets the VM's
+     * slice finish, and its guest may end in that slice (a debug exit, a triple fault), which
+     * takes the machine away. Then the work cannot be done, and this says why.
+     */
+    void awaitOffCpuStillThere(ManagedVm managed, String work) {
+        awaitOffCpu(managed);
+        if (managed.vm == null) {
+            throw new HostException("'" + managed.name + "' ended while the host waited to " + work + ": it is "
+                    + managed.state.label() + (managed.lastExit == null ? "" : " (" + managed.lastExit + ")"));
+        }
+    }
+
     void awaitOffCpu(ManagedVm managed) {
         while (managed.onCpu) {
             managed.vm.requestStop();
@@ -578,7 +591,7 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             scheduler.setWants(managed.name, false, System.nanoTime());
             if (managed.vm != null) {
-                awaitOffCpu(managed);
+                awaitOffCpuStillThere(managed, "capture it");
             }
             return Capture.of(this, managed);
         } finally {

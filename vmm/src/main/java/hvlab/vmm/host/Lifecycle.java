@@ -52,7 +52,7 @@ final class Lifecycle {
                 require(m, action, RUNNING, SHUTTING_DOWN);
                 m.state = PAUSED;
                 host.scheduler().setWants(m.name, false, System.nanoTime());
-                host.awaitOffCpu(m);
+                host.awaitOffCpuStillThere(m, "pause it");
                 m.pausedAt = System.nanoTime();
                 transition(m, from, PAUSED, actor, "stopped at eip " + eip(m));
             }

@@ -63,11 +63,7 @@ final class Snapshots {
         String frozenDisk;
         try {
             if (m.vm != null) {
-                host.awaitOffCpu(m);
-                if (m.vm == null) { // the wait lets the VM's slice finish, and the guest may have ended in it
-                    throw new HostException("'" + m.name + "' ended while the snapshot waited for it: it is "
-                            + m.state.label() + (m.lastExit == null ? "" : " (" + m.lastExit + ")"));
-                }
+                host.awaitOffCpuStillThere(m, "take a snapshot");
                 VmState state = m.vm.save();
                 machine = VmStateCodec.encode(state);
                 memory = capturePages(m, state.ram(), parent != null);
