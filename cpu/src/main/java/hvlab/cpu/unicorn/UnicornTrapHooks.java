@@ -42,6 +42,7 @@ final class UnicornTrapHooks {
     private static final long TB_BYTES = 12;
 
     private final UnicornEngine engine;
+    private final LiveCpuState live;
     private final ExceptionLatchWorkaround latch;
     private final BlockBoundaryStop boundary;
     private final MemorySegment codeHookStub;
@@ -52,12 +53,15 @@ final class UnicornTrapHooks {
     boolean stopRequested;
     boolean resumeAfterInvalidOpcode;
     boolean latchPending;
+    /** True while the VMM handles a trap of the interrupt hook, where EIP may be written in place (see {@link LiveCpuState#setEip}). */
+    boolean inInterruptHook;
     long resumeEip = -1;
     StopReason stopReason;
     Throwable handlerFailure;
 
-    UnicornTrapHooks(UnicornEngine engine, ExceptionLatchWorkaround latch, BlockBoundaryStop boundary) {
+    UnicornTrapHooks(UnicornEngine engine, LiveCpuState live, ExceptionLatchWorkaround latch, BlockBoundaryStop boundary) {
         this.engine = engine;
+        this.live = live;
         this.latch = latch;
         this.boundary = boundary;
         engine.addHook(UC_HOOK_INTR, stub("onInterrupt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)), 1, 0, 0);
@@ -96,7 +100,7 @@ final class UnicornTrapHooks {
     }
 
     private int readEip() {
-        return (int) engine.readRegister(EIP);
+        return live != null ? live.eip() : (int) engine.readRegister(EIP);
     }
 
     void onInterrupt(MemorySegment uc, int vector, MemorySegment userData) {
@@ -117,7 +121,14 @@ final class UnicornTrapHooks {
             }
             long eip = Integer.toUnsignedLong(readEip());
             Trap trap = fault ? new Trap.Fault(vector, errorCode, eip) : new Trap.SoftwareInterrupt(vector, eip);
-            if (handler.onTrap(trap) instanceof TrapOutcome.Stop stop) {
+            TrapOutcome outcome;
+            inInterruptHook = true;
+            try {
+                outcome = handler.onTrap(trap);
+            } finally {
+                inInterruptHook = false;
+            }
+            if (outcome instanceof TrapOutcome.Stop stop) {
                 stopAndResumeAt(readEip(), fault ? eip : interruptInstructionAddress(vector, eip), stop.reason());
             }
         } catch (Throwable t) {
