@@ -8,10 +8,7 @@ import hvlab.cpu.linux.LinuxCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -27,8 +24,9 @@ import java.util.Set;
  * own struct, which holds a pointer to the CPU object, which contains the state. Neither offset is
  * public, so both are found once per process by search: give the registers values nobody else
  * would choose, save a context, and look for those very bytes behind each pointer the handle's
- * struct holds. Every read of the search goes through {@code /proc/self/mem}, where an address
- * that is not mapped answers with an error instead of a crash. For each later engine, the two
+ * struct holds; the way found must lead to the state of two more engines as well. Every read of
+ * the search goes through {@code /proc/self/mem}, where an address that is not mapped answers
+ * with an error instead of a crash. For each later engine, the two
  * offsets lead to a candidate that must again equal a freshly saved context, byte for byte,
  * before it is used; anything else (another Unicorn build, a layout that moved) makes
  * {@link #locate} return null, and the callers fall back to the public API.
@@ -39,7 +37,7 @@ import java.util.Set;
 final class LiveCpuState {
     private static final int UC_STRUCT_BYTES = 4096;
     /** How far past the CPU object's start the state may lie (QEMU's CPUState alone is over 32 KiB). */
-    private static final int SEARCH_BYTES = 256 * 1024;
+    private static final int SEARCH_BYTES = 96 * 1024;
     private static final int PAGE = 4096;
     private static final int[] DISTINCTIVE = {
         NativeRegisterNumbers.numberOf(Register.EAX), NativeRegisterNumbers.numberOf(Register.ECX),
@@ -129,19 +127,9 @@ final class LiveCpuState {
         if (known == null) {
             synchronized (LiveCpuState.class) {
                 if (path == null) {
-                    path = new long[0];
                     try (UnicornEngine engine = new UnicornEngine();
                          UnicornEngine second = new UnicornEngine(); UnicornEngine third = new UnicornEngine()) {
-                        // Many pointers of the struct lead into the heap before the state; only one
-                        // is the struct's own pointer to the CPU, and only that one leads to the
-                        // state of every engine. The nearest that holds for two more is taken.
-                        for (long[] candidate : search(engine)) {
-                            path = candidate;
-                            if (at(second, candidate) != null && at(third, candidate) != null) {
-                                break;
-                            }
-                            path = new long[0];
-                        }
+                        path = search(engine, second, third);
                     } catch (LinuxCallException | UnicornException e) {
                         path = new long[0];
                     }
@@ -161,24 +149,24 @@ final class LiveCpuState {
     }
 
     /**
-     * Follows every pointer in the first bytes of Unicorn's struct and looks for the state behind
-     * it: each way found, {offset in the struct, distance behind the pointer, EIP's offset}, the
-     * nearest first. None when two different places hold the state's bytes (then neither is trusted).
+     * Follows the pointers in the first bytes of {@code engine}'s struct, in order, and looks for
+     * the state behind each. Many lead into the heap somewhere before it; only one is the struct's
+     * own pointer to the CPU, and only that one leads to the state of every engine: the first way
+     * that also holds for {@code others} is the one, {offset in the struct, distance behind the
+     * pointer, EIP's offset}. None ({}) if no way holds.
      */
-    private static List<long[]> search(UnicornEngine engine) {
+    private static long[] search(UnicornEngine engine, UnicornEngine... others) {
         try (Arena scratch = Arena.ofConfined(); Memory memory = new Memory()) {
             MemorySegment context = engine.allocateContext();
             try {
+                long eip = eipOffset(engine, context);
                 distinguish(engine);
                 engine.saveContext(context);
-                MemorySegment data = context.asSlice(dataOffset(context));
-                MemorySegment anchor = data.asSlice(0, 64);
+                MemorySegment anchor = context.asSlice(dataOffset(context), 64);
                 MemorySegment uc = peek(scratch, engine.handle().address(), UC_STRUCT_BYTES);
                 MemorySegment area = scratch.allocate(SEARCH_BYTES, 8);
-                MemorySegment whole = scratch.allocate(data.byteSize(), 8);
-                List<long[]> found = new ArrayList<>();
-                long foundAt = -1;
-                for (long at = 0; at + 8 <= UC_STRUCT_BYTES; at += 8) {
+                MemorySegment whole = scratch.allocate(context.byteSize() - dataOffset(context), 8);
+                for (long at = 0; eip >= 0 && at + 8 <= UC_STRUCT_BYTES; at += 8) {
                     long pointer = uc.get(ValueLayout.JAVA_LONG, at);
                     if (pointer < PAGE || (pointer & 7) != 0 || pointer > 0x7FFF_FFFF_FFFFL) {
                         continue;
@@ -187,18 +175,16 @@ final class LiveCpuState {
                     if (within < 0) {
                         continue;
                     }
-                    if (foundAt >= 0 && pointer + within != foundAt) {
-                        return List.of();
+                    long[] way = {at, within, eip};
+                    boolean everywhere = true;
+                    for (UnicornEngine other : others) {
+                        everywhere &= at(other, way) != null;
                     }
-                    foundAt = pointer + within;
-                    found.add(new long[] {at, within});
+                    if (everywhere) {
+                        return way;
+                    }
                 }
-                long eip = eipOffset(engine, context);
-                if (eip < 0) {
-                    return List.of();
-                }
-                found.sort(Comparator.comparingLong(way -> way[1]));
-                return found.stream().map(way -> new long[] {way[0], way[1], eip}).toList();
+                return new long[0];
             } finally {
                 engine.freeContext(context);
             }
@@ -241,12 +227,14 @@ final class LiveCpuState {
     private static long searchBehind(MemorySegment area, MemorySegment whole, Memory memory, long pointer, MemorySegment anchor,
                                      MemorySegment context) {
         MemorySegment data = context.asSlice(dataOffset(context));
-        long readable = 0;
+        long readable = memory.read(area, pointer) ? SEARCH_BYTES : 0; // most pointers lead into a big mapping
         while (readable < SEARCH_BYTES && memory.read(area.asSlice(readable, PAGE), pointer + readable)) {
             readable += PAGE;
         }
+        long first = anchor.get(ValueLayout.JAVA_LONG, 0);
         for (long at = 0; at + anchor.byteSize() <= readable; at += 8) {
-            if (area.asSlice(at, anchor.byteSize()).mismatch(anchor) == -1 && !ours(pointer + at, context, area, whole)) {
+            if (area.get(ValueLayout.JAVA_LONG, at) == first && area.asSlice(at, anchor.byteSize()).mismatch(anchor) == -1
+                    && !ours(pointer + at, context, area, whole)) {
                 if (memory.read(whole, pointer + at) && whole.mismatch(data) == -1) {
                     return at;
                 }

@@ -64,9 +64,12 @@ final class UnicornTrapHooks {
         this.live = live;
         this.latch = latch;
         this.boundary = boundary;
-        engine.addHook(UC_HOOK_INTR, stub("onInterrupt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)), 1, 0, 0);
-        engine.addHook(UC_HOOK_INSN, stub("onPortIn", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)), 1, 0, UC_X86_INS_IN);
-        engine.addHook(UC_HOOK_INSN, stub("onPortOut", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)), 1, 0, UC_X86_INS_OUT);
+        // The hottest hooks take Unicorn's two pointers (the engine, user data), which they never
+        // use, as plain longs: an ADDRESS parameter would make the upcall wrap each in a new
+        // MemorySegment on every trap.
+        engine.addHook(UC_HOOK_INTR, stub("onInterrupt", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG)), 1, 0, 0);
+        engine.addHook(UC_HOOK_INSN, stub("onPortIn", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG)), 1, 0, UC_X86_INS_IN);
+        engine.addHook(UC_HOOK_INSN, stub("onPortOut", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)), 1, 0, UC_X86_INS_OUT);
         engine.addHook(UC_HOOK_INSN, stub("onCpuid", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_CPUID);
         engine.addHook(UC_HOOK_INSN, stub("onSysenter", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_SYSENTER);
         engine.addHook(UC_HOOK_INSN, stub("onSyscall", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_SYSCALL);
@@ -103,7 +106,7 @@ final class UnicornTrapHooks {
         return live != null ? live.eip() : (int) engine.readRegister(EIP);
     }
 
-    void onInterrupt(MemorySegment uc, int vector, MemorySegment userData) {
+    void onInterrupt(long uc, int vector, long userData) {
         // Unicorn does not say whether the CPU or an INT instruction raised the vector. INT3 (3)
         // and INTO (4) are traps by definition and 32 and up are never CPU exceptions, so those
         // are software interrupts with EIP already past the instruction; the rest are faults
@@ -136,7 +139,7 @@ final class UnicornTrapHooks {
         }
     }
 
-    int onPortIn(MemorySegment uc, int port, int size, MemorySegment userData) {
+    int onPortIn(long uc, int port, int size, long userData) {
         if (stopRequested) {
             ghost(false);
             return ALL_ONES;
@@ -164,7 +167,7 @@ final class UnicornTrapHooks {
         }
     }
 
-    void onPortOut(MemorySegment uc, int port, int size, int value, MemorySegment userData) {
+    void onPortOut(long uc, int port, int size, int value, long userData) {
         if (stopRequested) {
             ghost(false);
             return;
