@@ -47,19 +47,24 @@ final class LiveCpuState {
 
     private static final int EIP = NativeRegisterNumbers.numberOf(Register.EIP);
     private static final int[] PROBE_EIPS = {0x1357_2468, 0x2468_1357};
+    private static final int EFLAGS = NativeRegisterNumbers.numberOf(Register.EFLAGS);
+    /** IOPL 3 and IF, then IOPL 1 and DF: system flags only, which QEMU keeps as given (no arithmetic flag). */
+    private static final int[] PROBE_FLAGS = {0x3202, 0x1402};
 
     /**
      * {offset of the CPU pointer in Unicorn's struct, offset of the state in the CPU object, offset
-     * of EIP in the state}, or {} when not found.
+     * of EIP in the state, offset of the system flags in the state}, or {} when not found.
      */
     private static volatile long[] path;
 
     private final MemorySegment state;
     private final long eipOffset;
+    private final long flagsOffset;
 
-    private LiveCpuState(MemorySegment state, long eipOffset) {
+    private LiveCpuState(MemorySegment state, long eipOffset, long flagsOffset) {
         this.state = state;
         this.eipOffset = eipOffset;
+        this.flagsOffset = flagsOffset;
     }
 
     /** The state's bytes, laid out as a context's data (after its header). */
@@ -70,6 +75,17 @@ final class LiveCpuState {
     /** EIP as the CPU holds it: what {@code uc_reg_read} returns, read with no call. */
     int eip() {
         return state.get(ValueLayout.JAVA_INT_UNALIGNED, eipOffset);
+    }
+
+    /**
+     * EFLAGS as QEMU keeps it ({@code env->eflags}): every flag but the arithmetic ones, which it
+     * keeps apart (the operands of the last flag-setting instruction, {@code cc_src}/{@code cc_op})
+     * and computes only when asked. {@code uc_reg_read} computes them; inside an I/O hook, in the
+     * middle of a block, that computation uses a stale operation and can return any bits, IOPL
+     * and VM included. This word is exact everywhere.
+     */
+    int systemFlags() {
+        return state.get(ValueLayout.JAVA_INT_UNALIGNED, flagsOffset) & ~hvlab.cpu.CpuBackend.ARITHMETIC_FLAGS;
     }
 
     /**
@@ -110,7 +126,7 @@ final class LiveCpuState {
                 if (cpu == 0 || seen == null || seen.mismatch(context.asSlice(dataOffset)) != -1) {
                     return null;
                 }
-                return new LiveCpuState(MemorySegment.ofAddress(state).reinterpret(dataBytes), path[2]);
+                return new LiveCpuState(MemorySegment.ofAddress(state).reinterpret(dataBytes), path[2], path[3]);
             } finally {
                 engine.freeContext(context);
             }
@@ -159,14 +175,15 @@ final class LiveCpuState {
         try (Arena scratch = Arena.ofConfined(); Memory memory = new Memory()) {
             MemorySegment context = engine.allocateContext();
             try {
-                long eip = eipOffset(engine, context);
+                long eip = offsetHolding(engine, context, EIP, PROBE_EIPS);
+                long flags = offsetHolding(engine, context, EFLAGS, PROBE_FLAGS);
                 distinguish(engine);
                 engine.saveContext(context);
                 MemorySegment anchor = context.asSlice(dataOffset(context), 64);
                 MemorySegment uc = peek(scratch, engine.handle().address(), UC_STRUCT_BYTES);
                 MemorySegment area = scratch.allocate(SEARCH_BYTES, 8);
                 MemorySegment whole = scratch.allocate(context.byteSize() - dataOffset(context), 8);
-                for (long at = 0; eip >= 0 && at + 8 <= UC_STRUCT_BYTES; at += 8) {
+                for (long at = 0; eip >= 0 && flags >= 0 && at + 8 <= UC_STRUCT_BYTES; at += 8) {
                     long pointer = uc.get(ValueLayout.JAVA_LONG, at);
                     if (pointer < PAGE || (pointer & 7) != 0 || pointer > 0x7FFF_FFFF_FFFFL) {
                         continue;
@@ -175,7 +192,7 @@ final class LiveCpuState {
                     if (within < 0) {
                         continue;
                     }
-                    long[] way = {at, within, eip};
+                    long[] way = {at, within, eip, flags};
                     boolean everywhere = true;
                     for (UnicornEngine other : others) {
                         everywhere &= at(other, way) != null;
@@ -191,12 +208,15 @@ final class LiveCpuState {
         }
     }
 
-    /** Where EIP lies in the state: the one int that holds each value written to EIP in turn (its upper half 0), or -1. */
-    private static long eipOffset(UnicornEngine engine, MemorySegment context) {
+    /**
+     * Where a register lies in the state: the one int that holds each value written to it in turn
+     * (its upper half 0: EIP and EFLAGS are 64-bit words in QEMU's x86-64 build), or -1.
+     */
+    private static long offsetHolding(UnicornEngine engine, MemorySegment context, int register, int[] values) {
         int header = dataOffset(context);
         Set<Long> holding = null;
-        for (int value : PROBE_EIPS) {
-            engine.writeRegister(EIP, value);
+        for (int value : values) {
+            engine.writeRegister(register, value);
             engine.saveContext(context);
             Set<Long> now = new HashSet<>();
             for (long at = header; at + 8 <= context.byteSize(); at += 4) {

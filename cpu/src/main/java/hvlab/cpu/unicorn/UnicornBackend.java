@@ -87,6 +87,11 @@ public final class UnicornBackend implements CpuBackend {
         return (int) engine.readRegister(NativeRegisterNumbers.numberOf(register));
     }
 
+    @Override
+    public int readSystemFlags() {
+        return live != null ? live.systemFlags() : CpuBackend.super.readSystemFlags();
+    }
+
     /**
      * Writes a register. EIP written from the interrupt hook (a #GP the VMM emulated, a hypercall)
      * goes straight into the live state: the CPU is between blocks and fetches its next one from

@@ -55,6 +55,17 @@ class LiveCpuStateTest {
         }
     }
 
+    @Test
+    void theSystemFlagsReadInPlaceAreEflagsWithoutTheArithmeticOnes() {
+        try (UnicornEngine engine = new UnicornEngine()) {
+            LiveCpuState live = LiveCpuState.locate(engine);
+            int eflags = hvlab.cpu.NativeRegisterNumbers.numberOf(Register.EFLAGS);
+            engine.writeRegister(eflags, 0x2203 | 0x8C0); // IOPL 2, IF, and CF, ZF, SF, OF
+            assertEquals(0x2202, live.systemFlags(), "IOPL and IF kept, the arithmetic flags left out");
+            assertEquals(0x2202, (int) engine.readRegister(eflags) & ~hvlab.cpu.CpuBackend.ARITHMETIC_FLAGS);
+        }
+    }
+
     /**
      * Many faults in a row, each cleared in place: with the latch left set, the second would be
      * reported as a double fault (8) and the third would end the engine (Unicorn #1883).
