@@ -98,9 +98,9 @@ class FigureJsonTest {
         put(results, p + "B08_SliceSwitch.switches", 12_000);
         put(results, p + "B08_SliceSwitch.switches:nanosPerSwitch", 10_000);
         put(results, p + "B09_Snapshot.copyRam", 1000);
-        put(results, p + "B09_Snapshot.create", 2500);
-        put(results, p + "B09_Snapshot.restore", 3500);
-        put(results, p + "B09_Snapshot.revert", 9000);
+        put(results, p + "B09_Snapshot.create[tracker=write-protect]", 2500);
+        put(results, p + "B09_Snapshot.restore[tracker=write-protect]", 3500);
+        put(results, p + "B09_Snapshot.revert[tracker=write-protect]", 9000);
         for (String tracker : List.of("write-protect", "compare")) {
             for (int dirty : List.of(0, 16, 256, 4096)) {
                 put(results, p + "B09_Snapshot.incremental[dirty=" + dirty + "][tracker=" + tracker + "]", 5 + dirty);
