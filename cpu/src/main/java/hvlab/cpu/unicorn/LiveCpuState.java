@@ -28,15 +28,17 @@ final class LiveCpuState {
     /**
      * The way to the state found by {@link LiveCpuStateSearch}: {offset of the CPU pointer in
      * Unicorn's struct, offset of the state in the CPU object, offset of EIP in the state, offset
-     * of the system flags}, or {} when there is none.
+     * of the system flags, offset of EAX (the general registers follow, 8 bytes apart)}, or {} when there is none.
      */
     private static volatile long[] path;
 
     private final MemorySegment state;
     private final long eipOffset;
     private final long flagsOffset;
+    private final long generalOffset;
 
-    private LiveCpuState(MemorySegment state, long eipOffset, long flagsOffset) {
+    private LiveCpuState(MemorySegment state, long eipOffset, long flagsOffset, long generalOffset) {
+        this.generalOffset = generalOffset;
         this.state = state;
         this.eipOffset = eipOffset;
         this.flagsOffset = flagsOffset;
@@ -50,6 +52,19 @@ final class LiveCpuState {
     /** EIP as the CPU holds it: what {@code uc_reg_read} returns, read with no call. */
     int eip() {
         return state.get(ValueLayout.JAVA_INT_UNALIGNED, eipOffset);
+    }
+
+    /**
+     * General register {@code index} (0 EAX, 1 ECX ... 7 EDI, the hardware's order), as
+     * {@code uc_reg_read} reads it: QEMU's {@code regs[index]}, whose low half is the 32-bit register.
+     */
+    int general(int index) {
+        return state.get(ValueLayout.JAVA_INT_UNALIGNED, generalOffset + 8L * index);
+    }
+
+    /** Sets general register {@code index} as {@code uc_reg_write} does in 32-bit mode: the 64-bit word, zero-extended. */
+    void setGeneral(int index, int value) {
+        state.set(ValueLayout.JAVA_LONG_UNALIGNED, generalOffset + 8L * index, Integer.toUnsignedLong(value));
     }
 
     /**
@@ -101,7 +116,7 @@ final class LiveCpuState {
                 if (cpu == 0 || seen == null || seen.mismatch(context.asSlice(dataOffset)) != -1) {
                     return null;
                 }
-                return new LiveCpuState(MemorySegment.ofAddress(state).reinterpret(dataBytes), path[2], path[3]);
+                return new LiveCpuState(MemorySegment.ofAddress(state).reinterpret(dataBytes), path[2], path[3], path[4]);
             } finally {
                 engine.freeContext(context);
             }

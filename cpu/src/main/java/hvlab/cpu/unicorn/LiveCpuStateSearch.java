@@ -73,13 +73,14 @@ final class LiveCpuStateSearch {
             try {
                 long eip = offsetHolding(engine, context, EIP, PROBE_EIPS);
                 long flags = offsetHolding(engine, context, EFLAGS, PROBE_FLAGS);
+                long general = generalRegisters(engine, context);
                 distinguish(engine);
                 engine.saveContext(context);
                 MemorySegment anchor = context.asSlice(LiveCpuState.dataOffset(context), 64);
                 MemorySegment uc = peek(scratch, engine.handle().address(), UC_STRUCT_BYTES);
                 MemorySegment area = scratch.allocate(SEARCH_BYTES, 8);
                 MemorySegment whole = scratch.allocate(context.byteSize() - LiveCpuState.dataOffset(context), 8);
-                for (long at = 0; eip >= 0 && flags >= 0 && at + 8 <= UC_STRUCT_BYTES; at += 8) {
+                for (long at = 0; eip >= 0 && flags >= 0 && general >= 0 && at + 8 <= UC_STRUCT_BYTES; at += 8) {
                     long pointer = uc.get(ValueLayout.JAVA_LONG, at);
                     if (pointer < PAGE || (pointer & 7) != 0 || pointer > 0x7FFF_FFFF_FFFFL) {
                         continue;
@@ -88,7 +89,7 @@ final class LiveCpuStateSearch {
                     if (within < 0) {
                         continue;
                     }
-                    long[] way = {at, within, eip, flags};
+                    long[] way = {at, within, eip, flags, general};
                     boolean everywhere = true;
                     for (UnicornEngine other : others) {
                         everywhere &= LiveCpuState.at(other, way) != null;
@@ -102,6 +103,25 @@ final class LiveCpuStateSearch {
                 engine.freeContext(context);
             }
         }
+    }
+
+    /**
+     * Where EAX lies in the state, with ECX, EDX, EBX, ESP, EBP, ESI and EDI after it, 8 bytes
+     * apart (QEMU's {@code regs[]}, in the order the hardware encodes them); -1 if they do not lie so.
+     */
+    private static long generalRegisters(UnicornEngine engine, MemorySegment context) {
+        long first = -1;
+        for (int i = 0; i < Register.GENERAL_32.length; i++) {
+            int id = NativeRegisterNumbers.numberOf(Register.GENERAL_32[i]);
+            long at = offsetHolding(engine, context, id, new int[] {0x0BAD_0000 | i, 0x7EA0_0000 | i << 8});
+            if (i == 0) {
+                first = at;
+            }
+            if (at < 0 || at != first + 8L * i) {
+                return -1;
+            }
+        }
+        return first;
     }
 
     /**

@@ -81,6 +81,9 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public int read(Register register) {
+        if (live != null && register.ordinal() <= Register.EDI.ordinal()) {
+            return live.general(register.ordinal()); // EAX..EDI: the hardware's order, as QEMU's regs[]
+        }
         if (register == Register.EIP && live != null) {
             return live.eip();
         }
@@ -93,13 +96,18 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     /**
-     * Writes a register. EIP written from the interrupt hook (a #GP the VMM emulated, a hypercall)
+     * Writes a register. The eight general registers go straight into the live state, as
+     * {@code uc_reg_write} would put them. EIP written from the interrupt hook (a #GP the VMM emulated, a hypercall)
      * goes straight into the live state: the CPU is between blocks and fetches its next one from
      * there. Through {@code uc_reg_write} it would also make Unicorn leave its execution loop and
      * come back in, a good part of the price of a trap, for nothing.
      */
     @Override
     public void write(Register register, int value) {
+        if (live != null && register.ordinal() <= Register.EDI.ordinal()) {
+            live.setGeneral(register.ordinal(), value); // what uc_reg_write does for these, without the call
+            return;
+        }
         if (register == Register.EIP && live != null && hooks.inInterruptHook) {
             live.setEip(value);
             return;

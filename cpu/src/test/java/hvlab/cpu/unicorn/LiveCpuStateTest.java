@@ -56,6 +56,20 @@ class LiveCpuStateTest {
     }
 
     @Test
+    void theGeneralRegistersReadAndWriteInPlaceAsTheRegisterApiDoes() {
+        try (UnicornEngine engine = new UnicornEngine()) {
+            LiveCpuState live = LiveCpuState.locate(engine);
+            for (int i = 0; i < Register.GENERAL_32.length; i++) {
+                int id = hvlab.cpu.NativeRegisterNumbers.numberOf(Register.GENERAL_32[i]);
+                engine.writeRegister(id, 0x8000_0000L | i);
+                assertEquals(0x8000_0000 | i, live.general(i), Register.GENERAL_32[i].name());
+                live.setGeneral(i, 0x4000_0000 | i << 4);
+                assertEquals(0x4000_0000L | i << 4, engine.readRegister(id), Register.GENERAL_32[i].name());
+            }
+        }
+    }
+
+    @Test
     void theSystemFlagsReadInPlaceAreEflagsWithoutTheArithmeticOnes() {
         try (UnicornEngine engine = new UnicornEngine()) {
             LiveCpuState live = LiveCpuState.locate(engine);
