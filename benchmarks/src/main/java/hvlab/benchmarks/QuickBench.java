@@ -31,7 +31,7 @@ import java.util.function.ToDoubleFunction;
  *   java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar [--quick] [--json FILE] [--chart FILE.svg]
  * </pre>
  *
- * {@code --quick} takes two to three minutes: one fork, three one-second warmup iterations and
+ * {@code --quick} takes about four minutes: one fork, three one-second warmup iterations and
  * five one-second measurement iterations per benchmark, except for the benchmarks of the
  * execution modes ({@link B04_HypercallVsTrap}, {@link B05_BinaryTranslation}), which get two and
  * three, and those of preemption, many VMs and slice switches ({@link B06_PreemptionOverhead} to
@@ -133,7 +133,7 @@ public final class QuickBench {
     }
 
     /**
-     * Two to three minutes, much of it spent starting forks (nineteen of them, about two seconds each).
+     * About four minutes (227 s in a run of the trap-path issue), much of it spent starting forks (about two seconds each).
      * The newer benchmarks get one warmup (their state is warmed in its setup) and five short
      * measurements rather than three long ones: JMH's error bars need the samples (with three, its
      * 99.9% interval is 31.6 standard errors wide; with five, 8.6).
@@ -169,7 +169,7 @@ public final class QuickBench {
                 case "-h", "--help" -> {
                     System.out.println("usage: java " + NATIVE_ACCESS + " -jar benchmarks.jar [--quick] [--json FILE] [--chart FILE.svg]");
                     System.out.println("  runs the hvlab JMH benchmarks and prints guest MIPS and trap costs with their ratios");
-                    System.out.println("  --quick      two to three minutes (" + QUICK.describe() + ")");
+                    System.out.println("  --quick      about four minutes (" + QUICK.describe() + ")");
                     System.out.println("  --json FILE  also write every ratio as {\"figures\": [{\"id\", \"value\", \"unit\", \"error\", \"goal\", \"met\"}, ...]}");
                     System.out.println("  --chart FILE.svg  also draw every ratio against its goal (SVG)");
                     return;
