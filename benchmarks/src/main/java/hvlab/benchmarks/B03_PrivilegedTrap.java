@@ -1,17 +1,26 @@
 package hvlab.benchmarks;
 
+import hvlab.cpu.GuestMemory;
+import hvlab.cpu.Register;
+import hvlab.cpu.unicorn.FaultFloor;
 import hvlab.vmm.TrapKind;
 import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.VmResult;
+import hvlab.vmm.boot.BootLayout;
+import hvlab.vmm.image.GuestImage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -30,11 +39,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>clears Unicorn's "exception in flight" latch (bug #1883): a CPU context save, one int
  *       written, a context restore, several kilobytes copied each way.</li>
  * </ol>
- * Each JMH operation is one trap, so the score is nanoseconds per trapped instruction. There is
- * no bare-CPU variant, since at ring 0 CLI and STI do not trap at all; the ratio is taken against
- * the no-op upcall of {@link B02_PortOutTrap#bareNoOpUpcall}, the floor of any trap. The gap
- * between this and {@link B02_PortOutTrap#vmm} is the price of having to <em>decode</em>: an OUT
- * arrives with port, size and value already known, a #GP arrives with only an address.
+ * Each JMH operation is one trap, so the score is nanoseconds per trapped instruction. The gap
+ * between this and {@link B02_PortOutTrap#vmm} is the price of a fault and of having to
+ * <em>decode</em>: an OUT arrives inside the translated code with port, size and value already
+ * known, a #GP arrives through an exception exit with only an address.
+ *
+ * <p>{@link #bareFaultFloor} is the floor under it ({@code bench_gp} on a {@link FaultFloor}): at
+ * ring 0 CLI and STI do not trap, so the bare CPU faults on something that does (MOV DS with a
+ * selector beyond a GDT that is not there), and its hook only resumes: EIP past the instruction,
+ * the latch cleared. {@code way} says how: in Unicorn's live CPU state, as the VMM does, or with
+ * the public register and context API, as it did before (docs/trap-path.md has the story).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -55,6 +69,41 @@ public class B03_PrivilegedTrap {
         public Vmm() {
             super(BenchGuest.load(GUEST, ITERATIONS, TRAPS_PER_ITERATION), ExecutionMode.TRAP);
         }
+    }
+
+    /** A bare engine running {@code bench_gp}, fresh for every run. */
+    @State(Scope.Thread)
+    public static class Floor {
+        @Param({"IN_PLACE", "REGISTER_API"})
+        public FaultFloor.Way way;
+        private final GuestImage image = BenchGuest.load("bench_gp", ITERATIONS, TRAPS_PER_ITERATION);
+        FaultFloor floor;
+        GuestMemory ram;
+
+        @Setup(Level.Invocation)
+        public void boot() {
+            ram = new GuestMemory(BenchGuest.RAM);
+            ram.write(BootLayout.GUEST_LOAD_ADDRESS, image.code());
+            floor = new FaultFloor(way, 2);
+            floor.map(ram);
+            floor.write(Register.ESP, (int) BenchGuest.RAM);
+        }
+
+        @TearDown(Level.Invocation)
+        public void close() {
+            floor.close();
+            ram.close();
+        }
+    }
+
+    @Benchmark
+    public long bareFaultFloor(Floor state) {
+        long faults = state.floor.runUntilHalt(BootLayout.GUEST_LOAD_ADDRESS);
+        if (faults != TRAPS || state.floor.lastVector() != 13) {
+            throw new IllegalStateException("the floor resumed " + faults + " faults (last vector " + state.floor.lastVector()
+                    + "), expected " + TRAPS + " #GP");
+        }
+        return faults;
     }
 
     @Benchmark

@@ -22,9 +22,14 @@ public abstract class FreshVm {
         this.mode = mode;
     }
 
+    /** The mode to boot in: the constructor's, unless a subclass picks it from a JMH parameter (set after construction). */
+    protected ExecutionMode mode() {
+        return mode;
+    }
+
     @Setup(Level.Invocation)
     public void boot() {
-        vm = BenchGuest.vm(image, mode);
+        vm = BenchGuest.vm(image, mode());
     }
 
     @TearDown(Level.Invocation)

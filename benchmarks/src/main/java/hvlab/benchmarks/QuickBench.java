@@ -29,10 +29,10 @@ import java.util.function.ToDoubleFunction;
  * {@code B<nn>_*} class in this package) and prints what the numbers mean side by side.
  *
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar [--quick] [--json FILE]
+ *   java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar [--quick] [--json FILE] [--chart FILE.svg]
  * </pre>
  *
- * {@code --quick} takes two to three minutes: one fork, three one-second warmup iterations and
+ * {@code --quick} takes about four minutes: one fork, three one-second warmup iterations and
  * five one-second measurement iterations per benchmark, except for the benchmarks of the
  * execution modes ({@link B04_HypercallVsTrap}, {@link B05_BinaryTranslation}), which get two and
  * three, and those of preemption, many VMs and slice switches ({@link B06_PreemptionOverhead} to
@@ -42,8 +42,13 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>{@code --json FILE} also writes every ratio and the figures of the newer benchmarks as
  * {@code {"figures": [{"id", "value", "unit", "error", "goal", "met"}, ...]}} ({@link FigureJson};
- * the ids of DESIGN.md section 8 where it names one). A relative FILE is taken from the directory
+ * the ids of DESIGN.md section 8 where it names one). {@code --chart FILE.svg} draws every ratio
+ * against its goal ({@link RatioChart}). A relative FILE is taken from the directory
  * {@code hv} was started in ({@code HV_CALLER_DIR}), else from the current one.
+ *
+ * <p>The printout is one table: each figure, its value, unit and error, its goal and whether it
+ * is met ("met?" or "missed?" where the error interval reaches across the goal: noise, not a
+ * verdict), under a line that says how it was measured (forks, warmup, iterations, load).
  */
 public final class QuickBench {
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
@@ -53,6 +58,12 @@ public final class QuickBench {
     private static final String OUT_NOOP = B02_PortOutTrap.class.getName() + ".bareNoOpUpcall";
     private static final String OUT_VMM = B02_PortOutTrap.class.getName() + ".vmm";
     private static final String CLI_VMM = B03_PrivilegedTrap.class.getName() + ".vmm";
+    private static final String GP_FLOOR = B03_PrivilegedTrap.class.getName() + ".bareFaultFloor";
+    private static final String SYSTEM_CALL = B11_PrivilegeCrossing.class.getName() + ".systemCall";
+    /** An OUT trap through the VMM, as a multiple of the no-op upcall (the first trap issue). */
+    private static final double OUT_GOAL = 2.0;
+    /** A #GP trap through the VMM, as a multiple of an OUT trap in the same run (the trap-path issue). */
+    private static final double GP_GOAL = 5.0;
     private static final String PV_TRAP = B04_HypercallVsTrap.class.getName() + ".trapAndEmulate";
     private static final String PV_HYPERCALL = B04_HypercallVsTrap.class.getName() + ".hypercall";
     private static final String BT_SCAN = B05_BinaryTranslation.class.getName() + ".scan";
@@ -123,7 +134,7 @@ public final class QuickBench {
     }
 
     /**
-     * Two to three minutes, much of it spent starting forks (nineteen of them, about two seconds each).
+     * About four minutes (227 s in a run of the trap-path issue), much of it spent starting forks (about two seconds each).
      * The newer benchmarks get one warmup (their state is warmed in its setup) and five short
      * measurements rather than three long ones: JMH's error bars need the samples (with three, its
      * 99.9% interval is 31.6 standard errors wide; with five, 8.6).
@@ -139,6 +150,7 @@ public final class QuickBench {
     public static void main(String[] args) {
         Settings settings = FULL;
         Path json = null;
+        Path chart = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -147,20 +159,29 @@ public final class QuickBench {
                     if (i + 1 >= args.length) {
                         usageError("--json needs a FILE to write the figures to");
                     }
-                    json = jsonPath(args[++i]);
+                    json = outputPath("--json", args[++i]);
+                }
+                case "--chart" -> {
+                    if (i + 1 >= args.length) {
+                        usageError("--chart needs a FILE.svg to draw the ratios in");
+                    }
+                    chart = outputPath("--chart", args[++i]);
                 }
                 case "-h", "--help" -> {
-                    System.out.println("usage: java " + NATIVE_ACCESS + " -jar benchmarks.jar [--quick] [--json FILE]");
+                    System.out.println("usage: java " + NATIVE_ACCESS + " -jar benchmarks.jar [--quick] [--json FILE] [--chart FILE.svg]");
                     System.out.println("  runs the hvlab JMH benchmarks and prints guest MIPS and trap costs with their ratios");
-                    System.out.println("  --quick      two to three minutes (" + QUICK.describe() + ")");
+                    System.out.println("  --quick      about four minutes (" + QUICK.describe() + ")");
                     System.out.println("  --json FILE  also write every ratio as {\"figures\": [{\"id\", \"value\", \"unit\", \"error\", \"goal\", \"met\"}, ...]}");
+                    System.out.println("  --chart FILE.svg  also draw every ratio against its goal (SVG)");
                     return;
                 }
                 default -> {
                     if (arg.startsWith("--json=")) {
-                        json = jsonPath(arg.substring("--json=".length()));
+                        json = outputPath("--json", arg.substring("--json=".length()));
+                    } else if (arg.startsWith("--chart=")) {
+                        chart = outputPath("--chart", arg.substring("--chart=".length()));
                     } else {
-                        usageError("unknown argument '" + arg + "' (the options are --quick and --json FILE)");
+                        usageError("unknown argument '" + arg + "' (the options are --quick, --json FILE and --chart FILE.svg)");
                     }
                 }
             }
@@ -208,6 +229,16 @@ public final class QuickBench {
                 System.exit(1);
             }
         }
+        if (chart != null) {
+            try {
+                RatioChart.write(chart, figures, "hvlab benchmarks: each ratio against its goal",
+                        noiseMethod(settings, loadBefore, loadAfter));
+                System.out.println(RatioChart.ratios(figures).size() + " ratios drawn in " + chart);
+            } catch (IOException e) {
+                System.err.println("bench: cannot write " + chart + ": " + e.getMessage());
+                System.exit(1);
+            }
+        }
         if (!complete) {
             System.exit(1);
         }
@@ -219,13 +250,13 @@ public final class QuickBench {
     }
 
     /**
-     * The file {@code --json} names, checked before two minutes of benchmarks rather than after.
+     * The file {@code --json} or {@code --chart} names, checked before two minutes of benchmarks rather than after.
      * {@code hv} changes to the repository's root before it runs us, so a relative name is taken
      * from where {@code hv} was started ({@code HV_CALLER_DIR}).
      */
-    private static Path jsonPath(String name) {
+    private static Path outputPath(String option, String name) {
         if (name.isBlank()) {
-            usageError("--json needs a FILE to write the figures to");
+            usageError(option + " needs a FILE to write to");
         }
         Path path = Path.of(name);
         String caller = System.getenv("HV_CALLER_DIR");
@@ -235,15 +266,21 @@ public final class QuickBench {
         path = path.toAbsolutePath().normalize();
         Path directory = path.getParent();
         if (Files.isDirectory(path)) {
-            usageError("--json " + name + ": is a directory, give a file name");
+            usageError(option + " " + name + ": is a directory, give a file name");
         }
         if (directory == null || !Files.isDirectory(directory)) {
-            usageError("--json " + name + ": no such directory " + directory);
+            usageError(option + " " + name + ": no such directory " + directory);
         }
         if (!Files.isWritable(directory)) {
-            usageError("--json " + name + ": cannot write in " + directory);
+            usageError(option + " " + name + ": cannot write in " + directory);
         }
         return path;
+    }
+
+    /** How the figures were measured, in one line, for the chart (the table prints the same above itself). */
+    static String noiseMethod(Settings settings, double loadBefore, double loadAfter) {
+        return String.format(Locale.ROOT, "%s; whiskers: JMH's 99.9%% interval; %d cores, load average %.2f before, %.2f after",
+                settings.describe(), Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
     }
 
     private static double loadAverage() {
@@ -337,7 +374,9 @@ public final class QuickBench {
         // Runs being compared happen one after the other: other work on the machine in between skews the ratios.
         out.printf(Locale.ROOT, "machine: %d cores, load average %.2f before the run and %.2f after (anything else running skews the ratios)%n",
                 cores, loadBefore, loadAfter);
+        out.println("met? / missed?: the error interval reaches across the goal, so this run cannot tell");
         out.println();
+        table.header();
         out.println("guest speed, a 10-instruction ALU loop (bench_alu, " + count(B01_GuestMips.INSTRUCTIONS) + " instructions a run)");
         Measured bare = table.row("  bare Unicorn: CPL 0, no hooks", MIPS_BARE, "MIPS");
         Measured vmm = table.row("  under the VMM: CPL 3, all hooks", MIPS_VMM, "MIPS");
@@ -346,12 +385,25 @@ public final class QuickBench {
         out.println("OUT to port 0x80 and back (bench_out, " + count(B02_PortOutTrap.TRAPS) + " OUTs a run)");
         Measured noop = table.row("  bare Unicorn, no-op FFM upcall", OUT_NOOP, "ns/trap");
         Measured outVmm = table.row("  through the VMM", OUT_VMM, "ns/trap");
-        table.ratio("out_trap_over_upcall", "  ratio VMM / no-op upcall", outVmm, noop, null, "");
+        table.ratio("out_trap_over_upcall", "  ratio VMM / no-op upcall", outVmm, noop, OUT_GOAL, true, "");
         out.println();
         out.println("CLI/STI: #GP, decode, emulate and back (bench_cli, " + count(B03_PrivilegedTrap.TRAPS) + " traps a run)");
+        Measured floor = table.row("  floor: bare #GP, hook only resumes", GP_FLOOR + "[way=IN_PLACE]", "ns/trap");
+        Measured floorApi = table.row("  the same through the register API", GP_FLOOR + "[way=REGISTER_API]", "ns/trap");
         Measured cli = table.row("  through the VMM", CLI_VMM, "ns/trap");
+        table.figure("gp_floor_ns", floor, "ns");
         table.ratio("gp_trap_over_upcall", "  ratio VMM / no-op upcall", cli, noop, null, "");
-        table.ratio("gp_trap_over_out_trap", "  ratio #GP trap / OUT trap", cli, outVmm, null, "(the price of having to decode)");
+        table.ratio("gp_floor_api_over_in_place", "  ratio floor: register API / in place", floorApi, floor, null, "(what the API costs)");
+        table.ratio("gp_trap_over_floor", "  ratio VMM / floor", cli, floor, null, "(decode, emulate, checks)");
+        table.ratio("gp_trap_over_out_trap", "  ratio #GP trap / OUT trap", cli, outVmm, GP_GOAL, true, "");
+        out.println();
+        out.println("a system call: INT 0x80 from a user task, IRETD back (bench_iret, " + count(B11_PrivilegeCrossing.CALLS)
+                + " a run)");
+        Measured syscallTrap = table.row("  trap mode", SYSTEM_CALL + "[mode=TRAP]", "ns/call");
+        Measured syscallBt = table.row("  bt mode", SYSTEM_CALL + "[mode=BT]", "ns/call");
+        table.ratio("system_call_over_gp_trap", "  ratio trap-mode call / #GP trap", syscallTrap, cli, null,
+                "(two exits a call: delivery and return)");
+        table.ratio("system_call_bt_over_trap", "  ratio bt / trap", syscallBt, syscallTrap, null, "");
         out.println();
         out.println("interrupts off and on: CLI/STI against clear_if/set_if hypercalls (" + count(B04_HypercallVsTrap.OPERATIONS)
                 + " a run)");
@@ -498,7 +550,7 @@ public final class QuickBench {
     }
 
     private static final class Table {
-        private static final String ROW = "%-40s %10s %-8s %s%n";
+        private static final String ROW = "%-40s %10s %-8s %-10s %-9s %-8s %s%n";
         private final PrintStream out;
         private final Map<String, Measured> results;
         private final List<Figure> figures;
@@ -522,6 +574,12 @@ public final class QuickBench {
         /** A result only some runs measure (the full run's extra parameters); null, not missing, without it. */
         Measured optional(String benchmark) {
             return results.get(benchmark);
+        }
+
+        /** The column heads, once at the top: one table for every figure. */
+        void header() {
+            out.printf(ROW, "figure", "value", "unit", "error", "goal", "met", "");
+            out.printf(ROW, "-".repeat(40), "-".repeat(10), "-".repeat(8), "-".repeat(10), "-".repeat(9), "-".repeat(8), "");
         }
 
         /** Prints one measurement and returns it, or null if the benchmark produced none. */
@@ -555,9 +613,8 @@ public final class QuickBench {
                     ? null : propagate(x -> x[0] / x[1], numerator, denominator);
             Figure figure = new Figure(id, ratio == null ? null : ratio.score(), "ratio", ratio == null ? null : ratio.error(),
                     goal, atMost);
-            String verdict = goal == null ? note : String.format(Locale.ROOT, "(goal %s %.2f: %s)", atMost ? "<=" : ">=", goal,
-                    figure.met() ? "met" : "missed");
-            print(label, ratio, "", verdict, "%.2f");
+            String goalText = goal == null ? "" : String.format(Locale.ROOT, "%s %.2f", atMost ? "<=" : ">=", goal);
+            print(label, ratio, "", goalText, RatioChart.verdict(figure), note, "%.2f");
             figures.add(figure);
             return ratio;
         }
@@ -580,19 +637,18 @@ public final class QuickBench {
         }
 
         private void print(String label, Measured m, String unit, String note) {
-            print(label, m, unit, note, null);
+            print(label, m, unit, "", "", note, null);
         }
 
-        private void print(String label, Measured m, String unit, String note, String format) {
+        private void print(String label, Measured m, String unit, String goal, String met, String note, String format) {
             if (m == null || Double.isNaN(m.score()) || Double.isInfinite(m.score())) {
-                out.printf(ROW, label, "n/a", unit, note);
+                out.printf(ROW, label, "n/a", unit, "", goal, goal.isEmpty() ? "" : "missed", note);
                 return;
             }
             String value = format == null ? number(m.score()) : String.format(Locale.ROOT, format, m.score());
             String error = Double.isNaN(m.error()) ? "" : "± " + (format == null ? number(m.error())
                     : String.format(Locale.ROOT, format, m.error()));
-            String rest = note.isEmpty() ? error : error.isEmpty() ? note : error + "  " + note;
-            out.printf(ROW, label, value, unit, rest);
+            out.printf(ROW, label, value, unit, error, goal, met, note);
         }
 
         private static String number(double value) {

@@ -50,6 +50,21 @@ class BenchGuestTest {
     }
 
     @Test
+    void theSystemCallGuestMakesThePatchedCountOfCallsInBothModes() {
+        GuestImage image = BenchGuest.load(B11_PrivilegeCrossing.GUEST, 10, B11_PrivilegeCrossing.CALLS_PER_ITERATION);
+        for (ExecutionMode mode : new ExecutionMode[] {ExecutionMode.TRAP, ExecutionMode.BT}) {
+            try (Vm vm = BenchGuest.vm(image, mode)) {
+                VmResult result = BenchGuest.runToHalt(vm);
+                // 160 calls and the final INT 0x81, each delivered through the IDT; 160 returns
+                // plus the kernel's set-up (LGDT, MOV SS, LTR, LIDT, the first IRETD, CLI, HLT...).
+                assertEquals(10 * 16 + 1, result.traps(TrapKind.INTERRUPT), mode.label());
+                long returns = result.traps(TrapKind.PRIVILEGED) + result.traps(TrapKind.TRANSLATED);
+                assertTrue(returns >= 10 * 16 && returns < 10 * 16 + 20, mode.label() + ": " + returns);
+            }
+        }
+    }
+
+    @Test
     void theTrapGuestRunsThePatchedCountToo() {
         GuestImage image = BenchGuest.load(B04_HypercallVsTrap.TRAP_GUEST, 10, B04_HypercallVsTrap.OPERATIONS_PER_ITERATION);
         try (Vm vm = BenchGuest.vm(image, ExecutionMode.TRAP)) {

@@ -79,6 +79,10 @@ class FigureJsonTest {
         put(results, p + "B02_PortOutTrap.bareNoOpUpcall", 40);
         put(results, p + "B02_PortOutTrap.vmm", 80);
         put(results, p + "B03_PrivilegedTrap.vmm", 600);
+        put(results, p + "B03_PrivilegedTrap.bareFaultFloor[way=IN_PLACE]", 100);
+        put(results, p + "B03_PrivilegedTrap.bareFaultFloor[way=REGISTER_API]", 300);
+        put(results, p + "B11_PrivilegeCrossing.systemCall[mode=TRAP]", 3000);
+        put(results, p + "B11_PrivilegeCrossing.systemCall[mode=BT]", 2800);
         put(results, p + "B04_HypercallVsTrap.trapAndEmulate", 600);
         put(results, p + "B04_HypercallVsTrap.hypercall", 150);
         put(results, p + "B05_BinaryTranslation.scan", 30);
@@ -129,6 +133,10 @@ class FigureJsonTest {
             assertTrue(byId.containsKey(id), "missing " + id + " in " + byId.keySet());
         }
         assertEquals(600.0 / 80, byId.get("gp_trap_over_out_trap").value(), 1e-9, "#GP (B03) over OUT (B02), both through the VMM");
+        assertEquals(false, byId.get("gp_trap_over_out_trap").met(), "7.5 is not within the goal of 5");
+        assertEquals(true, byId.get("out_trap_over_upcall").met(), "80 / 40 = 2, just within the goal of 2");
+        assertEquals(6.0, byId.get("gp_trap_over_floor").value(), 1e-9);
+        assertEquals(5.0, byId.get("system_call_over_gp_trap").value(), 1e-9);
         assertEquals(39.0 / 40, byId.get("preempt_armed_over_unarmed_mips").value(), 1e-9);
         assertEquals(true, byId.get("preempt_armed_over_unarmed_mips").met());
         assertNull(byId.get("preempt_armed_over_unarmed_alu_mips").met());
@@ -142,7 +150,11 @@ class FigureJsonTest {
         assertEquals(false, byId.get("snapshot_restore_over_copy").met());
         assertEquals(true, byId.get("dirty_tracking_on_over_off_mips").met());
         assertNull(byId.get("incremental_hash_0_us").value(), "the quick run does not measure the rejected trackers");
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("(goal <= 3.00: missed)"));
+        String table = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("  ratio restore / copy") && l.contains("<= 3.00") && l.contains("missed")),
+                table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("figure") && l.contains("goal") && l.contains("met")),
+                "one header over one table: " + table);
     }
 
     @Test

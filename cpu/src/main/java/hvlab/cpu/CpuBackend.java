@@ -33,6 +33,19 @@ public interface CpuBackend extends AutoCloseable {
 
     void write(Register register, int value);
 
+    /**
+     * EFLAGS without its arithmetic flags (CF, PF, AF, ZF, SF, OF): IF, IOPL, VM and the other
+     * system flags, which the VMM's invariants are about. An emulator may keep the arithmetic
+     * flags apart and compute them on demand (QEMU does); the system flags are then cheaper to
+     * read, and exact even where the arithmetic ones are stale (inside an I/O hook).
+     */
+    default int readSystemFlags() {
+        return read(Register.EFLAGS) & ~ARITHMETIC_FLAGS;
+    }
+
+    /** CF, PF, AF, ZF, SF, OF (SDM Vol. 1, 3.4.3.1). */
+    int ARITHMETIC_FLAGS = 0x8D5;
+
     TableRegister.Value read(TableRegister register);
 
     void write(TableRegister register, TableRegister.Value value);

@@ -75,6 +75,16 @@ public final class GuestMemory implements AutoCloseable {
         return out;
     }
 
+    /** Do the bytes at {@code offset} equal {@code expected}? Compared in place: nothing is copied or allocated. */
+    public boolean holds(long offset, byte[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (bytes.get(ValueLayout.JAVA_BYTE, offset + i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public void write(long offset, byte[] data) {
         MemorySegment.copy(data, 0, bytes, ValueLayout.JAVA_BYTE, offset, data.length);
     }

@@ -31,6 +31,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * caused it in its error code (SDM Vol. 3, 6.13), and a VMM that reflects the fault to its guest
  * must push that code. Its offset is calibrated the same way: two deliberate faults with two
  * different selectors, and the one word that holds each fault's error code in turn.
+ *
+ * <p>Cost. A context is the CPU state whole (several kilobytes), so the plain workaround copies it
+ * out and back on every trap: two calls into Unicorn and two big copies, about a sixth of a #GP
+ * trap. A saved context is a byte-for-byte copy of the live state, so the same offsets point into
+ * the live state itself: where {@link LiveCpuState} finds it, the latch is cleared by writing one
+ * int there, and the error code read from there. Where it cannot be found, the copies remain.
  */
 final class ExceptionLatchWorkaround {
     private static final int GENERAL_PROTECTION = 13;
@@ -43,16 +49,34 @@ final class ExceptionLatchWorkaround {
     private final MemorySegment context;
     private final long offset;
     private final long errorCodeOffset;
+    /** The live CPU state, or null: then every clear goes through a context copy. */
+    private final MemorySegment live;
+    private final long liveOffset;
+    private final long liveErrorCodeOffset;
 
-    ExceptionLatchWorkaround(UnicornEngine engine) {
+    /** @param live the engine's live CPU state, or null where it was not found */
+    ExceptionLatchWorkaround(UnicornEngine engine, LiveCpuState live) {
         this.engine = engine;
         this.offset = offset();
         this.errorCodeOffset = calibration()[1];
         this.context = engine.allocateContext();
+        this.live = live == null ? null : live.bytes();
+        int header = LiveCpuState.dataOffset(context);
+        this.liveOffset = offset - header;
+        this.liveErrorCodeOffset = errorCodeOffset - header;
+    }
+
+    /** Does this engine clear the latch in place (one int written) rather than through a context copy? */
+    boolean inPlace() {
+        return live != null;
     }
 
     /** Clears the "exception in flight" latch; call from a hook that has just handled a fault. */
     void clearLatch() {
+        if (live != null) {
+            live.set(ValueLayout.JAVA_INT_UNALIGNED, liveOffset, NO_EXCEPTION);
+            return;
+        }
         engine.saveContext(context);
         context.set(ValueLayout.JAVA_INT_UNALIGNED, offset, NO_EXCEPTION);
         engine.restoreContext(context);
@@ -63,6 +87,10 @@ final class ExceptionLatchWorkaround {
      * handled (meaningful for the vectors that have one). One context copy serves both.
      */
     int clearLatchAndReadErrorCode() {
+        if (live != null) {
+            live.set(ValueLayout.JAVA_INT_UNALIGNED, liveOffset, NO_EXCEPTION);
+            return live.get(ValueLayout.JAVA_INT_UNALIGNED, liveErrorCodeOffset);
+        }
         engine.saveContext(context);
         int errorCode = context.get(ValueLayout.JAVA_INT_UNALIGNED, errorCodeOffset);
         context.set(ValueLayout.JAVA_INT_UNALIGNED, offset, NO_EXCEPTION);

@@ -31,10 +31,14 @@ public final class UnicornBackend implements CpuBackend {
     /** An address 32-bit code can never reach, so {@code uc_emu_start} runs until stopped. */
     private static final long NEVER = -1L;
 
+    private static final int EIP = NativeRegisterNumbers.numberOf(Register.EIP);
+
     private final UnicornEngine engine = new UnicornEngine();
-    private final ExceptionLatchWorkaround latch = new ExceptionLatchWorkaround(engine);
+    /** The CPU state in Unicorn's memory, or null where this library build hides it: then every access is a call. */
+    private final LiveCpuState live = LiveCpuState.locate(engine);
+    private final ExceptionLatchWorkaround latch = new ExceptionLatchWorkaround(engine, live);
     private final BlockBoundaryStop boundary = new BlockBoundaryStop(engine);
-    private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, latch, boundary);
+    private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, live, latch, boundary);
     private final Map<Long, Long> watchHooks = new HashMap<>();
     private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
     private static final int EFLAGS_VM = 1 << 17;
@@ -77,11 +81,37 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public int read(Register register) {
+        if (live != null && register.ordinal() <= Register.EDI.ordinal()) {
+            return live.general(register.ordinal()); // EAX..EDI: the hardware's order, as QEMU's regs[]
+        }
+        if (register == Register.EIP && live != null) {
+            return live.eip();
+        }
         return (int) engine.readRegister(NativeRegisterNumbers.numberOf(register));
     }
 
     @Override
+    public int readSystemFlags() {
+        return live != null ? live.systemFlags() : CpuBackend.super.readSystemFlags();
+    }
+
+    /**
+     * Writes a register. The eight general registers go straight into the live state, as
+     * {@code uc_reg_write} would put them. EIP written from the interrupt hook (a #GP the VMM emulated, a hypercall)
+     * goes straight into the live state: the CPU is between blocks and fetches its next one from
+     * there. Through {@code uc_reg_write} it would also make Unicorn leave its execution loop and
+     * come back in, a good part of the price of a trap, for nothing.
+     */
+    @Override
     public void write(Register register, int value) {
+        if (live != null && register.ordinal() <= Register.EDI.ordinal()) {
+            live.setGeneral(register.ordinal(), value); // what uc_reg_write does for these, without the call
+            return;
+        }
+        if (register == Register.EIP && live != null && hooks.inInterruptHook) {
+            live.setEip(value);
+            return;
+        }
         engine.writeRegister(NativeRegisterNumbers.numberOf(register), Integer.toUnsignedLong(value));
     }
 

@@ -42,6 +42,7 @@ final class UnicornTrapHooks {
     private static final long TB_BYTES = 12;
 
     private final UnicornEngine engine;
+    private final LiveCpuState live;
     private final ExceptionLatchWorkaround latch;
     private final BlockBoundaryStop boundary;
     private final MemorySegment codeHookStub;
@@ -52,17 +53,23 @@ final class UnicornTrapHooks {
     boolean stopRequested;
     boolean resumeAfterInvalidOpcode;
     boolean latchPending;
+    /** True while the VMM handles a trap of the interrupt hook, where EIP may be written in place (see {@link LiveCpuState#setEip}). */
+    boolean inInterruptHook;
     long resumeEip = -1;
     StopReason stopReason;
     Throwable handlerFailure;
 
-    UnicornTrapHooks(UnicornEngine engine, ExceptionLatchWorkaround latch, BlockBoundaryStop boundary) {
+    UnicornTrapHooks(UnicornEngine engine, LiveCpuState live, ExceptionLatchWorkaround latch, BlockBoundaryStop boundary) {
         this.engine = engine;
+        this.live = live;
         this.latch = latch;
         this.boundary = boundary;
-        engine.addHook(UC_HOOK_INTR, stub("onInterrupt", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS)), 1, 0, 0);
-        engine.addHook(UC_HOOK_INSN, stub("onPortIn", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS)), 1, 0, UC_X86_INS_IN);
-        engine.addHook(UC_HOOK_INSN, stub("onPortOut", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)), 1, 0, UC_X86_INS_OUT);
+        // The hottest hooks take Unicorn's two pointers (the engine, user data), which they never
+        // use, as plain longs: an ADDRESS parameter would make the upcall wrap each in a new
+        // MemorySegment on every trap.
+        engine.addHook(UC_HOOK_INTR, stub("onInterrupt", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_LONG)), 1, 0, 0);
+        engine.addHook(UC_HOOK_INSN, stub("onPortIn", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG)), 1, 0, UC_X86_INS_IN);
+        engine.addHook(UC_HOOK_INSN, stub("onPortOut", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)), 1, 0, UC_X86_INS_OUT);
         engine.addHook(UC_HOOK_INSN, stub("onCpuid", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_CPUID);
         engine.addHook(UC_HOOK_INSN, stub("onSysenter", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_SYSENTER);
         engine.addHook(UC_HOOK_INSN, stub("onSyscall", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)), 1, 0, UC_X86_INS_SYSCALL);
@@ -96,10 +103,10 @@ final class UnicornTrapHooks {
     }
 
     private int readEip() {
-        return (int) engine.readRegister(EIP);
+        return live != null ? live.eip() : (int) engine.readRegister(EIP);
     }
 
-    void onInterrupt(MemorySegment uc, int vector, MemorySegment userData) {
+    void onInterrupt(long uc, int vector, long userData) {
         // Unicorn does not say whether the CPU or an INT instruction raised the vector. INT3 (3)
         // and INTO (4) are traps by definition and 32 and up are never CPU exceptions, so those
         // are software interrupts with EIP already past the instruction; the rest are faults
@@ -117,7 +124,14 @@ final class UnicornTrapHooks {
             }
             long eip = Integer.toUnsignedLong(readEip());
             Trap trap = fault ? new Trap.Fault(vector, errorCode, eip) : new Trap.SoftwareInterrupt(vector, eip);
-            if (handler.onTrap(trap) instanceof TrapOutcome.Stop stop) {
+            TrapOutcome outcome;
+            inInterruptHook = true;
+            try {
+                outcome = handler.onTrap(trap);
+            } finally {
+                inInterruptHook = false;
+            }
+            if (outcome instanceof TrapOutcome.Stop stop) {
                 stopAndResumeAt(readEip(), fault ? eip : interruptInstructionAddress(vector, eip), stop.reason());
             }
         } catch (Throwable t) {
@@ -125,7 +139,7 @@ final class UnicornTrapHooks {
         }
     }
 
-    int onPortIn(MemorySegment uc, int port, int size, MemorySegment userData) {
+    int onPortIn(long uc, int port, int size, long userData) {
         if (stopRequested) {
             ghost(false);
             return ALL_ONES;
@@ -153,7 +167,7 @@ final class UnicornTrapHooks {
         }
     }
 
-    void onPortOut(MemorySegment uc, int port, int size, int value, MemorySegment userData) {
+    void onPortOut(long uc, int port, int size, int value, long userData) {
         if (stopRequested) {
             ghost(false);
             return;

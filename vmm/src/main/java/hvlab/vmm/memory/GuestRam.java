@@ -101,6 +101,19 @@ public final class GuestRam {
         return memory.read(at, length);
     }
 
+    /**
+     * Do the bytes at {@code address} equal {@code expected}? As {@code Arrays.equals(readBytes(...),
+     * expected)}, and with the same checks, but with no copy where they lie inside RAM: the trap
+     * path asks this on every trap, of the instruction it decoded there before.
+     */
+    public boolean holds(long address, byte[] expected) {
+        long at = address & 0xFFFFFFFFL;
+        if (contains(at, expected.length)) {
+            return memory.holds(at, expected);
+        }
+        return java.util.Arrays.equals(readBytes(address, expected.length), expected);
+    }
+
     public void writeBytes(long address, byte[] bytes) {
         long at = address & 0xFFFFFFFFL;
         if (!contains(at, bytes.length)) {

@@ -5,10 +5,7 @@ import hvlab.cpu.Instruction;
 import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.memory.GuestRam;
 
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -17,14 +14,19 @@ import java.util.function.Predicate;
  * guest traps at the same few places again and again, so decoded instructions are kept by
  * address; a kept one is used only while the bytes in memory are still the bytes it was decoded
  * from (guests may rewrite their code).
+ *
+ * <p>The table is direct-mapped, like a CPU's own caches: an address has one slot, and a newer
+ * instruction there replaces the older. A lookup is an array index and a compare of the kept
+ * bytes with guest memory in place: no boxed key, no copy, nothing allocated, on every trap.
  */
 final class InstructionCache {
     private static final int MAX_INSTRUCTION_BYTES = 15;
-    private static final int LIMIT = 4096;
+    /** Slots in the table: a power of two. */
+    private static final int SLOTS = 4096;
 
     private final GuestRam ram;
     private final Disassembler disassembler;
-    private final Map<Long, Instruction> decoded = new HashMap<>();
+    private final Instruction[] decoded = new Instruction[SLOTS];
 
     InstructionCache(GuestRam ram, Disassembler disassembler) {
         this.ram = ram;
@@ -33,13 +35,14 @@ final class InstructionCache {
 
     /** The instruction at {@code eip}, or null where there is none (undecodable, or outside RAM). */
     Instruction at(long eip) {
-        Instruction known = decoded.get(eip);
-        if (known != null && sameBytes(known)) {
+        int slot = (int) (eip ^ (eip >>> 12)) & (SLOTS - 1);
+        Instruction known = decoded[slot];
+        if (known != null && known.address() == eip && sameBytes(known)) {
             return known;
         }
         Instruction fresh = decode(eip);
-        if (fresh != null && decoded.size() < LIMIT) {
-            decoded.put(eip, fresh);
+        if (fresh != null) {
+            decoded[slot] = fresh;
         }
         return fresh;
     }
@@ -64,7 +67,7 @@ final class InstructionCache {
 
     private boolean sameBytes(Instruction known) {
         try {
-            return Arrays.equals(ram.readBytes(known.address(), known.size()), known.bytes());
+            return ram.holds(known.address(), known.bytes());
         } catch (GuestFault unreadable) {
             return false;
         }

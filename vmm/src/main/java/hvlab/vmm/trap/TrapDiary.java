@@ -35,7 +35,7 @@ final class TrapDiary {
 
     /** A trap the dispatcher answered with {@code answer}, counted as {@code kind} (null: not counted). */
     void afterTrap(Trap trap, TrapOutcome answer, TrapKind kind) {
-        if (!log.wantsNext(System.nanoTime())) {
+        if (!log.wantsNextTrap()) {
             return;
         }
         long eip = switch (trap) {
@@ -67,7 +67,7 @@ final class TrapDiary {
 
     /** An interrupt or exception delivered through the guest's IDT ({@code failed}: why it could not be). */
     void afterDelivery(GuestEvent event, VmExit failed) {
-        if (!log.wantsNext(System.nanoTime())) {
+        if (!log.wantsNextTrap()) {
             return;
         }
         String what = switch (event.source()) {

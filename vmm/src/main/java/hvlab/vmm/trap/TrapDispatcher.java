@@ -464,10 +464,10 @@ public final class TrapDispatcher implements TrapHandler {
     }
 
     private VmExit realFlagsBroken() {
-        int flags = cpu.read(Register.EFLAGS);
-        if (RealFlags.fine(flags)) {
-            return null; // every trap comes here: one register read, no more
+        if (RealFlags.fine(cpu.readSystemFlags())) {
+            return null; // every trap comes here: one word of the CPU's state read, no more
         }
+        int flags = cpu.read(Register.EFLAGS);
         return RealFlags.broken(flags, Integer.toUnsignedLong(cpu.read(Register.EIP)), vcpu.privilegeLevel() == 0);
     }
 

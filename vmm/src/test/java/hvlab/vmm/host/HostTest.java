@@ -191,7 +191,8 @@ class HostTest {
         assertNotNull(bundle.machine(), "a running VM is captured with its machine");
         assertEquals("running", host.info("c").state(), "and goes on running");
         String counted = host.console("c", 0).text();
-        int last = counted.lines().filter(l -> l.startsWith("count ")).mapToInt(l -> Integer.parseInt(l.substring(6).trim())).max().orElse(0);
+        // Whole lines only: the console may be read while the guest is half way through one.
+        int last = counted.lines().filter(l -> l.matches("count \\d+")).mapToInt(l -> Integer.parseInt(l.substring(6))).max().orElse(0);
 
         List<LifecycleEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         host.subscribe(events::add);

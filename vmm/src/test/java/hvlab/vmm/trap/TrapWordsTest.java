@@ -86,4 +86,19 @@ class TrapWordsTest {
             assertTrue(keptByPhase[phase] > 100, "phase " + phase + " kept " + java.util.Arrays.toString(keptByPhase));
         }
     }
+
+    @Test
+    void onTheTrapPathTheClockIsLeftAloneWhileNothingIsDueButEveryTrapIsCounted() {
+        TrapLog log = new TrapLog(4, 1, 3); // a burst of 3, then one record a second
+        long started = System.nanoTime();
+        int kept = 0;
+        for (int i = 0; i < 100_000; i++) {
+            if (log.wantsNextTrap()) {
+                kept++;
+            }
+        }
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertEquals(100_000, log.seen(), "traps let pass unseen are counted all the same");
+        assertTrue(kept >= 3 && kept <= 3 + seconds + 1, "the burst, then at most one a second: " + kept);
+    }
 }

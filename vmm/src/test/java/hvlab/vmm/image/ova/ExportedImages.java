@@ -89,8 +89,10 @@ final class ExportedImages {
         }
     }
 
+    /** The highest "count N" on whole lines: the console may be read while the guest is half way through a line. */
     static int lastCount(String console) {
-        return console.lines().filter(l -> l.startsWith("count ")).mapToInt(l -> Integer.parseInt(l.substring(6).trim()))
+        int end = console.lastIndexOf('\n') + 1;
+        return console.substring(0, end).lines().filter(l -> l.matches("count \\d+")).mapToInt(l -> Integer.parseInt(l.substring(6)))
                 .max().orElse(0);
     }
 }
