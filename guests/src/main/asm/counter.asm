@@ -28,12 +28,7 @@ start:
         lidt [idt_descriptor]
         remap_pic 0x0001        ; only IRQ0, the timer
 
-        mov al, 0x34            ; PIT control: channel 0, lobyte/hibyte, mode 2, binary
-        out 0x43, al
-        mov al, PIT_DIVISOR & 0xFF
-        out 0x40, al
-        mov al, PIT_DIVISOR >> 8
-        out 0x40, al
+        start_pit PIT_DIVISOR
 
         sti
 .idle:  hlt                     ; sleep until the next interrupt

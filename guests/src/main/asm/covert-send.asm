@@ -26,12 +26,7 @@ start:
         set_gate 0x20, timer_interrupt, 0x8E
         lidt [idt_descriptor]
         remap_pic 0x0001
-        mov al, 0x34
-        out 0x43, al
-        mov al, PIT_DIVISOR & 0xFF
-        out 0x40, al
-        mov al, PIT_DIVISOR >> 8
-        out 0x40, al
+        start_pit PIT_DIVISOR
         mov esi, hello
         call print
         sti

@@ -36,12 +36,7 @@ start:
         lidt [idt_descriptor]
         remap_pic 0x0001
 
-        mov al, 0x34
-        out 0x43, al
-        mov al, PIT_DIVISOR & 0xFF
-        out 0x40, al
-        mov al, PIT_DIVISOR >> 8
-        out 0x40, al
+        start_pit PIT_DIVISOR
 
         call read_generation
         call remember_generation

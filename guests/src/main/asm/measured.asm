@@ -178,12 +178,7 @@ start:
         call putc
 
 ; 4. Ten times a second: the monotonic counter against our own memory of it.
-        mov al, 0x34
-        out 0x43, al
-        mov al, PIT_DIVISOR & 0xFF
-        out 0x40, al
-        mov al, PIT_DIVISOR >> 8
-        out 0x40, al
+        start_pit PIT_DIVISOR
         sti
 .idle:  hlt
         cmp dword [ticks], TICKS_PER_LINE

@@ -33,12 +33,7 @@ start:
         lidt [idt_descriptor]
         remap_pic 0x0001
 
-        mov al, 0x34             ; PIT channel 0, mode 2, 20 Hz
-        out 0x43, al
-        mov al, PIT_DIVISOR & 0xFF
-        out 0x40, al
-        mov al, PIT_DIVISOR >> 8
-        out 0x40, al
+        start_pit PIT_DIVISOR
         sti
 
 .idle:  hlt

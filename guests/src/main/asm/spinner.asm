@@ -29,12 +29,7 @@ start:
         lidt [idt_descriptor]
         remap_pic 0x0001
 
-        mov al, 0x34            ; PIT channel 0, lobyte/hibyte, mode 2, binary
-        out 0x43, al
-        mov al, PIT_DIVISOR & 0xFF
-        out 0x40, al
-        mov al, PIT_DIVISOR >> 8
-        out 0x40, al
+        start_pit PIT_DIVISOR
 
         xor ebx, ebx            ; iterations since the last report
         sti
