@@ -4,19 +4,12 @@ import hvlab.vmm.vmi.IdtGate;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.util.stream.Collectors;
 
 /** {@code vmi idt NAME}: the guest kernel's interrupt table, gate by gate. */
 @Command(name = "idt", description = "Show the interrupt descriptor table the guest kernel loaded: where each vector leads.")
 final class VmiIdtCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Override
     public Reply run(Context context) {

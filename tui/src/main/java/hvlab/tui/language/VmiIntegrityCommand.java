@@ -4,9 +4,7 @@ import hvlab.vmm.vmi.IntegrityBaseline;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +13,6 @@ import java.util.List;
 @Command(name = "integrity", description = {"Compare the guest's interrupt table and the first bytes of each handler with a baseline.",
         "The first check takes the baseline (do it while the guest is still clean); later ones report every change."})
 final class VmiIntegrityCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Option(names = "--fresh", description = "take a new baseline now")
     boolean fresh;

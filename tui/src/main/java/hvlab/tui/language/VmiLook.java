@@ -2,9 +2,17 @@ package hvlab.tui.language;
 
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /** What the {@code vmi} subcommands share: one request to the host for one VM, refused where no host keeps running. */
 abstract class VmiLook implements LanguageCommand {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
+    String vm;
+
     VmiResult ask(Context context, String vm, VmiRequest request) {
         return context.host().vmi(vm, request, context.session().actor());
     }

@@ -3,7 +3,6 @@ package hvlab.tui.language;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
@@ -12,16 +11,11 @@ import java.util.List;
 /** {@code vmi read NAME ADDRESS [LENGTH]}: guest-physical memory as a hex dump. */
 @Command(name = "read", description = "Dump a VM's memory at a guest-physical address (hex and text, 16 bytes a line).")
 final class VmiReadCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Parameters(index = "1", paramLabel = "ADDRESS", description = "where, e.g. 0x100000")
     String at;
 
-    @Parameters(index = "2", paramLabel = "LENGTH", defaultValue = "128", description = "how many bytes (default ${DEFAULT-VALUE})")
+    @Parameters(index = "2", paramLabel = "LENGTH", arity = "0..1", defaultValue = "128", description = "how many bytes (default ${DEFAULT-VALUE})")
     int length;
 
     @Override

@@ -3,19 +3,12 @@ package hvlab.tui.language;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.util.stream.Collectors;
 
 /** {@code vmi regs NAME}: the VM's registers as its guest believes them. */
 @Command(name = "regs", description = "Show a VM's registers as its guest believes them (virtual CPL, IF, CR0, CR3, IDTR, GDTR).")
 final class VmiRegsCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Override
     public Reply run(Context context) {

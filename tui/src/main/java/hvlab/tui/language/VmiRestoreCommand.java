@@ -3,18 +3,11 @@ package hvlab.tui.language;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmi restore NAME --idt VECTOR}: puts a hooked gate back as the baseline has it (an intervention). */
 @Command(name = "restore", description = "Intervene: put an IDT gate back as the integrity baseline has it (logged with before and after).")
 final class VmiRestoreCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Option(names = "--idt", paramLabel = "VECTOR", required = true, description = "the vector, e.g. 0x80")
     String vector;

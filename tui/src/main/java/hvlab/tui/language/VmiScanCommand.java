@@ -4,9 +4,7 @@ import hvlab.vmm.vmi.Signature;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,11 +15,6 @@ import java.util.List;
 /** {@code vmi scan NAME [--signatures FILE]}: Livewire's signature scanner over all of the VM's memory. */
 @Command(name = "scan", description = "Search all of a VM's memory for known malware byte patterns (hvlab's own, or a FILE of them).")
 final class VmiScanCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Option(names = "--signatures", paramLabel = "FILE", description = "lines of NAME: \"text\" or NAME: hex 90 90 cc")
     Path file;

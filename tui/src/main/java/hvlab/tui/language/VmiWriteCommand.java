@@ -3,7 +3,6 @@ package hvlab.tui.language;
 import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.HexFormat;
@@ -12,11 +11,6 @@ import java.util.HexFormat;
 @Command(name = "write", description = {"Intervene: write bytes into a VM's memory at a guest-physical address.",
         "No guest can notice or refuse: the power that repairs a guest is the power to attack it (logged)."})
 final class VmiWriteCommand extends VmiLook {
-    @Mixin
-    CommonOptions common;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
-    String vm;
 
     @Parameters(index = "1", paramLabel = "ADDRESS", description = "where, e.g. 0x100200")
     String at;
