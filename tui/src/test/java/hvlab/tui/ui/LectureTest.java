@@ -128,4 +128,25 @@ class LectureTest {
             assertTrue(console.strip().endsWith("ps: 3 processes: init shell secret-miner"), console);
         }
     }
+
+    @Test
+    void theAttestationLecturePlaysAndTheGuestNoticesTheRollback() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 1)) {
+            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+            List<String> failures = new ArrayList<>();
+            CommandRunner commands = line -> {
+                Outcome outcome = interpreter.execute(line);
+                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
+                return outcome.lines();
+            };
+            try (LecturePlayer player = new LecturePlayer(Lecture.parse("attestation", shipped("attestation")), commands)) {
+                while (!player.finished()) {
+                    player.advance();
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of(), failures);
+            }
+            assertTrue(host.console("lec-m", 0).text().contains("rollback detected"));
+        }
+    }
 }
