@@ -66,6 +66,7 @@ public final class Host implements HostControl, AutoCloseable {
     private final Snapshots snapshots;
     private final SecureLog secureLog;
     private final Introspector introspector = new Introspector(this);
+    private final StoreLock storeLock;
     private final HostAttestation attestation;
     private Path temporaryStore;
     private volatile boolean closed;
@@ -94,6 +95,7 @@ public final class Host implements HostControl, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new HostException("cannot open the secure log: " + VmStore.reason(e));
         }
+        this.storeLock = new StoreLock(store.root());
         this.lifecycle = new Lifecycle(this);
         this.snapshots = new Snapshots(this, lifecycle);
         long now = System.nanoTime();
@@ -524,6 +526,11 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    /** Before a machine of this store runs: this process must be the one that runs the store's VMs. */
+    void claimStore(String vm) {
+        storeLock.claim(vm);
+    }
+
     void awaitOffCpu(ManagedVm managed) {
         while (managed.onCpu) {
             managed.vm.requestStop();
@@ -870,6 +877,7 @@ public final class Host implements HostControl, AutoCloseable {
             }
         }
         eventThread.shutdown();
+        storeLock.close();
         try {
             secureLog.close();
         } catch (java.io.IOException ignored) {

@@ -162,6 +162,9 @@ final class Lifecycle {
      * saved one: a copy or a rollback is a new generation, and the guest must see that.
      */
     void startMachine(ManagedVm m, java.util.function.Function<hvlab.cpu.GuestMemory, hvlab.vmm.state.VmState> state, boolean paused) {
+        if (!m.ephemeral) {
+            host.claimStore(m.name);
+        }
         VmDefinition d = m.definition;
         Path folder = host.store().folder(m.name);
         byte[] image;
