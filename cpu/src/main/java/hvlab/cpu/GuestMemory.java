@@ -94,6 +94,21 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /** The native memory itself, for CPU backends that map it into an emulator. Not for the VMM. */
+    /** Copies {@code length} bytes at {@code offset} of {@code from} to the same offset here (both the same size or larger). */
+    public void copyFrom(GuestMemory from, long offset, long length) {
+        MemorySegment.copy(from.bytes, offset, bytes, offset, length);
+    }
+
+    /** Copies all of {@code from}, which must be as large as this. */
+    public void copyFrom(GuestMemory from) {
+        copyFrom(from, 0, size());
+    }
+
+    /** Do the {@code length} bytes at {@code offset} hold the same in both? */
+    public boolean sameAs(GuestMemory other, long offset, long length) {
+        return bytes.asSlice(offset, length).mismatch(other.bytes.asSlice(offset, length)) < 0;
+    }
+
     public MemorySegment segment() {
         return bytes;
     }

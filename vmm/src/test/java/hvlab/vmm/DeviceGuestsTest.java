@@ -120,7 +120,7 @@ class DeviceGuestsTest {
                 }
                 VmState saved = vm.save();
                 json = hvlab.vmm.state.VmStateCodec.encode(saved);
-                java.lang.foreign.MemorySegment.copy(saved.ram().segment(), 0, ram.segment(), 0, ram.size()); // RAM travels apart
+                ram.copyFrom(saved.ram()); // RAM travels apart
                 Files.copy(disk, copyDisk);
             }
             assertTrue(new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"device\" : \"AtaDisk\""));

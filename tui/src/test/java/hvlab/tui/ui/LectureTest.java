@@ -60,22 +60,8 @@ class LectureTest {
     @Test
     void theDeprivilegingLecturePlaysFromStartToEnd() throws Exception {
         try (Host host = new Host("local", dir.resolve("store"), 1)) {
-            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
-            List<String> failures = new ArrayList<>();
-            CommandRunner commands = line -> {
-                Outcome outcome = interpreter.execute(line);
-                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
-                return outcome.lines();
-            };
-            Lecture lecture = Lecture.parse("deprivileging", shipped("deprivileging"));
-            try (LecturePlayer player = new LecturePlayer(lecture, commands)) {
-                while (!player.finished()) {
-                    player.advance();
-                    Thread.sleep(50);
-                }
-                assertEquals(List.of(), failures);
-                assertTrue(String.join("\n", player.lines()).contains("the end of deprivileging"), player.lines().toString());
-            }
+            List<String> lines = play(host, "deprivileging");
+            assertTrue(String.join("\n", lines).contains("the end of deprivileging"), lines.toString());
             assertTrue(host.console("lec-hello", 0).text().contains("CPL=3"));
         }
     }
@@ -83,20 +69,7 @@ class LectureTest {
     @Test
     void theRollbackLectureShowsTheGuestNoticingTheRevert() throws Exception {
         try (Host host = new Host("local", dir.resolve("store"), 1)) {
-            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
-            List<String> failures = new ArrayList<>();
-            CommandRunner commands = line -> {
-                Outcome outcome = interpreter.execute(line);
-                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
-                return outcome.lines();
-            };
-            try (LecturePlayer player = new LecturePlayer(Lecture.parse("rollback", shipped("rollback")), commands)) {
-                while (!player.finished()) {
-                    player.advance();
-                    Thread.sleep(50);
-                }
-                assertEquals(List.of(), failures);
-            }
+            play(host, "rollback");
             assertEquals(List.of("before", "later"), host.snapshots("lec-gen").stream().map(s -> s.name()).sorted().toList());
             assertTrue(host.console("lec-gen-copy", 0).text().contains("session 3 count"));
         }
@@ -105,23 +78,7 @@ class LectureTest {
     @Test
     void theIntrospectionLectureCatchesTheRootkitAndUndoesIt() throws Exception {
         try (Host host = new Host("local", dir.resolve("store"), 1)) {
-            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
-            List<String> failures = new ArrayList<>();
-            List<String> printed = new ArrayList<>();
-            CommandRunner commands = line -> {
-                Outcome outcome = interpreter.execute(line);
-                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
-                printed.addAll(outcome.lines());
-                return outcome.lines();
-            };
-            try (LecturePlayer player = new LecturePlayer(Lecture.parse("introspection", shipped("introspection")), commands)) {
-                while (!player.finished()) {
-                    player.advance();
-                    Thread.sleep(50);
-                }
-                assertEquals(List.of(), failures);
-            }
-            String all = String.join("\n", printed);
+            String all = String.join("\n", play(host, "introspection"));
             assertTrue(all.contains("CHANGED since the baseline") && all.contains("rootkit.hide-process"), all);
             assertTrue(all.contains("secure log ok"), all);
             String console = host.console("lec-rk", 0).text();
@@ -132,21 +89,30 @@ class LectureTest {
     @Test
     void theAttestationLecturePlaysAndTheGuestNoticesTheRollback() throws Exception {
         try (Host host = new Host("local", dir.resolve("store"), 1)) {
-            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
-            List<String> failures = new ArrayList<>();
-            CommandRunner commands = line -> {
-                Outcome outcome = interpreter.execute(line);
-                if (!outcome.ok()) failures.add(line + ": " + outcome.error());
-                return outcome.lines();
-            };
-            try (LecturePlayer player = new LecturePlayer(Lecture.parse("attestation", shipped("attestation")), commands)) {
-                while (!player.finished()) {
-                    player.advance();
-                    Thread.sleep(50);
-                }
-                assertEquals(List.of(), failures);
-            }
+            play(host, "attestation");
             assertTrue(host.console("lec-m", 0).text().contains("rollback detected"));
         }
+    }
+
+    /** Plays a shipped lecture to its end on {@code host}; returns every line its commands printed. */
+    private static List<String> play(Host host, String name) throws Exception {
+        Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+        List<String> failures = new ArrayList<>();
+        List<String> printed = new ArrayList<>();
+        CommandRunner commands = line -> {
+            Outcome outcome = interpreter.execute(line);
+            if (!outcome.ok()) failures.add(line + ": " + outcome.error());
+            printed.addAll(outcome.lines());
+            return outcome.lines();
+        };
+        try (LecturePlayer player = new LecturePlayer(Lecture.parse(name, shipped(name)), commands)) {
+            while (!player.finished()) {
+                player.advance();
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(), failures);
+            printed.addAll(player.lines());
+        }
+        return printed;
     }
 }

@@ -2,7 +2,6 @@ package hvlab.vmm.snapshot;
 
 import hvlab.cpu.GuestMemory;
 
-import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
 
 /**
@@ -20,28 +19,26 @@ public final class ComparingTracker implements DirtyPageTracker {
     static final String METHOD = "compare";
     private static final int PAGE = PageSet.PAGE;
 
-    private final MemorySegment ram;
+    private final GuestMemory ram;
     private final GuestMemory baseline;
 
     public ComparingTracker(GuestMemory ram) {
-        this.ram = ram.segment();
+        this.ram = ram;
         this.baseline = new GuestMemory(ram.size(), true); // written whole at once by startOver: no page faults one by one
     }
 
     @Override
     public void startOver() {
-        MemorySegment.copy(ram, 0, baseline.segment(), 0, ram.byteSize());
+        baseline.copyFrom(ram);
     }
 
     @Override
     public BitSet takeDirty() {
-        MemorySegment copy = baseline.segment();
-        BitSet dirty = new BitSet((int) (ram.byteSize() / PAGE));
-        for (long at = 0; at < ram.byteSize(); at += PAGE) {
-            MemorySegment page = ram.asSlice(at, PAGE);
-            if (page.mismatch(copy.asSlice(at, PAGE)) >= 0) {
+        BitSet dirty = new BitSet((int) (ram.size() / PAGE));
+        for (long at = 0; at < ram.size(); at += PAGE) {
+            if (!ram.sameAs(baseline, at, PAGE)) {
                 dirty.set((int) (at / PAGE));
-                MemorySegment.copy(page, 0, copy, at, PAGE);
+                baseline.copyFrom(ram, at, PAGE);
             }
         }
         return dirty;

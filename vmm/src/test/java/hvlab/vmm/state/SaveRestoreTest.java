@@ -86,7 +86,7 @@ class SaveRestoreTest {
             VmState saved = original.save();
             byte[] json = VmStateCodec.encode(saved);
             assertTrue(new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"device\" : \"Pic8259\""));
-            java.lang.foreign.MemorySegment.copy(saved.ram().segment(), 0, ram.segment(), 0, ram.size());
+            ram.copyFrom(saved.ram());
             copy.restore(VmStateCodec.decode(json, ram));
             CpuRegisters a = finish(original);
             CpuRegisters b = finish(copy);
