@@ -19,7 +19,7 @@
 ;   nonce: <the line typed, or random>
 ;   quote: pcr digest 1A2B3C4D...(32 bytes), signature 3045022100...(DER)
 ;   sealed a new secret: 0123456789ABCDEF...      (later boots: "unsealed my secret: ...")
-;   tick 1 (counter 1)
+;   tick 1 (counter 2)
 ;   ...
 ;   rollback detected: I remember counter 12, the vTPM says 31
 ; Exit: none; it runs until it is stopped.
@@ -177,22 +177,20 @@ start:
         mov al, 10
         call putc
 
-; 4. Ten times a second: the monotonic counter against our own memory of it.
+; 4. Ten times a second: the monotonic counter against our own memory of it. The first
+;    increment comes before the clock starts, so that from the first tick on there is always a
+;    remembered count to compare with: a snapshot taken at any tick can be caught.
+        call count
+        mov [remembered], ebx
         start_pit PIT_DIVISOR
         sti
 .idle:  hlt
         cmp dword [ticks], TICKS_PER_LINE
         jb .idle
         sub dword [ticks], TICKS_PER_LINE
-        mov dword [buffer + 8], COUNTER
-        mov eax, CMD_INCREMENT
-        mov ecx, 4
-        call tpm
-        mov ebx, [buffer + 8]           ; the vTPM's count (low 32 bits)
+        call count
         mov eax, [remembered]
         inc eax
-        cmp dword [remembered], 0
-        je .agree                       ; the first tick: nothing to compare with yet
         cmp eax, ebx
         je .agree
         mov esi, rollback_label
@@ -220,6 +218,15 @@ start:
         mov al, 10
         call putc
         jmp .idle
+
+; count: increments the monotonic counter; returns the vTPM's count (low 32 bits) in EBX.
+count:
+        mov dword [buffer + 8], COUNTER
+        mov eax, CMD_INCREMENT
+        mov ecx, 4
+        call tpm
+        mov ebx, [buffer + 8]
+        ret
 
 ; tpm: run command EAX with ECX payload bytes already at buffer + 8; returns the status in EAX.
 tpm:
