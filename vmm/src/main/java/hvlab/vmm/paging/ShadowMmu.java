@@ -163,6 +163,9 @@ public final class ShadowMmu {
     /** The guest loaded CR3 (a new address space, or the same one to empty its TLB). */
     public void cr3Loaded() {
         counters.cr3Loads++;
+        if (!vcpu.pagingEnabled()) {
+            return; // no shadows while the guest does not page: nothing to forget
+        }
         dropAll();
         dropAllAliases = true;
     }
@@ -170,6 +173,9 @@ public final class ShadowMmu {
     /** The guest ran INVLPG: its TLB forgets that page, and so does the shadow. */
     public void pageInvalidated(long linear) {
         counters.invalidations++;
+        if (!vcpu.pagingEnabled()) {
+            return;
+        }
         long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
         shadows.drop(page);
         if (page >= ram.size()) {
