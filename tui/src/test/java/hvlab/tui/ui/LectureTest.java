@@ -94,6 +94,15 @@ class LectureTest {
         }
     }
 
+    @Test
+    void theShadowPagingLectureShowsHiddenPageFaults() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 1)) {
+            String all = String.join("\n", play(host, "shadow-paging"));
+            assertTrue(all.contains("user pages: code 00301025 stack 00302027"), all);
+            assertTrue(all.contains("shadow-pf"), all);
+        }
+    }
+
     /** Plays a shipped lecture to its end on {@code host}; returns every line its commands printed. */
     private static List<String> play(Host host, String name) throws Exception {
         Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
