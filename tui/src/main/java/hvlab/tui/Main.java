@@ -53,6 +53,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand("fuzz", new FuzzCommand(out, err));
         cli.addSubcommand("tui", new UiCommand(err));
         cli.addSubcommand("lecture", new LectureCommand(err));
+        cli.addSubcommand("exercise", new hvlab.tui.classroom.ExerciseCommand(out));
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));
         cli.addSubcommand("script", new ScriptCommand(opener, in, out, err));
         cli.addSubcommand("vm", SingleCommand.named("vm", "One vm command on the store, as in 'hv shell': hv vm list, hv vm info NAME --json ('hv vm --help')", opener, out, err));

@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        GuestImage image = GuestImages.resolve(guest);
+        GuestImage image = GuestImages.resolve(CallerPaths.resolveGuest(guest));
         VmConfig config;
         try {
             config = new VmConfig(image, memoryBytes, executionMode, Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
