@@ -79,6 +79,7 @@ public final class QuickBench {
     private static final String SNAPSHOT = B09_Snapshot.class.getName() + ".";
     private static final String UI_OBSERVER = B10_UiObserver.class.getName() + ".mips";
     private static final String PAGING = B13_ShadowPaging.class.getName() + ".addressSpaceSwitch";
+    private static final String PAGING_STEADY = B13_ShadowPaging.class.getName() + ".steadyState";
     /** The trackers and dirty-page counts of B09's incremental snapshots that the tables show. */
     private static final List<String> TRACKERS = List.of("write-protect", "compare", "hash", "hook");
     private static final List<Integer> DIRTY_PAGES = List.of(0, 16, 256, 4096);
@@ -475,6 +476,10 @@ public final class QuickBench {
         Measured off1 = table.row("  1 page per load, paging off", PAGING + "[pages=1][paging=false]", "ns/load");
         table.derived("  one address-space switch", "address_space_switch_us", "us", x -> (x[0] - x[1]) / 1000, on1, off1);
         table.ratio("paging_on_over_off", "  ratio on / off, 64 pages", on64, off64, null, "(EPT hardware: close to 1)");
+        Measured steadyOn = table.row("  no CR3 loads (shadows warm), paging on", PAGING_STEADY + "[paging=true]", "ns/pass");
+        Measured steadyOff = table.row("  no CR3 loads, paging off", PAGING_STEADY + "[paging=false]", "ns/pass");
+        table.ratio("paging_steady_on_over_off", "  ratio on / off, steady state", steadyOn, steadyOff, null,
+                "(a guest that stays in its address space)");
     }
 
     /**

@@ -119,6 +119,8 @@ class FigureJsonTest {
         put(results, p + "B13_ShadowPaging.addressSpaceSwitch[pages=64][paging=false]", 2_400);
         put(results, p + "B13_ShadowPaging.addressSpaceSwitch[pages=1][paging=true]", 32_000);
         put(results, p + "B13_ShadowPaging.addressSpaceSwitch[pages=1][paging=false]", 3_000);
+        put(results, p + "B13_ShadowPaging.steadyState[paging=true]", 1_100);
+        put(results, p + "B13_ShadowPaging.steadyState[paging=false]", 1_000);
 
         List<Figure> figures = new ArrayList<>();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
