@@ -1,23 +1,13 @@
 package hvlab.tui.classroom;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -59,23 +49,12 @@ final class ChainVerifierGrader implements Grader {
     }
 
     private static Check expect(Method verifier, String name, List<String> log, int want) {
-        ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "chain-verifier");
-            t.setDaemon(true);
-            return t;
-        });
+        String title = name + ": first bad record " + (want < 0 ? "none (-1)" : want);
         try {
-            Future<Object> call = runner.submit(() -> verifier.invoke(null, List.copyOf(log)));
-            Object got = call.get(5, TimeUnit.SECONDS);
-            return Check.of(name + ": first bad record " + (want < 0 ? "none (-1)" : want), Integer.valueOf(want).equals(got),
-                    "your verifier said " + got);
-        } catch (java.util.concurrent.TimeoutException e) {
-            return Check.of(name, false, "your verifier did not return within 5 s");
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null && e.getCause().getCause() != null ? e.getCause().getCause() : e;
-            return Check.of(name, false, "your verifier threw " + cause);
-        } finally {
-            runner.shutdownNow();
+            Object got = StudentJava.call(verifier, List.copyOf(log));
+            return Check.of(title, Integer.valueOf(want).equals(got), "your verifier said " + got);
+        } catch (StudentJava.NoAnswer e) {
+            return Check.of(title, false, "your verifier " + e.getMessage());
         }
     }
 
@@ -112,29 +91,7 @@ final class ChainVerifierGrader implements Grader {
         }
     }
 
-    /** Compiles the student's ChainVerifier.java into a scratch folder and finds its method. */
     private static Method compile(Path work) {
-        Path source = work.resolve("ChainVerifier.java");
-        if (!Files.isRegularFile(source)) {
-            throw new IllegalStateException("there is no " + source);
-        }
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        if (javac == null) {
-            throw new IllegalStateException("this Java has no compiler (a JDK is needed, not a JRE)");
-        }
-        try {
-            Path classes = Files.createTempDirectory("hvlab-exercise");
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            int status = javac.run(null, errors, errors, "-d", classes.toString(), source.toString());
-            if (status != 0) {
-                throw new IllegalStateException(errors.toString(StandardCharsets.UTF_8).strip());
-            }
-            URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-            return loader.loadClass("ChainVerifier").getMethod("firstBadRecord", List.class);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("ChainVerifier needs 'public static int firstBadRecord(List<String> records)': " + e);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot compile: " + e.getMessage());
-        }
+        return StudentJava.method(StudentJava.compile(work, "ChainVerifier"), "firstBadRecord", List.class);
     }
 }

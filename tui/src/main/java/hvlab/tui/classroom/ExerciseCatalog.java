@@ -15,7 +15,11 @@ public final class ExerciseCatalog {
     private static final Map<String, Grader> GRADERS = Map.of(
             "red-pill", new RedPillGrader(),
             "paging-alias", new PagingAliasGrader(),
-            "chain-verifier", new ChainVerifierGrader());
+            "chain-verifier", new ChainVerifierGrader(),
+            "stop-condition", new StopConditionGrader(),
+            "dirty-pages", new DirtyPagesGrader(),
+            "lie-detector", new LieDetectorGrader(),
+            "pit-ticks", new PitTicksGrader());
 
     private ExerciseCatalog() {}
 
