@@ -12,7 +12,8 @@
 ; Wireshark as ordinary pings. The first request goes to the broadcast address (a real stack
 ; would ARP first); the switch floods it to every port of the network, the echo answers, and
 ; from then on the switch has learnt where both addresses are. Each request is sent again every
-; half second (100 Hz timer) until a reply comes, so the peer may boot after us.
+; half second (100 Hz timer) until a reply comes, so the peer may boot after us; after a reply
+; the next request goes 0.2 s after the last (ping -i 0.2), so a capture started meanwhile sees some.
 ;
 ; Expected output:
 ;   net-ping: my MAC 52:54:00:xx:xx:xx
@@ -31,6 +32,7 @@ org 0x100000
 
 PINGS           equ 3
 TRIES           equ 40
+INTERVAL        equ 20                  ; ticks between requests
 PIT_DIVISOR     equ 11932           ; 100 Hz
 ETHER           equ 14
 IP              equ ETHER
@@ -100,7 +102,10 @@ start:
         call print
         pop esi
         call nic_release
-        jmp .next
+.pause: cmp dword [ticks], INTERVAL     ; one request every 0.2 s, as ping -i 0.2
+        jae .next
+        hlt
+        jmp .pause
 .skip:  call nic_release
         jmp .wait
 
