@@ -106,6 +106,6 @@ class NetCommandsTest {
         assertTrue(alerts.contains("lan/scan  udp to a low port  [udp 10.0.0.66:40000 -> 10.0.0.2:1]"), alerts);
         assertTrue(alerts.contains("lan/scan  port scan: 10.0.0.66 tried 16 ports within 2000 ms"), alerts);
         assertEquals(11, new ObjectMapper().readTree(ok("net alerts --json").text()).size(), "ten rule hits and the scan");
-        ok("expect console ping contains '3 replies'");
+        ok("wait ping --console '3 replies' --timeout 10s");
     }
 }
