@@ -142,6 +142,23 @@ class HostNetworkTest {
     }
 
     @Test
+    void anEchoRevertedToASnapshotTakesUpItsRingsAndAnswersAgain() throws Exception {
+        define("echo", "net-echo", "lan");
+        define("ping", "net-ping", "lan");
+        start("echo");
+        await("the echo to listen", 10_000, () -> console("echo").contains("my MAC"));
+        host.snapshot("echo", "listening", "test");
+        start("ping");
+        await("three replies", 20_000, () -> console("ping").contains("3 replies"));
+        await("the ping to end", 10_000, () -> host.info("ping").state().equals("defined"));
+        host.revert("echo", "listening", "test"); // the NIC's registers and ring heads come back with RAM
+        start("ping");
+        await("three replies after the revert", 20_000, () -> console("ping").contains("3 replies"));
+        NetworkControl.Port echo = host.network().show("lan").ports().getFirst();
+        assertNull(echo.nicError(), echo.toString());
+    }
+
+    @Test
     void mistakesAreOneLine() {
         HostException e = assertThrows(HostException.class, () -> define("x", "net-echo", "nowhere"));
         assertEquals("no network named 'nowhere' on host local (net create nowhere)", e.getMessage());
