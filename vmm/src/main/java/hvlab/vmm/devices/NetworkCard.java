@@ -1,12 +1,7 @@
 package hvlab.vmm.devices;
 
 import hvlab.vmm.memory.GuestRam;
-import hvlab.vmm.network.EthernetFrame;
 import hvlab.vmm.network.MacAddress;
-
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * hvlab's paravirtual network card: no emulated chip (an e1000 has hundreds of registers a VMM
@@ -36,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Frames for the guest arrive from the switch on other VMs' threads: they wait in a bounded
  * queue ({@link #offer}) until this VM's own thread places them ({@link #deliverArrived}) between
- * two slices. Only that thread touches the card's registers and the guest's RAM.
+ * two slices. Only that thread touches the card's registers and the guest's RAM. The moving of
+ * frames is {@link NicTransfer}'s; this class is the registers and the interrupt.
  */
 public final class NetworkCard implements IoDevice {
     public static final int FIRST_PORT = 0x500;
@@ -55,31 +51,22 @@ public final class NetworkCard implements IoDevice {
     public record State(long mac, long rxRing, int rxSize, int rxHead, long txRing, int txSize, int txHead, int isr, int imr,
                         int error, Counters counters, TokenBucket.State frameTokens, TokenBucket.State byteTokens) implements DeviceState {}
 
-    private final GuestRam ram;
     private final InterruptLine irq;
     private final MacAddress mac;
-    private final NicOptions.Wire wire;
-    private final TokenBucket frameTokens;
-    private final TokenBucket byteTokens;
-    private final NicRing rx = new NicRing();
-    private final NicRing tx = new NicRing();
+    private final NicTransfer path;
+    private final NicRing rx;
+    private final NicRing tx;
     private final byte[] ringRegisters = new byte[16];
-    private final ConcurrentLinkedQueue<byte[]> arrived = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong rxDropped = new AtomicLong();
     private int isr;
     private int imr = ISR_RX | ISR_TX | ISR_ERROR;
     private NicError error = NicError.NONE;
-    private long txFrames, txBytes, rxFrames, rxBytes, txPoliced;
 
     public NetworkCard(NicOptions options, GuestRam ram, InterruptLine irq) {
-        this.ram = ram;
         this.irq = irq;
         this.mac = options.mac();
-        this.wire = options.wire();
-        NicOptions.Limits l = options.limits();
-        this.frameTokens = new TokenBucket(l.framesPerSecond(), l.burstFrames(), 1);
-        this.byteTokens = new TokenBucket(l.bytesPerSecond(), l.burstBytes(), EthernetFrame.MAX);
+        this.path = new NicTransfer(ram, options);
+        this.rx = path.rx;
+        this.tx = path.tx;
     }
 
     @Override public String name() { return "paravirtual NIC"; }
@@ -95,7 +82,7 @@ public final class NetworkCard implements IoDevice {
     public NicError error() { return error; }
 
     public Counters counters() {
-        return new Counters(txFrames, txBytes, rxFrames, rxBytes, txPoliced, rxDropped.get());
+        return path.counters();
     }
 
     @Override
@@ -170,119 +157,42 @@ public final class NetworkCard implements IoDevice {
             return; // stopped until the driver resets the card
         }
         try {
-            if ((bits & DOORBELL_TX) != 0) transmit();
-            if ((bits & DOORBELL_RX) != 0 && error == NicError.NONE) deliverArrived();
+            if ((bits & DOORBELL_TX) != 0) apply(path.transmit());
         } catch (RuntimeException bug) {
-            fail(NicError.BUFFER_OUTSIDE_RAM); // never reached with the checks below; the VMM must not throw at the guest
+            fail(NicError.BUFFER_OUTSIDE_RAM); // never reached with the checks; the VMM must not throw at the guest
         }
-    }
-
-    /** Sends every frame the driver queued, at most one ring's worth. */
-    private void transmit() {
-        NicError bad = checkRings(tx);
-        if (bad != NicError.NONE) {
-            fail(bad);
-            return;
-        }
-        boolean sent = false;
-        for (int n = 0; n < tx.size; n++) {
-            NicRing.Descriptor d = tx.take(ram);
-            if (d == null) break;
-            if (d.length() < EthernetFrame.HEADER || d.length() > EthernetFrame.MAX) {
-                fail(NicError.BAD_LENGTH);
-                return;
-            }
-            NicError where = checkBuffer(d, d.length());
-            if (where != NicError.NONE) {
-                fail(where);
-                return;
-            }
-            byte[] frame = ram.readBytes(d.buffer(), d.length()); // the VMM's own copy: the guest cannot change it under the switch
-            tx.complete(ram, d, d.length());
-            sent = true;
-            if (!frameTokens.has(1) || !byteTokens.has(frame.length)) {
-                txPoliced++;
-                continue;
-            }
-            frameTokens.take(1);
-            byteTokens.take(frame.length);
-            txFrames++;
-            txBytes += frame.length;
-            wire.transmit(frame);
-        }
-        if (sent) raise(ISR_TX);
+        if ((bits & DOORBELL_RX) != 0 && error == NicError.NONE) deliverArrived();
     }
 
     /** A frame from the switch, from any thread: it waits for this VM's thread, or is dropped if too many wait. */
     public void offer(byte[] frame) {
-        if (waiting.incrementAndGet() > MAX_WAITING) {
-            waiting.decrementAndGet();
-            rxDropped.incrementAndGet();
-            return;
-        }
-        arrived.add(frame);
+        path.offer(frame);
     }
 
     /** True while frames wait to be placed (the VM must not sleep through them). */
     public boolean hasArrived() {
-        return !arrived.isEmpty();
+        return path.hasArrived();
     }
 
     /** On the VM's thread: places waiting frames into the driver's receive buffers, as many as it gave. */
     public void deliverArrived() {
         if (error != NicError.NONE) {
-            for (byte[] f; (f = arrived.poll()) != null; ) {
-                waiting.decrementAndGet();
-                rxDropped.incrementAndGet();
-            }
+            path.dropArrived();
             return;
         }
-        if (arrived.isEmpty() || !rx.configured()) return;
-        NicError bad = checkRings(rx);
-        if (bad != NicError.NONE) {
-            fail(bad);
-            return;
-        }
-        boolean placed = false;
         try {
-            for (int n = 0; n < rx.size && !arrived.isEmpty(); n++) {
-                NicRing.Descriptor d = rx.take(ram);
-                if (d == null) break;
-                if (d.length() < EthernetFrame.MAX) {
-                    fail(NicError.RX_BUFFER_SMALL);
-                    return;
-                }
-                NicError where = checkBuffer(d, d.length());
-                if (where != NicError.NONE) {
-                    fail(where);
-                    return;
-                }
-                byte[] frame = arrived.poll();
-                waiting.decrementAndGet();
-                ram.writeBytes(d.buffer(), frame);
-                rx.complete(ram, d, frame.length);
-                rxFrames++;
-                rxBytes += frame.length;
-                placed = true;
-            }
+            apply(path.deliver());
         } catch (RuntimeException bug) {
-            fail(NicError.BUFFER_OUTSIDE_RAM);
+            fail(NicError.BUFFER_OUTSIDE_RAM); // never reached with the checks; the VMM must not throw at the guest
         }
-        if (placed) raise(ISR_RX);
     }
 
-    /** Both rings sane and apart; the one about to be used must be set up. */
-    private NicError checkRings(NicRing using) {
-        NicError own = using.check(ram);
-        if (own != NicError.NONE) return own;
-        NicRing other = using == rx ? tx : rx;
-        return other.overlaps(using.base, using.bytes()) ? NicError.OVERLAP : NicError.NONE;
-    }
-
-    private NicError checkBuffer(NicRing.Descriptor d, int length) {
-        if (!ram.contains(d.buffer(), length)) return NicError.BUFFER_OUTSIDE_RAM;
-        if (rx.overlaps(d.buffer(), length) || tx.overlaps(d.buffer(), length)) return NicError.OVERLAP;
-        return NicError.NONE;
+    private void apply(NicTransfer.Step step) {
+        if (step.error() != NicError.NONE) {
+            fail(step.error());
+        } else if (step.isr() != 0) {
+            raise(step.isr());
+        }
     }
 
     private void fail(NicError why) {
@@ -312,14 +222,14 @@ public final class NetworkCard implements IoDevice {
 
     /** Lets virtual time pass: the policer's buckets refill. */
     void advance(long nanos) {
-        frameTokens.refill(nanos);
-        byteTokens.refill(nanos);
+        path.frameTokens.refill(nanos);
+        path.byteTokens.refill(nanos);
     }
 
     @Override
     public DeviceState save() {
         return new State(mac.bits(), rx.base, rx.size, rx.head, tx.base, tx.size, tx.head, isr, imr, error.code(), counters(),
-                frameTokens.save(), byteTokens.save());
+                path.frameTokens.save(), path.byteTokens.save());
     }
 
     /**
@@ -338,15 +248,10 @@ public final class NetworkCard implements IoDevice {
         isr = s.isr() & 7;
         imr = s.imr() & 7;
         error = NicError.of(s.error());
-        Counters c = s.counters();
-        if (c != null) {
-            txFrames = c.txFrames(); txBytes = c.txBytes(); rxFrames = c.rxFrames(); rxBytes = c.rxBytes();
-            txPoliced = c.txPoliced(); rxDropped.set(c.rxDropped());
-        }
-        if (s.frameTokens() != null) frameTokens.restore(s.frameTokens());
-        if (s.byteTokens() != null) byteTokens.restore(s.byteTokens());
-        arrived.clear();
-        waiting.set(0);
+        if (s.counters() != null) path.restoreCounters(s.counters());
+        if (s.frameTokens() != null) path.frameTokens.restore(s.frameTokens());
+        if (s.byteTokens() != null) path.byteTokens.restore(s.byteTokens());
+        path.forgetArrived();
         signal();
     }
 }
