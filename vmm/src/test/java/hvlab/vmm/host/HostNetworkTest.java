@@ -159,6 +159,21 @@ class HostNetworkTest {
     }
 
     @Test
+    void aLyingDriverUnderUnicornGetsErrorCodesAndTheVmRunsOn() throws Exception {
+        define("liar", "nic-hostile", "lan");
+        start("liar");
+        await("the liar to finish", 15_000, () -> host.info("liar").state().equals("defined"));
+        assertEquals("""
+                ring in the VMM's region: error 1
+                buffer in the VMM's region: error 4
+                a 64 KiB giant: error 5
+                rings on top of each other: error 3
+                the card is fine after a reset: status 1
+                """, console("liar"));
+        assertTrue(host.info("liar").lastExit().startsWith("debug-exit"), host.info("liar").lastExit());
+    }
+
+    @Test
     void mistakesAreOneLine() {
         HostException e = assertThrows(HostException.class, () -> define("x", "net-echo", "nowhere"));
         assertEquals("no network named 'nowhere' on host local (net create nowhere)", e.getMessage());
