@@ -1,7 +1,9 @@
-; arp-spoof: tries to take over another machine's IPv4 address on the network, the first step
-; of a man-in-the-middle attack. It sends gratuitous ARP replies ("10.0.0.2 is at
-; 52:54:00:66:66:66") from a forged Ethernet source address, so that the switch and every host
-; that believes them would send 10.0.0.2's traffic to the forger.
+; arp-spoof: forges its source MAC to claim another machine's IPv4 address; the switch drops it.
+;
+; Taking over another machine's IPv4 address is the first step of a man-in-the-middle attack. This
+; guest sends gratuitous ARP replies ("10.0.0.2 is at 52:54:00:66:66:66") from a forged Ethernet
+; source address, so that the switch and every host that believes them would send 10.0.0.2's
+; traffic to the forger.
 ;
 ; The host's switch holds each port to the MAC address its host gave the VM (port security, as
 ; Open vSwitch and every managed switch offer): all three frames are dropped, and the drop is an

@@ -1,9 +1,11 @@
-; net-echo: answers pings. It waits for frames on the paravirtual NIC (halted until IRQ 11), and
-; turns each ICMP echo request into a reply and sends it back: the Ethernet addresses swapped
-; (the reply goes to whoever asked, from our own address: the switch drops any other source),
-; the IPv4 addresses swapped, type 8 made 0, the ICMP checksum computed again. The IPv4 header
-; checksum stays right: swapping two words does not change a ones'-complement sum. Any other
-; frame is counted and ignored (answering everything would make two echoes talk for ever).
+; net-echo: answers the pings (ICMP echo requests) that reach it through the paravirtual NIC.
+;
+; It waits for frames on the paravirtual NIC (halted until IRQ 11), and turns each ICMP echo
+; request into a reply and sends it back: the Ethernet addresses swapped (the reply goes to
+; whoever asked, from our own address: the switch drops any other source), the IPv4 addresses
+; swapped, type 8 made 0, the ICMP checksum computed again. The IPv4 header checksum stays right:
+; swapping two words does not change a ones'-complement sum. Any other frame is counted and
+; ignored (answering everything would make two echoes talk for ever).
 ;
 ; Expected output (with net-ping on the same network):
 ;   net-echo: my MAC 52:54:00:yy:yy:yy

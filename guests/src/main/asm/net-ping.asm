@@ -1,5 +1,6 @@
-; net-ping: sends ICMP echo requests (what ping sends) through the paravirtual NIC and prints
-; each reply. Run it beside net-echo on one host network:
+; net-ping: pings 10.0.0.2 through the paravirtual NIC and prints each reply.
+;
+; It sends ICMP echo requests, as ping does. Run it beside net-echo on one host network:
 ;
 ;   net create lan
 ;   vm create echo --guest net-echo --net lan

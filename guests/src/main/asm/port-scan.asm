@@ -1,6 +1,8 @@
-; port-scan: probes 64 UDP ports of 10.0.0.2, one datagram each, as `nmap -sU` begins. It is
-; the traffic an intrusion detection system learns to spot: one source trying many destination
-; ports within moments, where an honest client talks to a few.
+; port-scan: probes 64 UDP ports of 10.0.0.2, the traffic an IDS on a mirror port spots.
+;
+; One datagram each, as `nmap -sU` begins. It is the traffic an intrusion detection system learns
+; to spot: one source trying many destination ports within moments, where an honest client talks
+; to a few.
 ;
 ; On a network mirrored to the host's IDS (`net mirror NET --to ids`) the port-scan detector
 ; fires once the source has tried 16 distinct ports within 2 seconds; the alert is an event of
