@@ -65,20 +65,24 @@ start:
         mov ecx, FRAME
         call nic_send
         mov dword [ticks], 0
-.wait:  call nic_receive
+.wait:  cli                             ; look with interrupts off, then STI; HLT (see net-echo)
+        call nic_receive
         jnc .got
         cmp dword [ticks], 50
         jae .again
+        sti
         hlt
         jmp .wait
-.again: inc dword [tries]
+.again: sti
+        inc dword [tries]
         cmp dword [tries], TRIES
         jb .send
         mov esi, silence_label
         call print
         debug_exit 1
 
-.got:   call is_our_reply
+.got:   sti
+        call is_our_reply
         jne .skip
         mov edi, peer_mac               ; unicast from now on: we know where 10.0.0.2 is
         push esi
