@@ -132,6 +132,7 @@ public final class HistoryGraph {
             case "vtpm-new-identity" -> "its vTPM got a new identity (" + event.get("reason") + ")";
             case "vtpm-replaced" -> "given a new vTPM (" + event.get("reason") + ")";
             case "net-attach" -> "its NIC plugged into network " + event.get("network");
+            case "net-detach" -> "its NIC taken off network " + event.get("network");
             case "net-spoofed" -> "the switch dropped its frame: " + event.get("reason") + " (" + event.get("dropped") + " so far)";
             case "ids-alert" -> "IDS on " + event.get("network") + ": " + event.get("message") + " [" + event.get("traffic") + "]";
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));

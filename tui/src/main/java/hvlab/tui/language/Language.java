@@ -59,6 +59,7 @@ public final class Language {
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
         vm.addSubcommand("attach", line(new VmAttachCommand()));
+        vm.addSubcommand("detach", line(new VmDetachCommand()));
         return vm;
     }
 

@@ -61,6 +61,12 @@ class NetCommandsTest {
         assertFalse(lan.get("ports").get(0).get("up").asBoolean());
         assertTrue(ok("net show").text().startsWith("network lan\n  PORT "));
         assertTrue(ok("vm history b").text().contains("its NIC plugged into network lan"));
+        assertTrue(ok("vm info b").text().matches("(?s).*network: +lan \\(NIC 52:54:00:.*"), ok("vm info b").text());
+        assertEquals("lan", new ObjectMapper().readTree(ok("vm info b --json").text()).get("network").asText());
+        assertEquals("b has no network card now", ok("vm detach b").text());
+        fails("vm detach b", ExitStatus.BAD_INPUT, "'b' has no network card");
+        assertFalse(ok("vm info b").text().contains("network"));
+        assertTrue(ok("vm history b").text().contains("its NIC taken off network lan"));
     }
 
     @Test

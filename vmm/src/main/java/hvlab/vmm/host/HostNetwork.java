@@ -260,6 +260,25 @@ final class HostNetwork implements NetworkControl {
     }
 
     @Override
+    public void detach(String vm, String actor) {
+        host.locked(() -> {
+            ManagedVm m = host.managed(vm);
+            if (m.definition.network() == null) {
+                throw new HostException("'" + vm + "' has no network card");
+            }
+            if (m.state != VmLifecycle.DEFINED && m.state != VmLifecycle.CRASHED) {
+                throw new HostException("cannot detach '" + vm + "' while it is " + m.state.label()
+                        + ": its NIC is unplugged when it is off (power it off first)");
+            }
+            String was = m.definition.network();
+            m.definition = m.definition.withNetwork(null);
+            host.store().save(m.definition);
+            host.journal(host.store().folder(vm), "net-detach", Map.of("network", was, "actor", actor));
+            return null;
+        });
+    }
+
+    @Override
     public Network mirror(String network, List<String> rules, String actor) {
         return host.locked(() -> {
             require(network);

@@ -44,6 +44,9 @@ public interface NetworkControl {
     /** Plugs {@code vm}'s NIC into {@code network} (the VM must be off: a NIC is plugged in at boot). */
     Network attach(String vm, String network, String actor);
 
+    /** Takes {@code vm}'s NIC away (the VM must be off). */
+    void detach(String vm, String actor);
+
     /**
      * Mirrors every frame of {@code network} to an IDS with these Snort-shaped rules (and its
      * port-scan detector); its alerts become events of the VMs that sent the traffic.
