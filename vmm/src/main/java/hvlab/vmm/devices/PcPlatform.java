@@ -202,13 +202,26 @@ public final class PcPlatform implements AutoCloseable {
         }
     }
 
-    /** Restores every device from {@link #save()}'s list (from a machine with the same devices). */
+    /**
+     * Restores every device from {@link #save()}'s list (from a machine with the same devices).
+     * The one device that may come or go between a save and a restore is the NIC (a VM attached to
+     * a network, or detached, after a snapshot): a card plugged in since starts fresh, and the
+     * state of a card unplugged since is left behind, as if the cable had been pulled.
+     */
     public void restore(List<DeviceState> states) {
-        if (states.size() != devices.size()) {
+        List<DeviceState> saved = new ArrayList<>(states);
+        if (nic == null) {
+            saved.removeIf(NetworkCard.State.class::isInstance);
+        }
+        List<Device> targets = new ArrayList<>(devices);
+        if (nic != null && saved.stream().noneMatch(NetworkCard.State.class::isInstance)) {
+            targets.remove(nic);
+        }
+        if (saved.size() != targets.size()) {
             throw new IllegalArgumentException("the saved machine had " + states.size() + " devices, this one has " + devices.size());
         }
-        for (int i = 0; i < states.size(); i++) {
-            devices.get(i).restore(states.get(i));
+        for (int i = 0; i < saved.size(); i++) {
+            targets.get(i).restore(saved.get(i));
         }
     }
 }

@@ -174,6 +174,23 @@ class HostNetworkTest {
     }
 
     @Test
+    void aSnapshotRevertsAfterTheNicWasPluggedInOrTakenAway() throws Exception {
+        define("echo", "net-echo", null);
+        start("echo");
+        await("the echo to boot", 10_000, () -> console("echo").contains("my MAC ff:ff:ff:ff:ff:ff")); // no card: the ports float
+        host.snapshot("echo", "unplugged", "test");
+        host.act("echo", PowerAction.POWEROFF, "test");
+        host.network().attach("echo", "lan", "test");
+        host.revert("echo", "unplugged", "test");
+        assertEquals("running", host.info("echo").state());
+        host.snapshot("echo", "plugged", "test"); // now with the card's state
+        host.act("echo", PowerAction.POWEROFF, "test");
+        host.network().detach("echo", "test");
+        host.revert("echo", "plugged", "test"); // the card's state is left behind
+        assertEquals("running", host.info("echo").state());
+    }
+
+    @Test
     void mistakesAreOneLine() {
         HostException e = assertThrows(HostException.class, () -> define("x", "net-echo", "nowhere"));
         assertEquals("no network named 'nowhere' on host local (net create nowhere)", e.getMessage());
