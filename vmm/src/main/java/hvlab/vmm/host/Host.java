@@ -69,6 +69,7 @@ public final class Host implements HostControl, AutoCloseable {
     private final StoreLock storeLock;
     private final HostAttestation attestation;
     private final HostNetwork network;
+    private final NetworkCommands networkCommands;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -98,6 +99,7 @@ public final class Host implements HostControl, AutoCloseable {
         }
         this.storeLock = new StoreLock(store.root());
         this.network = new HostNetwork(this);
+        this.networkCommands = new NetworkCommands(this, network);
         this.lifecycle = new Lifecycle(this);
         this.snapshots = new Snapshots(this, lifecycle);
         long now = System.nanoTime();
@@ -497,7 +499,7 @@ public final class Host implements HostControl, AutoCloseable {
 
     @Override
     public NetworkControl network() {
-        return network;
+        return networkCommands;
     }
 
     /** The switch and its ports, for the lifecycle that plugs machines in and out. */

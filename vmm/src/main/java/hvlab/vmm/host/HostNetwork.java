@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Vm#fromOutside}, to place it into its receive ring on its own thread before its next
  * slice; a receiver that halted is woken. So no thread ever touches another VM's registers or
  * RAM, and nothing here waits for another VM. The host's lock is taken only to wake a VM and to
- * journal an event, never while the switch's own monitor is held.
+ * journal an event, never while the switch's own monitor is held. What the management language
+ * asks of the network is {@link NetworkCommands}'.
  */
-final class HostNetwork implements NetworkControl {
+final class HostNetwork {
     /** The policer every NIC gets: 10,000 frames/s (burst 1,000) and 100 Mbit/s (burst 1.25 MB), in virtual time. */
     static final NicOptions.Limits LIMITS = new NicOptions.Limits(10_000, 12_500_000, 1_000, 1_250_000);
     /** The port-scan detector: this many distinct destination ports from one source within the window. */
@@ -53,7 +54,7 @@ final class HostNetwork implements NetworkControl {
     private final Map<String, AtomicReference<Ids>> idsByNetwork = new ConcurrentHashMap<>();
     private final Map<String, List<PortTap>> taps = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Ids.Alert> fresh = new ConcurrentLinkedQueue<>();
-    private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    private final List<NetworkControl.Alert> alerts = new CopyOnWriteArrayList<>();
     private final Map<String, Long> lastAlertEvent = new ConcurrentHashMap<>();
 
     HostNetwork(Host host) {
@@ -165,7 +166,7 @@ final class HostNetwork implements NetworkControl {
     }
 
     private void alert(Ids.Alert a) {
-        Alert alert = new Alert(Instant.now(), a.network(), a.port(), a.message(), a.traffic());
+        NetworkControl.Alert alert = new NetworkControl.Alert(Instant.now(), a.network(), a.port(), a.message(), a.traffic());
         if (alerts.size() < MAX_ALERTS) {
             alerts.add(alert);
         }
@@ -193,7 +194,7 @@ final class HostNetwork implements NetworkControl {
         }
     }
 
-    private void watch(String network, List<String> rules) {
+    void watch(String network, List<String> rules) {
         List<IdsRule> parsed = new java.util.ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             try {
@@ -210,132 +211,43 @@ final class HostNetwork implements NetworkControl {
         }).set(ids);
     }
 
-    // ---- what the management language asks (the host's lock held by the caller) ----------------
+    // ---- what the management commands read --------------------------------------------------
+
+    NetworkBook book() {
+        return book;
+    }
+
+    List<NetworkControl.Alert> alerts() {
+        return List.copyOf(alerts);
+    }
+
+    Map<String, java.util.List<PortTap>> taps() {
+        return taps;
+    }
+
+    /** The port of {@code m} as it is now: its card's counters if it is plugged in. */
+    NetworkControl.Port port(ManagedVm m) {
+        Plug p = plugs.get(m.name);
+        String mac = m.definition.mac() != null ? m.definition.mac() : Identity.macFor(m.name);
+        if (p == null) {
+            return new NetworkControl.Port(m.name, mac, false, 0, 0, 0, 0, 0, 0, 0, null);
+        }
+        NetworkCard.Counters c = p.nic().counters();
+        NicError error = p.nic().error();
+        return new NetworkControl.Port(m.name, p.nic().mac().toString(), true, c.txFrames(), c.txBytes(), c.rxFrames(), c.rxBytes(),
+                c.txPoliced(), c.rxDropped(), p.spoofed().get(), error == NicError.NONE ? null : error.meaning());
+    }
+
+    /** The switch's MAC table of {@code network}, as text. */
+    Map<String, String> macTable(String network) {
+        Map<String, String> table = new java.util.LinkedHashMap<>();
+        fabric.table(network).forEach((mac, port) -> table.put(mac.toString(), port));
+        return table;
+    }
 
     void require(String network) {
         if (book.get(network) == null) {
             throw new HostException("no network named '" + network + "' on host " + host.name() + " (net create " + network + ")");
         }
-    }
-
-    @Override
-    public Network create(String network) {
-        VmStore.checkName(network, "network name");
-        return host.locked(() -> {
-            if (book.get(network) != null) {
-                throw new HostException("a network named '" + network + "' already exists");
-            }
-            book.put(new NetworkBook.Entry(network, null));
-            return describe(network);
-        });
-    }
-
-    @Override
-    public List<Network> list() {
-        return host.locked(() -> book.all().stream().map(e -> describe(e.name())).toList());
-    }
-
-    @Override
-    public Network show(String network) {
-        return host.locked(() -> {
-            require(network);
-            return describe(network);
-        });
-    }
-
-    @Override
-    public Network attach(String vm, String network, String actor) {
-        return host.locked(() -> {
-            require(network);
-            ManagedVm m = host.managed(vm);
-            if (m.state != VmLifecycle.DEFINED && m.state != VmLifecycle.CRASHED) {
-                throw new HostException("cannot attach '" + vm + "' while it is " + m.state.label()
-                        + ": its NIC is plugged in at boot (power it off first)");
-            }
-            m.definition = m.definition.withNetwork(network);
-            host.store().save(m.definition);
-            host.journal(host.store().folder(vm), "net-attach", Map.of("network", network, "actor", actor));
-            return describe(network);
-        });
-    }
-
-    @Override
-    public void detach(String vm, String actor) {
-        host.locked(() -> {
-            ManagedVm m = host.managed(vm);
-            if (m.definition.network() == null) {
-                throw new HostException("'" + vm + "' has no network card");
-            }
-            if (m.state != VmLifecycle.DEFINED && m.state != VmLifecycle.CRASHED) {
-                throw new HostException("cannot detach '" + vm + "' while it is " + m.state.label()
-                        + ": its NIC is unplugged when it is off (power it off first)");
-            }
-            String was = m.definition.network();
-            m.definition = m.definition.withNetwork(null);
-            host.store().save(m.definition);
-            host.journal(host.store().folder(vm), "net-detach", Map.of("network", was, "actor", actor));
-            return null;
-        });
-    }
-
-    @Override
-    public Network mirror(String network, List<String> rules, String actor) {
-        return host.locked(() -> {
-            require(network);
-            watch(network, rules);
-            book.put(new NetworkBook.Entry(network, List.copyOf(rules)));
-            return describe(network);
-        });
-    }
-
-    @Override
-    public List<Alert> alerts() {
-        return List.copyOf(alerts);
-    }
-
-    @Override
-    public CaptureResult capture(String vm, java.nio.file.Path file, long count, java.time.Duration duration) throws InterruptedException {
-        if (count <= 0 && duration == null) {
-            throw new HostException("a capture needs an end: --count N or --for D");
-        }
-        PortTap tap = host.locked(() -> {
-            host.managed(vm);
-            try {
-                return new PortTap(new hvlab.vmm.network.PcapWriter(java.nio.file.Files.newOutputStream(file)), Math.max(0, count));
-            } catch (java.io.IOException e) {
-                throw new HostException("cannot write " + file + ": " + VmStore.reason(e));
-            }
-        });
-        taps.computeIfAbsent(vm, v -> new CopyOnWriteArrayList<>()).add(tap);
-        try {
-            tap.await(duration == null ? Long.MAX_VALUE : duration.toNanos());
-        } finally {
-            taps.get(vm).remove(tap);
-        }
-        try {
-            return new CaptureResult(vm, file.toString(), tap.finish());
-        } catch (java.io.IOException e) {
-            throw new HostException("cannot write " + file + ": " + VmStore.reason(e));
-        }
-    }
-
-    private Network describe(String network) {
-        NetworkBook.Entry entry = book.get(network);
-        List<Port> ports = host.managedVms().stream().filter(m -> network.equals(m.definition.network())).map(this::port).toList();
-        Map<String, String> table = new java.util.LinkedHashMap<>();
-        fabric.table(network).forEach((mac, port) -> table.put(mac.toString(), port));
-        return new Network(network, entry.mirrored(), ports, table);
-    }
-
-    private Port port(ManagedVm m) {
-        Plug p = plugs.get(m.name);
-        String mac = m.definition.mac() != null ? m.definition.mac() : Identity.macFor(m.name);
-        if (p == null) {
-            return new Port(m.name, mac, false, 0, 0, 0, 0, 0, 0, 0, null);
-        }
-        NetworkCard.Counters c = p.nic().counters();
-        NicError error = p.nic().error();
-        return new Port(m.name, p.nic().mac().toString(), true, c.txFrames(), c.txBytes(), c.rxFrames(), c.rxBytes(), c.txPoliced(),
-                c.rxDropped(), p.spoofed().get(), error == NicError.NONE ? null : error.meaning());
     }
 }
