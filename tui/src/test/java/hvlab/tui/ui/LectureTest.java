@@ -95,6 +95,15 @@ class LectureTest {
     }
 
     @Test
+    void theShadowPagingLectureShowsHiddenPageFaults() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 1)) {
+            String all = String.join("\n", play(host, "shadow-paging"));
+            assertTrue(all.contains("user pages: code 00301025 stack 00302027"), all);
+            assertTrue(all.contains("shadow-pf"), all);
+        }
+    }
+
+    @Test
     void theNetworkingLecturePingsIsolatesDropsTheForgerAndAlerts() throws Exception {
         try (Host host = new Host("local", dir.resolve("store"), 2)) {
             String printed = String.join("\n", play(host, "networking"));
