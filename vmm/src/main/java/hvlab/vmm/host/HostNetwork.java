@@ -56,6 +56,8 @@ final class HostNetwork {
     private final ConcurrentLinkedQueue<Ids.Alert> fresh = new ConcurrentLinkedQueue<>();
     private final List<NetworkControl.Alert> alerts = new CopyOnWriteArrayList<>();
     private final Map<String, Long> lastAlertEvent = new ConcurrentHashMap<>();
+    /** The counters of each port when its machine last stopped. */
+    private final Map<String, NetworkControl.Port> lastSeen = new ConcurrentHashMap<>();
 
     HostNetwork(Host host) {
         this.host = host;
@@ -95,7 +97,10 @@ final class HostNetwork {
 
     /** The VM's machine is going: its port goes with it (the switch forgets what it learnt there). */
     void unplug(String vm) {
-        if (plugs.remove(vm) != null) {
+        Plug gone = plugs.get(vm);
+        if (gone != null) {
+            lastSeen.put(vm, counted(vm, gone, false)); // its counters stay readable, as a stopped VM's traps do
+            plugs.remove(vm);
             fabric.detach(vm);
         }
     }
@@ -225,16 +230,21 @@ final class HostNetwork {
         return taps;
     }
 
-    /** The port of {@code m} as it is now: its card's counters if it is plugged in. */
+    /** The port of {@code m} as it is now: its card's counters, or their last values if it stopped. */
     NetworkControl.Port port(ManagedVm m) {
         Plug p = plugs.get(m.name);
-        String mac = m.definition.mac() != null ? m.definition.mac() : Identity.macFor(m.name);
-        if (p == null) {
-            return new NetworkControl.Port(m.name, mac, false, 0, 0, 0, 0, 0, 0, 0, null);
+        if (p != null) {
+            return counted(m.name, p, true);
         }
+        NetworkControl.Port last = lastSeen.get(m.name);
+        String mac = m.definition.mac() != null ? m.definition.mac() : Identity.macFor(m.name);
+        return last != null && last.mac().equals(mac) ? last : new NetworkControl.Port(m.name, mac, false, 0, 0, 0, 0, 0, 0, 0, null);
+    }
+
+    private static NetworkControl.Port counted(String vm, Plug p, boolean up) {
         NetworkCard.Counters c = p.nic().counters();
         NicError error = p.nic().error();
-        return new NetworkControl.Port(m.name, p.nic().mac().toString(), true, c.txFrames(), c.txBytes(), c.rxFrames(), c.rxBytes(),
+        return new NetworkControl.Port(vm, p.nic().mac().toString(), up, c.txFrames(), c.txBytes(), c.rxFrames(), c.rxBytes(),
                 c.txPoliced(), c.rxDropped(), p.spoofed().get(), error == NicError.NONE ? null : error.meaning());
     }
 

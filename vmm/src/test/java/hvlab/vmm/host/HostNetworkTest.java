@@ -89,6 +89,9 @@ class HostNetworkTest {
         assertTrue(event.contains("52:54:00:66:66:66"), event);
         assertTrue(host.secureLog().stream().anyMatch(r -> r.kind().equals("net-spoofed") && r.vm().equals("spoof")));
         assertEquals(0, host.network().show("lan").ports().getFirst().rxFrames(), "the echo never saw a forged frame");
+        NetworkControl.Port spoof = host.network().show("lan").ports().get(1);
+        assertEquals(3, spoof.spoofed(), "kept after the forger stopped: " + spoof);
+        assertFalse(spoof.up());
     }
 
     @Test
