@@ -230,6 +230,9 @@ public final class ShadowMmu {
      * the next one.
      */
     public void sync() {
+        if (enterKernelView()) {
+            return; // an interrupt delivered from outside took the guest into its kernel: no flush needed
+        }
         boolean aliasesChanged = aliasWorkPending();
         applyAliases();
         if (!vcpu.pagingEnabled()) {
@@ -257,6 +260,31 @@ public final class ShadowMmu {
             flushNeeded = false;
             counters.tlbFlushes++;
         }
+    }
+
+    /**
+     * Inside a trap: the guest went from its user code into its kernel (a system call, an
+     * interrupt), and nothing else changed. The kernel view maps everything the user view maps,
+     * with the same rights or more, so the user view's entries still in the real TLB grant nothing
+     * the kernel may not do: the real CR3 can move to the kernel's root without emptying the TLB,
+     * and without stopping the CPU. (The way back is different: the kernel's entries would let
+     * user code into kernel pages, so returning to user code empties the TLB in {@link #sync}.)
+     * Returns true if it did the switch.
+     */
+    public boolean enterKernelView() {
+        long kernel = ShadowPageTables.root(ShadowPageTables.View.KERNEL);
+        if (!vcpu.pagingEnabled() || loadedRoot != ShadowPageTables.root(ShadowPageTables.View.USER) || view() != ShadowPageTables.View.KERNEL
+                || flushNeeded || aliasWorkPending() || !controlsUnchanged()) {
+            return false;
+        }
+        real.switchRoot(kernel);
+        loadedRoot = kernel;
+        counters.viewSwitches++;
+        return true;
+    }
+
+    private boolean controlsUnchanged() {
+        return ((vcpu.cr0() & VirtualCpu.CR0_WP) | (vcpu.cr4() & (VirtualCpu.CR4_PSE | VirtualCpu.CR4_PGE))) == builtUnder;
     }
 
     /**
