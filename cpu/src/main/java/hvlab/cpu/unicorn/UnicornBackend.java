@@ -46,6 +46,8 @@ public final class UnicornBackend implements CpuBackend {
     private volatile boolean sliceUsedUp;
     private long translationHook = -1;
     private volatile boolean closed;
+    /** Single-step mode ({@link #setSingleStep}): each run executes at most one instruction. */
+    private boolean singleStep;
 
     /** Unicorn's version as "major.minor". */
     public static String version() {
@@ -212,7 +214,7 @@ public final class UnicornBackend implements CpuBackend {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
                 boundary.forgetTaken();
-                int error = engine.start(start, NEVER, 0);
+                int error = engine.start(start, NEVER, 0, singleStep ? 1 : 0);
                 if (error == AbortGuard.ABORTED) {
                     hooks.resumeEip = -1;
                     return RunResult.cpuError("Unicorn aborted while translating the guest's code (an emulator bug that "
@@ -240,7 +242,7 @@ public final class UnicornBackend implements CpuBackend {
                     externalStop = false;
                     return RunResult.requested();
                 }
-                if (hooks.resumeAfterInvalidOpcode && !sliceUsedUp) {
+                if (hooks.resumeAfterInvalidOpcode && !sliceUsedUp && !singleStep) {
                     // Unicorn halts the CPU after an invalid-opcode hook even when it returns true;
                     // the VMM has set EIP (a precise boundary), so carry on from there.
                     start = Integer.toUnsignedLong(read(Register.EIP));
@@ -286,6 +288,19 @@ public final class UnicornBackend implements CpuBackend {
                 // the engine was closed between the check and the request: nothing left to stop
             }
         }
+    }
+
+    /**
+     * Unicorn's count ({@code uc_emu_start}'s last argument) is a code hook on every instruction;
+     * code translated before it was added would not call it, so turning the mode on drops every
+     * translation once. Turning it off lets the next run remove the hook (a start with count 0).
+     */
+    @Override
+    public void setSingleStep(boolean on) {
+        if (on && !singleStep) {
+            engine.flushTranslationCache();
+        }
+        singleStep = on;
     }
 
     @Override
