@@ -43,10 +43,64 @@ class SteppingTest {
                     out 0xf4, al
             """;
 
+    /** A red pill at 0x100040 (SGDT, which binary translation watches): it must see the guest's GDTR, not the VMM's shadow at 0xFFF00000. */
+    private static final String RED_PILL = """
+            bits 32
+            org 0x100000
+            %include "abi.inc"
+                    jmp code
+                    times 0x40-($-$$) db 0x90
+            code:   sgdt [0x200000]
+                    mov eax, [0x200002]
+                    cmp eax, 0xFFF00000
+                    jae seen
+                    mov al, 0
+                    out 0xf4, al
+            seen:   mov al, 1
+                    out 0xf4, al
+            """;
+
+    @org.junit.jupiter.api.Test
+    void aBreakpointOnATranslatedSiteStopsFirstThenTheSiteIsEmulated() throws Exception {
+        try (Vm vm = boot(ExecutionMode.BT, RED_PILL)) {
+            BreakpointTraps traps = new BreakpointTraps(vm.dispatcher(), vm.cpu(),
+                    eip -> vm.translator() != null && vm.translator().site(eip) != null);
+            vm.cpu().setTrapHandler(traps);
+            traps.insert(BREAK);
+            traps.arm(() -> { });
+            for (int i = 0; i < 100 && eip(vm) != BREAK; i++) {
+                vm.runSlice(Duration.ofMillis(100));
+            }
+            assertEquals(BREAK, eip(vm));
+            assertNotNull(vm.translator().site(BREAK), "SGDT is a translated site");
+            traps.disarm();
+            traps.remove(BREAK); // the translator keeps its hook there
+            VmStepper.step(vm, traps);
+            assertEquals(BREAK + 7, eip(vm));
+            SliceResult end = null;
+            for (int i = 0; i < 10 && !(end instanceof SliceResult.Ended); i++) {
+                end = vm.runSlice(Duration.ofMillis(100));
+            }
+            assertEquals(new hvlab.vmm.VmExit.DebugExit(0), ((SliceResult.Ended) end).exit(),
+                    "the stepped SGDT was emulated: the guest saw its own GDTR");
+        }
+        try (Vm vm = boot(ExecutionMode.TRAP, RED_PILL)) {
+            SliceResult end = null;
+            for (int i = 0; i < 10 && !(end instanceof SliceResult.Ended); i++) {
+                end = vm.runSlice(Duration.ofMillis(100));
+            }
+            assertEquals(new hvlab.vmm.VmExit.DebugExit(1), ((SliceResult.Ended) end).exit(), "natively, SGDT sees the VMM");
+        }
+    }
+
     private static Vm boot(ExecutionMode mode) throws Exception {
+        return boot(mode, GUEST);
+    }
+
+    private static Vm boot(ExecutionMode mode, String guest) throws Exception {
         Path dir = Files.createTempDirectory("hvlab-gdb-step");
         Path source = dir.resolve("step.asm");
-        Files.writeString(source, GUEST);
+        Files.writeString(source, guest);
         Vm vm = new Vm(VmConfig.of(new GuestImage("step", NasmAssembler.assemble(source))).withMode(mode), b -> { });
         vm.boot();
         return vm;
