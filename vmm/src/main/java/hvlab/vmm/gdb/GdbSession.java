@@ -24,13 +24,16 @@ public final class GdbSession {
     static final String BAD_ADDRESS = "E0e";
     static final String REFUSED = "E16";
 
+    /** Units from the client the session may have waiting at most (see {@link #read}). */
+    private static final int BACKLOG = 64;
+
     private final DebugTarget target;
     private final OutputStream out;
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private byte[] lastSent = new byte[0];
     private DebugTarget.Stop lastStop;
     private boolean running;
-    private boolean over;
+    private volatile boolean over;
 
     public GdbSession(DebugTarget target, OutputStream out) {
         this.target = target;
@@ -61,15 +64,25 @@ public final class GdbSession {
         }
     }
 
+    /**
+     * The reader thread. A client that sends without reading our answers would fill the queue
+     * while the session waits to write: the reader waits instead (the client's bytes then stay in
+     * its socket), so no client makes the stub hold more than {@link #BACKLOG} units.
+     */
     private void read(PacketReader reader) {
         try {
             Incoming unit;
             do {
                 unit = reader.next();
+                while (events.size() >= BACKLOG && !over) {
+                    Thread.sleep(1);
+                }
                 events.add(unit);
-            } while (!(unit instanceof Incoming.End));
+            } while (!(unit instanceof Incoming.End) && !over);
         } catch (IOException e) {
             events.add(new Incoming.End());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -122,6 +122,18 @@ class GdbSessionTest {
     }
 
     @Test
+    void aClientThatSendsWithoutReadingIsAnsweredInTurn() throws IOException {
+        try (RspClient gdb = new RspClient(server.port())) {
+            String one = new String(Rsp.frame("qC"), java.nio.charset.StandardCharsets.ISO_8859_1);
+            gdb.raw(one.repeat(5000));
+            for (int i = 0; i < 5000; i++) {
+                assertEquals("QC1", gdb.reply());
+            }
+            assertEquals("T05thread:1;", gdb.ask("?"));
+        }
+    }
+
+    @Test
     void aBusyPortIsRefusedWithOneLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new GdbServer(server.port(), () -> target, "second"));
