@@ -131,6 +131,8 @@ public final class HistoryGraph {
                     : "attested: untrusted, " + event.get("reasons");
             case "vtpm-new-identity" -> "its vTPM got a new identity (" + event.get("reason") + ")";
             case "vtpm-replaced" -> "given a new vTPM (" + event.get("reason") + ")";
+            case "gdb-stub" -> "a gdb stub listens on port " + event.get("port");
+            case "gdb-write" -> "gdb wrote " + event.get("what");
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
         };
         Object actor = event.get("actor");

@@ -91,6 +91,24 @@ class VmStubTest {
         waitFor("defined");
     }
 
+    @Test
+    void theGuestsEndDuringAContinueReachesGdbAsAnExit() throws IOException, InterruptedException {
+        host.create(new VmSpec("w", "typist", "4M", null, VmSpec.DEFAULT_WEIGHT, 0, null, false));
+        host.act("w", PowerAction.START, "test");
+        int port = host.serveGdb("w", 0, "test");
+        try (RspClient gdb = new RspClient(port)) {
+            assertEquals("T05thread:1;", gdb.ask("?"));
+            gdb.raw(new String(Rsp.frame("vCont;c"), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals('+', gdb.readByte());
+            waitFor("running");
+            host.send("w", "quit\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("W01", gdb.reply(), "debug exit 0: the status hv run reports, (0 << 1) | 1");
+            assertEquals("E16", gdb.ask("g"), "no machine, no registers");
+            assertEquals("OK", gdb.ask("D"));
+        }
+        assertEquals("defined", host.info("w").state());
+    }
+
     private void waitFor(String state) throws InterruptedException {
         for (int i = 0; i < 500 && !host.info("w").state().equals(state); i++) {
             Thread.sleep(10);
