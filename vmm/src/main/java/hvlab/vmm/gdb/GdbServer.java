@@ -14,6 +14,8 @@ import java.util.function.Supplier;
  * {@link DebugTarget} from {@code targets}. Runs until {@link #close}.
  */
 public final class GdbServer implements AutoCloseable {
+    /** How long a new connection waits for the current session to end before it is turned away. */
+    private static final int GRACE_MILLIS = 1000;
     private final ServerSocket socket;
     private final Supplier<DebugTarget> targets;
     private final Thread acceptor;
@@ -54,17 +56,51 @@ public final class GdbServer implements AutoCloseable {
         return closed;
     }
 
+    /** Accepts connections; one debugger at a time: a second is closed at once rather than left waiting. */
     private void acceptLoop() {
         while (!closed) {
-            try (Socket connection = socket.accept()) {
-                client = connection;
-                connection.setTcpNoDelay(true);
-                new GdbSession(targets.get(), connection.getOutputStream()).serve(connection.getInputStream());
-            } catch (IOException | RuntimeException e) {
-                // one client's broken connection (or a target that refused it) ends that client only
-            } finally {
-                client = null;
+            Socket connection;
+            try {
+                connection = socket.accept();
+            } catch (IOException e) {
+                continue; // closed (the loop ends), or one failed accept
             }
+            // A gdb that reconnects may come before the last session has finished leaving: give it a moment.
+            for (int waited = 0; client != null && waited < GRACE_MILLIS; waited += 10) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (client != null) {
+                closeQuietly(connection);
+                continue;
+            }
+            client = connection;
+            Thread session = new Thread(() -> serve(connection), acceptor.getName() + "-session");
+            session.setDaemon(true);
+            session.start();
+        }
+    }
+
+    private void serve(Socket connection) {
+        try (connection) {
+            connection.setTcpNoDelay(true);
+            new GdbSession(targets.get(), connection.getOutputStream()).serve(connection.getInputStream());
+        } catch (IOException | RuntimeException e) {
+            // one client's broken connection (or a target that refused it) ends that client only
+        } finally {
+            client = null;
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing to do about a socket that will not close
         }
     }
 
@@ -79,11 +115,7 @@ public final class GdbServer implements AutoCloseable {
         }
         Socket c = client;
         if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+            closeQuietly(c);
         }
     }
 }

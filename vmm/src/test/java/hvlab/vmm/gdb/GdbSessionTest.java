@@ -134,6 +134,17 @@ class GdbSessionTest {
     }
 
     @Test
+    void aSecondDebuggerIsTurnedAwayWhileTheFirstIsThere() throws IOException {
+        try (RspClient first = new RspClient(server.port())) {
+            assertEquals("T05thread:1;", first.ask("?"));
+            try (RspClient second = new RspClient(server.port())) {
+                assertEquals(-1, second.readByte(), "closed at once, not left waiting");
+            }
+            assertEquals("QC1", first.ask("qC"));
+        }
+    }
+
+    @Test
     void aBusyPortIsRefusedWithOneLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new GdbServer(server.port(), () -> target, "second"));
