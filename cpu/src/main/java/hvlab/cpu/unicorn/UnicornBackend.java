@@ -48,6 +48,11 @@ public final class UnicornBackend implements CpuBackend {
     private volatile boolean closed;
     /** Single-step mode ({@link #setSingleStep}): each run executes at most one instruction. */
     private boolean singleStep;
+    /**
+     * True while Unicorn's count hook has been installed since the last run without it: every
+     * translation made since then calls it, and consecutive steps need not drop them again.
+     */
+    private boolean countedTranslations;
 
     /** Unicorn's version as "major.minor". */
     public static String version() {
@@ -214,6 +219,7 @@ public final class UnicornBackend implements CpuBackend {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
                 boundary.forgetTaken();
+                countedTranslations = singleStep; // a start with count 0 removes the count hook
                 int error = engine.start(start, NEVER, 0, singleStep ? 1 : 0);
                 if (error == AbortGuard.ABORTED) {
                     hooks.resumeEip = -1;
@@ -295,12 +301,13 @@ public final class UnicornBackend implements CpuBackend {
      * code translated before it was added would not call it, so turning the mode on drops the
      * translations of everything mapped. Range by range, not with a flush of the whole cache,
      * which Unicorn 2.0.1 makes cost 0.1 to 6 s (measured here); with paging on, ranges are
-     * linear and {@link #invalidateTranslations} flushes all the same. Turning the mode off lets
-     * the next run remove the hook (a start with count 0).
+     * linear and the whole cache is flushed, as {@link #invalidateTranslations} does. Turning the
+     * mode off lets the next run remove the hook (a start with count 0); steps with no such run in
+     * between (gdb's {@code next} is many of them) drop nothing.
      */
     @Override
     public void setSingleStep(boolean on) {
-        if (on && !singleStep) {
+        if (on && !singleStep && !countedTranslations) {
             if ((read(Register.CR0) & CR0_PG) != 0) {
                 engine.flushTranslationCache();
             } else {

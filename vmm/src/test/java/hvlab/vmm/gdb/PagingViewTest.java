@@ -83,6 +83,12 @@ class PagingViewTest {
             traps.disarm();
             VmStepper.step(vm, traps);
             assertEquals(SPIN + 6, eip(vm), "one step over the increment through the alias");
+            int before = vm.ram().read(0x300004, 4);
+            for (int i = 0; i < 20; i++) { // consecutive steps: the translations made for the first still count
+                VmStepper.step(vm, traps);
+                assertEquals(i % 2 == 0 ? SPIN : SPIN + 6, eip(vm));
+            }
+            assertEquals(before + 10, vm.ram().read(0x300004, 4), "ten increments in twenty steps");
         }
     }
 
