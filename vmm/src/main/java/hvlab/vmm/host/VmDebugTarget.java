@@ -20,6 +20,11 @@ import java.util.function.Consumer;
  */
 final class VmDebugTarget implements DebugTarget {
     static final String ACTOR = "gdb";
+    /**
+     * Breakpoints one debugger may set: each is a hook Unicorn walks whenever it translates code,
+     * so a client must not be able to set a million of them.
+     */
+    static final int MAX_BREAKPOINTS = 256;
     private final Host host;
     private final String name;
     private Vm vm;
@@ -115,6 +120,9 @@ final class VmDebugTarget implements DebugTarget {
             throw new TargetException("the VMM's region is not the guest's: no breakpoint there");
         }
         whileStopped(() -> {
+            if (!traps.isBreakpoint(address) && traps.breakpoints().size() >= MAX_BREAKPOINTS) {
+                throw new TargetException("at most " + MAX_BREAKPOINTS + " breakpoints");
+            }
             traps.insert(address);
             return null;
         });

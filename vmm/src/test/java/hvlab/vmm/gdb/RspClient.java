@@ -16,6 +16,7 @@ final class RspClient implements AutoCloseable {
     RspClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000); // a test that waits longer has failed; never hang the build
+        socket.setTcpNoDelay(true);  // as gdb does: an acknowledgement must not wait for the next packet
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }

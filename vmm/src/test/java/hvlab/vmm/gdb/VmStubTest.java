@@ -74,6 +74,12 @@ class VmStubTest {
             assertEquals("E0e", gdb.ask("Z0,fff10000,1"));
             assertEquals("E0e", gdb.ask("P0a=0b000000"), "CS is the VMM's to keep");
             assertEquals(8, gdb.ask("m3ffffc,8").length(), "a read that runs off the end of RAM gives what there is");
+            for (int i = 0; i < 256; i++) {
+                assertEquals("OK", gdb.ask("Z0," + Integer.toHexString(0x200000 + i) + ",1"));
+            }
+            assertEquals("E0e", gdb.ask("Z0,300000,1"), "a bound on the hooks a client can make");
+            assertEquals("OK", gdb.ask("z0,200000,1"));
+            assertEquals("OK", gdb.ask("Z0,300000,1"));
             assertEquals("T05thread:1;", gdb.ask("s"));
             gdb.raw(new String(Rsp.frame("c"), java.nio.charset.StandardCharsets.ISO_8859_1));
             assertEquals('+', gdb.readByte());
