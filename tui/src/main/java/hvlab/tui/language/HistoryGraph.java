@@ -135,6 +135,8 @@ public final class HistoryGraph {
             case "net-detach" -> "its NIC taken off network " + event.get("network");
             case "net-spoofed" -> "the switch dropped its frame: " + event.get("reason") + " (" + event.get("dropped") + " so far)";
             case "ids-alert" -> "IDS on " + event.get("network") + ": " + event.get("message") + " [" + event.get("traffic") + "]";
+            case "gdb-stub" -> "a gdb stub listens on port " + event.get("port");
+            case "gdb-write" -> "gdb wrote " + event.get("what");
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
         };
         Object actor = event.get("actor");

@@ -56,6 +56,7 @@ public final class Language {
         vm.addSubcommand("clone", line(new VmCloneCommand()));
         vm.addSubcommand("history", line(new VmHistoryCommand()));
         vm.addSubcommand("traps", line(new VmTrapsCommand()));
+        vm.addSubcommand("gdb", line(new VmGdbCommand()));
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
         vm.addSubcommand("attach", line(new VmAttachCommand()));

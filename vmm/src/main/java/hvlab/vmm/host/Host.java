@@ -66,6 +66,7 @@ public final class Host implements HostControl, AutoCloseable {
     private final Snapshots snapshots;
     private final SecureLog secureLog;
     private final Introspector introspector = new Introspector(this);
+    private final GdbServers gdbServers = new GdbServers(this);
     private final StoreLock storeLock;
     private final HostAttestation attestation;
     private final HostNetwork network;
@@ -390,6 +391,28 @@ public final class Host implements HostControl, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public int serveGdb(String vm, int port, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            requireOpenBox(managed); // a debugger reads and writes everything: the closed box forbids it
+            if (managed.vm == null || !managed.state.active()) {
+                throw new HostException("cannot debug '" + vm + "': it is " + managed.state.label() + " (start it first)");
+            }
+            int listening = gdbServers.serve(managed, port);
+            journal(store.folder(vm), "gdb-stub", Map.of("port", listening, "actor", actor));
+            return listening;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The VM named {@code vm} (for the debugger, which works with the host's lock held). */
+    ManagedVm managedVm(String vm) {
+        return find(vm);
     }
 
     @Override
@@ -903,6 +926,7 @@ public final class Host implements HostControl, AutoCloseable {
     /** Powers every VM off and stops the workers. The definitions stay in the store. */
     @Override
     public void close() {
+        gdbServers.close();
         lock.lock();
         try {
             for (ManagedVm m : new ArrayList<>(vms.values())) {

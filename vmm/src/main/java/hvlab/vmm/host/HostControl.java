@@ -86,6 +86,15 @@ public interface HostControl {
         throw new HostException("host '" + name() + "' offers no introspection");
     }
 
+    /**
+     * Serves the GDB Remote Serial Protocol for {@code vm} on {@code port} of the loopback
+     * interface (0: any free port) until the host ends; returns the port. Each gdb that connects
+     * stops the VM and debugs its guest kernel; a closed-box VM refuses.
+     */
+    default int serveGdb(String vm, int port, String actor) {
+        throw new HostException("host '" + name() + "' offers no debugger");
+    }
+
     /** The host's secure log, oldest first. */
     default List<hvlab.vmm.log.LogRecord> secureLog() {
         throw new HostException("host '" + name() + "' keeps no secure log here");
