@@ -1,0 +1,23 @@
+/*
+ * init: the first process. The kernel starts it; it starts the shell, and then waits forever,
+ * collecting every process that ends (orphans are handed to init). If the shell ends, init
+ * starts a new one.
+ */
+#include "user.h"
+
+int main(void) {
+    printf("init: starting sh\n");
+    for (;;) {
+        char *argv[] = {"sh", 0};
+        int sh = spawn("sh", argv);
+        if (sh < 0) {
+            printf("init: cannot start sh: %s\n", strerror(sh));
+            exit(1);
+        }
+        int status, pid;
+        while ((pid = wait(&status)) != sh) {
+            if (pid < 0) exit(1);
+        }
+        printf("init: sh exited (status %d), starting another\n", status);
+    }
+}
