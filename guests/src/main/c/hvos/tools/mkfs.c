@@ -3,7 +3,7 @@
  *
  *     mkfs OUT.img FILE...
  *
- * Each file goes on the disk under its base name (user programs, text files), in consecutive
+ * Each file goes on the disk under its base name, in name order (user programs, text files), in consecutive
  * sectors after the directory; see ../include/fsformat.h for the layout. Built and run by the
  * guests' Maven build with the host's own C compiler; any error is one line and exit status 1.
  */
@@ -11,6 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../include/fsformat.h"
+
+static const char *base_name(const char *path) {
+    return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(base_name(*(char *const *) a), base_name(*(char *const *) b));
+}
 
 static void fail(const char *what, const char *detail) {
     fprintf(stderr, "mkfs: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -23,10 +31,11 @@ int main(int argc, char **argv) {
     if (nfiles > FS_MAX_FILES) fail("too many files for the directory", NULL);
     static struct fs_dirent dir[FS_MAX_FILES];
     static unsigned char data[16 << 20];
+    qsort(argv + 2, nfiles, sizeof *argv, by_name);     /* the directory in name order, whatever the build's */
     uint32_t next = 1 + FS_DIR_SECTORS;                  /* first sector after the directory */
     for (int i = 0; i < nfiles; i++) {
         const char *path = argv[i + 2];
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        const char *base = base_name(path);
         if (strlen(base) >= FS_NAME_MAX) fail("file name too long for hvos (23 characters at most)", base);
         for (int j = 0; j < i; j++) {
             if (strcmp(dir[j].name, base) == 0) fail("two files with one name", base);

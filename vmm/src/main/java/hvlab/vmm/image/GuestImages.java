@@ -65,6 +65,14 @@ public final class GuestImages {
         return new String(index, StandardCharsets.UTF_8).lines().map(String::trim).filter(s -> !s.isEmpty()).sorted().toList();
     }
 
+    /**
+     * The disk a built-in guest comes with ({@code guests/NAME.img}, e.g. hvos's file system of
+     * user programs), or null for a guest that has none or a spec that is not a built-in name.
+     */
+    public static byte[] builtInDisk(String spec) {
+        return spec != null && spec.matches("[A-Za-z0-9_-]+") ? builtIn(spec + ".img") : null;
+    }
+
     /** The source of a built-in guest (NASM, or C), or null. */
     public static String builtInSource(String name) {
         byte[] source = builtIn(name + ".asm");
