@@ -20,9 +20,11 @@ static inline void outb(uint16_t port, uint8_t v) {
     __asm__ volatile("outb %0, %1" : : "a"(v), "d"(port));
 }
 
-/* Read n 16-bit words from a port into memory: how an ATA drive hands over a sector. */
+/* Read n 16-bit words from a port into memory: how an ATA drive hands over a sector.
+ * Written "rep; insw" so that the assembler puts REP (f3) before the operand-size prefix (66):
+ * Capstone 4, which hvlab's VMM decodes with, reads "66 f3 6d" as `rep insd` (dwords). */
 static inline void insw(uint16_t port, void *dst, int n) {
-    __asm__ volatile("cld; rep insw" : "+D"(dst), "+c"(n) : "d"(port) : "memory");
+    __asm__ volatile("cld; rep; insw" : "+D"(dst), "+c"(n) : "d"(port) : "memory");
 }
 
 static inline void cli(void) { __asm__ volatile("cli"); }

@@ -73,11 +73,14 @@ public final class GuestImages {
         return spec != null && spec.matches("[A-Za-z0-9_-]+") ? builtIn(spec + ".img") : null;
     }
 
-    /** The source of a built-in guest (NASM, or C), or null. */
+    /** The source of a built-in guest (NASM, or C), the README of a larger one (hvos), or null. */
     public static String builtInSource(String name) {
         byte[] source = builtIn(name + ".asm");
         if (source == null) {
             source = builtIn("c/" + name + ".c");
+        }
+        if (source == null && name.matches("[A-Za-z0-9_-]+")) {
+            source = builtIn("c/" + name + "/README.md");
         }
         return source == null ? null : new String(source, StandardCharsets.UTF_8);
     }
