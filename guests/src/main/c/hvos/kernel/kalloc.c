@@ -21,27 +21,34 @@ uint32_t ram_top;            /* the end of the highest RAM the kernel uses: vm.c
 
 static void add_range(uint32_t start, uint32_t end, uint32_t kernel_end) {
     if (start < kernel_end) start = kernel_end;
-    if (end > KERNEL_TOP) end = KERNEL_TOP;
     start = PGROUNDUP(start);
     end = PGROUNDDOWN(end);
     for (uint32_t a = start; a + PGSIZE <= end && a >= start; a += PGSIZE) kfree((void *) a);
     if (end > ram_top) ram_top = end;
 }
 
+/* The usable ranges are noted first and freed after: freeing writes into the pages, and a loader
+ * may have left the memory map itself in one of them. */
+#define MAX_RANGES 16
+
 void kalloc_init(struct multiboot_info *mb, uint32_t kernel_end) {
+    uint32_t start[MAX_RANGES], end[MAX_RANGES];
+    int n = 0;
     if (mb->flags & MB_INFO_MMAP) {
-        uint32_t a = mb->mmap_addr;
-        while (a < mb->mmap_addr + mb->mmap_length) {
+        for (uint32_t a = mb->mmap_addr; a < mb->mmap_addr + mb->mmap_length && n < MAX_RANGES;) {
             struct multiboot_mmap *m = (struct multiboot_mmap *) a;
             if (m->type == 1 && m->addr < KERNEL_TOP) {
-                uint64_t end = m->addr + m->len;
-                add_range((uint32_t) m->addr, end > KERNEL_TOP ? KERNEL_TOP : (uint32_t) end, kernel_end);
+                uint64_t top = m->addr + m->len;
+                start[n] = (uint32_t) m->addr;
+                end[n++] = top > KERNEL_TOP ? KERNEL_TOP : (uint32_t) top;
             }
             a += m->size + 4;
         }
     } else if (mb->flags & MB_INFO_MEMORY) {
-        add_range(0x100000, 0x100000 + mb->mem_upper * 1024, kernel_end);
+        start[n] = 0x100000;
+        end[n++] = 0x100000 + mb->mem_upper * 1024;
     }
+    for (int i = 0; i < n; i++) add_range(start[i], end[i], kernel_end);
     if (!free_pages) panic("no memory: the loader's memory map shows no RAM above the kernel");
 }
 

@@ -21,7 +21,6 @@
 #define PTE_U 0x004   /* user: CPL 3 may touch it; without it, only the kernel */
 
 #define CR0_PG 0x80000000u   /* paging on */
-#define CR0_WP 0x00010000u   /* the kernel, too, respects read-only pages */
 
 /* Segment selectors: index into the GDT, times 8, plus the requested privilege level. */
 #define SEG_KCODE 1

@@ -36,11 +36,6 @@ static inline void write_cr0(uint32_t v) { __asm__ volatile("mov %0, %%cr0" : : 
 static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
-static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
-
-/* Drop the TLB's cached translation of one page: needed after changing its PTE. */
-static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 
 /* Load a descriptor table register from a 6-byte operand: 16-bit limit, 32-bit base. */
 static inline void lgdt(void *table, uint16_t size) {
