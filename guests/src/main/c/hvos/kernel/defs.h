@@ -46,7 +46,7 @@ extern uint32_t ram_top;
 void vm_init(void);
 uint32_t *vm_new_pgdir(void);
 void vm_switch(uint32_t *pgdir);
-int vm_map_user(uint32_t *pgdir, uint32_t va, void **page);
+int vm_map_user(uint32_t *pgdir, uint32_t va, int writable, void **page);
 uint32_t vm_translate(uint32_t *pgdir, uint32_t va);
 int vm_user_range_ok(uint32_t *pgdir, uint32_t va, uint32_t len);
 int vm_user_string(uint32_t *pgdir, uint32_t va, char *dst, int max);

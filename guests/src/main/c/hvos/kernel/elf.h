@@ -7,6 +7,7 @@
 #define ET_EXEC 2
 #define EM_386 3
 #define PT_LOAD 1
+#define PF_W 2            /* segment flag: writable */
 
 struct elf_header {
     uint32_t magic;

@@ -4,8 +4,9 @@
  * Unix splits this into fork (copy me) and exec (replace me); hvos does both at once, as
  * posix_spawn does, because a copy of the caller is never needed here. The steps:
  *   1. a process slot, a kernel stack, a page directory (kernel half included);
- *   2. each PT_LOAD segment of the ELF file: fresh zeroed user pages, the file's bytes copied
- *      in (the kernel writes them through the pages' physical addresses, identity-mapped);
+ *   2. each PT_LOAD segment of the ELF file: fresh zeroed user pages, writable only if the
+ *      segment is (code is not), the file's bytes copied in (the kernel writes them through the
+ *      pages' physical addresses, identity-mapped, whatever the user may do with them);
  *   3. a user stack at the top of the user half, with argc and argv laid on it as C's
  *      main(argc, argv) expects to find them;
  *   4. a trap frame that "returns" to the program's entry point at CPL 3, interrupts on.
@@ -26,13 +27,11 @@ static int load_segment(struct proc *p, struct fs_dirent *file, struct elf_phdr 
         return E_NOEXEC;
     }
     for (uint32_t va = PGROUNDDOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PGSIZE) {
-        uint32_t pa = vm_translate(p->pgdir, va);     /* two segments may share a page */
-        if (!pa) {
-            void *page;
-            if (vm_map_user(p->pgdir, va, &page) < 0) return E_NOMEM;
-            p->pages++;
-            pa = (uint32_t) page;
-        }
+        void *page;
+        int had = vm_translate(p->pgdir, va) != 0;    /* two segments may share a page */
+        if (vm_map_user(p->pgdir, va, ph->flags & PF_W, &page) < 0) return E_NOMEM;
+        if (!had) p->pages++;
+        uint32_t pa = (uint32_t) page;
         /* The part of this page that comes from the file: [from, to) in virtual addresses. */
         uint32_t from = va < ph->vaddr ? ph->vaddr : va;
         uint32_t to = va + PGSIZE < ph->vaddr + ph->filesz ? va + PGSIZE : ph->vaddr + ph->filesz;
@@ -50,7 +49,7 @@ static int load_segment(struct proc *p, struct fs_dirent *file, struct elf_phdr 
 static int setup_stack(struct proc *p, char **argv, int argc, uint32_t *esp) {
     for (uint32_t va = USER_STACK_BOTTOM; va < USER_STACK_TOP; va += PGSIZE) {
         void *page;
-        if (vm_map_user(p->pgdir, va, &page) < 0) return E_NOMEM;
+        if (vm_map_user(p->pgdir, va, 1, &page) < 0) return E_NOMEM;
         p->pages++;
     }
     uint32_t sp = USER_STACK_TOP;

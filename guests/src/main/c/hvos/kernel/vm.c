@@ -66,13 +66,22 @@ static uint32_t *walk(uint32_t *pgdir, uint32_t va, int make) {
     return &((uint32_t *) PTE_ADDR(*pde))[PTX(va)];
 }
 
-/* Give the user page at va a fresh zeroed physical page; *page is its (kernel) address. */
-int vm_map_user(uint32_t *pgdir, uint32_t va, void **page) {
+/*
+ * The user page at va: a fresh zeroed physical page if there is none yet, else the one there
+ * (two ELF segments may share a page). *page is its physical address, which the kernel can
+ * write through (identity mapping) whatever the PTE allows the user. Writable only if asked:
+ * a program's code is read-only to itself.
+ */
+int vm_map_user(uint32_t *pgdir, uint32_t va, int writable, void **page) {
     uint32_t *pte = walk(pgdir, va, 1);
-    void *p = pte ? zalloc() : 0;
-    if (!p) return E_NOMEM;
-    *pte = (uint32_t) p | PTE_P | PTE_W | PTE_U;
-    *page = p;
+    if (!pte) return E_NOMEM;
+    if (!(*pte & PTE_P)) {
+        void *p = zalloc();
+        if (!p) return E_NOMEM;
+        *pte = (uint32_t) p | PTE_P | PTE_U;
+    }
+    if (writable) *pte |= PTE_W;
+    *page = (void *) PTE_ADDR(*pte);
     return 0;
 }
 

@@ -5,11 +5,12 @@
  */
 #include "user.h"
 
+static char *sh_argv[] = {"sh", 0};   /* initialised data: a writable page loaded from the file */
+
 int main(void) {
     printf("init: starting sh\n");
     for (;;) {
-        char *argv[] = {"sh", 0};
-        int sh = spawn("sh", argv);
+        int sh = spawn("sh", sh_argv);
         if (sh < 0) {
             printf("init: cannot start sh: %s\n", strerror(sh));
             exit(1);

@@ -163,7 +163,8 @@ class HvosTest {
                     + "fault: pid \\d+ \\(fault\\) killed: page fault at 0x00000000 \\(eip 0x4[0-9a-f]{7}\\)\n"
                     + "sh: \\d+ exited with status -1\n\\$ "), fault);
             assertEquals("echo alive\nalive\n$ ", command(vm, "echo alive"), "the system runs on");
-            for (String[] kind : new String[][] {{"kernel", "page fault at 0x00100000"}, {"io", "general protection fault"},
+            for (String[] kind : new String[][] {{"kernel", "page fault at 0x00100000"}, {"code", "page fault at 0x4[0-9a-f]{7}"},
+                    {"io", "general protection fault"},
                     {"cli", "general protection fault"}, {"div", "divide error"}}) {
                 String out = command(vm, "fault " + kind[0]);
                 assertTrue(out.matches("(?s)fault " + kind[0] + "\nfault: [^\n]*\n"
