@@ -123,7 +123,7 @@ void wakeup(void *chan) {
 /* End the current process. It stays a ZOMBIE, holding its exit status, until its parent
  * collects it with wait(); its children are handed to init, which waits for everyone. */
 void proc_exit(int status) {
-    struct proc *init = &proc_table[0];
+    struct proc *init = &proc_table[0];         /* the first process made takes the first slot */
     if (curproc == init) panic("init exited (status %d)", status);
     for (int i = 0; i < NOFILE; i++) curproc->ofile[i].used = 0;
     for (int i = 0; i < NPROC; i++) {
