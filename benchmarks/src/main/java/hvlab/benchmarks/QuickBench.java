@@ -78,6 +78,7 @@ public final class QuickBench {
     private static final String SLICE_SWITCH = B08_SliceSwitch.class.getName() + ".switches";
     private static final String SNAPSHOT = B09_Snapshot.class.getName() + ".";
     private static final String UI_OBSERVER = B10_UiObserver.class.getName() + ".mips";
+    private static final String PAGING = B13_ShadowPaging.class.getName() + ".addressSpaceSwitch";
     /** The trackers and dirty-page counts of B09's incremental snapshots that the tables show. */
     private static final List<String> TRACKERS = List.of("write-protect", "compare", "hash", "hook");
     private static final List<Integer> DIRTY_PAGES = List.of(0, 16, 256, 4096);
@@ -91,7 +92,8 @@ public final class QuickBench {
     private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
 
     /** The benchmarks of the execution modes: {@code --quick} gives them fewer iterations. */
-    private static final List<Class<?>> MODE_BENCHMARKS = List.of(B04_HypercallVsTrap.class, B05_BinaryTranslation.class);
+    private static final List<Class<?>> MODE_BENCHMARKS = List.of(B04_HypercallVsTrap.class, B05_BinaryTranslation.class,
+            B13_ShadowPaging.class);
     /** Preemption, many VMs, slice switches: {@code --quick} gives them one warmup and short measurements. */
     private static final List<Class<?>> HOST_BENCHMARKS = List.of(B06_PreemptionOverhead.class, B07_ManyVms.class,
             B08_SliceSwitch.class, B10_UiObserver.class);
@@ -140,7 +142,7 @@ public final class QuickBench {
      * 99.9% interval is 31.6 standard errors wide; with five, 8.6).
      */
     static final Settings QUICK = new Settings("quick", 1, new Iterations(3, 1000, 5, 1000), List.of(
-            new Group("B04, B05", MODE_BENCHMARKS, new Iterations(2, 1000, 3, 1000)),
+            new Group("B04, B05, B13", MODE_BENCHMARKS, new Iterations(2, 1000, 3, 1000)),
             new Group("B06-B08, B10", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500)),
             // The two trackers hvlab chooses between; the full run also measures the two rejected ones.
             new Group("B09", List.of(B09_Snapshot.class), new Iterations(1, 500, 5, 300),
@@ -419,6 +421,8 @@ public final class QuickBench {
         Measured btTranslated = table.row("  bt mode (no sites to watch)", BT_TRANSLATED, "MIPS");
         table.ratio("bt_over_trap_mips", "  ratio bt / trap", btTranslated, btTrap, MIPS_GOAL, "");
         out.println();
+        printPaging(out, table);
+        out.println();
         out.println("exact preemption armed (block hook, " + B06_PreemptionOverhead.SLICE.toMillis()
                 + " ms slices) against unarmed, on the bare CPU");
         Measured memoryUnarmed = table.row("  bench_mem (loads, stores), unarmed", PREEMPT_MEMORY_UNARMED, "MIPS");
@@ -458,6 +462,19 @@ public final class QuickBench {
             out.println("n/a: that benchmark failed; JMH's output above says why");
         }
         return !table.missing;
+    }
+
+    /** B13: shadow paging against the same loop with paging off, in the same run. */
+    private static void printPaging(PrintStream out, Table table) {
+        out.println("shadow paging: a CR3 load, then fresh pages (bench_paging, " + count(B13_ShadowPaging.ITERATIONS)
+                + " CR3 loads a run, trap mode)");
+        Measured on64 = table.row("  64 pages per load, paging on", PAGING + "[pages=64][paging=true]", "ns/load");
+        Measured off64 = table.row("  64 pages per load, paging off", PAGING + "[pages=64][paging=false]", "ns/load");
+        table.derived("  one hidden page fault", "shadow_page_fault_ns", "ns", x -> (x[0] - x[1]) / 64, on64, off64);
+        Measured on1 = table.row("  1 page per load, paging on", PAGING + "[pages=1][paging=true]", "ns/load");
+        Measured off1 = table.row("  1 page per load, paging off", PAGING + "[pages=1][paging=false]", "ns/load");
+        table.derived("  one address-space switch", "address_space_switch_us", "us", x -> (x[0] - x[1]) / 1000, on1, off1);
+        table.ratio("paging_on_over_off", "  ratio on / off, 64 pages", on64, off64, null, "(EPT hardware: close to 1)");
     }
 
     /**

@@ -26,6 +26,9 @@ public interface CpuBackend extends AutoCloseable {
      */
     void map(long address, GuestMemory memory, long offset, long size, Protection protection);
 
+    /** Removes a mapping made by {@link #map}, whole; call only while the CPU is stopped. */
+    void unmap(long address, long size);
+
     /** Changes what the guest may do with an already mapped range (whole mappings, see {@link #map}). */
     void protect(long address, long size, Protection protection);
 

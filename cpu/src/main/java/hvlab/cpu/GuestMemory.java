@@ -41,6 +41,23 @@ public final class GuestMemory implements AutoCloseable {
         this.bytes = LinuxCalls.mapAnonymous(size, arena, populate);
     }
 
+    private GuestMemory(Arena arena, MemorySegment bytes) {
+        this.arena = arena;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Memory that only has to be there, not to hold anything: address space reserved without
+     * being committed ({@link LinuxCalls#reserveAnonymous}), so a few gigabytes cost nothing.
+     */
+    public static GuestMemory reserveOnly(long size) {
+        if (size <= 0 || size % PAGE_SIZE != 0) {
+            throw new IllegalArgumentException("a reservation must be a positive multiple of 4 KiB, not " + size);
+        }
+        Arena arena = Arena.ofShared();
+        return new GuestMemory(arena, LinuxCalls.reserveAnonymous(size, arena));
+    }
+
     public long size() {
         return bytes.byteSize();
     }

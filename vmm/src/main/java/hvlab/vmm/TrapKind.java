@@ -15,7 +15,12 @@ public enum TrapKind {
     /** A fault the VMM could not or would not hide from the guest. */
     FAULT("fault"),
     /** A sensitive instruction caught by binary translation. */
-    TRANSLATED("translated");
+    TRANSLATED("translated"),
+    /**
+     * A real page fault that only the VMM's shadow page tables needed (a page not yet shadowed, a
+     * first write): filled in, and the guest never saw it. The cost of memory virtualization without EPT.
+     */
+    SHADOW_PAGE_FAULT("shadow-pf");
 
     private final String label;
 

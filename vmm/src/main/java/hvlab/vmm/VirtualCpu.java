@@ -23,6 +23,12 @@ public final class VirtualCpu {
     public static final int CR0_PE = 1;
     public static final int CR0_TS = 1 << 3;
     public static final int CR0_PG = 1 << 31;
+    /** Write protect: when set, the kernel too is refused writes to read-only pages (SDM Vol. 3A, 2.5). */
+    public static final int CR0_WP = 1 << 16;
+    /** Page size extensions: a directory entry with PS = 1 maps a 4 MiB page. */
+    public static final int CR4_PSE = 1 << 4;
+    /** Global pages: entries with G = 1 survive a CR3 load. */
+    public static final int CR4_PGE = 1 << 7;
     public static final int CR4_TSD = 1 << 2;
     public static final int CR4_DE = 1 << 3;
     public static final int CR4_PCE = 1 << 8;
@@ -120,6 +126,8 @@ public final class VirtualCpu {
     public void setCr2(int value) { cr2 = value; }
 
     public int cr3() { return cr3; }
+
+    public boolean pagingEnabled() { return (cr0 & CR0_PG) != 0; }
 
     public void setCr3(int value) { cr3 = value; }
 

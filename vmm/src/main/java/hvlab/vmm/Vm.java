@@ -18,12 +18,18 @@ import hvlab.vmm.console.ConsoleLog;
 import hvlab.vmm.devices.PcPlatform;
 import hvlab.vmm.devices.Pit8254;
 import hvlab.vmm.interrupts.GuestEvent;
+import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.memory.GuestRam;
+import hvlab.vmm.paging.CpuPaging;
+import hvlab.vmm.paging.ShadowMmu;
+import hvlab.vmm.paging.ShadowPageTables;
 import hvlab.vmm.paravirt.HypercallTable;
 import hvlab.vmm.state.CpuRegisters;
 import hvlab.vmm.state.VmState;
 import hvlab.vmm.trap.ExitRequest;
+import hvlab.vmm.trap.GuestState;
 import hvlab.vmm.trap.PrivilegedInstructions;
+import hvlab.vmm.trap.TlbListener;
 import hvlab.vmm.trap.TrapDispatcher;
 import hvlab.vmm.trap.VmStop;
 
@@ -74,6 +80,10 @@ public final class Vm implements AutoCloseable {
     private final TrapDispatcher dispatcher;
     private final BinaryTranslator translator;
     private final HypercallTable hypercalls;
+    /** Shadow paging: the VMM's page tables the real MMU walks, and the software MMU that fills them. */
+    private final ShadowPageTables shadowTables = new ShadowPageTables();
+    private final ShadowMmu mmu;
+    private final CpuPaging realPaging;
     private boolean booted;
     private boolean entered;
     private boolean waiting;
@@ -118,7 +128,24 @@ public final class Vm implements AutoCloseable {
                 ? new HypercallTable(vcpu, config.memoryBytes(), this::loadShadowGdt, platform.serial()::transmit, this::virtualNanos)
                 : null;
         dispatcher.setHypercallHandler(hypercalls != null ? hypercalls : HypercallTable.disabled());
+        this.realPaging = new CpuPaging(cpu, memory);
+        this.mmu = new ShadowMmu(vcpu, ram, shadowTables, realPaging);
+        dispatcher.setMmu(mmu);
+        privileged.setTlbListener(new TlbListener() {
+            @Override
+            public void cr3Loaded() {
+                mmu.cr3Loaded();
+            }
+
+            @Override
+            public void pageInvalidated(long linear) {
+                mmu.pageInvalidated(linear);
+            }
+        });
     }
+
+    /** The shadow MMU: its counters, its view of the guest's address spaces. */
+    public ShadowMmu mmu() { return mmu; }
 
     public VmConfig config() { return config; }
 
@@ -244,6 +271,9 @@ public final class Vm implements AutoCloseable {
     private void powerOnMachine() {
         cpu.map(0, memory, Protection.ALL);
         vmmRegion.map(cpu);
+        // The shadow tables: in the machine's physical address space for the real MMU to walk,
+        // but no shadow entry ever maps them, so the guest has no address that reaches them.
+        cpu.map(ShadowPageTables.POOL, shadowTables.pool(), Protection.READ_WRITE);
         cpu.write(Register.CR4, REAL_CR4);
         if (translator != null) {
             // Binary translation: see every block of guest code before it first runs.
@@ -289,6 +319,7 @@ public final class Vm implements AutoCloseable {
             }
             long eip = entered ? Integer.toUnsignedLong(cpu.read(Register.EIP)) : BootLayout.TRAMPOLINE;
             dispatcher.beginRun();
+            mmu.sync(); // the real MMU follows the guest's paging, privilege level and TLB flushes
             long runStarted = System.nanoTime();
             RunResult result = cpu.run(eip, Duration.ofNanos(left));
             if (!clockDrivenExternally) {
@@ -517,10 +548,12 @@ public final class Vm implements AutoCloseable {
     }
 
     private long readGuestDescriptor(long address) {
-        if (!ram.contains(address, 8)) {
+        try {
+            GuestState state = dispatcher.guestState(); // the GDT's base is linear: through the guest's page tables
+            return Integer.toUnsignedLong(state.read(address, 4)) | ((long) state.read(address + 4, 4) << 32);
+        } catch (GuestFault unreadable) {
             return 0;
         }
-        return Integer.toUnsignedLong(ram.read(address, 4)) | ((long) ram.read(address + 4, 4) << 32);
     }
 
     /** How many sensitive instructions binary translation instruments (0 in other modes). */
@@ -576,6 +609,7 @@ public final class Vm implements AutoCloseable {
         }
         vmmRegion.shadow().restore(state.shadow());
         vcpu.restore(state.vcpu());
+        mmu.reset();
         platform.restore(state.devices());
         // The PIT comes back with the count of edges it had raised; the ticks delivered must come
         // back in step, or lost-tick reinjection takes them all for lost and fires them at once.
@@ -631,6 +665,8 @@ public final class Vm implements AutoCloseable {
         cpu.close();
         disassembler.close();
         vmmRegion.close();
+        shadowTables.close();
+        realPaging.close();
         platform.close();
         memory.close();
     }

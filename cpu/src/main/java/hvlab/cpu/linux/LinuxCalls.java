@@ -34,6 +34,7 @@ public final class LinuxCalls {
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_POPULATE = 0x8000;
+    private static final int MAP_NORESERVE = 0x4000;
     private static final long MAP_FAILED = -1L;
 
     public static final int O_RDONLY = 0;
@@ -75,6 +76,16 @@ public final class LinuxCalls {
      */
     public static MemorySegment mapAnonymous(long size, Arena owner, boolean populate) {
         MemorySegment at = mmap(size, PROT_READ | PROT_WRITE, populate ? MAP_POPULATE : 0);
+        return at.reinterpret(size, owner, unmapped -> munmap(unmapped.address(), size));
+    }
+
+    /**
+     * Address space only: an anonymous mapping the kernel neither populates nor counts against
+     * its overcommit limit ({@code MAP_NORESERVE}), for gigabytes that must exist but will not be
+     * touched. A page touched anyway costs one zeroed page, as usual.
+     */
+    public static MemorySegment reserveAnonymous(long size, Arena owner) {
+        MemorySegment at = mmap(size, PROT_READ | PROT_WRITE, MAP_NORESERVE);
         return at.reinterpret(size, owner, unmapped -> munmap(unmapped.address(), size));
     }
 

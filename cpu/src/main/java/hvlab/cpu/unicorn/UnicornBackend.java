@@ -64,6 +64,14 @@ public final class UnicornBackend implements CpuBackend {
         pointerMappings.put(address, slice);
     }
 
+    private static final int CR0_PG = 1 << 31;
+
+    @Override
+    public void unmap(long address, long size) {
+        engine.unmap(address, size);
+        pointerMappings.remove(address);
+    }
+
     /**
      * Unicorn 2.0.1 refuses {@code uc_mem_protect} on memory mapped with {@code uc_mem_map_ptr}
      * (UC_ERR_NOMEM), so a whole mapping of ours changes protection by being mapped again.
@@ -155,9 +163,17 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public void invalidateTranslations(long address, long length) {
-        if (length > 0) {
-            engine.removeTranslationCache(address, address + length);
+        if (length <= 0) {
+            return;
         }
+        if ((read(Register.CR0) & CR0_PG) != 0) {
+            // Unicorn 2.0.1 takes the range as linear and walks the page tables for it; a page
+            // not mapped there raises a #PF it swallows, but that still sets QEMU's "exception in
+            // flight" latch (#1883). The VMM's addresses are physical: drop every translation.
+            engine.flushTranslationCache();
+            return;
+        }
+        engine.removeTranslationCache(address, address + length);
     }
 
     /** Reads memory through the CPU's view of physical memory; for the cpu module's own tests only. */

@@ -49,6 +49,8 @@ final class UnicornConstants {
 
     /** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2): type 9, two arguments, write. */
     static final int UC_CTL_REMOVE_CACHE = 9 | (2 << 26) | (1 << 30);
+    /** UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0): type 10, no arguments, write. */
+    static final int UC_CTL_TB_FLUSH = 10 | (1 << 30);
 
     static final int UC_X86_REG_GDTR = 243;
     static final int UC_X86_REG_IDTR = 242;

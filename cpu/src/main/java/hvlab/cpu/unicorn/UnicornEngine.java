@@ -203,6 +203,12 @@ final class UnicornEngine implements AutoCloseable {
                 (int) UnicornLibrary.CTL_TWO_LONGS.invokeExact(handle, UnicornConstants.UC_CTL_REMOVE_CACHE, begin, end)));
     }
 
+    /** Drops all translated code. */
+    void flushTranslationCache() {
+        check("uc_ctl(tb flush)", invokeInt(() ->
+                (int) UnicornLibrary.CTL_TWO_LONGS.invokeExact(handle, UnicornConstants.UC_CTL_TB_FLUSH, 0L, 0L)));
+    }
+
     /** Allocates a {@code uc_context}; its whole blob (header and CPU state) is {@link #contextSize()} bytes. */
     MemorySegment allocateContext() {
         MemorySegment out = arena.allocate(ValueLayout.ADDRESS);

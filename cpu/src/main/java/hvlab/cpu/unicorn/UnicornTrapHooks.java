@@ -96,10 +96,11 @@ final class UnicornTrapHooks {
         stopReason = null;
         handlerFailure = null;
         resumeEip = -1;
-        if (latchPending) {
-            latch.clearLatch();
-            latchPending = false;
-        }
+        // Always, not only after a ghost fault: with paging on, Unicorn 2.0.1 walks the page
+        // tables for addresses of its own between runs (the exit address, hook ranges it drops
+        // translations for) and swallows the #PF it finds there, latch set all the same.
+        latch.clearLatch();
+        latchPending = false;
     }
 
     private int readEip() {

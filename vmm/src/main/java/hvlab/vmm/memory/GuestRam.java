@@ -86,6 +86,19 @@ public final class GuestRam {
         }
     }
 
+    /**
+     * A 32-bit store the processor itself makes into the guest's page tables (an accessed or
+     * dirty flag): data the CPU walks, never code it runs, so no translated code is dropped for
+     * it. The walk in hvlab.vmm.paging sets a flag on almost every hidden page fault.
+     */
+    public void writeTableEntry(long address, int value) {
+        long at = address & 0xFFFFFFFFL;
+        if (at + 4 > size) {
+            throw new GuestFault.OutsideRam(at, MemoryAccess.WRITE);
+        }
+        memory.write32(at, value);
+    }
+
     public byte[] readBytes(long address, int length) {
         long at = address & 0xFFFFFFFFL;
         if (!contains(at, length)) {

@@ -76,7 +76,7 @@ public final class GuestPageTables {
                 return new PageWalk.Fault(linear, code | PageWalk.Fault.PRESENT, denied);
             }
             if (setsFlags) {
-                ram.write(pdeAddress, 4, pde | A | (write ? D : 0));
+                ram.writeTableEntry(pdeAddress, pde | A | (write ? D : 0));
             }
             return new PageWalk.Translation((pde & 0xFFC00000L) | (linear & 0x3FFFFF), (pde & RW) != 0, (pde & US) != 0,
                     (pde & G) != 0, write || (pde & D) != 0, true);
@@ -93,10 +93,10 @@ public final class GuestPageTables {
         }
         int updated = setsFlags ? pte | A | (write ? D : 0) : pte;
         if (setsFlags && (pde & A) == 0) {
-            ram.write(pdeAddress, 4, pde | A);
+            ram.writeTableEntry(pdeAddress, pde | A);
         }
         if (updated != pte) {
-            ram.write(pteAddress, 4, updated);
+            ram.writeTableEntry(pteAddress, updated);
         }
         return new PageWalk.Translation((pte & 0xFFFFF000L) | (linear & 0xFFF), (rights & RW) != 0, (rights & US) != 0,
                 (pte & G) != 0, (updated & D) != 0, false);

@@ -16,10 +16,18 @@ final class ControlRegisterInstructions {
     /** CR4 bits a 32-bit guest may set: VME, PVI, TSD, DE, PSE, PAE, MCE, PGE, PCE, OSFXSR, OSXMMEXCPT. */
     private static final int CR4_WRITABLE = 0x7FF;
 
+    /** CR4.PAE: the 64-bit-entry paging of PAE, which this VMM's shadow MMU does not do. */
+    private static final int CR4_PAE = 1 << 5;
+
     private final VirtualCpu vcpu;
+    private TlbListener tlb = TlbListener.NONE;
 
     ControlRegisterInstructions(VirtualCpu vcpu) {
         this.vcpu = vcpu;
+    }
+
+    void setTlbListener(TlbListener listener) {
+        this.tlb = listener;
     }
 
     Emulation move(Instruction insn, GuestState state) {
@@ -49,11 +57,15 @@ final class ControlRegisterInstructions {
             }
             case CR3 -> {
                 vcpu.setCr3(value);
+                tlb.cr3Loaded(); // a CR3 load empties the TLB, even with the same value
                 yield new Emulation.Resume(insn.nextAddress());
             }
             case CR4 -> {
                 if ((value & ~CR4_WRITABLE) != 0) {
                     yield gp(insn); // reserved CR4 bits: #GP(0)
+                }
+                if ((value & CR4_PAE) != 0 && vcpu.pagingEnabled()) {
+                    yield paeRefused(insn);
                 }
                 vcpu.setCr4(value);
                 yield new Emulation.Resume(insn.nextAddress());
@@ -77,14 +89,22 @@ final class ControlRegisterInstructions {
     }
 
     private Emulation writeCr0(Instruction insn, int value) {
-        if ((value & VirtualCpu.CR0_PG) != 0) {
-            return new Emulation.Exit(new VmExit.NotEmulated("paging not supported yet (" + insn.text() + " sets CR0.PG)", insn.address()));
+        if ((value & VirtualCpu.CR0_PG) != 0 && (value & VirtualCpu.CR0_PE) == 0) {
+            return gp(insn); // paging needs protected mode (SDM Vol. 3A, 2.5)
+        }
+        if ((value & VirtualCpu.CR0_PG) != 0 && (vcpu.cr4() & CR4_PAE) != 0) {
+            return paeRefused(insn);
         }
         if ((value & VirtualCpu.CR0_PE) == 0) {
             return new Emulation.Exit(new VmExit.NotEmulated("real mode not supported (" + insn.text() + " clears CR0.PE)", insn.address()));
         }
         vcpu.setCr0(value | 0x10); // ET is hard-wired to 1 on 486 and later
         return new Emulation.Resume(insn.nextAddress());
+    }
+
+    private static Emulation paeRefused(Instruction insn) {
+        return new Emulation.Exit(new VmExit.NotEmulated("PAE paging is not supported, only 32-bit paging (" + insn.text() + ")",
+                insn.address()));
     }
 
     private Integer readSpecial(Register register) {

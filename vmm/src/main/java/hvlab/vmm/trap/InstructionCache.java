@@ -4,6 +4,7 @@ import hvlab.cpu.Disassembler;
 import hvlab.cpu.Instruction;
 import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.memory.GuestRam;
+import hvlab.vmm.paging.ShadowMmu;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -27,6 +28,7 @@ final class InstructionCache {
     private final GuestRam ram;
     private final Disassembler disassembler;
     private final Instruction[] decoded = new Instruction[SLOTS];
+    private ShadowMmu mmu;
 
     InstructionCache(GuestRam ram, Disassembler disassembler) {
         this.ram = ram;
@@ -52,11 +54,11 @@ final class InstructionCache {
      * start of a translated block, which runs straight through), within {@code window} bytes.
      */
     Instruction firstFrom(long start, int window, Predicate<Instruction> wanted) {
-        long available = Math.max(0, Math.min(window, ram.size() - start));
-        if (start < 0 || available == 0) {
+        byte[] code = fetch(start, window);
+        if (code.length == 0) {
             return null;
         }
-        List<Instruction> run = disassembler.decodeAll(ram.readBytes(start, (int) available), start);
+        List<Instruction> run = disassembler.decodeAll(code, start);
         for (Instruction insn : run) {
             if (wanted.test(insn)) {
                 return insn;
@@ -67,17 +69,30 @@ final class InstructionCache {
 
     private boolean sameBytes(Instruction known) {
         try {
-            return ram.holds(known.address(), known.bytes());
+            if (mmu == null || !mmu.pagingEnabled()) {
+                return ram.holds(known.address(), known.bytes()); // in place: no copy on the hot path
+            }
+            return java.util.Arrays.equals(fetch(known.address(), known.bytes().length), known.bytes());
         } catch (GuestFault unreadable) {
             return false;
         }
     }
 
     private Instruction decode(long eip) {
-        long available = Math.min(MAX_INSTRUCTION_BYTES, ram.size() - eip);
-        if (eip < 0 || available <= 0) {
-            return null;
+        byte[] code = fetch(eip, MAX_INSTRUCTION_BYTES);
+        return code.length == 0 ? null : disassembler.decode(code, eip);
+    }
+
+    /** Code bytes at a linear address: through the guest's page tables once it pages. */
+    private byte[] fetch(long linear, int length) {
+        if (mmu != null) {
+            return mmu.fetch(linear, length);
         }
-        return disassembler.decode(ram.readBytes(eip, (int) available), eip);
+        long available = Math.max(0, Math.min(length, ram.size() - linear));
+        return linear < 0 || available == 0 ? new byte[0] : ram.readBytes(linear, (int) available);
+    }
+
+    void setMmu(ShadowMmu mmu) {
+        this.mmu = mmu;
     }
 }

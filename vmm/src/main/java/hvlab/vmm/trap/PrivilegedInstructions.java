@@ -1,6 +1,7 @@
 package hvlab.vmm.trap;
 
 import hvlab.cpu.Instruction;
+import hvlab.cpu.Operand;
 import hvlab.vmm.ExceptionNames;
 import hvlab.vmm.VirtualCpu;
 import hvlab.vmm.VmExit;
@@ -32,6 +33,7 @@ public final class PrivilegedInstructions {
     private final ControlRegisterInstructions controlRegisters;
     private final DescriptorTableInstructions descriptorTables;
     private final MsrInstructions msrs;
+    private TlbListener tlb = TlbListener.NONE;
 
     /** Told when the guest loads a new GDT, so the VMM can rebuild its shadow. */
     @FunctionalInterface
@@ -48,6 +50,12 @@ public final class PrivilegedInstructions {
         this.controlRegisters = new ControlRegisterInstructions(vcpu);
         this.descriptorTables = new DescriptorTableInstructions(vcpu, gdtListener);
         this.msrs = new MsrInstructions(vcpu);
+    }
+
+    /** Who hears of the guest's TLB flushes: the shadow MMU. */
+    public void setTlbListener(TlbListener listener) {
+        this.tlb = listener;
+        controlRegisters.setTlbListener(listener);
     }
 
     /** True for instructions that only fault because the guest is deprivileged. */
@@ -98,10 +106,24 @@ public final class PrivilegedInstructions {
             case "ltr" -> descriptorTables.loadTaskRegister(insn, state);
             case "rdmsr" -> msrs.readMsr(insn, state);
             case "wrmsr" -> msrs.writeMsr(insn, state);
-            // No caches or TLBs to virtualize while paging is off: these only need to be allowed.
-            case "invlpg", "wbinvd", "invd" -> new Emulation.Resume(insn.nextAddress());
+            case "invlpg" -> invalidatePage(insn, state);
+            // No caches to virtualize: the emulator has none the guest could see.
+            case "wbinvd", "invd" -> new Emulation.Resume(insn.nextAddress());
             default -> new Emulation.Exit(new VmExit.NotEmulated(insn.text(), insn.address()));
         };
+    }
+
+    /**
+     * INVLPG m: the TLB forgets the page that holds linear address m (the operand's address, never
+     * read: SDM Vol. 2, INVLPG). The shadow MMU forgets it too.
+     */
+    private Emulation invalidatePage(Instruction insn, GuestState state) {
+        if (!(insn.operand(0) instanceof Operand.Mem mem)) {
+            return new Emulation.Raise(ExceptionNames.INVALID_OPCODE, 0, insn.address());
+        }
+        long offset = Operands.effectiveAddress(mem, state);
+        tlb.pageInvalidated(state.linear(Operands.segmentOf(mem), offset, 1, false));
+        return new Emulation.Resume(insn.nextAddress());
     }
 
     private static Emulation raiseGp(Instruction insn) {

@@ -24,6 +24,8 @@ import hvlab.vmm.interrupts.IretEmulation;
 import hvlab.vmm.interrupts.StackSegmentLoad;
 import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.memory.GuestRam;
+import hvlab.vmm.paging.ShadowFault;
+import hvlab.vmm.paging.ShadowMmu;
 import hvlab.vmm.paravirt.Hypercalls;
 
 import java.util.function.Supplier;
@@ -47,6 +49,7 @@ import java.util.function.Supplier;
  */
 public final class TrapDispatcher implements TrapHandler {
     private static final int SEGMENT_NOT_PRESENT = 11;
+    private static final int PAGE_FAULT = 14;
     /** How far past a block's start to look for the instruction a mid-block trap came from. */
     private static final int BLOCK_SEARCH_BYTES = 512;
     private static final byte IRETD = (byte) 0xCF;
@@ -76,6 +79,8 @@ public final class TrapDispatcher implements TrapHandler {
         return new Emulation.Resume(next);
     };
     private BinaryTranslator translator;
+    /** The shadow MMU, once the VM has one: page faults go to it, and it sets the real paging registers after each trap. */
+    private ShadowMmu mmu;
     /** Is an interrupt pending at the controller (the CPU's INTR pin)? */
     private java.util.function.BooleanSupplier interruptPending = () -> false;
     /** The trap being handled is STI, whose effect starts only after the next instruction. */
@@ -115,6 +120,13 @@ public final class TrapDispatcher implements TrapHandler {
     /** Binary translation (bt mode): the translator whose sites the CPU watches. */
     public void setTranslator(BinaryTranslator translator) {
         this.translator = translator;
+    }
+
+    /** Memory virtualization: the shadow MMU that real page faults go to. */
+    public void setMmu(ShadowMmu mmu) {
+        this.mmu = mmu;
+        ((CpuGuestState) state).setMmu(mmu);
+        instructions.setMmu(mmu);
     }
 
     public GuestState guestState() {
@@ -172,6 +184,11 @@ public final class TrapDispatcher implements TrapHandler {
             outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
         ram.flushWrites();
+        if (mmu != null && !ended && mmu.realCpuBehind() && !(outcome instanceof TrapOutcome.Stop)) {
+            // A new privilege level, CR3 or paging mode must reach the real MMU before the next
+            // instruction, and that can only be done with the CPU stopped (ShadowMmu.sync).
+            outcome = TrapOutcome.stop(VmStop.PAGING_MODE);
+        }
         TrapOutcome answer = withInterruptWindow(outcome);
         if (diary != null) {
             diary.afterTrap(trap, answer, counters.last());
@@ -209,6 +226,7 @@ public final class TrapDispatcher implements TrapHandler {
             case Trap.PortOut out -> portOutFromHook(out);
             case Trap.Fault fault when fault.vector() == ExceptionNames.GENERAL_PROTECTION
                     || fault.vector() == SEGMENT_NOT_PRESENT -> protectionFault(fault);
+            case Trap.Fault fault when fault.vector() == PAGE_FAULT && mmu != null -> pageFault(fault);
             case Trap.Fault fault -> reflect(GuestEvent.exception(fault.vector(), fault.errorCode(), fault.eip()), TrapKind.FAULT);
             case Trap.SoftwareInterrupt soft when soft.vector() == Hypercalls.VECTOR -> {
                 counters.count(TrapKind.HYPERCALL);
@@ -229,6 +247,8 @@ public final class TrapDispatcher implements TrapHandler {
             case Trap.InvalidOpcode invalid ->
                     reflect(GuestEvent.exception(ExceptionNames.INVALID_OPCODE, 0, invalid.eip()), TrapKind.FAULT);
             case Trap.FastSystemCall call -> fastSystemCall(call);
+            case Trap.MemoryFault fault when fault.unmapped() && mmu != null && mmu.onUnmappedAccess(fault.address()) ->
+                    TrapOutcome.CONTINUE; // a linear page above RAM, backed now: the access goes on to the page walk
             case Trap.MemoryFault fault -> {
                 counters.count(TrapKind.FAULT);
                 yield end(new VmExit.MemoryFault(fault.access().verb(), fault.address(), fault.eip(), fault.unmapped()));
@@ -368,12 +388,43 @@ public final class TrapDispatcher implements TrapHandler {
         return apply(BootLayout.TRAMPOLINE, () -> iret.emulate(trampolineIret, state));
     }
 
+    /**
+     * A real page fault: either the shadow only lacked the page (filled in, the instruction runs
+     * again) or the guest's own tables refuse the access (the guest's #PF, CR2 set by the MMU).
+     */
+    private TrapOutcome pageFault(Trap.Fault fault) {
+        long linear = Integer.toUnsignedLong(cpu.read(Register.CR2));
+        ShadowFault handled = mmu.onRealPageFault(linear, fault.errorCode());
+        if (TRACE) {
+            System.err.printf("[paging] cr2=%08x error=%d: %s%n", linear, fault.errorCode(), handled);
+        }
+        return switch (handled) {
+            case ShadowFault.Filled filled -> {
+                counters.count(TrapKind.SHADOW_PAGE_FAULT);
+                yield TrapOutcome.CONTINUE;
+            }
+            case ShadowFault.Guest guest ->
+                    reflect(GuestEvent.exception(PAGE_FAULT, guest.fault().errorCode(), fault.eip()), TrapKind.FAULT);
+            case ShadowFault.Refused refused -> end(new VmExit.Fault(PAGE_FAULT, fault.eip(), refused.reason()));
+        };
+    }
+
     /** A block was translated: binary translation scans it before it runs. */
     private TrapOutcome translated(Trap.BlockTranslated block) {
-        if (translator == null || !ram.contains(block.address(), block.size())) {
+        if (translator == null) {
             return TrapOutcome.CONTINUE;
         }
-        byte[] code = ram.readBytes(block.address(), block.size());
+        byte[] code;
+        if (mmu != null && mmu.pagingEnabled()) {
+            code = mmu.fetch(block.address(), block.size());
+            if (code.length != block.size()) {
+                return TrapOutcome.CONTINUE;
+            }
+        } else if (ram.contains(block.address(), block.size())) {
+            code = ram.readBytes(block.address(), block.size());
+        } else {
+            return TrapOutcome.CONTINUE;
+        }
         return translator.scanBlock(code, block.address()) ? TrapOutcome.stop(VmStop.INSTRUMENT) : TrapOutcome.CONTINUE;
     }
 
@@ -475,7 +526,8 @@ public final class TrapDispatcher implements TrapHandler {
     private long softwareInterruptAddress(Trap.SoftwareInterrupt soft) {
         long next = soft.nextEip();
         try {
-            if (ram.read(next - 2, 1) == 0xCD && ram.read(next - 1, 1) == soft.vector()) {
+            byte[] before = mmu != null ? mmu.fetch(next - 2, 2) : ram.readBytes(next - 2, 2);
+            if (before.length == 2 && (before[0] & 0xFF) == 0xCD && (before[1] & 0xFF) == soft.vector()) {
                 return next - 2;
             }
         } catch (GuestFault unreadable) {

@@ -50,7 +50,11 @@ public sealed interface VmStop extends StopReason {
         }
     }
 
+    /** The real MMU must follow the guest (paging on or off, another shadow, a TLB to empty): done with the CPU stopped. */
+    record PagingMode() implements VmStop {}
+
     VmStop WAIT_FOR_INTERRUPT = new WaitForInterrupt();
+    VmStop PAGING_MODE = new PagingMode();
     VmStop RECHECK = new Recheck();
     VmStop INSTRUMENT = new Instrument();
     VmStop INTERRUPT_WINDOW = new InterruptWindow();

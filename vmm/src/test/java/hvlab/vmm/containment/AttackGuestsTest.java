@@ -57,6 +57,8 @@ class AttackGuestsTest {
         TRIPLE_FAULT,
         /** Something hvlab does not emulate, refused plainly (task gates, virtual-8086 mode). */
         NOT_EMULATED,
+        /** The guest's page tables mapped something the shadow MMU refuses (the VMM region, memory that is not RAM). */
+        PAGING_REFUSED,
         /** Unicorn aborted translating the guest's code; the VM ends and the JVM lives on. */
         EMULATOR_ABORTED,
         /** The guest kept the VMM busy; the VM ended at its deadline anyway. */
@@ -120,7 +122,13 @@ class AttackGuestsTest {
             new Attack("unicorn-abort", ALL, Ending.EMULATOR_ABORTED),
             new Attack("lazy-flags-fault", ALL, Ending.MEMORY_FAULT),
             new Attack("exec-only-code", ALL, Ending.REPORTED),
-            new Attack("conforming-handler", ALL, Ending.REPORTED));
+            new Attack("conforming-handler", ALL, Ending.REPORTED),
+            new Attack("paging-map-vmm", ALL, Ending.MEMORY_FAULT),
+            new Attack("paging-map-pool", ALL, Ending.PAGING_REFUSED),
+            new Attack("paging-tables-beyond-ram", ALL, Ending.MEMORY_FAULT),
+            new Attack("paging-user-supervisor", ALL, Ending.REPORTED),
+            new Attack("paging-hole-unmapped", ALL, Ending.REPORTED),
+            new Attack("paging-recursive", ALL, Ending.REPORTED));
 
     static Stream<Arguments> everyAttackInItsModes() {
         List<Arguments> runs = new ArrayList<>();
@@ -197,6 +205,7 @@ class AttackGuestsTest {
                 assertTrue(fault.detail().contains("triple fault"), context);
             }
             case NOT_EMULATED -> assertInstanceOf(VmExit.NotEmulated.class, exit, context);
+            case PAGING_REFUSED -> assertEquals(14, assertInstanceOf(VmExit.Fault.class, exit, context).vector(), context);
             case EMULATOR_ABORTED -> {
                 VmExit.CpuError error = assertInstanceOf(VmExit.CpuError.class, exit, context);
                 assertTrue(error.message().contains("Unicorn aborted"), context);

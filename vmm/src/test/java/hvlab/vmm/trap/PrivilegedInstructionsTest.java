@@ -59,10 +59,45 @@ class PrivilegedInstructionsTest {
     }
 
     @Test
-    void settingCr0PagingIsAClearNotSupportedExit() {
+    void pagingIsVirtualAndNeedsProtectedMode() {
         state.setRegister(Register.EAX, 0x80000011);
-        var exit = (Emulation.Exit) emulator.emulate(insn(0x3000, 3, "mov", "cr0, eax", reg(Register.CR0), reg(Register.EAX)), state);
-        assertTrue(exit.exit().describe().contains("paging not supported yet"), exit.exit().describe());
+        assertEquals(new Emulation.Resume(0x3003), emulator.emulate(insn(0x3000, 3, "mov", "cr0, eax", reg(Register.CR0), reg(Register.EAX)), state));
+        assertTrue(vcpu.pagingEnabled());
+        state.setRegister(Register.EAX, 0x80000000); // PG without PE: #GP(0) (SDM Vol. 3A, 2.5)
+        assertEquals(new Emulation.Raise(13, 0, 0x3003),
+                emulator.emulate(insn(0x3003, 3, "mov", "cr0, eax", reg(Register.CR0), reg(Register.EAX)), state));
+    }
+
+    @Test
+    void paePagingIsAClearNotSupportedExit() {
+        state.setRegister(Register.EAX, 0x80000011);
+        emulator.emulate(insn(0x3000, 3, "mov", "cr0, eax", reg(Register.CR0), reg(Register.EAX)), state);
+        state.setRegister(Register.EAX, 1 << 5);
+        var exit = (Emulation.Exit) emulator.emulate(insn(0x3003, 3, "mov", "cr4, eax", reg(Register.CR4), reg(Register.EAX)), state);
+        assertTrue(exit.exit().describe().contains("PAE paging is not supported"), exit.exit().describe());
+    }
+
+    @Test
+    void cr3LoadsAndInvlpgReachTheTlbListener() {
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        emulator.setTlbListener(new TlbListener() {
+            @Override
+            public void cr3Loaded() {
+                heard.add("cr3");
+            }
+
+            @Override
+            public void pageInvalidated(long linear) {
+                heard.add(Long.toHexString(linear));
+            }
+        });
+        state.setRegister(Register.EAX, 0x200000);
+        emulator.emulate(insn(0x3000, 3, "mov", "cr3, eax", reg(Register.CR3), reg(Register.EAX)), state);
+        emulator.emulate(insn(0x3000, 3, "mov", "cr3, eax", reg(Register.CR3), reg(Register.EAX)), state); // the same value: still a flush
+        state.setRegister(Register.EBX, 0x40001234);
+        assertEquals(new Emulation.Resume(0x3003), emulator.emulate(insn(0x3000, 3, "invlpg", "[ebx]",
+                new Operand.Mem(null, Register.EBX, null, 1, 0, 1)), state));
+        assertEquals(java.util.List.of("cr3", "cr3", "40001234"), heard);
     }
 
     @Test

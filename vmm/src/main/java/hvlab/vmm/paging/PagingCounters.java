@@ -1,0 +1,56 @@
+package hvlab.vmm.paging;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the shadow MMU did, counted: the figures a class looks at to see what memory
+ * virtualization costs before EPT (every hidden fault is a trip into the VMM that a guest on
+ * hardware would not make).
+ */
+public final class PagingCounters {
+    /** Real faults only the shadow needed: filled in, the guest never saw them. */
+    long hiddenFaults;
+    /** Page faults that were the guest's own, delivered to it. */
+    long guestFaults;
+    long cr3Loads;
+    long invalidations;
+    /** Real CR3 loads (each one empties the real TLB). */
+    long tlbFlushes;
+    /** Changes between the kernel's and the user's shadow. */
+    long viewSwitches;
+    /** Times the shadow pool ran dry and everything was dropped. */
+    long poolDrops;
+    /** Linear pages above RAM given an alias in the emulator's memory map (see CpuPaging). */
+    long aliases;
+
+    public long hiddenFaults() { return hiddenFaults; }
+
+    public long guestFaults() { return guestFaults; }
+
+    public long cr3Loads() { return cr3Loads; }
+
+    public long invalidations() { return invalidations; }
+
+    public long tlbFlushes() { return tlbFlushes; }
+
+    public long viewSwitches() { return viewSwitches; }
+
+    public long poolDrops() { return poolDrops; }
+
+    public long aliases() { return aliases; }
+
+    /** Label to count, in a stable order, for reports. */
+    public Map<String, Long> byLabel() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("hidden page faults", hiddenFaults);
+        out.put("guest page faults", guestFaults);
+        out.put("CR3 loads", cr3Loads);
+        out.put("INVLPG", invalidations);
+        out.put("real TLB flushes", tlbFlushes);
+        out.put("kernel/user view switches", viewSwitches);
+        out.put("shadow pool drops", poolDrops);
+        out.put("pages aliased above RAM", aliases);
+        return out;
+    }
+}

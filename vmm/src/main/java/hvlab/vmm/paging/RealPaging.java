@@ -1,0 +1,29 @@
+package hvlab.vmm.paging;
+
+/**
+ * The real CPU's paging controls, which only the {@link ShadowMmu} drives: the guest's CR0, CR3
+ * and CR4 are virtual, these are what the emulator's MMU obeys. All of it only while the CPU is
+ * stopped, but for {@link #alias} of a page that had nothing (see {@link CpuPaging}).
+ */
+public interface RealPaging {
+
+    /**
+     * Turns real paging on (if it is off) with {@code root} in the real CR3, and empties the real
+     * TLB, even when the root is the one it held: that is how the VMM makes the CPU forget a
+     * shadow entry it took away.
+     */
+    void load(long root);
+
+    /** Turns real paging off: linear addresses are physical again. */
+    void disable();
+
+    /** Is the linear page (above RAM) backed by guest frame {@code frame} (or by nothing, -1)? */
+    boolean aliased(long linearPage, long frame);
+
+    /** Backs the linear page (above RAM) with guest frame {@code frame}, or with nothing (-1). */
+    void alias(long linearPage, long frame);
+
+    void dropAlias(long linearPage);
+
+    void dropAliases();
+}

@@ -1,0 +1,336 @@
+package hvlab.vmm.paging;
+
+import hvlab.vmm.VirtualCpu;
+import hvlab.vmm.memory.GuestFault;
+import hvlab.vmm.memory.GuestRam;
+
+/**
+ * The VMM's software MMU: shadow paging, as VMware and Xen virtualized memory before EPT (Adams
+ * and Agesen, ASPLOS 2006; Intel SDM Vol. 3A, chapter 4 for what is being imitated).
+ *
+ * <p>The guest's CR0.PG, CR3 and CR4 are virtual: writing them traps, and changes only the
+ * {@link VirtualCpu}. Its page tables are ordinary data in its RAM. The real MMU walks
+ * {@link ShadowPageTables} instead, which start empty and are filled lazily: an access the
+ * shadow cannot translate raises a real page fault, and {@link #onRealPageFault} walks the
+ * guest's tables for it. If they translate, the shadow gets the entry and the instruction runs
+ * again (a "hidden" fault the guest never sees); if they do not, the guest gets its own #PF, with
+ * CR2 and the error code the hardware would have given.
+ *
+ * <p>Like a TLB, the shadow may be out of date with the guest's tables, and the guest must do
+ * what it does for a real TLB: INVLPG after changing an entry, or load CR3. Those trap, and
+ * {@link #pageInvalidated} and {@link #cr3Loaded} take the stale entries away. The scheme chosen
+ * here is the simplest correct one: a CR3 load drops every shadow entry, so each address space
+ * switch costs a refill by hidden faults. Its price is measured (benchmark B13); a cache of
+ * shadows per CR3 would need the guest's page tables write-protected to stay correct.
+ *
+ * <p>Ring compression: the guest kernel runs at real CPL 3 like its user code, so there are two
+ * shadows, a kernel view that maps every page the guest's tables map and a user view that maps
+ * only its user pages; {@link #sync} points the real CR3 at the one for the guest's virtual CPL
+ * before it runs again.
+ */
+public final class ShadowMmu {
+    /** A shadow fault that comes back after it was filled and the real TLB emptied: a VMM bug, not a loop to spin in. */
+    private static final int REPEAT_LIMIT = 3;
+
+    private final VirtualCpu vcpu;
+    private final GuestRam ram;
+    private final GuestPageTables guestTables;
+    /** The same tables, walked without a trace: for the VMM looking at code, not the guest accessing it. */
+    private final GuestPageTables observer;
+    private final ShadowPageTables shadows;
+    private final RealPaging real;
+    /** What the real CPU has now: -1 when real paging is off. */
+    private long loadedRoot = -1;
+    private boolean flushNeeded;
+    /** The paging controls the shadows were built under: a change drops them. */
+    private int builtUnder;
+    private long lastFilled = -1;
+    private int repeats;
+    private final PagingCounters counters = new PagingCounters();
+    /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
+    private final java.util.Map<Long, Long> aliasesToMake = new java.util.HashMap<>();
+    private final java.util.Set<Long> aliasesToDrop = new java.util.HashSet<>();
+    private boolean dropAllAliases;
+
+    public ShadowMmu(VirtualCpu vcpu, GuestRam ram, ShadowPageTables shadows, RealPaging real) {
+        this.vcpu = vcpu;
+        this.ram = ram;
+        this.guestTables = new GuestPageTables(ram);
+        this.observer = new GuestPageTables(ram, false);
+        this.shadows = shadows;
+        this.real = real;
+    }
+
+    public PagingCounters counters() {
+        return counters;
+    }
+
+    public ShadowPageTables shadows() {
+        return shadows;
+    }
+
+    /** Does the guest page now (its virtual CR0.PG)? */
+    public boolean pagingEnabled() {
+        return vcpu.pagingEnabled();
+    }
+
+    /** The view of the guest's current privilege level. */
+    public ShadowPageTables.View view() {
+        return vcpu.privilegeLevel() == 3 ? ShadowPageTables.View.USER : ShadowPageTables.View.KERNEL;
+    }
+
+    /**
+     * A real #PF at {@code linear} with the real error code. Called only while real paging is on;
+     * the access was made by guest code, at the guest's current virtual privilege level.
+     */
+    public ShadowFault onRealPageFault(long linear, int realErrorCode) {
+        if (!vcpu.pagingEnabled()) {
+            return new ShadowFault.Refused(String.format("a page fault at 0x%08x with the guest's paging off", linear));
+        }
+        boolean write = (realErrorCode & PageWalk.Fault.WRITE) != 0;
+        PageWalk walk = walk(linear, write, vcpu.privilegeLevel() == 3);
+        if (walk instanceof PageWalk.Fault fault) {
+            counters.guestFaults++;
+            vcpu.setCr2((int) linear);
+            return new ShadowFault.Guest(fault);
+        }
+        PageWalk.Translation t = (PageWalk.Translation) walk;
+        if (ShadowPageTables.inVmmRegion(linear)) {
+            return new ShadowFault.Refused(String.format("the guest mapped linear 0x%08x, inside the VMM's region "
+                    + "(0x%08x-0x%08x, reserved by the guest ABI), and used it", linear, hvlab.vmm.boot.BootLayout.VMM_REGION,
+                    hvlab.vmm.boot.BootLayout.VMM_REGION + hvlab.vmm.boot.BootLayout.VMM_REGION_SIZE - 1));
+        }
+        long frame = t.physical() & ~0xFFFL;
+        if (!ram.contains(frame, 4096)) {
+            return new ShadowFault.Refused(String.format("the guest's page tables map linear 0x%08x to physical 0x%08x, "
+                    + "which is not RAM (the VM has %d MiB)", linear, frame, ram.size() >> 20));
+        }
+        long page = linear & ~0xFFFL;
+        if (page < ram.size() && page != frame) {
+            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to frame 0x%08x: below the top of RAM "
+                    + "this VMM can only map a page to itself, because its emulator (Unicorn 2.0.1) ignores the frame a page "
+                    + "table names there; map other pages above 0x%08x", linear, frame, ram.size()));
+        }
+        if (page >= ram.size() && !real.aliased(page, frame)) {
+            aliasesToMake.put(page, frame); // the emulator's memory map must show the frame at this linear page
+        }
+        int entry = ShadowEntry.of(t, linear, view() == ShadowPageTables.View.KERNEL, writeProtect());
+        if (entry == 0) {
+            return new ShadowFault.Refused(String.format("no shadow entry for linear 0x%08x that the guest's tables allow", linear));
+        }
+        ShadowPageTables.View view = view();
+        if (shadows.entry(view, linear) == entry) {
+            // The shadow already says so: the real TLB kept an older entry. Empty it; if that
+            // does not help either, stop rather than fault forever.
+            repeats = linear == lastFilled ? repeats + 1 : 1;
+            if (repeats >= REPEAT_LIMIT) {
+                return new ShadowFault.Refused(String.format("the shadow page fault at 0x%08x repeats after a TLB flush", linear));
+            }
+            flushNeeded = true;
+        } else if (!shadows.install(view, linear, entry)) {
+            counters.poolDrops++;
+            shadows.dropAll();
+            flushNeeded = true;
+            shadows.install(view, linear, entry);
+        }
+        lastFilled = linear;
+        counters.hiddenFaults++;
+        return new ShadowFault.Filled();
+    }
+
+    /**
+     * The emulator found nothing at all at linear address {@code linear} (no RAM, no alias yet;
+     * see {@link CpuPaging}). With paging on, that is a page above RAM touched for the first
+     * time: back it with the frame the guest's tables name, or with nothing when they name none,
+     * so that the access goes on to the page walk, which fills the shadow or faults for the guest.
+     * Returns false when the access is not the MMU's business (paging off, the VMM's own ranges).
+     */
+    public boolean onUnmappedAccess(long linear) {
+        long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
+        if (!vcpu.pagingEnabled() || page < ram.size() || ShadowPageTables.inPool(page)
+                || ShadowPageTables.inVmmRegion(page) || page == CpuPaging.SCRATCH) {
+            return false;
+        }
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false,
+                (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+        long frame = walk instanceof PageWalk.Translation t && ram.contains(t.physical() & ~0xFFFL, 4096)
+                ? t.physical() & ~0xFFFL : -1;
+        real.alias(page, frame);
+        counters.aliases++;
+        return true;
+    }
+
+    /** The guest loaded CR3 (a new address space, or the same one to empty its TLB). */
+    public void cr3Loaded() {
+        counters.cr3Loads++;
+        if (!vcpu.pagingEnabled()) {
+            return; // no shadows while the guest does not page: nothing to forget
+        }
+        dropAll();
+        dropAllAliases = true;
+    }
+
+    /** The guest ran INVLPG: its TLB forgets that page, and so does the shadow. */
+    public void pageInvalidated(long linear) {
+        counters.invalidations++;
+        if (!vcpu.pagingEnabled()) {
+            return;
+        }
+        long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
+        shadows.drop(page);
+        if (page >= ram.size()) {
+            aliasesToDrop.add(page);
+        }
+        flushNeeded = true;
+    }
+
+    /** The VM was restored from a saved state: nothing in the shadows or the real TLB can be trusted. */
+    public void reset() {
+        dropAll();
+        dropAllAliases = true;
+        loadedRoot = -2; // neither off nor a root: the next sync sets the real CPU either way
+    }
+
+    /** Memory-map work that waited for the CPU to stop. */
+    private void applyAliases() {
+        if (dropAllAliases) {
+            real.dropAliases();
+            dropAllAliases = false;
+            aliasesToDrop.clear();
+        }
+        for (long page : aliasesToDrop) {
+            real.dropAlias(page);
+        }
+        aliasesToDrop.clear();
+        if (vcpu.pagingEnabled()) {
+            aliasesToMake.forEach(real::alias);
+        }
+        aliasesToMake.clear();
+    }
+
+    private boolean aliasWorkPending() {
+        return dropAllAliases || !aliasesToDrop.isEmpty() || !aliasesToMake.isEmpty();
+    }
+
+    private void dropAll() {
+        shadows.dropAll();
+        flushNeeded = true;
+        lastFilled = -1;
+    }
+
+    /**
+     * Before the guest runs again: makes the real paging registers match the guest's virtual
+     * state (paging on or off, the view of its privilege level) and empties the real TLB if a
+     * shadow entry was taken away. Cheap when nothing changed.
+     *
+     * <p>Only with the CPU stopped: Unicorn 2.0.1 stores a CR0 or CR3 written from outside
+     * without emptying its TLB, so the only way to make it forget is to change its memory map
+     * (see {@link CpuPaging}), which must not happen inside a trap. A trap that leaves the real
+     * CPU behind ({@link #realCpuBehind}) therefore ends the run, and the VM calls this before
+     * the next one.
+     */
+    public void sync() {
+        boolean aliasesChanged = aliasWorkPending();
+        applyAliases();
+        if (!vcpu.pagingEnabled()) {
+            if (loadedRoot != -1) {
+                real.disable();
+                loadedRoot = -1;
+            }
+            return;
+        }
+        if (aliasesChanged) {
+            flushNeeded = true;
+        }
+        int controls = (vcpu.cr0() & VirtualCpu.CR0_WP) | (vcpu.cr4() & (VirtualCpu.CR4_PSE | VirtualCpu.CR4_PGE));
+        if (controls != builtUnder || loadedRoot < 0) {
+            builtUnder = controls; // WP and PSE change what the shadow entries say: build them again
+            dropAll();
+        }
+        long root = ShadowPageTables.root(view());
+        if (root != loadedRoot || flushNeeded) {
+            if (root != loadedRoot && loadedRoot >= 0) {
+                counters.viewSwitches++;
+            }
+            real.load(root);
+            loadedRoot = root;
+            flushNeeded = false;
+            counters.tlbFlushes++;
+        }
+    }
+
+    /**
+     * Is the real CPU's paging out of step with the guest's (paging turned on or off, another
+     * view, a shadow entry taken away)? Then the CPU must stop so that {@link #sync} can run.
+     */
+    public boolean realCpuBehind() {
+        if (aliasWorkPending()) {
+            return true;
+        }
+        if (!vcpu.pagingEnabled()) {
+            return loadedRoot != -1;
+        }
+        return loadedRoot < 0 || flushNeeded || ShadowPageTables.root(view()) != loadedRoot;
+    }
+
+    /**
+     * The physical address of the guest's linear address, for the VMM's own accesses on the
+     * guest's behalf (an emulated instruction's operand, an interrupt frame, a descriptor): the
+     * guest's tables decide, and set their accessed and dirty flags, as the processor's walk
+     * would. A refusal is the guest's #PF, with CR2 set.
+     *
+     * @param user an access by the guest's user code; the processor's own accesses (descriptor
+     *             tables, the TSS, an interrupt frame) are supervisor accesses
+     */
+    public long physical(long linear, boolean write, boolean user) {
+        if (!vcpu.pagingEnabled()) {
+            return linear;
+        }
+        PageWalk walk = walk(linear, write, user);
+        if (walk instanceof PageWalk.Fault fault) {
+            vcpu.setCr2((int) linear);
+            throw new GuestFault.Exception(14, fault.errorCode(), String.format("page fault at 0x%08x: %s", linear, fault.reason()));
+        }
+        return ((PageWalk.Translation) walk).physical();
+    }
+
+    /**
+     * Up to {@code length} bytes of guest code from {@code linear}, as a supervisor would fetch
+     * them, stopping at the first page the guest's tables do not map (or that is not RAM). Leaves
+     * no trace: no accessed flags, no CR2. With paging off, linear is physical.
+     */
+    public byte[] fetch(long linear, int length) {
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            long at = (linear + done) & 0xFFFFFFFFL;
+            long physical = at;
+            if (vcpu.pagingEnabled()) {
+                PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), at, false, false, false,
+                        (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+                if (!(walk instanceof PageWalk.Translation t)) {
+                    break;
+                }
+                physical = t.physical();
+            }
+            int inPage = (int) Math.min(length - done, 4096 - (at & 0xFFF));
+            inPage = (int) Math.max(0, Math.min(inPage, ram.size() - physical));
+            if (inPage == 0) {
+                break;
+            }
+            System.arraycopy(ram.readBytes(physical, inPage), 0, out, done, inPage);
+            done += inPage;
+        }
+        return done == length ? out : java.util.Arrays.copyOf(out, done);
+    }
+
+    /** The guest's tables as the processor would walk them now. */
+    private PageWalk walk(long linear, boolean write, boolean user) {
+        return guestTables.translate(Integer.toUnsignedLong(vcpu.cr3()), linear & 0xFFFFFFFFL, write, user, writeProtect(),
+                (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+    }
+
+    private boolean writeProtect() {
+        return (vcpu.cr0() & VirtualCpu.CR0_WP) != 0;
+    }
+}
