@@ -51,6 +51,7 @@ uint32_t vm_translate(uint32_t *pgdir, uint32_t va);
 int vm_user_range_ok(uint32_t *pgdir, uint32_t va, uint32_t len);
 int vm_user_string(uint32_t *pgdir, uint32_t va, char *dst, int max);
 int vm_copyout(uint32_t *pgdir, uint32_t va, const void *src, uint32_t n);
+int vm_copyin(uint32_t *pgdir, void *dst, uint32_t va, uint32_t n);
 uint32_t vm_free_user(uint32_t *pgdir);
 
 /* proc.c */

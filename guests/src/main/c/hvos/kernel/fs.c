@@ -33,6 +33,29 @@ struct fs_dirent *fs_entry(int index) {
     return index >= 0 && (uint32_t) index < nfiles ? &dir[index] : 0;
 }
 
+/*
+ * The last sector read, kept: loading a program reads its ELF header, its program headers and
+ * its first bytes from one sector, and each read is a round trip to the drive. The disk never
+ * changes, so a kept sector never goes stale.
+ */
+static struct {
+    int valid;
+    uint32_t number;
+    uint8_t data[SECTOR_SIZE];
+} last;
+
+static int read_sector(uint32_t number, uint8_t *dst) {
+    if (last.valid && last.number == number) {
+        memcpy(dst, last.data, SECTOR_SIZE);
+        return 0;
+    }
+    if (ide_read(number, dst) < 0) return -1;   /* may sleep: another process may use `last` meanwhile */
+    memcpy(last.data, dst, SECTOR_SIZE);
+    last.number = number;
+    last.valid = 1;
+    return 0;
+}
+
 /* Read n bytes at off of the file at sector start (size bytes long); returns how many, or -1. */
 int fs_read(uint32_t start, uint32_t size, uint32_t off, void *dst, uint32_t n) {
     if (off >= size) return 0;
@@ -41,7 +64,7 @@ int fs_read(uint32_t start, uint32_t size, uint32_t off, void *dst, uint32_t n) 
     uint32_t done = 0;
     while (done < n) {
         uint32_t pos = off + done;
-        if (ide_read(start + pos / SECTOR_SIZE, sector) < 0) return -1;
+        if (read_sector(start + pos / SECTOR_SIZE, sector) < 0) return -1;
         uint32_t in = pos % SECTOR_SIZE;
         uint32_t take = SECTOR_SIZE - in < n - done ? SECTOR_SIZE - in : n - done;
         memcpy((uint8_t *) dst + done, sector + in, take);

@@ -85,7 +85,6 @@ void scheduler(void) {
             vm_switch(p->pgdir);
             p->state = RUNNING;
             swtch(&scheduler_context, p->context);
-            vm_switch(0);                 /* back on the kernel's own page directory */
             curproc = 0;
             ran = 1;
         }

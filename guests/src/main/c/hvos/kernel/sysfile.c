@@ -3,6 +3,8 @@
  *
  * File descriptors 0, 1 and 2 are the console (standard input, output, error) in every
  * process; open() hands out 3 and up, each an index into the caller's own table of open files.
+ * Data moves between the caller's memory and a buffer on the kernel stack, a chunk at a time,
+ * by vm_copyin and vm_copyout (vm.c).
  */
 #include "defs.h"
 #include "proc.h"
@@ -21,19 +23,37 @@ int sys_write(struct trapframe *tf) {
     uint32_t fd = tf->ebx, buf = tf->ecx, n = tf->edx;
     if (fd != 1 && fd != 2) return E_BADF;
     if (!vm_user_range_ok(curproc->pgdir, buf, n)) return E_FAULT;
-    for (uint32_t i = 0; i < n; i++) console_putc(((char *) buf)[i]);
+    char chunk[256];
+    for (uint32_t done = 0; done < n;) {
+        uint32_t take = n - done < sizeof chunk ? n - done : sizeof chunk;
+        vm_copyin(curproc->pgdir, chunk, buf + done, take);
+        for (uint32_t i = 0; i < take; i++) console_putc(chunk[i]);
+        done += take;
+    }
     return (int) n;
 }
 
 int sys_read(struct trapframe *tf) {
     uint32_t fd = tf->ebx, buf = tf->ecx, n = tf->edx;
     if (!vm_user_range_ok(curproc->pgdir, buf, n)) return E_FAULT;
-    if (fd == 0) return console_read((char *) buf, (int) n);
+    char chunk[SECTOR_SIZE];
+    if (fd == 0) {
+        int got = console_read(chunk, n < sizeof chunk ? (int) n : (int) sizeof chunk);
+        return vm_copyout(curproc->pgdir, buf, chunk, got) < 0 ? E_FAULT : got;
+    }
     struct file *f = fd_file(fd);
     if (!f) return E_BADF;
-    int got = fs_read(f->start, f->size, f->off, (void *) buf, n);
-    if (got > 0) f->off += got;
-    return got;
+    uint32_t done = 0;
+    while (done < n) {
+        uint32_t want = n - done < sizeof chunk ? n - done : sizeof chunk;
+        int got = fs_read(f->start, f->size, f->off, chunk, want);
+        if (got < 0) return done ? (int) done : -1;
+        if (got == 0) break;
+        if (vm_copyout(curproc->pgdir, buf + done, chunk, got) < 0) return E_FAULT;
+        f->off += got;
+        done += got;
+    }
+    return (int) done;
 }
 
 int sys_open(struct trapframe *tf) {
@@ -62,11 +82,10 @@ int sys_close(struct trapframe *tf) {
 }
 
 int sys_readdir(struct trapframe *tf) {
-    if (!vm_user_range_ok(curproc->pgdir, tf->ecx, sizeof(struct dirinfo))) return E_FAULT;
     struct fs_dirent *d = fs_entry((int) tf->ebx);
     if (!d) return 0;
-    struct dirinfo *out = (struct dirinfo *) tf->ecx;
-    strlcpy(out->name, d->name, sizeof out->name);
-    out->size = d->size;
-    return 1;
+    struct dirinfo out;
+    strlcpy(out.name, d->name, sizeof out.name);
+    out.size = d->size;
+    return vm_copyout(curproc->pgdir, tf->ecx, &out, sizeof out) < 0 ? E_FAULT : 1;
 }

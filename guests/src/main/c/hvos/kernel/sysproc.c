@@ -1,9 +1,10 @@
 /*
  * sysproc.c: the system calls about processes and time.
  *
- * Every pointer a user program passes is checked against its page table before the kernel
- * touches it (vm_user_range_ok): the kernel can read all of memory, and must not be talked
- * into reading or writing somewhere the caller could not.
+ * A pointer a user program passes is never dereferenced: vm_copyin, vm_copyout and
+ * vm_user_string (vm.c) look each page up in the caller's page table and copy through its
+ * physical address. The kernel can reach all of memory, and must not be talked into reading
+ * or writing somewhere the caller could not.
  */
 #include "defs.h"
 #include "mmu.h"
@@ -21,8 +22,7 @@ int sys_spawn(struct trapframe *tf) {
     int argc = 0, used = 0, err = 0;
     for (;; argc++) {
         uint32_t uarg;
-        if (!vm_user_range_ok(curproc->pgdir, tf->ecx + argc * 4, 4)) { err = E_FAULT; break; }
-        uarg = *(uint32_t *) (tf->ecx + argc * 4);
+        if (vm_copyin(curproc->pgdir, &uarg, tf->ecx + argc * 4, 4) < 0) { err = E_FAULT; break; }
         if (!uarg) break;
         if (argc == MAXARG) { err = E_INVAL; break; }
         int n = vm_user_string(curproc->pgdir, uarg, page + used, PGSIZE - used);
@@ -44,7 +44,7 @@ int sys_wait(struct trapframe *tf) {
     if (tf->ebx && !vm_user_range_ok(curproc->pgdir, tf->ebx, 4)) return E_FAULT;
     int status;
     int pid = proc_wait(&status);
-    if (pid > 0 && tf->ebx) *(int *) tf->ebx = status;
+    if (pid > 0 && tf->ebx) vm_copyout(curproc->pgdir, tf->ebx, &status, sizeof status);
     return pid;
 }
 
@@ -70,16 +70,17 @@ int sys_procs(struct trapframe *tf) {
     uint32_t max = tf->ecx;
     if (max > NPROC) max = NPROC;
     if (!vm_user_range_ok(curproc->pgdir, tf->ebx, max * sizeof(struct procinfo))) return E_FAULT;
-    struct procinfo *out = (struct procinfo *) tf->ebx;
     uint32_t n = 0;
     for (int i = 0; i < NPROC && n < max; i++) {
         struct proc *p = &proc_table[i];
         if (p->state == UNUSED) continue;
-        out[n].pid = p->pid;
-        out[n].ppid = p->parent ? p->parent->pid : 0;
-        strlcpy(out[n].state, state_names[p->state], sizeof out[n].state);
-        strlcpy(out[n].name, p->name, sizeof out[n].name);
-        out[n].pages = p->pages;
+        struct procinfo info;
+        info.pid = p->pid;
+        info.ppid = p->parent ? p->parent->pid : 0;
+        strlcpy(info.state, state_names[p->state], sizeof info.state);
+        strlcpy(info.name, p->name, sizeof info.name);
+        info.pages = p->pages;
+        vm_copyout(curproc->pgdir, tf->ebx + n * sizeof info, &info, sizeof info);
         n++;
     }
     return (int) n;

@@ -38,7 +38,7 @@ void vm_init(void) {
         }
         ((uint32_t *) PTE_ADDR(*pde))[PTX(a)] = a | PTE_P | PTE_W;
     }
-    write_cr3((uint32_t) kernel_pgdir);
+    vm_switch(kernel_pgdir);
     write_cr0(read_cr0() | CR0_PG);   /* from here on every address goes through the tables */
 }
 
@@ -50,8 +50,21 @@ uint32_t *vm_new_pgdir(void) {
     return pgdir;
 }
 
+/*
+ * Run on pgdir's address space. Loading CR3 empties the TLB, which every later access then pays
+ * to refill (under a VMM, with shadow page tables, dearly), so the scheduler keeps the address
+ * space it has when it runs the same process again, and idles in whichever one it was left:
+ * the kernel half is the same in all of them. A page directory is freed only by the parent
+ * of a process that ended, running in its own address space, so CR3 never holds a freed one
+ * that the CPU would use.
+ */
+static uint32_t *loaded;   /* what CR3 holds (reading CR3 would itself trap into the VMM) */
+
 void vm_switch(uint32_t *pgdir) {
-    write_cr3((uint32_t) (pgdir ? pgdir : kernel_pgdir));
+    if (pgdir != loaded) {
+        write_cr3((uint32_t) pgdir);
+        loaded = pgdir;
+    }
 }
 
 /* The entry for va in pgdir's page table, making the table if `make`; 0 if there is none. */
@@ -93,7 +106,8 @@ uint32_t vm_translate(uint32_t *pgdir, uint32_t va) {
     return PTE_ADDR(*pte) | (va & (PGSIZE - 1));
 }
 
-/* Is every byte of [va, va+len) a user page? A system call checks before it trusts a pointer. */
+/* Is every byte of [va, va+len) a user page? Checked first where a call must fail before it has
+ * done anything it cannot undo (taken a line of input, collected a child). */
 int vm_user_range_ok(uint32_t *pgdir, uint32_t va, uint32_t len) {
     if (va + len < va) return 0;
     for (uint32_t a = PGROUNDDOWN(va); a < va + len; a += PGSIZE) {
@@ -113,13 +127,34 @@ int vm_user_string(uint32_t *pgdir, uint32_t va, char *dst, int max) {
     return -1;
 }
 
-/* Copy into another process's memory (one being built): page by page, through physical addresses. */
+/*
+ * Copy between the kernel and a process's memory, page by page, through the physical addresses
+ * the process's page table names. The kernel never dereferences a user pointer itself: each
+ * page is checked (present, user) as it is reached, and the copy works whether or not that
+ * process's page directory is the one in CR3 (spawn fills a process that has not run yet).
+ */
 int vm_copyout(uint32_t *pgdir, uint32_t va, const void *src, uint32_t n) {
     const char *s = src;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t pa = vm_translate(pgdir, va + i);
+    while (n > 0) {
+        uint32_t pa = vm_translate(pgdir, va);
         if (!pa) return E_FAULT;
-        *(char *) pa = s[i];
+        uint32_t chunk = PGSIZE - (va & (PGSIZE - 1));
+        if (chunk > n) chunk = n;
+        memcpy((void *) pa, s, chunk);
+        s += chunk, va += chunk, n -= chunk;
+    }
+    return 0;
+}
+
+int vm_copyin(uint32_t *pgdir, void *dst, uint32_t va, uint32_t n) {
+    char *d = dst;
+    while (n > 0) {
+        uint32_t pa = vm_translate(pgdir, va);
+        if (!pa) return E_FAULT;
+        uint32_t chunk = PGSIZE - (va & (PGSIZE - 1));
+        if (chunk > n) chunk = n;
+        memcpy(d, (void *) pa, chunk);
+        d += chunk, va += chunk, n -= chunk;
     }
     return 0;
 }
