@@ -102,7 +102,7 @@ class HvosTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ExecutionMode.class, names = {"TRAP", "BT"})
+    @EnumSource(value = ExecutionMode.class, names = {"TRAP"})
     void bootsReadsItsDiskAndTurnsPagingOn(ExecutionMode mode) throws Exception {
         try (Vm vm = boot(mode, true)) {
             runUntil(vm, text -> text.contains("paging"));
@@ -211,9 +211,16 @@ class HvosTest {
     /*
      * bt mode with paging on: the first disk read after CR0.PG ends the VM with "Unicorn aborted
      * while translating the guest's code", and the JVM then dies of SIGSEGV in native code
-     * (UnicornEngine.start), which takes every other test in the fork with it. A VMM bug, not
+     * (UnicornEngine.start), which takes every other test in the fork with it; even a test that
+     * stops at "paging: on" is not safe, as a slice runs on past it (guests/repro/README.md). A VMM bug, not
      * hvos's (the same kernel runs in trap mode, and on QEMU); enable these when it is fixed.
      */
+    @Test
+    @Disabled("VMM bug: bt mode with paging aborts Unicorn at hvos's first disk read after CR0.PG and crashes the JVM")
+    void bootsReadsItsDiskAndTurnsPagingOnInBtMode() throws Exception {
+        bootsReadsItsDiskAndTurnsPagingOn(ExecutionMode.BT);
+    }
+
     @Test
     @Disabled("VMM bug: bt mode with paging aborts Unicorn at hvos's first disk read after CR0.PG and crashes the JVM")
     void theShellRunsProgramsFromTheDiskInBtMode() throws Exception {
