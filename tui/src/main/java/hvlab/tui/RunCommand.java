@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        GuestImage image = GuestImages.resolve(guest);
+        GuestImage image = GuestImages.resolve(CallerPaths.resolveGuest(guest));
         VmResult result;
         VmConfig config;
         try {
@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
         Path temporaryDisk = null;
         try {
             if (disk != null) {
-                Path path = Path.of(disk);
+                Path path = CallerPaths.resolve(Path.of(disk));
                 if (!Files.isRegularFile(path) || !Files.isReadable(path) || !Files.isWritable(path)) {
                     throw new GuestImageException(GuestImageException.Kind.MISSING_FILE,
                             "--disk " + disk + ": no such file, or not readable and writable");

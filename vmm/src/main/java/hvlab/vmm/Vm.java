@@ -115,6 +115,9 @@ public final class Vm implements AutoCloseable {
         if (config.platform().tpm() != null) {
             platform.attachTpm(config.platform().tpm(), ram);
         }
+        if (config.platform().nic() != null) {
+            platform.attachNic(config.platform().nic(), ram);
+        }
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);

@@ -65,6 +65,8 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private static final int CR0_PG = 1 << 31;
+    /** Translated code the VMM overwrote with paging on: all of it is dropped before the next run. */
+    private boolean translationsStale;
 
     @Override
     public void unmap(long address, long size) {
@@ -167,10 +169,15 @@ public final class UnicornBackend implements CpuBackend {
             return;
         }
         if ((read(Register.CR0) & CR0_PG) != 0) {
-            // Unicorn 2.0.1 takes the range as linear and walks the page tables for it; a page
-            // not mapped there raises a #PF it swallows, but that still sets QEMU's "exception in
-            // flight" latch (#1883). The VMM's addresses are physical: drop every translation.
-            engine.flushTranslationCache();
+            // Unicorn 2.0.1 takes the range as linear and walks the page tables for it (a page not
+            // mapped there raises a #PF it swallows, setting QEMU's exception latch, #1883). The
+            // VMM's addresses are physical, so every translation must go; but a flush inside a hook
+            // frees the block that is running (the JVM dies), so stop at the next block boundary
+            // and flush before the next run.
+            translationsStale = true;
+            if (!closed) {
+                boundary.request();
+            }
             return;
         }
         engine.removeTranslationCache(address, address + length);
@@ -208,6 +215,7 @@ public final class UnicornBackend implements CpuBackend {
             boundary.request();
         });
         long start = eip;
+        dropStaleTranslations();
         try {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
@@ -233,6 +241,13 @@ public final class UnicornBackend implements CpuBackend {
                     // whatever Unicorn left in it (see BlockBoundaryStop).
                     write(Register.EIP, (int) (boundary.takenAt() - codeSegmentBase()));
                 }
+                if (translationsStale) {
+                    dropStaleTranslations();
+                    if (hooks.stopReason == null && !externalStop && !sliceUsedUp && error == UC_ERR_OK) {
+                        start = Integer.toUnsignedLong(read(Register.EIP)); // stopped only to flush: go on
+                        continue;
+                    }
+                }
                 if (hooks.stopReason != null) {
                     return RunResult.stopped(hooks.stopReason);
                 }
@@ -255,6 +270,14 @@ public final class UnicornBackend implements CpuBackend {
             if (ticket != null) {
                 ticket.cancel();
             }
+        }
+    }
+
+    /** Drops all translated code if the VMM overwrote some while paging was on; only between runs. */
+    private void dropStaleTranslations() {
+        if (translationsStale) {
+            translationsStale = false;
+            engine.flushTranslationCache();
         }
     }
 

@@ -28,6 +28,7 @@ public final class Language {
         top.put("log", log());
         top.put("covert", line(new CovertCommand()));
         top.put("tpm", tpm());
+        top.put("net", net());
         top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
@@ -57,6 +58,8 @@ public final class Language {
         vm.addSubcommand("traps", line(new VmTrapsCommand()));
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
+        vm.addSubcommand("attach", line(new VmAttachCommand()));
+        vm.addSubcommand("detach", line(new VmDetachCommand()));
         return vm;
     }
 
@@ -94,6 +97,17 @@ public final class Language {
         tpm.addSubcommand("policy", line(new TpmPolicyCommand()));
         tpm.addSubcommand("accept", line(new TpmAcceptCommand()));
         return tpm;
+    }
+
+    private static CommandLine net() {
+        CommandLine net = line(new NetCommand());
+        net.addSubcommand("create", line(new NetCreateCommand()));
+        net.addSubcommand("list", line(new NetListCommand()));
+        net.addSubcommand("show", line(new NetShowCommand()));
+        net.addSubcommand("mirror", line(new NetMirrorCommand()));
+        net.addSubcommand("alerts", line(new NetAlertsCommand()));
+        net.addSubcommand("capture", line(new NetCaptureCommand()));
+        return net;
     }
 
     private static CommandLine snapshot() {

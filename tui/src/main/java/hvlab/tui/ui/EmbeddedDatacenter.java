@@ -31,6 +31,7 @@ public final class EmbeddedDatacenter {
         {"rootkit", "rootkit", "trap"},
         {"measured", "measured", "trap"},
         {"multiboot-c", "multiboot-info", "trap"},
+        {"paging", "paging", "trap"},
     };
 
     private EmbeddedDatacenter() {}

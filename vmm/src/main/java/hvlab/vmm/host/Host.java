@@ -68,6 +68,8 @@ public final class Host implements HostControl, AutoCloseable {
     private final Introspector introspector = new Introspector(this);
     private final StoreLock storeLock;
     private final HostAttestation attestation;
+    private final HostNetwork network;
+    private final NetworkCommands networkCommands;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -96,6 +98,8 @@ public final class Host implements HostControl, AutoCloseable {
             throw new HostException("cannot open the secure log: " + VmStore.reason(e));
         }
         this.storeLock = new StoreLock(store.root());
+        this.network = new HostNetwork(this);
+        this.networkCommands = new NetworkCommands(this, network);
         this.lifecycle = new Lifecycle(this);
         this.snapshots = new Snapshots(this, lifecycle);
         long now = System.nanoTime();
@@ -144,6 +148,9 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             if (vms.containsKey(spec.name()) || store.exists(spec.name())) {
                 throw new HostException("a VM named '" + spec.name() + "' already exists");
+            }
+            if (spec.network() != null) {
+                network.require(spec.network());
             }
             VmDefinition definition = new VmCreation(store).create(spec);
             recordReference(definition);
@@ -490,7 +497,45 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    @Override
+    public NetworkControl network() {
+        return networkCommands;
+    }
+
+    /** The switch and its ports, for the lifecycle that plugs machines in and out. */
+    HostNetwork hostNetwork() {
+        return network;
+    }
+
     // ---- what the lifecycle needs from the host ---------------------------------------------
+
+    /** Runs {@code work} with the host's lock held. */
+    <T> T locked(java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The VM of that name (the lock held), or the one-line error. */
+    ManagedVm managed(String vm) {
+        return find(vm);
+    }
+
+    /** Every VM here but those of {@code hv run} (the lock held). */
+    List<ManagedVm> managedVms() {
+        return vms.values().stream().filter(m -> !m.ephemeral).toList();
+    }
+
+    /** Tells the host's listeners (the UI) of an event in {@code vm}'s life that is not a change of state. */
+    void announce(String vm, String actor, String detail) {
+        LifecycleEvent event = new LifecycleEvent(Instant.now(), name, vm, null, null, actor, detail);
+        for (Consumer<LifecycleEvent> listener : listeners) {
+            eventThread.execute(() -> listener.accept(event));
+        }
+    }
 
     ManagedVm addVm(VmDefinition definition, long now) {
         ManagedVm managed = new ManagedVm(definition, MEASURING_WINDOW.toNanos(), now);
@@ -763,7 +808,8 @@ public final class Host implements HostControl, AutoCloseable {
         long virtualMillis = (vm == null ? m.lastVirtualNanos : vm.virtualNanos()) / 1_000_000;
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
-                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m));
+                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m),
+                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()));
     }
 
     // ---- the worker threads -----------------------------------------------------------------

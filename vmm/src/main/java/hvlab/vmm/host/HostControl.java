@@ -120,6 +120,11 @@ public interface HostControl {
         throw new HostException("host " + name() + " has no TPM");
     }
 
+    /** The host's virtual switch and its private networks (paper IV.C.11). */
+    default NetworkControl network() {
+        throw new HostException("host " + name() + " has no virtual network");
+    }
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

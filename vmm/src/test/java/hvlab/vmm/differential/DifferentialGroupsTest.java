@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DifferentialGroupsTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"arith", "stack", "string", "sensitive", "privileged"})
+    @ValueSource(strings = {"arith", "stack", "string", "sensitive", "privileged", "paging"})
     void groupBehavesAsOnABareCpu(String group) {
         GuestImage image = DifferentialGuests.load(group);
         DifferentialHarness.Comparison c = DifferentialHarness.compare(image);
