@@ -68,14 +68,37 @@ public final class PortIoInstructions {
         return new Emulation.Resume(insn.nextAddress());
     }
 
-    /** INS reads the port into ES:[EDI]; OUTS writes DS:[ESI] (or another segment, by prefix) to the port. */
-    private Emulation string(Instruction insn, String mnemonic, boolean repeat, GuestState state) {
-        boolean input = mnemonic.startsWith("ins");
-        int size = switch (mnemonic.charAt(mnemonic.length() - 1)) {
+    /**
+     * The element size from the bytes, not the mnemonic: 6C/6E move bytes, 6D/6F words with an
+     * operand-size prefix (0x66) and doublewords without, wherever the prefix stands among the
+     * others. Capstone 4 names {@code 66 f3 6d} (the order GNU as emits for {@code rep insw}) "rep
+     * insd", and taking its word for it wrote 4 bytes per word (found by hvos's disk driver).
+     */
+    static int elementSize(Instruction insn) {
+        byte[] bytes = insn.bytes();
+        boolean operandSize16 = false;
+        for (byte b : bytes) {
+            int v = b & 0xFF;
+            if (v == 0x66) {
+                operandSize16 = true;
+            } else if (v == 0x6C || v == 0x6E) {
+                return 1;
+            } else if (v == 0x6D || v == 0x6F) {
+                return operandSize16 ? 2 : 4;
+            }
+        }
+        String mnemonic = insn.mnemonic();
+        return switch (mnemonic.charAt(mnemonic.length() - 1)) { // not reached for INS/OUTS; kept as a fallback
             case 'b' -> 1;
             case 'w' -> 2;
             default -> 4;
         };
+    }
+
+    /** INS reads the port into ES:[EDI]; OUTS writes DS:[ESI] (or another segment, by prefix) to the port. */
+    private Emulation string(Instruction insn, String mnemonic, boolean repeat, GuestState state) {
+        boolean input = mnemonic.startsWith("ins");
+        int size = elementSize(insn);
         int port = state.register(Register.DX) & 0xFFFF;
         if (!permission.allowed(port, size, state)) {
             return denied(insn);

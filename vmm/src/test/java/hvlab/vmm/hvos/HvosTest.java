@@ -9,7 +9,6 @@ import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.devices.PlatformOptions;
 import hvlab.vmm.image.GuestImages;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,26 +208,21 @@ class HvosTest {
     }
 
     /*
-     * bt mode with paging on: the first disk read after CR0.PG ends the VM with "Unicorn aborted
-     * while translating the guest's code", and the JVM then dies of SIGSEGV in native code
-     * (UnicornEngine.start), which takes every other test in the fork with it; even a test that
-     * stops at "paging: on" is not safe, as a slice runs on past it (guests/repro/README.md). A VMM bug, not
-     * hvos's (the same kernel runs in trap mode, and on QEMU); enable these when it is fixed.
+     * bt mode: the VMM performs hvos's string I/O itself and writes guest memory inside a code
+     * hook; with paging on that once flushed every translation there and killed the JVM, and a
+     * REP INSW was read as INSD (RegressionGuestsTest, AttackGuestsTest's paging-string-io).
      */
     @Test
-    @Disabled("VMM bug: bt mode with paging aborts Unicorn at hvos's first disk read after CR0.PG and crashes the JVM")
     void bootsReadsItsDiskAndTurnsPagingOnInBtMode() throws Exception {
         bootsReadsItsDiskAndTurnsPagingOn(ExecutionMode.BT);
     }
 
     @Test
-    @Disabled("VMM bug: bt mode with paging aborts Unicorn at hvos's first disk read after CR0.PG and crashes the JVM")
     void theShellRunsProgramsFromTheDiskInBtMode() throws Exception {
         theShellRunsProgramsFromTheDisk(ExecutionMode.BT);
     }
 
     @Test
-    @Disabled("VMM bug: bt mode with paging aborts Unicorn at hvos's first disk read after CR0.PG and crashes the JVM")
     void processesAreListedPreemptedAndKilledAloneInBtMode() throws Exception {
         processesAreListedPreemptedAndKilledAlone(ExecutionMode.BT);
     }
