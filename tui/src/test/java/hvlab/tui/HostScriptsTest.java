@@ -146,6 +146,8 @@ class HostScriptsTest {
         assertTrue(o.out().contains("\n$ hello\nhello from pid "), o.both());
         assertTrue(o.out().contains(" (fault) killed: page fault at 0x00000000 (eip 0x4"), o.both());
         assertTrue(o.out().contains("\n$ cat nosuch\ncat: nosuch: no such file\n"), "the system ran on: " + o.both());
+        assertTrue(o.out().matches("(?s).*os \\(hvos\\): \\d+ processes in the kernel's table.*\\n +1 +0 \\w+ +init .*"), o.both());
+        assertTrue(o.out().contains("os: no lies: ps shows all"), o.both());
     }
 
     @Test

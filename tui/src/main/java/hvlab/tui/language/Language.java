@@ -73,6 +73,8 @@ public final class Language {
         vmi.addSubcommand("scan", line(new VmiScanCommand()));
         vmi.addSubcommand("restore", line(new VmiRestoreCommand()));
         vmi.addSubcommand("write", line(new VmiWriteCommand()));
+        vmi.addSubcommand("ps", line(new VmiPsCommand()));
+        vmi.addSubcommand("lies", line(new VmiLiesCommand()));
         return vmi;
     }
 

@@ -44,6 +44,7 @@ final class Introspector {
             case VmiRequest.Scan r -> scan(view, r.signatures());
             case VmiRequest.RestoreGate r -> restoreGate(m, view, state, r.vector(), actor);
             case VmiRequest.Write r -> write(m, view, r.address(), r.bytes(), actor);
+            case VmiRequest.Processes r -> new VmiResult.Processes(r.profile().os(), hvlab.vmm.vmi.ProcessTable.read(view, r.profile()));
         };
     }
 

@@ -23,4 +23,7 @@ public sealed interface VmiRequest {
     record RestoreGate(int vector) implements VmiRequest {}
 
     record Write(long address, byte[] bytes) implements VmiRequest {}
+
+    /** The guest kernel's processes, read through its OS profile. */
+    record Processes(OsProfile profile) implements VmiRequest {}
 }

@@ -18,6 +18,8 @@ public sealed interface VmiResult {
 
     record Scan(int signatures, List<Match> matches) implements VmiResult {}
 
+    record Processes(String os, List<GuestProcess> processes) implements VmiResult {}
+
     /** An intervention: what was there before and what is there now. */
     record Changed(String what, String before, String after) implements VmiResult {}
 }
