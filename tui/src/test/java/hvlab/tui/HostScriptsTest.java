@@ -416,6 +416,8 @@ class HostScriptsTest {
         assertTrue(m.find(), o.both());
         double closed = Double.parseDouble(m.group(3));
         double chance = Double.parseDouble(m.group(4));
-        assertTrue(closed > open + 10 && closed > chance - 12, "caps make the receiver's progress independent of the sender: " + o.out());
+        // About 58 bits: at chance the count of wrong bits varies by about 3.6 (6 points) from run
+        // to run, so 'near chance' is taken as within 15 points of what noise alone scores.
+        assertTrue(closed > open + 10 && closed > chance - 15, "caps make the receiver's progress independent of the sender: " + o.out());
     }
 }
