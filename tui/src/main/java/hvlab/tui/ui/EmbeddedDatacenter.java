@@ -32,6 +32,7 @@ public final class EmbeddedDatacenter {
         {"measured", "measured", "trap"},
         {"multiboot-c", "multiboot-info", "trap"},
         {"paging", "paging", "trap"},
+        {"hvos", "hvos", "trap"},
     };
 
     private EmbeddedDatacenter() {}

@@ -111,7 +111,8 @@ final class VmPanel {
         in.text(0, y++, "privileged  kernel instruction: #GP, emulated");
         in.text(0, y++, "io          port I/O, to a virtual device");
         in.text(0, y++, "interrupt   delivered through the guest's IDT");
-        in.text(0, y, "translated  caught by binary translation (bt)");
+        in.text(0, y++, "translated  caught by binary translation (bt)");
+        in.text(0, y, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
     }
 
     private static void history(Canvas in, VmRow row) {
