@@ -641,6 +641,63 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    /** Is there a VM of this name on this host? */
+    public boolean hasVm(String vm) {
+        lock.lock();
+        try {
+            return vms.containsKey(vm);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The source half of a live migration of running VM {@code vm} (see {@link LiveExport}). */
+    public LiveExport exportLive(String vm) {
+        lock.lock();
+        try {
+            return new LiveExport(this, find(vm));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The target half of a live migration: defines the VM that arrived ({@code memory} a full page
+     * set, {@code machine} its encoded state) and starts its machine paused, straight from memory
+     * (no saved state on disk: that would lengthen the downtime by a write of all of RAM). The
+     * caller resumes it once the source agrees, or powers it off and undefines it.
+     */
+    public VmInfo arrive(VmBundle bundle, String actor, String from) {
+        String as = bundle.definition().name();
+        VmStore.checkName(as);
+        lock.lock();
+        try {
+            if (vms.containsKey(as) || store.exists(as)) {
+                throw new HostException("a VM named '" + as + "' already exists on host " + name);
+            }
+            VmBundle withoutMachine = new VmBundle(bundle.definition(), bundle.image(), null, null, null, false, bundle.history());
+            VmDefinition definition = Capture.install(store, withoutMachine, as);
+            recordReference(definition);
+            ManagedVm managed = addVm(definition, System.nanoTime());
+            byte[] machine = bundle.machine();
+            try {
+                lifecycle.startMachine(managed, ram -> {
+                    bundle.memory().applyTo(ram.segment());
+                    return hvlab.vmm.state.VmStateCodec.decode(machine, ram);
+                }, true);
+            } catch (RuntimeException e) {
+                forget(managed);
+                store.delete(as);
+                throw e instanceof HostException h ? h : new HostException("cannot start '" + as + "' here: " + e.getMessage());
+            }
+            journal(store.folder(as), "migrated", Map.of("actor", actor, "from", from, "to", name));
+            publish(managed, VmLifecycle.DEFINED, VmLifecycle.PAUSED, actor, "arrived from " + from);
+            return infoOf(managed, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The other VMs here that claim {@code managed}'s identity (its UUID). */
     List<String> sameIdentity(ManagedVm managed) {
         return vms.values().stream().filter(m -> m != managed && !m.ephemeral
