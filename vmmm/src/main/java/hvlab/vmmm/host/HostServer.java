@@ -97,6 +97,9 @@ public final class HostServer implements AutoCloseable {
             }
         } catch (IOException | MigrationException | IllegalArgumentException e) {
             // the peer's problem, and the peer was told when it could be; this host runs on
+            debug(e);
+        } catch (RuntimeException bug) {
+            debug(bug); // a bug of ours ends this connection, never the host
         } finally {
             open.remove(socket);
         }
@@ -131,6 +134,13 @@ public final class HostServer implements AutoCloseable {
             return new QuoteReply(evidence, manufacturer);
         } catch (IOException | RuntimeException e) {
             return new Failure("cannot quote: " + e.getMessage());
+        }
+    }
+
+    private static void debug(Exception e) {
+        if (System.getenv("HV_DEBUG") != null) {
+            System.err.println("hv: host server: " + e);
+            e.printStackTrace();
         }
     }
 

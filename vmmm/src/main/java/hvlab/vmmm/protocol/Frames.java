@@ -59,12 +59,12 @@ public final class Frames implements AutoCloseable {
 
     public Message receive(long millis) throws IOException {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        byte[] header = readFully(5, deadline);
+        byte[] header = readFully(6, deadline);
         if ((header[0] & 0xff) != MAGIC) {
             throw new ProtocolException("not an hvlab frame (first byte " + (header[0] & 0xff) + ")");
         }
         int type = header[1] & 0xff;
-        long length = ((header[2] & 0xffL) << 24) | ((header[3] & 0xff) << 16) | ((header[4] & 0xff) << 8) | (header[5 - 1] & 0xff);
+        long length = ((header[2] & 0xffL) << 24) | ((header[3] & 0xff) << 16) | ((header[4] & 0xff) << 8) | (header[5] & 0xff);
         if (length > MAX_FRAME) {
             throw new ProtocolException("a frame of " + length + " bytes (at most " + MAX_FRAME + ")");
         }
@@ -91,7 +91,7 @@ public final class Frames implements AutoCloseable {
                 throw new ProtocolException("no whole message within " + frameMillisText() + " (" + have + " of " + n + " bytes came)");
             }
             if (got < 0) {
-                throw new EOFException(have == 0 && n == 5 ? "the connection was closed" : "the connection was closed in the middle of a message");
+                throw new EOFException(have == 0 && n == 6 ? "the connection was closed" : "the connection was closed in the middle of a message");
             }
             have += got;
         }
