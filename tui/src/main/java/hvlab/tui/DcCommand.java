@@ -1,0 +1,153 @@
+package hvlab.tui;
+
+import hvlab.vmmm.manager.Datacenter;
+import hvlab.vmmm.manager.HostRegistry;
+import hvlab.vmmm.protocol.Message.Progress;
+import hvlab.vmmm.protocol.MigrationLimits;
+import hvlab.vmmm.tls.DatacenterCa;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hv dc ...}: the manager of a datacenter of hosts that run in their own processes
+ * ({@code hv host serve}). Every command joins the hosts it needs afresh (TLS as {@code manager},
+ * then a TPM quote) and speaks the protocol of {@code vmmm} to them.
+ */
+@Command(name = "dc", mixinStandardHelpOptions = true, description = "The datacenter: hv dc init DIR, hv dc hosts, hv dc migrate NAME --to HOST, hv dc vm HOST COMMAND...",
+        subcommands = {DcCommand.Init.class, DcCommand.Hosts.class, DcCommand.Migrate.class, DcCommand.Vm.class})
+final class DcCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        throw new UsageException("say what: hv dc init DIR | hv dc hosts | hv dc migrate NAME --to HOST | hv dc vm HOST COMMAND");
+    }
+
+    static DatacenterCa open(Path dc) {
+        try {
+            return DatacenterCa.open(dc);
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Joins every registered host; one that cannot be reached or is refused is a line of its own. */
+    static Datacenter join(Path dc, PrintStream err, boolean quiet) throws IOException {
+        Datacenter manager = new Datacenter(open(dc));
+        for (HostRegistry.Address host : HostRegistry.read(dc)) {
+            try {
+                manager.join(host.name(), host.address(), host.insecure());
+            } catch (IOException | RuntimeException e) {
+                if (!quiet) err.println("hv: host " + host.name() + " at " + host.address().getHostString() + ":" + host.address().getPort() + ": " + e.getMessage());
+            }
+        }
+        return manager;
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true, description = "Make a datacenter CA and the manager's certificate in DIR.")
+    static final class Init implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR", defaultValue = "hvlab-dc") Path dir;
+
+        @Override
+        public Integer call() {
+            try {
+                DatacenterCa.init(dir);
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage());
+            }
+            System.out.println("datacenter CA made in " + dir + " (ca.pem, ca.p12; nodes/manager.p12); start hosts with 'hv host serve --name H --port P --store DIR --dc " + dir + "'");
+            return ExitStatus.OK;
+        }
+    }
+
+    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "Join every host of the datacenter (TLS, TPM quote) and list them.")
+    static final class Hosts implements Callable<Integer> {
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Datacenter manager = join(dc, System.err, false)) {
+                for (Datacenter.HostEntry h : manager.hosts()) {
+                    System.out.printf("%-10s %s:%d  %s%s%n", h.name(), h.address().getHostString(), h.address().getPort(), h.verdict(),
+                            h.insecureAddress() == null ? "" : "  (plaintext migrations on " + h.insecureAddress().getPort() + ")");
+                }
+                return manager.hosts().size() == HostRegistry.read(dc).size() ? ExitStatus.OK : ExitStatus.FAILED;
+            }
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Migrate a running VM live (pre-copy) to another host.")
+    static final class Migrate implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME") String vm;
+        @Option(names = "--to", required = true) String to;
+        @Option(names = "--from", description = "the host it is on (default: found by asking each)") String from;
+        @Option(names = "--insecure", description = "plaintext, no authentication: what Oberheide et al. attacked") boolean insecure;
+        @Option(names = "--stop-and-copy", description = "no pre-copy rounds: pause first, then send everything") boolean stopAndCopy;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Datacenter manager = join(dc, System.err, true)) {
+                String source = from != null ? from : locate(manager, vm);
+                MigrationLimits limits = stopAndCopy ? MigrationLimits.STOP_AND_COPY : MigrationLimits.DEFAULT;
+                String report;
+                try {
+                    report = manager.migrate(vm, source, to, insecure, limits, Migrate::print);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("hv: " + e.getMessage());
+                    return ExitStatus.BAD_INPUT;
+                }
+                var json = hvlab.vmmm.migration.Json.MAPPER.readTree(report);
+                System.out.printf("migrated %s from %s to %s%s: downtime %.1f ms, total %.1f ms, %d pages%n", vm, source, to,
+                        insecure ? " (INSECURE: plaintext)" : " over TLS", json.get("downtimeMicros").asLong() / 1000.0,
+                        json.get("totalMicros").asLong() / 1000.0, json.get("pagesSent").asLong());
+                return ExitStatus.OK;
+            }
+        }
+
+        private static void print(Progress p) {
+            System.out.printf("  %-13s round %d: %d pages in %.1f ms, dirty rate %.0f pages/s, estimated downtime %.1f ms%n",
+                    p.phase(), p.round(), p.pages(), p.roundMicros() / 1000.0, p.dirtyPagesPerSecond(), p.estimatedDowntimeMicros() / 1000.0);
+        }
+
+        private static String locate(Datacenter manager, String vm) throws IOException {
+            for (Datacenter.HostEntry h : manager.hosts()) {
+                try {
+                    manager.call(h.name(), "info", vm);
+                    return h.name();
+                } catch (IllegalArgumentException notThere) {
+                    // next host
+                }
+            }
+            throw new UsageException("no host of the datacenter has a VM named '" + vm + "'");
+        }
+    }
+
+    @Command(name = "vm", mixinStandardHelpOptions = true,
+            description = "A vm command on one host of the datacenter: list, info NAME, create NAME GUEST, start|pause|resume|reset|poweroff|destroy|undefine NAME, console NAME, history NAME.")
+    static final class Vm implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "HOST") String host;
+        @Parameters(index = "1", paramLabel = "COMMAND") String command;
+        @Parameters(index = "2..*", paramLabel = "ARGS") List<String> args = List.of();
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Datacenter manager = join(dc, System.err, true)) {
+                try {
+                    String answer = manager.call(host, command, args.toArray(String[]::new));
+                    System.out.println(command.equals("console") ? hvlab.vmmm.migration.Json.MAPPER.readValue(answer, String.class) : answer);
+                    return ExitStatus.OK;
+                } catch (IllegalArgumentException e) {
+                    System.err.println("hv: " + e.getMessage());
+                    return ExitStatus.BAD_INPUT;
+                }
+            }
+        }
+    }
+}
