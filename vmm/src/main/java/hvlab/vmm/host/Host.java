@@ -662,37 +662,53 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     /**
-     * The target half of a live migration: defines the VM that arrived ({@code memory} a full page
-     * set, {@code machine} its encoded state) and starts its machine paused, straight from memory
-     * (no saved state on disk: that would lengthen the downtime by a write of all of RAM). The
-     * caller resumes it once the source agrees, or powers it off and undefines it.
+     * The target half of a live migration, first step, while the VM still runs at the source:
+     * defines it here (definition and image in the store, its reference measurements), shut off,
+     * so that the pause later has less to wait for. {@link #arrive} finishes it; if the migration
+     * fails instead, the caller undefines it.
      */
-    public VmInfo arrive(VmBundle bundle, String actor, String from) {
-        String as = bundle.definition().name();
+    public VmInfo prepareArrival(VmDefinition definition, byte[] image) {
+        String as = definition.name();
         VmStore.checkName(as);
         lock.lock();
         try {
             if (vms.containsKey(as) || store.exists(as)) {
                 throw new HostException("a VM named '" + as + "' already exists on host " + name);
             }
-            VmBundle withoutMachine = new VmBundle(bundle.definition(), bundle.image(), null, null, null, false, bundle.history());
-            VmDefinition definition = Capture.install(store, withoutMachine, as);
-            recordReference(definition);
-            ManagedVm managed = addVm(definition, System.nanoTime());
-            byte[] machine = bundle.machine();
-            try {
-                lifecycle.startMachine(managed, ram -> {
-                    bundle.memory().applyTo(ram.segment());
-                    return hvlab.vmm.state.VmStateCodec.decode(machine, ram);
-                }, true);
-            } catch (RuntimeException e) {
-                forget(managed);
-                store.delete(as);
-                throw e instanceof HostException h ? h : new HostException("cannot start '" + as + "' here: " + e.getMessage());
+            VmDefinition installed = Capture.install(store, new VmBundle(definition, image, null, null, null, false, List.of()), as);
+            recordReference(installed);
+            return infoOf(addVm(installed, System.nanoTime()), System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The target half of a live migration, last step: the VM prepared by {@link #prepareArrival}
+     * takes up its machine ({@code memory} a full page set, {@code machine} its encoded state) and
+     * its history, straight from memory (no saved state on disk: that would lengthen the downtime
+     * by a write of all of RAM), and waits paused. The caller resumes it once the source agrees,
+     * or powers it off and undefines it.
+     */
+    public VmInfo arrive(String vm, hvlab.vmm.snapshot.PageSet memory, byte[] machine, List<String> history, String actor, String from) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm != null) {
+                throw new HostException("'" + vm + "' is " + managed.state.label() + " here already");
             }
-            journal(store.folder(as), "migrated", Map.of("actor", actor, "from", from, "to", name));
+            VmHistory.write(store.folder(vm), history);
+            lifecycle.startMachine(managed, ram -> {
+                memory.applyTo(ram.segment());
+                return hvlab.vmm.state.VmStateCodec.decode(machine, ram);
+            }, true);
+            journal(store.folder(vm), "migrated", Map.of("actor", actor, "from", from, "to", name));
             publish(managed, VmLifecycle.DEFINED, VmLifecycle.PAUSED, actor, "arrived from " + from);
             return infoOf(managed, System.nanoTime());
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot write the history of '" + vm + "': " + VmStore.reason(e));
+        } catch (IllegalArgumentException e) {
+            throw new HostException("cannot take up the machine of '" + vm + "': " + e.getMessage());
         } finally {
             lock.unlock();
         }

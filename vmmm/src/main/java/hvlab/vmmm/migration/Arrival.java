@@ -3,7 +3,6 @@ package hvlab.vmmm.migration;
 import hvlab.vmm.host.Host;
 import hvlab.vmm.host.HostException;
 import hvlab.vmm.host.PowerAction;
-import hvlab.vmm.host.VmBundle;
 import hvlab.vmm.host.VmDefinition;
 import hvlab.vmm.snapshot.PageSet;
 import hvlab.vmmm.protocol.Codec;
@@ -51,14 +50,43 @@ public final class Arrival {
                 || definition.memoryBytes() % Codec.PAGE != 0) {
             throw refuse("the offered VM's memory size " + definition.memoryBytes() + " is not 4 KiB pages up to " + (MAX_RAM >> 20) + " MiB");
         }
-        if (host.hasVm(definition.name())) {
-            throw refuse("a VM named '" + definition.name() + "' already exists on " + host.name());
+        String vm = definition.name();
+        Placement placement = new Placement(offer.allowedHosts(), offer.locations());
+        if (placement.refusal(vm, host.name()) != null) {
+            throw refuse(placement.refusal(vm, host.name())); // the source checks first; a target checks too
+        }
+        try {
+            host.prepareArrival(definition, offer.image()); // while the VM still runs at the source
+        } catch (HostException e) {
+            throw refuse(e.getMessage());
         }
         String from = provenPeer != null ? provenPeer : offer.from() + " (unauthenticated)";
-        link.send(new Accept());
-        PageSet ram = new PageSet(definition.memoryBytes(), true);
+        try {
+            placement.arrivedAt(host.name()).write(host.store().folder(vm));
+            link.send(new Accept());
+            Finish finish = receivePages(definition);
+            try {
+                host.arrive(vm, pagesSoFar, finish.machine(), finish.history(), "migration", from);
+            } catch (HostException e) {
+                throw refuse(e.getMessage());
+            }
+            link.send(new Ready());
+            PreCopy.expect(link.receive(COMMIT_MILLIS), Commit.class, from);
+            host.act(vm, PowerAction.RESUME, "migration");
+        } catch (IOException | RuntimeException e) {
+            discard(vm);
+            throw e;
+        }
+        link.send(new Running(host.name()));
+        return vm;
+    }
+
+    private PageSet pagesSoFar;
+
+    /** Every round's pages into one set (a later copy of a page replaces the earlier one), up to {@link Finish}. */
+    private Finish receivePages(VmDefinition definition) throws IOException {
+        pagesSoFar = new PageSet(definition.memoryBytes(), true);
         long pageCount = definition.memoryBytes() / Codec.PAGE;
-        Finish finish;
         while (true) {
             Message message = link.receive();
             if (message instanceof Pages pages) {
@@ -67,36 +95,16 @@ public final class Arrival {
                     if (n < 0 || n >= pageCount) {
                         throw refuse("page " + n + " is not a page of the VM's " + (definition.memoryBytes() >> 10) + " KiB");
                     }
-                    ram.put(n, Arrays.copyOfRange(pages.data(), i * Codec.PAGE, (i + 1) * Codec.PAGE));
+                    pagesSoFar.put(n, Arrays.copyOfRange(pages.data(), i * Codec.PAGE, (i + 1) * Codec.PAGE));
                 }
             } else if (message instanceof Finish f) {
-                finish = f;
-                break;
+                return f;
             } else if (message instanceof Failure f) {
-                throw new MigrationException(from + " gave up: " + f.reason());
+                throw new MigrationException("the source gave up: " + f.reason());
             } else {
                 throw refuse(message.getClass().getSimpleName() + " in the middle of the pages");
             }
         }
-        VmBundle bundle = new VmBundle(definition, offer.image(), null, finish.machine(), ram, false, finish.history());
-        try {
-            host.arrive(bundle, "migration", from);
-        } catch (HostException e) {
-            throw refuse(e.getMessage());
-        }
-        String vm = definition.name();
-        try {
-            link.send(new Ready());
-            PreCopy.expect(link.receive(COMMIT_MILLIS), Commit.class, from);
-            host.act(vm, PowerAction.RESUME, "migration");
-        } catch (IOException | RuntimeException e) {
-            discard(vm);
-            throw e;
-        }
-        new Placement(offer.allowedHosts(), offer.locations())
-                .arrivedAt(host.name()).write(host.store().folder(vm));
-        link.send(new Running(host.name()));
-        return vm;
     }
 
     private void discard(String vm) {
