@@ -87,6 +87,7 @@ final class DcCommand implements Callable<Integer> {
         @Option(names = "--to", required = true) String to;
         @Option(names = "--from", description = "the host it is on (default: found by asking each)") String from;
         @Option(names = "--insecure", description = "plaintext, no authentication: what Oberheide et al. attacked") boolean insecure;
+        @Option(names = "--via", description = "HOST:PORT of a relay on the way (hv attack mitm)") String via;
         @Option(names = "--stop-and-copy", description = "no pre-copy rounds: pause first, then send everything") boolean stopAndCopy;
         @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
 
@@ -97,7 +98,7 @@ final class DcCommand implements Callable<Integer> {
                 MigrationLimits limits = stopAndCopy ? MigrationLimits.STOP_AND_COPY : MigrationLimits.DEFAULT;
                 String report;
                 try {
-                    report = manager.migrate(vm, source, to, insecure, limits, Migrate::print);
+                    report = manager.migrate(vm, source, to, insecure, limits, Migrate::print, via == null ? null : address(via));
                 } catch (IllegalArgumentException e) {
                     System.err.println("hv: " + e.getMessage());
                     return ExitStatus.BAD_INPUT;
@@ -113,6 +114,15 @@ final class DcCommand implements Callable<Integer> {
         private static void print(Progress p) {
             System.out.printf("  %-13s round %d: %d pages in %.1f ms, dirty rate %.0f pages/s, estimated downtime %.1f ms%n",
                     p.phase(), p.round(), p.pages(), p.roundMicros() / 1000.0, p.dirtyPagesPerSecond(), p.estimatedDowntimeMicros() / 1000.0);
+        }
+
+        private static java.net.InetSocketAddress address(String text) {
+            int colon = text.lastIndexOf(':');
+            try {
+                return new java.net.InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new UsageException("'" + text + "' is not HOST:PORT");
+            }
         }
 
         private static String locate(Datacenter manager, String vm) throws IOException {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-import static hvlab.vmmm.migration.LiveMigrationTest.await;
-import static hvlab.vmmm.migration.LiveMigrationTest.lastCount;
+import static hvlab.vmmm.Waits.await;
+import static hvlab.vmmm.Waits.lastCount;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
+import static hvlab.vmmm.Waits.await;
+import static hvlab.vmmm.Waits.lastCount;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Live migration of the real counter guest between two hosts over real TLS sockets on loopback. */
@@ -119,14 +120,5 @@ class LiveMigrationTest {
         String report = dc.manager().migrate("c", "h1", "h2", false, MigrationLimits.DEFAULT, p -> { });
         assertTrue(report.contains("\"to\":\"h2\""), report);
         assertEquals("running", dc.host("h2").info("c").state());
-    }
-
-    static int lastCount(String console) {
-        return console.lines().filter(l -> l.matches("count \\d+")).mapToInt(l -> Integer.parseInt(l.substring(6))).max().orElse(0);
-    }
-
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), "waited 15 s");
     }
 }
