@@ -103,17 +103,14 @@ final class DcCommand implements Callable<Integer> {
                     System.err.println("hv: " + e.getMessage());
                     return ExitStatus.BAD_INPUT;
                 }
-                var json = hvlab.vmmm.migration.Json.MAPPER.readTree(report);
-                System.out.printf("migrated %s from %s to %s%s: downtime %.1f ms, total %.1f ms, %d pages%n", vm, source, to,
-                        insecure ? " (INSECURE: plaintext)" : " over TLS", json.get("downtimeMicros").asLong() / 1000.0,
-                        json.get("totalMicros").asLong() / 1000.0, json.get("pagesSent").asLong());
+                System.out.println(hvlab.vmmm.migration.Migrations.describe(
+                        hvlab.vmmm.migration.Json.MAPPER.readValue(report, hvlab.vmmm.migration.MigrationReport.class)));
                 return ExitStatus.OK;
             }
         }
 
         private static void print(Progress p) {
-            System.out.printf("  %-13s round %d: %d pages in %.1f ms, dirty rate %.0f pages/s, estimated downtime %.1f ms%n",
-                    p.phase(), p.round(), p.pages(), p.roundMicros() / 1000.0, p.dirtyPagesPerSecond(), p.estimatedDowntimeMicros() / 1000.0);
+            System.out.println(hvlab.vmmm.migration.Migrations.describe(p));
         }
 
         private static java.net.InetSocketAddress address(String text) {

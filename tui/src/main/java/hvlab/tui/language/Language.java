@@ -57,6 +57,7 @@ public final class Language {
         vm.addSubcommand("traps", line(new VmTrapsCommand()));
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
+        vm.addSubcommand("migrate", line(new VmMigrateCommand()));
         return vm;
     }
 

@@ -6,14 +6,12 @@ import hvlab.vmm.host.PowerAction;
 import hvlab.vmm.host.VmSpec;
 import hvlab.vmmm.migration.Json;
 import hvlab.vmmm.migration.MigrationException;
-import hvlab.vmmm.migration.PreCopy;
-import hvlab.vmmm.protocol.Frames;
+import hvlab.vmmm.migration.Migrations;
 import hvlab.vmmm.protocol.Message.*;
 import hvlab.vmmm.tls.Tls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.List;
 
 /**
@@ -63,25 +61,19 @@ final class ManagementCalls {
         } catch (IllegalArgumentException e) {
             return new Result(false, e.getMessage());
         }
-        if (order.target().equals(host.name())) {
-            return new Result(false, "'" + order.vm() + "' is on " + host.name() + " already");
-        }
-        try (Socket socket = order.insecure() ? Tls.connectInsecure(address, HostServer.HANDSHAKE_MILLIS)
-                : tls.connect(address, order.target(), HostServer.HANDSHAKE_MILLIS);
-             Frames link = new Frames(socket, HostServer.FRAME_MILLIS)) {
-            var report = new PreCopy(host, link, order.limits(), p -> {
+        try {
+            var report = Migrations.migrate(host, tls, order.vm(), order.target(), address, order.insecure(), order.limits(), p -> {
                 try {
                     progress.send(p);
                 } catch (IOException ignored) {
-                    // the manager went away; the migration goes on and its result is in the history
+                    // the manager went away; the migration goes on and its outcome is in the history
                 }
-            }).run(order.vm(), order.target(), !order.insecure());
+            });
             return new Result(true, Json.MAPPER.writeValueAsString(report));
         } catch (MigrationException e) {
             return new Result(false, e.getMessage());
         } catch (IOException e) {
-            return new Result(false, "migration of '" + order.vm() + "' to " + order.target() + " failed: cannot reach it at "
-                    + order.address() + ": " + e.getMessage() + "; '" + order.vm() + "' runs on on " + host.name());
+            return new Result(false, "cannot write the report: " + e.getMessage());
         }
     }
 
