@@ -677,6 +677,7 @@ public final class Host implements HostControl, AutoCloseable {
             }
             VmDefinition installed = Capture.install(store, new VmBundle(definition, image, null, null, null, false, List.of()), as);
             recordReference(installed);
+            attestation.vtpmFor(installed, store.folder(as)); // its vTPM's keys made now, not in the pause
             return infoOf(addVm(installed, System.nanoTime()), System.nanoTime());
         } finally {
             lock.unlock();
@@ -687,10 +688,10 @@ public final class Host implements HostControl, AutoCloseable {
      * The target half of a live migration, last step: the VM prepared by {@link #prepareArrival}
      * takes up its machine ({@code memory} a full page set, {@code machine} its encoded state) and
      * its history, straight from memory (no saved state on disk: that would lengthen the downtime
-     * by a write of all of RAM), and waits paused. The caller resumes it once the source agrees,
-     * or powers it off and undefines it.
+     * by a write of all of RAM), and waits off the CPUs. Then {@link #runArrived} once the source
+     * agrees, or power it off and undefine it.
      */
-    public VmInfo arrive(String vm, hvlab.vmm.snapshot.PageSet memory, byte[] machine, List<String> history, String actor, String from) {
+    public void arrive(String vm, hvlab.vmm.snapshot.PageSet memory, byte[] machine, List<String> history) {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
@@ -702,13 +703,42 @@ public final class Host implements HostControl, AutoCloseable {
                 memory.applyTo(ram.segment());
                 return hvlab.vmm.state.VmStateCodec.decode(machine, ram);
             }, true);
-            journal(store.folder(vm), "migrated", Map.of("actor", actor, "from", from, "to", name));
-            publish(managed, VmLifecycle.DEFINED, VmLifecycle.PAUSED, actor, "arrived from " + from);
-            return infoOf(managed, System.nanoTime());
         } catch (java.io.IOException e) {
             throw new HostException("cannot write the history of '" + vm + "': " + VmStore.reason(e));
         } catch (IllegalArgumentException e) {
             throw new HostException("cannot take up the machine of '" + vm + "': " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a VM that {@link #arrive}d: from here its downtime is over. Nothing is written to disk
+     * here (the events come with {@link #recordArrival}, once the guest runs again).
+     */
+    public void runArrived(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm == null || managed.state != VmLifecycle.PAUSED) {
+                throw new HostException("'" + vm + "' is " + managed.state.label() + ", not waiting to run after a migration");
+            }
+            long now = System.nanoTime();
+            managed.clockSyncedAt += now - managed.pausedAt; // the pause was not the guest's time
+            managed.state = VmLifecycle.RUNNING;
+            wake(managed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The arrival's events, in its history, the secure log and to listeners, after the VM runs again. */
+    public void recordArrival(String vm, String actor, String from) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            journal(store.folder(vm), "migrated", Map.of("actor", actor, "from", from, "to", name));
+            publish(managed, VmLifecycle.DEFINED, managed.state, actor, "arrived from " + from);
         } finally {
             lock.unlock();
         }

@@ -83,15 +83,21 @@ public final class LiveExport {
     }
 
     /**
-     * Stop-and-copy: pauses the VM (a lifecycle event like any pause) and returns the pages
-     * written since the last round with the machine state (CPU, virtual CPU, devices).
+     * Stop-and-copy: holds the VM off its CPUs (not a lifecycle pause: that would write an event,
+     * and forcing it to disk would lengthen the downtime) and returns the pages written since the
+     * last round with the machine state (CPU, virtual CPU, devices).
      */
     public Final stop(String actor) {
         host.lock().lock();
         try {
             requireStillHere();
-            host.act(m.name, PowerAction.PAUSE, actor);
+            if (m.state != VmLifecycle.RUNNING) {
+                throw new HostException("'" + m.name + "' is " + m.state.label() + ": only a running VM migrates live");
+            }
+            m.held = true;
             pausedByUs = true;
+            host.scheduler().setWants(m.name, false, System.nanoTime());
+            host.awaitOffCpuStillThere(m, "stop it for the last copy");
             VmState state = m.vm.save();
             PageSet pages = !tracking ? PageSet.fullOf(state.ram().segment().asReadOnly())
                     : PageSet.of(state.ram().segment().asReadOnly(), m.dirtyPages.takeDirty());
@@ -111,11 +117,14 @@ public final class LiveExport {
             if (over) return;
             over = true;
             m.forgetDirtyPages();
+            if (pausedByUs) {
+                m.held = false;
+                if (m.vm != null) {
+                    host.wake(m); // it runs on; its clock catches up as after any wait for a CPU
+                }
+            }
             if (host.hasVm(m.name)) {
                 host.journal(host.store().folder(m.name), "migration-failed", Map.of("reason", reason, "actor", actor));
-                if (pausedByUs && m.state == VmLifecycle.PAUSED) {
-                    host.act(m.name, PowerAction.RESUME, actor);
-                }
             }
         } finally {
             host.lock().unlock();
@@ -123,8 +132,9 @@ public final class LiveExport {
     }
 
     /**
-     * The outcome is not known (the target may or may not have taken over): the VM stays paused
-     * here, so that it never runs in two places, and a person decides.
+     * The outcome is not known (the target may or may not have taken over): the VM is paused
+     * here (a lifecycle pause now, so a person sees it and can resume it), so that it never runs
+     * in two places, and a person decides.
      */
     public void leavePaused(String reason, String actor) {
         host.lock().lock();
@@ -132,6 +142,10 @@ public final class LiveExport {
             if (over) return;
             over = true;
             m.forgetDirtyPages();
+            m.held = false;
+            if (m.state == VmLifecycle.RUNNING) {
+                host.act(m.name, PowerAction.PAUSE, actor);
+            }
             host.journal(host.store().folder(m.name), "migration-unknown", Map.of("reason", reason, "actor", actor));
         } finally {
             host.lock().unlock();
@@ -147,6 +161,7 @@ public final class LiveExport {
         host.lock().lock();
         try {
             over = true;
+            m.held = false;
             host.journal(host.store().folder(m.name), "migrated", Map.of("from", host.name(), "to", target, "actor", actor));
             host.act(m.name, PowerAction.DESTROY, actor);
             host.act(m.name, PowerAction.UNDEFINE, actor);

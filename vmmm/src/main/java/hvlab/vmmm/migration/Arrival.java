@@ -66,18 +66,22 @@ public final class Arrival {
             link.send(new Accept());
             Finish finish = receivePages(definition);
             try {
-                host.arrive(vm, pagesSoFar, finish.machine(), finish.history(), "migration", from);
+                host.arrive(vm, pagesSoFar, finish.machine(), finish.history());
             } catch (HostException e) {
                 throw refuse(e.getMessage());
             }
             link.send(new Ready());
             PreCopy.expect(link.receive(COMMIT_MILLIS), Commit.class, from);
-            host.act(vm, PowerAction.RESUME, "migration");
+            host.runArrived(vm);
         } catch (IOException | RuntimeException e) {
             discard(vm);
             throw e;
         }
-        link.send(new Running(host.name()));
+        try {
+            link.send(new Running(host.name()));
+        } finally {
+            host.recordArrival(vm, "migration", from); // after the downtime: these are forced to disk
+        }
         return vm;
     }
 
