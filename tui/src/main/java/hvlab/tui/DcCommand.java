@@ -36,6 +36,9 @@ final class DcCommand implements Callable<Integer> {
         }
     }
 
+    /** Why each host that could not join did not (unreachable, refused), by name. */
+    static final java.util.Map<String, String> NOT_JOINED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Joins every registered host; one that cannot be reached or is refused is a line of its own. */
     static Datacenter join(Path dc, PrintStream err, boolean quiet) throws IOException {
         Datacenter manager = new Datacenter(open(dc));
@@ -43,10 +46,23 @@ final class DcCommand implements Callable<Integer> {
             try {
                 manager.join(host.name(), host.address(), host.insecure());
             } catch (IOException | RuntimeException e) {
-                if (!quiet) err.println("hv: host " + host.name() + " at " + host.address().getHostString() + ":" + host.address().getPort() + ": " + e.getMessage());
+                String why = "host " + host.name() + " at " + host.address().getHostString() + ":" + host.address().getPort() + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                NOT_JOINED.put(host.name(), why);
+                if (!quiet) err.println("hv: " + why);
             }
         }
         return manager;
+    }
+
+    /** Null if the host joined (or is not known at all: the caller says so); else why it could not, in one line. */
+    static String notJoined(Datacenter manager, String host) {
+        return manager.hosts().stream().anyMatch(h -> h.name().equals(host)) ? null : NOT_JOINED.get(host);
+    }
+
+    static int unavailable(String why) {
+        System.err.println("hv: " + why);
+        return ExitStatus.UNAVAILABLE;
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true, description = "Make a datacenter CA and the manager's certificate in DIR.")
@@ -94,7 +110,9 @@ final class DcCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             try (Datacenter manager = join(dc, System.err, true)) {
+                if (notJoined(manager, to) != null) return unavailable(notJoined(manager, to));
                 String source = from != null ? from : locate(manager, vm);
+                if (notJoined(manager, source) != null) return unavailable(notJoined(manager, source));
                 MigrationLimits limits = stopAndCopy ? MigrationLimits.STOP_AND_COPY : MigrationLimits.DEFAULT;
                 String report;
                 try {
@@ -146,6 +164,7 @@ final class DcCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             try (Datacenter manager = join(dc, System.err, true)) {
+                if (notJoined(manager, host) != null) return unavailable(notJoined(manager, host));
                 try {
                     String answer = manager.call(host, command, args.toArray(String[]::new));
                     System.out.println(command.equals("console") ? hvlab.vmmm.migration.Json.MAPPER.readValue(answer, String.class) : answer);
