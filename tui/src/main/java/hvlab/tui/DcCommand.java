@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +42,7 @@ final class DcCommand implements Callable<Integer> {
     static final java.util.Map<String, String> NOT_JOINED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Joins every registered host; one that cannot be reached or is refused is a line of its own. */
-    static Datacenter join(Path dc, PrintStream err, boolean quiet) throws IOException {
+    static Datacenter join(Path dc, PrintWriter err, boolean quiet) throws IOException {
         Datacenter manager = new Datacenter(open(dc));
         for (HostRegistry.Address host : HostRegistry.read(dc)) {
             try {
@@ -60,13 +62,16 @@ final class DcCommand implements Callable<Integer> {
         return manager.hosts().stream().anyMatch(h -> h.name().equals(host)) ? null : NOT_JOINED.get(host);
     }
 
-    static int unavailable(String why) {
-        System.err.println("hv: " + why);
+    static int unavailable(PrintWriter err, String why) {
+        err.println("hv: " + why);
         return ExitStatus.UNAVAILABLE;
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true, description = "Make a datacenter CA and the manager's certificate in DIR.")
     static final class Init implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "DIR", defaultValue = "hvlab-dc") Path dir;
 
         @Override
@@ -76,20 +81,23 @@ final class DcCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UsageException(e.getMessage());
             }
-            System.out.println("datacenter CA made in " + dir + " (ca.pem, ca.p12; nodes/manager.p12); start hosts with 'hv host serve --name H --port P --store DIR --dc " + dir + "'");
+            spec.commandLine().getOut().println("datacenter CA made in " + dir + " (ca.pem, ca.p12; nodes/manager.p12); start hosts with 'hv host serve --name H --port P --store DIR --dc " + dir + "'");
             return ExitStatus.OK;
         }
     }
 
     @Command(name = "hosts", mixinStandardHelpOptions = true, description = "Join every host of the datacenter (TLS, TPM quote) and list them.")
     static final class Hosts implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
 
         @Override
         public Integer call() throws IOException {
-            try (Datacenter manager = join(dc, System.err, false)) {
+            try (Datacenter manager = join(dc, spec.commandLine().getErr(), false)) {
                 for (Datacenter.HostEntry h : manager.hosts()) {
-                    System.out.printf("%-10s %s:%d  %s%s%n", h.name(), h.address().getHostString(), h.address().getPort(), h.verdict(),
+                    spec.commandLine().getOut().printf("%-10s %s:%d  %s%s%n", h.name(), h.address().getHostString(), h.address().getPort(), h.verdict(),
                             h.insecureAddress() == null ? "" : "  (plaintext migrations on " + h.insecureAddress().getPort() + ")");
                 }
                 return manager.hosts().size() == HostRegistry.read(dc).size() ? ExitStatus.OK : ExitStatus.FAILED;
@@ -99,6 +107,9 @@ final class DcCommand implements Callable<Integer> {
 
     @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Migrate a running VM live (pre-copy) to another host.")
     static final class Migrate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "NAME") String vm;
         @Option(names = "--to", required = true) String to;
         @Option(names = "--from", description = "the host it is on (default: found by asking each)") String from;
@@ -109,26 +120,26 @@ final class DcCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            try (Datacenter manager = join(dc, System.err, true)) {
-                if (notJoined(manager, to) != null) return unavailable(notJoined(manager, to));
+            try (Datacenter manager = join(dc, spec.commandLine().getErr(), true)) {
+                if (notJoined(manager, to) != null) return unavailable(spec.commandLine().getErr(), notJoined(manager, to));
                 String source = from != null ? from : locate(manager, vm);
-                if (notJoined(manager, source) != null) return unavailable(notJoined(manager, source));
+                if (notJoined(manager, source) != null) return unavailable(spec.commandLine().getErr(), notJoined(manager, source));
                 MigrationLimits limits = stopAndCopy ? MigrationLimits.STOP_AND_COPY : MigrationLimits.DEFAULT;
                 String report;
                 try {
-                    report = manager.migrate(vm, source, to, insecure, limits, Migrate::print, via == null ? null : address(via));
+                    report = manager.migrate(vm, source, to, insecure, limits, this::print, via == null ? null : address(via));
                 } catch (IllegalArgumentException e) {
-                    System.err.println("hv: " + e.getMessage());
+                    spec.commandLine().getErr().println("hv: " + e.getMessage());
                     return ExitStatus.BAD_INPUT;
                 }
-                System.out.println(hvlab.vmmm.migration.Migrations.describe(
+                spec.commandLine().getOut().println(hvlab.vmmm.migration.Migrations.describe(
                         hvlab.vmmm.migration.Json.MAPPER.readValue(report, hvlab.vmmm.migration.MigrationReport.class)));
                 return ExitStatus.OK;
             }
         }
 
-        private static void print(Progress p) {
-            System.out.println(hvlab.vmmm.migration.Migrations.describe(p));
+        private void print(Progress p) {
+            spec.commandLine().getOut().println(hvlab.vmmm.migration.Migrations.describe(p));
         }
 
         private static java.net.InetSocketAddress address(String text) {
@@ -156,6 +167,9 @@ final class DcCommand implements Callable<Integer> {
     @Command(name = "vm", mixinStandardHelpOptions = true,
             description = "A vm command on one host of the datacenter: list, info NAME, create NAME GUEST, start|pause|resume|reset|poweroff|destroy|undefine NAME, console NAME, history NAME.")
     static final class Vm implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "HOST") String host;
         @Parameters(index = "1", paramLabel = "COMMAND") String command;
         @Parameters(index = "2..*", paramLabel = "ARGS") List<String> args = List.of();
@@ -163,14 +177,14 @@ final class DcCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            try (Datacenter manager = join(dc, System.err, true)) {
-                if (notJoined(manager, host) != null) return unavailable(notJoined(manager, host));
+            try (Datacenter manager = join(dc, spec.commandLine().getErr(), true)) {
+                if (notJoined(manager, host) != null) return unavailable(spec.commandLine().getErr(), notJoined(manager, host));
                 try {
                     String answer = manager.call(host, command, args.toArray(String[]::new));
-                    System.out.println(command.equals("console") ? hvlab.vmmm.migration.Json.MAPPER.readValue(answer, String.class) : answer);
+                    spec.commandLine().getOut().println(command.equals("console") ? hvlab.vmmm.migration.Json.MAPPER.readValue(answer, String.class) : answer);
                     return ExitStatus.OK;
                 } catch (IllegalArgumentException e) {
-                    System.err.println("hv: " + e.getMessage());
+                    spec.commandLine().getErr().println("hv: " + e.getMessage());
                     return ExitStatus.BAD_INPUT;
                 }
             }
