@@ -88,10 +88,12 @@ public final class HostServer implements AutoCloseable {
             Message first = link.receive(IDLE_MILLIS);
             switch (first) {
                 case Offer offer -> new Arrival(host, link).serve(offer, peer);
-                case Hello hello when DatacenterCa.MANAGER.equals(peer) -> {
+                case Hello hello when DatacenterCa.MANAGER.equals(peer) && hello.version() == Codec.VERSION -> {
                     link.send(new Hello("host", host.name(), Codec.VERSION));
                     manage(link);
                 }
+                case Hello hello when DatacenterCa.MANAGER.equals(peer) ->
+                        link.send(new Failure("this host speaks protocol version " + Codec.VERSION + ", not " + hello.version()));
                 default -> link.send(new Failure(peer == null ? "this plaintext port takes migrations only"
                         : "'" + peer + "' may not send " + first.getClass().getSimpleName() + " here"));
             }

@@ -59,7 +59,7 @@ public final class Frames implements AutoCloseable {
 
     public Message receive(long millis) throws IOException {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        byte[] header = readFully(6, deadline);
+        byte[] header = readFully(6, deadline, millis);
         if ((header[0] & 0xff) != MAGIC) {
             throw new ProtocolException("not an hvlab frame (first byte " + (header[0] & 0xff) + ")");
         }
@@ -68,17 +68,17 @@ public final class Frames implements AutoCloseable {
         if (length > MAX_FRAME) {
             throw new ProtocolException("a frame of " + length + " bytes (at most " + MAX_FRAME + ")");
         }
-        return Codec.decode(type, readFully((int) length, deadline));
+        return Codec.decode(type, readFully((int) length, deadline, millis));
     }
 
     /** Exactly {@code n} bytes before {@code deadline}; read in pieces, so a lie about the length costs at most what arrived. */
-    private byte[] readFully(int n, long deadline) throws IOException {
+    private byte[] readFully(int n, long deadline, long millis) throws IOException {
         byte[] bytes = new byte[Math.min(n, 1 << 16)];
         int have = 0;
         while (have < n) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
-                throw new ProtocolException("no whole message within " + frameMillisText() + " (" + have + " of " + n + " bytes came)");
+                throw new ProtocolException("no whole message within " + text(millis) + " (" + have + " of " + n + " bytes came)");
             }
             socket.setSoTimeout((int) Math.max(1, Math.min(left, Integer.MAX_VALUE)));
             if (have == bytes.length) {
@@ -88,7 +88,7 @@ public final class Frames implements AutoCloseable {
             try {
                 got = in.read(bytes, have, bytes.length - have);
             } catch (SocketTimeoutException e) {
-                throw new ProtocolException("no whole message within " + frameMillisText() + " (" + have + " of " + n + " bytes came)");
+                throw new ProtocolException("no whole message within " + text(millis) + " (" + have + " of " + n + " bytes came)");
             }
             if (got < 0) {
                 throw new EOFException(have == 0 && n == 6 ? "the connection was closed" : "the connection was closed in the middle of a message");
@@ -98,8 +98,8 @@ public final class Frames implements AutoCloseable {
         return bytes;
     }
 
-    private String frameMillisText() {
-        return frameMillis >= 1000 ? frameMillis / 1000.0 + " s" : frameMillis + " ms";
+    private static String text(long millis) {
+        return millis >= 1000 ? millis / 1000.0 + " s" : millis + " ms";
     }
 
     @Override
