@@ -663,11 +663,12 @@ public final class Host implements HostControl, AutoCloseable {
 
     /**
      * The target half of a live migration, first step, while the VM still runs at the source:
-     * defines it here (definition and image in the store, its reference measurements), shut off,
-     * so that the pause later has less to wait for. {@link #arrive} finishes it; if the migration
-     * fails instead, the caller undefines it.
+     * defines it here (definition, image and history in the store, its reference measurements,
+     * its vTPM) and builds its machine, shut off, so that the pause later has less to wait for:
+     * {@link #arrivingPage} fills its RAM as pages come, {@link #arrive} takes up the machine state.
+     * If the migration fails instead, {@link #abandonArrival}.
      */
-    public VmInfo prepareArrival(VmDefinition definition, byte[] image) {
+    public VmInfo prepareArrival(VmDefinition definition, byte[] image, List<String> history) {
         String as = definition.name();
         VmStore.checkName(as);
         lock.lock();
@@ -675,38 +676,79 @@ public final class Host implements HostControl, AutoCloseable {
             if (vms.containsKey(as) || store.exists(as)) {
                 throw new HostException("a VM named '" + as + "' already exists on host " + name);
             }
-            VmDefinition installed = Capture.install(store, new VmBundle(definition, image, null, null, null, false, List.of()), as);
+            VmDefinition installed = Capture.install(store, new VmBundle(definition, image, null, null, null, false, history), as);
             recordReference(installed);
-            attestation.vtpmFor(installed, store.folder(as)); // its vTPM's keys made now, not in the pause
-            return infoOf(addVm(installed, System.nanoTime()), System.nanoTime());
+            ManagedVm managed = addVm(installed, System.nanoTime());
+            try {
+                managed.arriving = lifecycle.buildMachine(managed);
+            } catch (RuntimeException e) {
+                forget(managed);
+                store.delete(as);
+                throw e instanceof HostException h ? h : new HostException("cannot build a machine for '" + as + "': " + e.getMessage());
+            }
+            return infoOf(managed, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One page of an arriving VM's RAM (a later copy of a page overwrites the earlier one). */
+    public void arrivingPage(String vm, int page, byte[] data) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.arriving == null) {
+                throw new HostException("'" + vm + "' is not arriving");
+            }
+            managed.arriving.ram().writeBytes((long) page * hvlab.vmm.snapshot.PageSet.PAGE, data);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * The target half of a live migration, last step: the VM prepared by {@link #prepareArrival}
-     * takes up its machine ({@code memory} a full page set, {@code machine} its encoded state) and
-     * its history, straight from memory (no saved state on disk: that would lengthen the downtime
-     * by a write of all of RAM), and waits off the CPUs. Then {@link #runArrived} once the source
-     * agrees, or power it off and undefine it.
+     * The target half of a live migration, last step: the VM prepared by {@link #prepareArrival},
+     * its RAM already filled, takes up its machine state (CPU, virtual CPU, devices) and waits off
+     * the CPUs. Then {@link #runArrived} once the source agrees, or {@link #abandonArrival}.
      */
-    public void arrive(String vm, hvlab.vmm.snapshot.PageSet memory, byte[] machine, List<String> history) {
+    public void arrive(String vm, byte[] machine, List<String> history) {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
-            if (managed.vm != null) {
-                throw new HostException("'" + vm + "' is " + managed.state.label() + " here already");
+            if (managed.arriving == null) {
+                throw new HostException("'" + vm + "' is not arriving");
             }
-            VmHistory.write(store.folder(vm), history);
-            lifecycle.startMachine(managed, ram -> {
-                memory.applyTo(ram.segment());
-                return hvlab.vmm.state.VmStateCodec.decode(machine, ram);
-            }, true);
+            if (!history.equals(VmHistory.lines(store.folder(vm)))) {
+                VmHistory.write(store.folder(vm), history); // the source wrote something since the offer
+            }
+            Vm machineHere = managed.arriving;
+            managed.arriving = null;
+            lifecycle.takeUp(managed, machineHere, ram -> hvlab.vmm.state.VmStateCodec.decode(machine, ram), true);
         } catch (java.io.IOException e) {
             throw new HostException("cannot write the history of '" + vm + "': " + VmStore.reason(e));
         } catch (IllegalArgumentException e) {
             throw new HostException("cannot take up the machine of '" + vm + "': " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A migration that did not arrive: its machine closed, its definition removed, as if it never came. */
+    public void abandonArrival(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = vms.get(vm);
+            if (managed == null) {
+                return;
+            }
+            if (managed.arriving != null) {
+                managed.arriving.close();
+                managed.arriving = null;
+            }
+            if (managed.vm != null) {
+                lifecycle.apply(managed, PowerAction.POWEROFF, "migration");
+            }
+            lifecycle.apply(managed, PowerAction.UNDEFINE, "migration");
         } finally {
             lock.unlock();
         }

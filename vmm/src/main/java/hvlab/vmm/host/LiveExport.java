@@ -65,6 +65,11 @@ public final class LiveExport {
         return image.clone();
     }
 
+    /** The VM's history so far (JSON lines), to go with the offer. */
+    public List<String> history() {
+        return VmHistory.lines(host.store().folder(m.name));
+    }
+
     /** Round 0: every non-zero page, copied while the VM is held off its CPU for that moment. */
     public PageSet firstRound() {
         return whileOffCpu(ram -> {

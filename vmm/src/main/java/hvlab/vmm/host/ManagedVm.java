@@ -40,6 +40,8 @@ final class ManagedVm {
      * pause the user gave, so no lifecycle event, and nothing wakes it until the export lets go.
      */
     boolean held;
+    /** A live migration's machine, built before it arrives, its RAM filled as pages come (see {@link Host#prepareArrival}). */
+    Vm arriving;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
     boolean leaving;
     final CpuShareMeter meter;

@@ -2,9 +2,7 @@ package hvlab.vmmm.migration;
 
 import hvlab.vmm.host.Host;
 import hvlab.vmm.host.HostException;
-import hvlab.vmm.host.PowerAction;
 import hvlab.vmm.host.VmDefinition;
-import hvlab.vmm.snapshot.PageSet;
 import hvlab.vmmm.protocol.Codec;
 import hvlab.vmmm.protocol.Frames;
 import hvlab.vmmm.protocol.Message;
@@ -56,7 +54,7 @@ public final class Arrival {
             throw refuse(placement.refusal(vm, host.name())); // the source checks first; a target checks too
         }
         try {
-            host.prepareArrival(definition, offer.image()); // while the VM still runs at the source
+            host.prepareArrival(definition, offer.image(), offer.history()); // while the VM still runs at the source
         } catch (HostException e) {
             throw refuse(e.getMessage());
         }
@@ -66,7 +64,7 @@ public final class Arrival {
             link.send(new Accept());
             Finish finish = receivePages(definition);
             try {
-                host.arrive(vm, pagesSoFar, finish.machine(), finish.history());
+                host.arrive(vm, finish.machine(), finish.history());
             } catch (HostException e) {
                 throw refuse(e.getMessage());
             }
@@ -85,11 +83,11 @@ public final class Arrival {
         return vm;
     }
 
-    private PageSet pagesSoFar;
-
-    /** Every round's pages into one set (a later copy of a page replaces the earlier one), up to {@link Finish}. */
+    /**
+     * Every round's pages straight into the arriving machine's RAM (a later copy of a page
+     * overwrites the earlier one: Clark's target does the same), up to {@link Finish}.
+     */
     private Finish receivePages(VmDefinition definition) throws IOException {
-        pagesSoFar = new PageSet(definition.memoryBytes(), true);
         long pageCount = definition.memoryBytes() / Codec.PAGE;
         while (true) {
             Message message = link.receive();
@@ -99,7 +97,7 @@ public final class Arrival {
                     if (n < 0 || n >= pageCount) {
                         throw refuse("page " + n + " is not a page of the VM's " + (definition.memoryBytes() >> 10) + " KiB");
                     }
-                    pagesSoFar.put(n, Arrays.copyOfRange(pages.data(), i * Codec.PAGE, (i + 1) * Codec.PAGE));
+                    host.arrivingPage(definition.name(), n, Arrays.copyOfRange(pages.data(), i * Codec.PAGE, (i + 1) * Codec.PAGE));
                 }
             } else if (message instanceof Finish f) {
                 return f;
@@ -113,14 +111,9 @@ public final class Arrival {
 
     private void discard(String vm) {
         try {
-            host.act(vm, PowerAction.POWEROFF, "migration");
+            host.abandonArrival(vm);
         } catch (RuntimeException ignored) {
-            // already off
-        }
-        try {
-            host.act(vm, PowerAction.UNDEFINE, "migration");
-        } catch (RuntimeException ignored) {
-            // already gone
+            // gone already
         }
     }
 

@@ -63,7 +63,7 @@ public final class PreCopy {
         boolean committed = false;
         try {
             link.send(new Offer(host.name(), Json.MAPPER.writeValueAsBytes(export.definition()), export.image(), placement.locations(),
-                    placement.allowedHosts()));
+                    placement.allowedHosts(), export.history()));
             expect(link.receive(), Accept.class, target);
             int round = 0;
             if (!limits.stopAndCopy()) {

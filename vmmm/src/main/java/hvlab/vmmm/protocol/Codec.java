@@ -71,7 +71,7 @@ public final class Codec {
                     str(out, p.phase()); out.writeInt(p.round()); out.writeInt(p.pages()); out.writeLong(p.bytes());
                     out.writeLong(p.roundMicros()); out.writeDouble(p.dirtyPagesPerSecond()); out.writeLong(p.estimatedDowntimeMicros());
                 }
-                case Offer o -> { str(out, o.from()); bin(out, o.definitionJson()); bin(out, o.image()); strs(out, o.locations()); strs(out, o.allowedHosts()); }
+                case Offer o -> { str(out, o.from()); bin(out, o.definitionJson()); bin(out, o.image()); strs(out, o.locations()); strs(out, o.allowedHosts()); strs(out, o.history()); }
                 case Accept a -> { }
                 case Pages p -> {
                     if (p.numbers().length > MAX_PAGES_PER_MESSAGE || p.data().length != p.numbers().length * PAGE) {
@@ -106,7 +106,7 @@ public final class Codec {
                 case 5 -> new Result(bool(in), str(in));
                 case 6 -> new Migrate(str(in), str(in), str(in), bool(in), limits(in));
                 case 7 -> new Progress(str(in), in.getInt(), in.getInt(), in.getLong(), in.getLong(), in.getDouble(), in.getLong());
-                case 8 -> new Offer(str(in), bin(in), bin(in), strs(in), strs(in));
+                case 8 -> new Offer(str(in), bin(in), bin(in), strs(in), strs(in), strs(in));
                 case 9 -> new Accept();
                 case 10 -> pages(in);
                 case 11 -> new Finish(bin(in), strs(in));

@@ -40,8 +40,9 @@ public sealed interface Message {
     record Progress(String phase, int round, int pages, long bytes, long roundMicros, double dirtyPagesPerSecond,
                     long estimatedDowntimeMicros) implements Message {}
 
-    /** Source to target: a VM is coming ({@code definitionJson}: its {@code VmDefinition}; its placement's hosts been on and allowed). */
-    record Offer(String from, byte[] definitionJson, byte[] image, List<String> locations, List<String> allowedHosts) implements Message {}
+    /** Source to target: a VM is coming ({@code definitionJson}: its {@code VmDefinition}; its placement's hosts been on and allowed; its history so far). */
+    record Offer(String from, byte[] definitionJson, byte[] image, List<String> locations, List<String> allowedHosts,
+                 List<String> history) implements Message {}
 
     /** Target to source: send it. */
     record Accept() implements Message {}

@@ -66,20 +66,20 @@ class HostileServerTest {
 
     @Test
     void impossibleOffersAndPagesAreRefusedAndLeaveNothingBehind() throws Exception {
-        Message tooBig = offer(new Offer("x", definition("big", 64L << 30), new byte[0], List.of(), List.of()));
+        Message tooBig = offer(new Offer("x", definition("big", 64L << 30), new byte[0], List.of(), List.of(), List.of()));
         assertTrue(tooBig instanceof Failure f && f.reason().contains("memory size"), tooBig.toString());
-        Message notJson = offer(new Offer("x", "{not json".getBytes(), new byte[0], List.of(), List.of()));
+        Message notJson = offer(new Offer("x", "{not json".getBytes(), new byte[0], List.of(), List.of(), List.of()));
         assertTrue(notJson instanceof Failure f && f.reason().contains("not valid"), notJson.toString());
-        Message elsewhere = offer(new Offer("x", definition("p", 1 << 20), new byte[0], List.of(), List.of("h7")));
+        Message elsewhere = offer(new Offer("x", definition("p", 1 << 20), new byte[0], List.of(), List.of("h7"), List.of()));
         assertTrue(elsewhere instanceof Failure f && f.reason().contains("may run only on h7"), elsewhere.toString());
 
-        Message outside = offer(new Offer("x", definition("o", 1 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of()),
-                new Pages(0, new int[] {256}, new byte[Codec.PAGE]));
-        assertTrue(outside instanceof Failure f && f.reason().contains("page 256 is not a page"), outside.toString());
-        Message badMachine = offer(new Offer("x", definition("m", 1 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of()),
+        Message outside = offer(new Offer("x", definition("o", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
+                new Pages(0, new int[] {512}, new byte[Codec.PAGE]));
+        assertTrue(outside instanceof Failure f && f.reason().contains("page 512 is not a page"), outside.toString());
+        Message badMachine = offer(new Offer("x", definition("m", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
                 new Finish("{\"no\":1}".getBytes(), List.of()));
         assertTrue(badMachine instanceof Failure, badMachine.toString());
-        Message outOfOrder = offer(new Offer("x", definition("q", 1 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of()),
+        Message outOfOrder = offer(new Offer("x", definition("q", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
                 new Commit());
         assertTrue(outOfOrder instanceof Failure f && f.reason().contains("Commit in the middle"), outOfOrder.toString());
 

@@ -21,7 +21,7 @@ class HostileInputTest {
             new Hello("manager", "manager", 1), new QuoteRequest(new byte[] {1, 2, 3}),
             new QuoteReply(new byte[] {'{', '}'}, new byte[] {9}), new Call("info", List.of("c")), new Result(true, "{}"),
             new Migrate("c", "h2", "127.0.0.1:4000", true, MigrationLimits.DEFAULT),
-            new Progress("pre-copy", 2, 10, 40960, 1234, 55.5, 800), new Offer("h1", new byte[] {1}, new byte[] {2}, List.of("h1"), List.of()),
+            new Progress("pre-copy", 2, 10, 40960, 1234, 55.5, 800), new Offer("h1", new byte[] {1}, new byte[] {2}, List.of("h1"), List.of(), List.of()),
             new Accept(), new Pages(3, new int[] {0, 7}, new byte[2 * Codec.PAGE]), new Finish(new byte[] {'{', '}'}, List.of("{}")),
             new Ready(), new Commit(), new Running("h2"), new Failure("no"));
 
