@@ -5,7 +5,7 @@
 ; memory in use but a small writable working set is the case pre-copy wins: round 0 sends all of
 ; the pattern while the guest runs, later rounds send only the few pages its counting writes, and
 ; the pause at the end carries those few pages and the machine. Stop-and-copy would send all of
-; it during the pause. Benchmark B14 migrates this guest both ways and compares the downtimes.
+; it during the pause. Benchmark B15 migrates this guest both ways and compares the downtimes.
 ;
 ; Expected output:
 ;   ballast filled

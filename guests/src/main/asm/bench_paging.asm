@@ -8,8 +8,10 @@
 ; fault: a trip into the VMM that walks the guest's tables and fills the shadow. With `paging`
 ; patched to 0 the same loop runs without paging (the CR3 load still traps): the baseline.
 ;
-; The header: iterations and pages per iteration (both patched by the benchmark), and at
-; offset 16 whether to turn paging on.
+; The header: iterations and pages per iteration (both patched by the benchmark), at offset 16
+; whether to turn paging on, at offset 20 whether to load CR3 each iteration (0: the steady
+; state, every page shadowed after the first pass: what a paging guest pays when it does not
+; switch address spaces).
 ;
 ; Expected: no output. Exit: halt (status 0).
 
@@ -31,6 +33,8 @@ pages:
         dd 64                   ; pages read after each CR3 load
 paging:
         dd 1
+reload:
+        dd 1
 
 start:
         mov esp, 0x1BF000
@@ -50,9 +54,11 @@ start:
         mov cr0, eax
 .ready:
         mov ecx, [iterations]
-.loop:  mov eax, PD
+.loop:  cmp dword [reload], 0
+        je .same
+        mov eax, PD
         mov cr3, eax            ; a new address space, as far as the TLB knows
-        mov esi, TOUCHED
+.same:  mov esi, TOUCHED
         mov edx, [pages]
 .touch: mov eax, [esi]
         add esi, 0x1000

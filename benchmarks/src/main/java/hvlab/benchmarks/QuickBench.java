@@ -79,6 +79,8 @@ public final class QuickBench {
     private static final String SNAPSHOT = B09_Snapshot.class.getName() + ".";
     private static final String UI_OBSERVER = B10_UiObserver.class.getName() + ".mips";
     private static final String PAGING = B13_ShadowPaging.class.getName() + ".addressSpaceSwitch";
+    private static final String PAGING_STEADY = B13_ShadowPaging.class.getName() + ".steadyState";
+    private static final String NETWORK = B14_Network.class.getName() + ".roundTrip";
     /** The trackers and dirty-page counts of B09's incremental snapshots that the tables show. */
     private static final List<String> TRACKERS = List.of("write-protect", "compare", "hash", "hook");
     private static final List<Integer> DIRTY_PAGES = List.of(0, 16, 256, 4096);
@@ -90,8 +92,8 @@ public final class QuickBench {
     private static final double TRACKING_GOAL = 0.8;
     /** B08's figure: its two counters (the switches it timed, their cost in all) divided, iteration by iteration. */
     private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
-    private static final String MIGRATION = B14_Migration.class.getName() + ".";
-    /** B14's figures: the downtime each migration reported, averaged iteration by iteration. */
+    private static final String MIGRATION = B15_Migration.class.getName() + ".";
+    /** B15's figures: the downtime each migration reported, averaged iteration by iteration. */
     private static final String DOWNTIME = ":downtimePerMigration";
     /** Pre-copy's downtime as a fraction of stop-and-copy's for the same VM (the many-hosts issue). */
     private static final double MIGRATION_GOAL = 0.25;
@@ -101,7 +103,7 @@ public final class QuickBench {
             B13_ShadowPaging.class);
     /** Preemption, many VMs, slice switches: {@code --quick} gives them one warmup and short measurements. */
     private static final List<Class<?>> HOST_BENCHMARKS = List.of(B06_PreemptionOverhead.class, B07_ManyVms.class,
-            B08_SliceSwitch.class, B10_UiObserver.class);
+            B08_SliceSwitch.class, B10_UiObserver.class, B14_Network.class);
 
     /** Guest speed we aim for, as a fraction of the speed without the extra machinery: VMM / bare, bt / trap. */
     private static final double MIPS_GOAL = 0.95;
@@ -148,12 +150,12 @@ public final class QuickBench {
      */
     static final Settings QUICK = new Settings("quick", 1, new Iterations(3, 1000, 5, 1000), List.of(
             new Group("B04, B05, B13", MODE_BENCHMARKS, new Iterations(2, 1000, 3, 1000)),
-            new Group("B06-B08, B10", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500)),
+            new Group("B06-B08, B10, B14", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500)),
             // The two trackers hvlab chooses between; the full run also measures the two rejected ones.
             new Group("B09", List.of(B09_Snapshot.class), new Iterations(1, 500, 5, 300),
                     Map.of("tracker", QUICK_TRACKERS)),
             // Its setup warms both ways; each iteration is one to a few whole migrations.
-            new Group("B14", List.of(B14_Migration.class), new Iterations(1, 1000, 5, 1000))));
+            new Group("B15", List.of(B15_Migration.class), new Iterations(1, 1000, 5, 1000))));
     private static final Settings FULL = new Settings("full", 2, new Iterations(3, 2000, 5, 2000), List.of());
 
     public static void main(String[] args) {
@@ -466,6 +468,12 @@ public final class QuickBench {
         out.println();
         printSnapshots(out, table);
         out.println();
+        out.println("network: a ping between two VMs on one host's switch (net-ping and net-echo, "
+                + count(B14_Network.PINGS) + " round trips a run, two worker threads)");
+        Measured rtt = table.row("  one round trip", NETWORK, "us");
+        table.figure("network_round_trip_us", rtt, "us");
+        table.derived("  frames a second, both ways", "network_frames_per_second", "frames/s", x -> 2e6 / x[0], rtt);
+        out.println();
         printMigration(out, table);
         out.println();
         out.println("watching a VM: bench_spin with the terminal UI open on its console, and with no UI (B10)");
@@ -479,7 +487,7 @@ public final class QuickBench {
         return !table.missing;
     }
 
-    /** B14: live migration's downtime, pre-copy against stop-and-copy, the same VM in the same run. */
+    /** B15: live migration's downtime, pre-copy against stop-and-copy, the same VM in the same run. */
     private static void printMigration(PrintStream out, Table table) {
         out.println("live migration between two hosts over TLS on loopback (the ballast guest: 13 MiB in use, a few pages written a second)");
         Measured pre = table.row("  pre-copy: downtime", MIGRATION + "preCopy" + DOWNTIME, "us");
@@ -500,6 +508,10 @@ public final class QuickBench {
         Measured off1 = table.row("  1 page per load, paging off", PAGING + "[pages=1][paging=false]", "ns/load");
         table.derived("  one address-space switch", "address_space_switch_us", "us", x -> (x[0] - x[1]) / 1000, on1, off1);
         table.ratio("paging_on_over_off", "  ratio on / off, 64 pages", on64, off64, null, "(EPT hardware: close to 1)");
+        Measured steadyOn = table.row("  no CR3 loads (shadows warm), paging on", PAGING_STEADY + "[paging=true]", "ns/pass");
+        Measured steadyOff = table.row("  no CR3 loads, paging off", PAGING_STEADY + "[paging=false]", "ns/pass");
+        table.ratio("paging_steady_on_over_off", "  ratio on / off, steady state", steadyOn, steadyOff, null,
+                "(a guest that stays in its address space)");
     }
 
     /**

@@ -97,6 +97,18 @@ public interface CpuBackend extends AutoCloseable {
      */
     void watchTranslations(long begin, long end);
 
+    /**
+     * Single-step mode, for a debugger: while on, each {@link #run} executes at most one guest
+     * instruction (an instruction that traps counts once, with its emulation), or none when a trap
+     * handler stops the CPU before it. Exact, and slow (the emulator counts every instruction), so
+     * a debugger turns it on for a step and off before it lets the guest run on.
+     */
+    default void setSingleStep(boolean on) {
+        if (on) {
+            throw new UnsupportedOperationException("this CPU cannot single-step");
+        }
+    }
+
     @Override
     void close();
 }

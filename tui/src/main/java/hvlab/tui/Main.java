@@ -53,6 +53,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand("fuzz", new FuzzCommand(out, err));
         cli.addSubcommand("tui", new UiCommand(err));
         cli.addSubcommand("lecture", new LectureCommand(err));
+        cli.addSubcommand("exercise", new hvlab.tui.classroom.ExerciseCommand(out));
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));
         cli.addSubcommand("host", new HostServeCommand());
         cli.addSubcommand("dc", new DcCommand());
@@ -68,6 +69,8 @@ public final class Main implements Callable<Integer> {
                 + "hv log verify (status 1 and the first bad line if it was tampered with)", opener, out, err));
         cli.addSubcommand("tpm", SingleCommand.named("tpm", "The host's TPM or a VM's vTPM: hv tpm pcrs local, hv tpm log NAME, "
                 + "hv tpm policy NAME FILE (TPM.md)", opener, out, err));
+        cli.addSubcommand("net", SingleCommand.named("net", "The host's virtual switch: hv net create NET, hv net list, hv net show [NET], "
+                + "hv net mirror NET --to ids, hv net alerts (a capture needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("attest", SingleCommand.named("attest", "Attest the host or a VM: hv attest local, hv attest NAME "
                 + "[--nonce N] [--policy FILE]; untrusted ends with status 1", opener, out, err));
         cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));

@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import hvlab.vmm.image.GuestImageException;
+
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -41,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "stop the guest after this many seconds, 0 for never (default ${DEFAULT-VALUE})")
     double timeoutSeconds;
+
+    @Option(names = "--disk", paramLabel = "FILE",
+            description = "a raw disk image to attach, used in place (default: a built-in guest's own disk, such as hvos's, on a temporary copy)")
+    String disk;
 
     @Option(names = "--raw", description = "pass the guest's escape sequences and control characters to the terminal "
             + "as they are (by default they are shown as ^[ and \\xNN, so a guest cannot drive your terminal)")
@@ -72,17 +80,36 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        GuestImage image = GuestImages.resolve(guest);
+        GuestImage image = GuestImages.resolve(CallerPaths.resolveGuest(guest));
+        VmResult result;
         VmConfig config;
         try {
             config = new VmConfig(image, memoryBytes, executionMode, Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        // One guest on a host of one CPU: the same scheduler, lifecycle and isolation as every VM.
-        VmResult result;
-        try (Host host = Host.temporary("local", 1)) {
-            result = host.runToEnd(config, json ? b -> { } : this::echo);
+        Path temporaryDisk = null;
+        try {
+            if (disk != null) {
+                Path path = CallerPaths.resolve(Path.of(disk));
+                if (!Files.isRegularFile(path) || !Files.isReadable(path) || !Files.isWritable(path)) {
+                    throw new GuestImageException(GuestImageException.Kind.MISSING_FILE,
+                            "--disk " + disk + ": no such file, or not readable and writable");
+                }
+                config = config.withPlatform(config.platform().withDisk(path));
+            } else if (GuestImages.builtInDisk(guest) != null) {
+                temporaryDisk = Files.createTempFile("hvlab-" + guest, ".img");
+                Files.write(temporaryDisk, GuestImages.builtInDisk(guest));
+                config = config.withPlatform(config.platform().withDisk(temporaryDisk));
+            }
+            // One guest on a host of one CPU: the same scheduler, lifecycle and isolation as every VM.
+            try (Host host = Host.temporary("local", 1)) {
+                result = host.runToEnd(config, json ? b -> { } : this::echo);
+            }
+        } finally {
+            if (temporaryDisk != null) {
+                Files.deleteIfExists(temporaryDisk);
+            }
         }
         if (!raw) {
             out.print(safe.finish());

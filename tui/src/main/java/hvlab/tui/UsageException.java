@@ -1,8 +1,8 @@
 package hvlab.tui;
 
 /** A mistake on the command line, reported as one line with exit status 64. */
-final class UsageException extends RuntimeException {
-    UsageException(String message) {
+public final class UsageException extends RuntimeException {
+    public UsageException(String message) {
         super(message);
     }
 }

@@ -140,6 +140,15 @@ class HostScriptsTest {
     }
 
     @Test
+    void theHvosTourTypesAtTheShellOfTheTeachingOs() throws Exception {
+        Outcome o = script("hvos-tour.hv", shipped("hvos-tour.hv"));
+        assertEquals(0, o.status(), o.both());
+        assertTrue(o.out().contains("\n$ hello\nhello from pid "), o.both());
+        assertTrue(o.out().contains(" (fault) killed: page fault at 0x00000000 (eip 0x4"), o.both());
+        assertTrue(o.out().contains("\n$ cat nosuch\ncat: nosuch: no such file\n"), "the system ran on: " + o.both());
+    }
+
+    @Test
     void thePowerCycleScriptWithAGuestThatPowersOffWhenAsked() throws Exception {
         Outcome o = script("power-cycle.hv", shipped("power-cycle.hv"));
         assertEquals(0, o.status(), o.both());

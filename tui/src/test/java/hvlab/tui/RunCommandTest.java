@@ -208,4 +208,27 @@ class RunCommandTest {
         assertTrue(json.get("serial").asText().length() <= 256 * 1024, "only the last bytes are kept");
         assertEquals(400000 - json.get("serial").asText().length(), json.get("serialDropped").asLong());
     }
+
+    @Test
+    void hvosBootsWithTheDiskItShipsWith() throws Exception {
+        Outcome o = hv("run", "hvos", "--json", "--timeout", "1");
+        String serial = o.json().get("serial").asText();
+        assertTrue(serial.startsWith("hvos: a small teaching OS\n"), serial);
+        assertTrue(serial.contains("\ndisk: 11 files\n"), "hvos.img attached without being asked for: " + serial);
+    }
+
+    @Test
+    void aDiskThatIsNotThereIsOneLineAnd66() {
+        Outcome o = hv("run", "hvos", "--disk", dir.resolve("nope.img").toString());
+        assertEquals(66, o.status());
+        assertOneLine(o.err());
+        assertTrue(o.err().contains("--disk"), o.err());
+    }
+
+    @Test
+    void hvosIsListedWithItsReadmesFirstLine() {
+        Outcome o = hv("guests");
+        assertTrue(o.out().lines().anyMatch(l -> l.matches("hvos +a small teaching OS in C.*")), o.out());
+        assertTrue(hv("guests", "hvos").out().contains("## Reading order"));
+    }
 }

@@ -94,6 +94,8 @@ public final class Vm implements AutoCloseable {
     /** Timer interrupts (IRQ0) delivered to the guest, for {@link #setReinjectLostTicks}. */
     private long ticksDelivered;
     private Duration slice = DEFAULT_SLICE;
+    /** A debugger is single-stepping: pending interrupts wait (see {@link #holdInterrupts}). */
+    private volatile boolean interruptsHeld;
 
     /** @param console receives the guest's serial output byte by byte as it is written */
     public Vm(VmConfig config, IntConsumer console) {
@@ -114,6 +116,9 @@ public final class Vm implements AutoCloseable {
         this.platform = new PcPlatform(console, log, exitRequest::request, config.platform());
         if (config.platform().tpm() != null) {
             platform.attachTpm(config.platform().tpm(), ram);
+        }
+        if (config.platform().nic() != null) {
+            platform.attachNic(config.platform().nic(), ram);
         }
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
@@ -426,7 +431,7 @@ public final class Vm implements AutoCloseable {
 
     /** Wakes a halted guest if an interrupt is pending and IF allows it; false if it sleeps on. */
     private boolean wakeIfInterrupted() {
-        if (vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
+        if (!interruptsHeld && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
             waiting = false;
             return injectPendingInterrupt();
         }
@@ -435,7 +440,7 @@ public final class Vm implements AutoCloseable {
 
     /** The CPU's INTR pin, sampled at an instruction boundary: deliver if the guest's IF allows. False if the VM ended. */
     private boolean injectPendingInterrupt() {
-        if (entered && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
+        if (entered && !interruptsHeld && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
             int vector = platform.pic().acknowledge();
             if (reinjectLostTicks && vector == platform.pic().master().vector(0)) {
                 reinjectTick();
@@ -559,6 +564,20 @@ public final class Vm implements AutoCloseable {
     /** How many sensitive instructions binary translation instruments (0 in other modes). */
     public int translatedSites() {
         return translator == null ? 0 : translator.sites().size();
+    }
+
+    /**
+     * While held, the VMM delivers no interrupt: they stay pending at the controller. A debugger
+     * holds them for a single step, as QEMU's gdbstub does by default, so that a step goes to the
+     * next instruction of the code being debugged, not into whatever handler was due.
+     */
+    public void holdInterrupts(boolean held) {
+        this.interruptsHeld = held;
+    }
+
+    /** The binary translator of a bt-mode VM (null in the other modes): the CPU watches its sites. */
+    public BinaryTranslator translator() {
+        return translator;
     }
 
     /** The hypercall table of a paravirtual VM (null in the other modes). */

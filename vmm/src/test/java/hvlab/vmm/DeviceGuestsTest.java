@@ -110,13 +110,19 @@ class DeviceGuestsTest {
     void diskioSavedMidTransferAsJsonFinishesOnACopyOfItsDisk() throws Exception {
         Path disk = Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
         Path copyDisk = dir.resolve("copy.img");
-        VmConfig onCopy = config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(copyDisk));
+        // The disk moves 256 KiB a second of virtual time (16 KiB at once), and the first VM's clock
+        // moves only as the test says: 40 slices of 1 ms let through at most 26 KiB of the 128 the
+        // guest moves, however fast or slow this machine runs the slices.
+        PlatformOptions.DiskLimits limits = new PlatformOptions.DiskLimits(256 << 10, 0, 16 << 10, 0);
+        VmConfig onCopy = config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(copyDisk).withDiskLimits(limits));
         try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(onCopy.memoryBytes())) {
             byte[] json;
-            try (Vm vm = new Vm(config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(disk)), b -> { })) {
+            try (Vm vm = new Vm(config("diskio").withPlatform(PlatformOptions.DEFAULT.withDisk(disk).withDiskLimits(limits)), b -> { })) {
                 vm.boot();
+                vm.setClockDrivenExternally(true);
                 for (int i = 0; i < 40; i++) {
                     assertFalse(vm.runSlice(Duration.ofNanos(97_000)) instanceof SliceResult.Ended, "saved before the end");
+                    vm.advanceClock(1_000_000);
                 }
                 VmState saved = vm.save();
                 json = hvlab.vmm.state.VmStateCodec.encode(saved);

@@ -46,6 +46,13 @@ public final class UnicornBackend implements CpuBackend {
     private volatile boolean sliceUsedUp;
     private long translationHook = -1;
     private volatile boolean closed;
+    /** Single-step mode ({@link #setSingleStep}): each run executes at most one instruction. */
+    private boolean singleStep;
+    /**
+     * True while Unicorn's count hook has been installed since the last run without it: every
+     * translation made since then calls it, and consecutive steps need not drop them again.
+     */
+    private boolean countedTranslations;
 
     /** Unicorn's version as "major.minor". */
     public static String version() {
@@ -65,6 +72,8 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private static final int CR0_PG = 1 << 31;
+    /** Translated code the VMM overwrote with paging on: all of it is dropped before the next run. */
+    private boolean translationsStale;
 
     @Override
     public void unmap(long address, long size) {
@@ -167,10 +176,15 @@ public final class UnicornBackend implements CpuBackend {
             return;
         }
         if ((read(Register.CR0) & CR0_PG) != 0) {
-            // Unicorn 2.0.1 takes the range as linear and walks the page tables for it; a page
-            // not mapped there raises a #PF it swallows, but that still sets QEMU's "exception in
-            // flight" latch (#1883). The VMM's addresses are physical: drop every translation.
-            engine.flushTranslationCache();
+            // Unicorn 2.0.1 takes the range as linear and walks the page tables for it (a page not
+            // mapped there raises a #PF it swallows, setting QEMU's exception latch, #1883). The
+            // VMM's addresses are physical, so every translation must go; but a flush inside a hook
+            // frees the block that is running (the JVM dies), so stop at the next block boundary
+            // and flush before the next run.
+            translationsStale = true;
+            if (!closed) {
+                boundary.request();
+            }
             return;
         }
         engine.removeTranslationCache(address, address + length);
@@ -208,11 +222,13 @@ public final class UnicornBackend implements CpuBackend {
             boundary.request();
         });
         long start = eip;
+        dropStaleTranslations();
         try {
             while (true) {
                 hooks.resumeAfterInvalidOpcode = false;
                 boundary.forgetTaken();
-                int error = engine.start(start, NEVER, 0);
+                countedTranslations = singleStep; // a start with count 0 removes the count hook
+                int error = engine.start(start, NEVER, 0, singleStep ? 1 : 0);
                 if (error == AbortGuard.ABORTED) {
                     hooks.resumeEip = -1;
                     return RunResult.cpuError("Unicorn aborted while translating the guest's code (an emulator bug that "
@@ -233,6 +249,13 @@ public final class UnicornBackend implements CpuBackend {
                     // whatever Unicorn left in it (see BlockBoundaryStop).
                     write(Register.EIP, (int) (boundary.takenAt() - codeSegmentBase()));
                 }
+                if (translationsStale) {
+                    dropStaleTranslations();
+                    if (hooks.stopReason == null && !externalStop && !sliceUsedUp && error == UC_ERR_OK) {
+                        start = Integer.toUnsignedLong(read(Register.EIP)); // stopped only to flush: go on
+                        continue;
+                    }
+                }
                 if (hooks.stopReason != null) {
                     return RunResult.stopped(hooks.stopReason);
                 }
@@ -240,7 +263,7 @@ public final class UnicornBackend implements CpuBackend {
                     externalStop = false;
                     return RunResult.requested();
                 }
-                if (hooks.resumeAfterInvalidOpcode && !sliceUsedUp) {
+                if (hooks.resumeAfterInvalidOpcode && !sliceUsedUp && !singleStep) {
                     // Unicorn halts the CPU after an invalid-opcode hook even when it returns true;
                     // the VMM has set EIP (a precise boundary), so carry on from there.
                     start = Integer.toUnsignedLong(read(Register.EIP));
@@ -255,6 +278,14 @@ public final class UnicornBackend implements CpuBackend {
             if (ticket != null) {
                 ticket.cancel();
             }
+        }
+    }
+
+    /** Drops all translated code if the VMM overwrote some while paging was on; only between runs. */
+    private void dropStaleTranslations() {
+        if (translationsStale) {
+            translationsStale = false;
+            engine.flushTranslationCache();
         }
     }
 
@@ -286,6 +317,29 @@ public final class UnicornBackend implements CpuBackend {
                 // the engine was closed between the check and the request: nothing left to stop
             }
         }
+    }
+
+    /**
+     * Unicorn's count ({@code uc_emu_start}'s last argument) is a code hook on every instruction;
+     * code translated before it was added would not call it, so turning the mode on drops the
+     * translations of everything mapped. Range by range, not with a flush of the whole cache,
+     * which Unicorn 2.0.1 makes cost 0.1 to 6 s (measured here); with paging on, ranges are
+     * linear and the whole cache is flushed, as {@link #invalidateTranslations} does. Turning the
+     * mode off lets the next run remove the hook (a start with count 0); steps with no such run in
+     * between (gdb's {@code next} is many of them) drop nothing.
+     */
+    @Override
+    public void setSingleStep(boolean on) {
+        if (on && !singleStep && !countedTranslations) {
+            if ((read(Register.CR0) & CR0_PG) != 0) {
+                engine.flushTranslationCache();
+            } else {
+                for (Map.Entry<Long, MemorySegment> mapping : pointerMappings.entrySet()) {
+                    engine.removeTranslationCache(mapping.getKey(), mapping.getKey() + mapping.getValue().byteSize());
+                }
+            }
+        }
+        singleStep = on;
     }
 
     @Override

@@ -131,6 +131,12 @@ public final class HistoryGraph {
                     : "attested: untrusted, " + event.get("reasons");
             case "vtpm-new-identity" -> "its vTPM got a new identity (" + event.get("reason") + ")";
             case "vtpm-replaced" -> "given a new vTPM (" + event.get("reason") + ")";
+            case "net-attach" -> "its NIC plugged into network " + event.get("network");
+            case "net-detach" -> "its NIC taken off network " + event.get("network");
+            case "net-spoofed" -> "the switch dropped its frame: " + event.get("reason") + " (" + event.get("dropped") + " so far)";
+            case "ids-alert" -> "IDS on " + event.get("network") + ": " + event.get("message") + " [" + event.get("traffic") + "]";
+            case "gdb-stub" -> "a gdb stub listens on port " + event.get("port");
+            case "gdb-write" -> "gdb wrote " + event.get("what");
             default -> textOf(event.get("from"), event.get("to"), event.get("detail"));
         };
         Object actor = event.get("actor");

@@ -56,6 +56,9 @@ final class HumanOutput {
         lines.add(new String[] {"mode", vm.mode()});
         lines.add(new String[] {"memory", size(vm.memoryBytes())});
         lines.add(new String[] {"disk", vm.disk() == null ? "none" : vm.disk()});
+        if (vm.network() != null) {
+            lines.add(new String[] {"network", vm.network() + " (NIC " + vm.mac() + ")"});
+        }
         lines.add(new String[] {"weight", Integer.toString(vm.weight())});
         lines.add(new String[] {"cap", vm.cap() == 0 ? "none" : vm.cap() + "% of one CPU"});
         lines.add(new String[] {"cpu share", percent(vm.share()) + " of one CPU over the last measuring window"});

@@ -28,6 +28,7 @@ public final class Language {
         top.put("log", log());
         top.put("covert", line(new CovertCommand()));
         top.put("tpm", tpm());
+        top.put("net", net());
         top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
@@ -55,8 +56,11 @@ public final class Language {
         vm.addSubcommand("clone", line(new VmCloneCommand()));
         vm.addSubcommand("history", line(new VmHistoryCommand()));
         vm.addSubcommand("traps", line(new VmTrapsCommand()));
+        vm.addSubcommand("gdb", line(new VmGdbCommand()));
         vm.addSubcommand("backup", line(new VmBackupCommand()));
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
+        vm.addSubcommand("attach", line(new VmAttachCommand()));
+        vm.addSubcommand("detach", line(new VmDetachCommand()));
         vm.addSubcommand("migrate", line(new VmMigrateCommand()));
         return vm;
     }
@@ -95,6 +99,17 @@ public final class Language {
         tpm.addSubcommand("policy", line(new TpmPolicyCommand()));
         tpm.addSubcommand("accept", line(new TpmAcceptCommand()));
         return tpm;
+    }
+
+    private static CommandLine net() {
+        CommandLine net = line(new NetCommand());
+        net.addSubcommand("create", line(new NetCreateCommand()));
+        net.addSubcommand("list", line(new NetListCommand()));
+        net.addSubcommand("show", line(new NetShowCommand()));
+        net.addSubcommand("mirror", line(new NetMirrorCommand()));
+        net.addSubcommand("alerts", line(new NetAlertsCommand()));
+        net.addSubcommand("capture", line(new NetCaptureCommand()));
+        return net;
     }
 
     private static CommandLine snapshot() {

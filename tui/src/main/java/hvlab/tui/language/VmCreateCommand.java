@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code vm create NAME --guest G [--mem SIZE] [--disk FILE|SIZE] [--weight N] [--cap PCT] [--mode M] [--closed-box]}.
+ * {@code vm create NAME --guest G [--mem SIZE] [--disk FILE|SIZE] [--weight N] [--cap PCT] [--mode M] [--closed-box] [--net NET]}.
  * The host checks the values (sizes, paths, ranges) and stores the definition; the language only
  * carries them, so a host in another process will check them the same way.
  */
@@ -46,9 +46,12 @@ final class VmCreateCommand implements LanguageCommand {
             + "and its vTPM measures that promise (TPM.md)")
     boolean closedBox;
 
+    @Option(names = "--net", paramLabel = "NET", description = "give it a network card on this host network ('net create NET' first)")
+    String network;
+
     @Override
     public Reply run(Context context) {
-        VmInfo info = context.host().create(new VmSpec(name, guest, memory, disk, weight, cap, mode, closedBox));
+        VmInfo info = context.host().create(new VmSpec(name, guest, memory, disk, weight, cap, mode, closedBox, network));
         return new Reply(info, "defined " + HumanOutput.summary(info));
     }
 }

@@ -37,7 +37,7 @@ final class Waiting {
         HostControl host = context.host();
         AtomicBoolean seen = new AtomicBoolean();
         AutoCloseable subscription = host.subscribe(event -> {
-            if (event.vm().equals(vm) && wanted.test(event.to())) {
+            if (event.vm().equals(vm) && event.to() != null && wanted.test(event.to())) { // events of no change (an alert) have no 'to'
                 seen.set(true);
             }
         });

@@ -106,7 +106,7 @@ class ScriptTest {
 
     @Test
     void everyShippedScriptParses() throws Exception {
-        for (String name : List.of("fair-shares", "power-cycle", "first-steps")) {
+        for (String name : List.of("fair-shares", "power-cycle", "first-steps", "hvos-tour")) {
             Script script = Script.builtIn(name).orElseThrow(() -> new AssertionError(name + " is not shipped"));
             assertEquals(name + ".hv", script.name());
             assertTrue(script.check().ok(), name + ": " + script.check());

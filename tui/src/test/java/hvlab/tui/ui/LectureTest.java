@@ -103,6 +103,17 @@ class LectureTest {
         }
     }
 
+    @Test
+    void theNetworkingLecturePingsIsolatesDropsTheForgerAndAlerts() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 2)) {
+            String printed = String.join("\n", play(host, "networking"));
+            assertTrue(printed.contains("reply from 10.0.0.2"), printed);
+            assertFalse(host.console("lec-lonely", 0).text().contains("reply from"));
+            assertTrue(printed.contains("the switch dropped its frame"), printed);
+            assertTrue(printed.contains("port scan: 10.0.0.66 tried 16 ports"), printed);
+        }
+    }
+
     /** Plays a shipped lecture to its end on {@code host}; returns every line its commands printed. */
     private static List<String> play(Host host, String name) throws Exception {
         Interpreter interpreter = new Interpreter(host, Place.SCRIPT);

@@ -26,6 +26,7 @@ import java.util.function.IntConsumer;
  *  0x4E0-0x4EF VM generation ID (read-only)     -
  *  0x4F0-0x4F1 power button and soft-off       IRQ9
  *  0x4C0-0x4CB vTPM command buffer (only with a vTPM)  -
+ *  0x500-0x51F paravirtual NIC (only with a NIC) IRQ11
  *  0xF4        debug exit (isa-debug-exit)     -
  * </pre>
  */
@@ -40,6 +41,7 @@ public final class PcPlatform implements AutoCloseable {
     private final GenerationIdDevice generationId;
     private final List<Device> devices = new ArrayList<>();
     private TpmDevice tpm;
+    private NetworkCard nic;
 
     /**
      * @param console receives each byte the guest writes to COM1, as it writes it
@@ -82,6 +84,24 @@ public final class PcPlatform implements AutoCloseable {
         return tpm;
     }
 
+    /**
+     * Plugs in the VM's network card on IRQ 11; its rings are read and written through {@code ram},
+     * the one door to guest memory. Done once, as the machine is built.
+     */
+    public NetworkCard attachNic(NicOptions options, hvlab.vmm.memory.GuestRam ram) {
+        if (nic != null) {
+            throw new IllegalStateException("this machine already has a network card");
+        }
+        nic = new NetworkCard(options, ram, pic.line(NetworkCard.IRQ));
+        add(nic);
+        return nic;
+    }
+
+    /** The network card, or null for a machine without one. */
+    public NetworkCard nic() {
+        return nic;
+    }
+
     /** The vTPM, or null for a machine without one. */
     public TpmDevice tpm() {
         return tpm;
@@ -115,6 +135,9 @@ public final class PcPlatform implements AutoCloseable {
         rtc.advance(nanos);
         if (disk != null) {
             disk.advance(nanos);
+        }
+        if (nic != null) {
+            nic.advance(nanos);
         }
     }
 
@@ -179,13 +202,26 @@ public final class PcPlatform implements AutoCloseable {
         }
     }
 
-    /** Restores every device from {@link #save()}'s list (from a machine with the same devices). */
+    /**
+     * Restores every device from {@link #save()}'s list (from a machine with the same devices).
+     * The one device that may come or go between a save and a restore is the NIC (a VM attached to
+     * a network, or detached, after a snapshot): a card plugged in since starts fresh, and the
+     * state of a card unplugged since is left behind, as if the cable had been pulled.
+     */
     public void restore(List<DeviceState> states) {
-        if (states.size() != devices.size()) {
+        List<DeviceState> saved = new ArrayList<>(states);
+        if (nic == null) {
+            saved.removeIf(NetworkCard.State.class::isInstance);
+        }
+        List<Device> targets = new ArrayList<>(devices);
+        if (nic != null && saved.stream().noneMatch(NetworkCard.State.class::isInstance)) {
+            targets.remove(nic);
+        }
+        if (saved.size() != targets.size()) {
             throw new IllegalArgumentException("the saved machine had " + states.size() + " devices, this one has " + devices.size());
         }
-        for (int i = 0; i < states.size(); i++) {
-            devices.get(i).restore(states.get(i));
+        for (int i = 0; i < saved.size(); i++) {
+            targets.get(i).restore(saved.get(i));
         }
     }
 }

@@ -12,9 +12,15 @@ import java.nio.file.Path;
  * @param diskLimits      token buckets for disk bandwidth and operations
  * @param generationId    the VM generation ID the guest reads (32 hex digits), or null for zeros
  * @param tpm             the VM's vTPM (at ports 0x4C0-0x4CB), or null for a machine without one
+ * @param nic             the VM's network card (at ports 0x500-0x51F, IRQ 11), or null for a machine without one
  */
 public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId,
-                              hvlab.vmm.tpm.VirtualTpm tpm) {
+                              hvlab.vmm.tpm.VirtualTpm tpm, NicOptions nic) {
+
+    public PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId,
+                           hvlab.vmm.tpm.VirtualTpm tpm) {
+        this(disk, rtcEpochSeconds, diskLimits, generationId, tpm, null);
+    }
 
     public PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId) {
         this(disk, rtcEpochSeconds, diskLimits, generationId, null);
@@ -33,25 +39,29 @@ public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLi
 
     /** No disk, the clock at a fixed date (so runs repeat), no limits. */
     public static final PlatformOptions DEFAULT = new PlatformOptions(null, 1_767_225_600L /* 2026-01-01T00:00:00Z */,
-            DiskLimits.UNLIMITED, null);
+            DiskLimits.UNLIMITED, null, null, null);
 
     public PlatformOptions withDisk(Path disk) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
     }
 
     public PlatformOptions withRtcEpochSeconds(long seconds) {
-        return new PlatformOptions(disk, seconds, diskLimits, generationId, tpm);
+        return new PlatformOptions(disk, seconds, diskLimits, generationId, tpm, nic);
     }
 
     public PlatformOptions withDiskLimits(DiskLimits limits) {
-        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId, tpm);
+        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId, tpm, nic);
     }
 
     public PlatformOptions withGenerationId(String generationId) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
     }
 
     public PlatformOptions withTpm(hvlab.vmm.tpm.VirtualTpm tpm) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
+    }
+
+    public PlatformOptions withNic(NicOptions nic) {
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
     }
 }

@@ -66,8 +66,11 @@ public final class Host implements HostControl, AutoCloseable {
     private final Snapshots snapshots;
     private final SecureLog secureLog;
     private final Introspector introspector = new Introspector(this);
+    private final GdbServers gdbServers = new GdbServers(this);
     private final StoreLock storeLock;
     private final HostAttestation attestation;
+    private final HostNetwork network;
+    private final NetworkCommands networkCommands;
     private Path temporaryStore;
     private volatile boolean closed;
 
@@ -96,6 +99,8 @@ public final class Host implements HostControl, AutoCloseable {
             throw new HostException("cannot open the secure log: " + VmStore.reason(e));
         }
         this.storeLock = new StoreLock(store.root());
+        this.network = new HostNetwork(this);
+        this.networkCommands = new NetworkCommands(this, network);
         this.lifecycle = new Lifecycle(this);
         this.snapshots = new Snapshots(this, lifecycle);
         long now = System.nanoTime();
@@ -144,6 +149,9 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             if (vms.containsKey(spec.name()) || store.exists(spec.name())) {
                 throw new HostException("a VM named '" + spec.name() + "' already exists");
+            }
+            if (spec.network() != null) {
+                network.require(spec.network());
             }
             VmDefinition definition = new VmCreation(store).create(spec);
             recordReference(definition);
@@ -386,6 +394,28 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     @Override
+    public int serveGdb(String vm, int port, String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            requireOpenBox(managed); // a debugger reads and writes everything: the closed box forbids it
+            if (managed.vm == null || !managed.state.active()) {
+                throw new HostException("cannot debug '" + vm + "': it is " + managed.state.label() + " (start it first)");
+            }
+            int listening = gdbServers.serve(managed, port);
+            journal(store.folder(vm), "gdb-stub", Map.of("port", listening, "actor", actor));
+            return listening;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The VM named {@code vm} (for the debugger, which works with the host's lock held). */
+    ManagedVm managedVm(String vm) {
+        return find(vm);
+    }
+
+    @Override
     public List<hvlab.vmm.log.LogRecord> secureLog() {
         try {
             return SecureLog.read(store.root());
@@ -490,7 +520,45 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    @Override
+    public NetworkControl network() {
+        return networkCommands;
+    }
+
+    /** The switch and its ports, for the lifecycle that plugs machines in and out. */
+    HostNetwork hostNetwork() {
+        return network;
+    }
+
     // ---- what the lifecycle needs from the host ---------------------------------------------
+
+    /** Runs {@code work} with the host's lock held. */
+    <T> T locked(java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The VM of that name (the lock held), or the one-line error. */
+    ManagedVm managed(String vm) {
+        return find(vm);
+    }
+
+    /** Every VM here but those of {@code hv run} (the lock held). */
+    List<ManagedVm> managedVms() {
+        return vms.values().stream().filter(m -> !m.ephemeral).toList();
+    }
+
+    /** Tells the host's listeners (the UI) of an event in {@code vm}'s life that is not a change of state. */
+    void announce(String vm, String actor, String detail) {
+        LifecycleEvent event = new LifecycleEvent(Instant.now(), name, vm, null, null, actor, detail);
+        for (Consumer<LifecycleEvent> listener : listeners) {
+            eventThread.execute(() -> listener.accept(event));
+        }
+    }
 
     ManagedVm addVm(VmDefinition definition, long now) {
         ManagedVm managed = new ManagedVm(definition, MEASURING_WINDOW.toNanos(), now);
@@ -908,7 +976,8 @@ public final class Host implements HostControl, AutoCloseable {
         long virtualMillis = (vm == null ? m.lastVirtualNanos : vm.virtualNanos()) / 1_000_000;
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
-                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m));
+                scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m),
+                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()));
     }
 
     // ---- the worker threads -----------------------------------------------------------------
@@ -1002,6 +1071,7 @@ public final class Host implements HostControl, AutoCloseable {
     /** Powers every VM off and stops the workers. The definitions stay in the store. */
     @Override
     public void close() {
+        gdbServers.close();
         lock.lock();
         try {
             for (ManagedVm m : new ArrayList<>(vms.values())) {

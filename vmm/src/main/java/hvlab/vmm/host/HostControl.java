@@ -86,6 +86,15 @@ public interface HostControl {
         throw new HostException("host '" + name() + "' offers no introspection");
     }
 
+    /**
+     * Serves the GDB Remote Serial Protocol for {@code vm} on {@code port} of the loopback
+     * interface (0: any free port) until the host ends; returns the port. Each gdb that connects
+     * stops the VM and debugs its guest kernel; a closed-box VM refuses.
+     */
+    default int serveGdb(String vm, int port, String actor) {
+        throw new HostException("host '" + name() + "' offers no debugger");
+    }
+
     /** The host's secure log, oldest first. */
     default List<hvlab.vmm.log.LogRecord> secureLog() {
         throw new HostException("host '" + name() + "' keeps no secure log here");
@@ -118,6 +127,11 @@ public interface HostControl {
      */
     default hvlab.vmm.attestation.ReferencePolicy acceptMeasurements(String target) {
         throw new HostException("host " + name() + " has no TPM");
+    }
+
+    /** The host's virtual switch and its private networks (paper IV.C.11). */
+    default NetworkControl network() {
+        throw new HostException("host " + name() + " has no virtual network");
     }
 
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */

@@ -25,6 +25,19 @@ public final class Identity {
         return String.format("52:54:00:%02x:%02x:%02x", tail[0] & 0xFF, tail[1] & 0xFF, tail[2] & 0xFF);
     }
 
+    /**
+     * A stable address for a VM that was given none (a definition from before networking): in the
+     * same locally administered range, derived from its name by SHA-256, so it is the same at every boot.
+     */
+    public static String macFor(String name) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return String.format("52:54:00:%02x:%02x:%02x", h[0] & 0xFF, h[1] & 0xFF, h[2] & 0xFF);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** 128 random bits, as 32 hex digits: a VM generation ID. */
     public static String newGenerationId() {
         byte[] id = new byte[16];

@@ -192,6 +192,7 @@ final class Lifecycle {
         } catch (RuntimeException e) {
             throw new HostException("cannot give '" + m.name + "' its vTPM: " + e.getMessage());
         }
+        platform = host.hostNetwork().withNic(d, platform);
         VmConfig config = new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
         try {
             return new Vm(config, b -> { }, new hvlab.vmm.console.ConsoleLog());
@@ -229,6 +230,7 @@ final class Lifecycle {
         m.lastExit = null;
         m.clockSyncedAt = now;
         m.meter.reset(now);
+        host.hostNetwork().plugIn(m);
         host.wake(m);
     }
 
@@ -252,6 +254,7 @@ final class Lifecycle {
             m.lastTraps = m.vm.counters().byLabel();
             m.lastTrapLog = m.vm.trapLog();
             m.lastVirtualNanos = m.vm.virtualNanos();
+            host.hostNetwork().unplug(m.name);
             m.vm.close();
             m.vm = null;
         }

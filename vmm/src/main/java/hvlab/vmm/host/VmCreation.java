@@ -42,13 +42,17 @@ final class VmCreation {
         }
         new CreditScheduler(1).add("check", spec.weight(), spec.cap());
         DiskPlan disk = plan(spec.disk());
+        byte[] ownDisk = GuestImages.builtInDisk(spec.guest());
+        if (disk == null && ownDisk != null) {
+            disk = new DiskPlan(0, null, ownDisk);      // a built-in guest's own disk (hvos), copied for this VM
+        }
         Path folder = store.createFolder(spec.name());
         try {
             VmStore.writeAtomically(folder.resolve(VmStore.IMAGE), image.code());
             String diskName = disk == null ? null : disk.create(folder);
             VmDefinition definition = new VmDefinition(spec.name(), Identity.newUuid(), spec.guest(), memory,
                     mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId(),
-                    spec.closedBox());
+                    spec.closedBox(), spec.network());
             store.save(definition);
             return definition;
         } catch (IOException e) {
@@ -94,10 +98,18 @@ final class VmCreation {
     }
 
     /** A disk to make (from a size) or to use (an existing file), checked before anything is written. */
-    private record DiskPlan(long newSize, Path existing) {
+    private record DiskPlan(long newSize, Path existing, byte[] contents) {
+        DiskPlan(long newSize, Path existing) {
+            this(newSize, existing, null);
+        }
+
         String create(Path folder) throws IOException {
             if (existing != null) {
                 return existing.toString();
+            }
+            if (contents != null) {
+                Files.write(folder.resolve(DISK), contents);
+                return DISK;
             }
             try (RandomAccessFile file = new RandomAccessFile(folder.resolve(DISK).toFile(), "rw")) {
                 file.setLength(newSize); // sparse: only written sectors take room

@@ -17,9 +17,17 @@ import java.time.Instant;
  *             top copy-on-write layer once it has snapshots) or a path the user gave; null for none
  * @param closedBox a closed-box VM (Terra, Garfinkel et al. 2003): its configuration, measured into
  *             its vTPM, says the VMM may not look inside it, and the host refuses introspection
+ * @param network the host network (a private network on the host's switch) its NIC is plugged into; null for no NIC
  */
 public record VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
-                           int weight, int cap, Instant created, String mac, String generationId, boolean closedBox) {
+                           int weight, int cap, Instant created, String mac, String generationId, boolean closedBox,
+                           String network) {
+
+    /** A VM without a network card. */
+    public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
+                        int weight, int cap, Instant created, String mac, String generationId, boolean closedBox) {
+        this(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, null);
+    }
 
     /** An open-box VM. */
     public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
@@ -28,25 +36,30 @@ public record VmDefinition(String name, String uuid, String guest, long memoryBy
     }
 
     public VmDefinition withShares(int weight, int cap) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
     }
 
     public VmDefinition withDisk(String disk) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
     }
 
     public VmDefinition withGenerationId(String generationId) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
+    }
+
+    /** The same VM with its NIC on {@code network} (null: no NIC). */
+    public VmDefinition withNetwork(String network) {
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
     }
 
     /** A different machine with the same contents: new name, UUID, MAC and generation ID. */
     public VmDefinition asCopy(String newName) {
         return new VmDefinition(newName, Identity.newUuid(), guest, memoryBytes, mode, disk, weight, cap, Instant.now(),
-                Identity.newMac(), Identity.newGenerationId(), closedBox);
+                Identity.newMac(), Identity.newGenerationId(), closedBox, network);
     }
 
     /** The same machine under another name (an import or a restore): its identity stays. */
     public VmDefinition renamed(String newName) {
-        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox);
+        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
     }
 }

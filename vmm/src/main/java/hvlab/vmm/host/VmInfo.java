@@ -14,12 +14,23 @@ import java.util.Map;
  * @param lastExit        how the guest last ended ("poweroff", "fault: ..."), or null
  * @param sameIdentityAs  other VMs on this host that claim the same identity (UUID): a copy that
  *                        was not made a new machine (paper IV.E.1, loss of uniqueness)
+ * @param network         the host network its NIC is on, or null for a VM without one
+ * @param mac             its MAC address (the one its NIC has, and the switch holds it to)
  */
 public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
                      String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
-                     Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs) {
+                     Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
+                     String network, String mac) {
     public VmInfo {
         traps = traps == null ? Map.of() : Map.copyOf(traps);
         sameIdentityAs = sameIdentityAs == null ? List.of() : List.copyOf(sameIdentityAs);
+    }
+
+    /** A VM without a network card. */
+    public VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
+                  String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
+                  Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs) {
+        this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
+                lastExit, virtualMillis, sameIdentityAs, null, null);
     }
 }

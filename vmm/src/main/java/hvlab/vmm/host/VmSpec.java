@@ -11,10 +11,15 @@ package hvlab.vmm.host;
  * @param cap    the most of one CPU the VM may use, in percent; 0 for no cap
  * @param mode   trap, bt or paravirt (null for trap)
  * @param closedBox a closed-box VM in Terra's sense: its measured policy forbids introspection
+ * @param network a host network to plug the VM's NIC into (it must exist: {@code net create}); null for no NIC
  */
 public record VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,
-                     boolean closedBox) {
+                     boolean closedBox, String network) {
     public static final int DEFAULT_WEIGHT = 256;
+
+    public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode, boolean closedBox) {
+        this(name, guest, memory, disk, weight, cap, mode, closedBox, null);
+    }
 
     /** An open-box VM (the default: the VMM may look inside). */
     public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode) {

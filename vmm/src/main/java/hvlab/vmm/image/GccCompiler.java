@@ -16,11 +16,12 @@ import java.util.List;
  * <p>The flags say what a kernel is: {@code -m32} for 32-bit x86; {@code -ffreestanding
  * -nostdlib -fno-builtin}, no C library and no assumptions that one exists; {@code -fno-pic
  * -no-pie -static}, code that runs at the address it was linked for; {@code -fno-stack-protector},
- * no canary (it would need the C library's {@code __stack_chk_fail}).
+ * no canary (it would need the C library's {@code __stack_chk_fail}); {@code -g}, DWARF debug
+ * information for gdb ({@code vm gdb}), in sections no loader loads, so it costs the guest nothing.
  */
 public final class GccCompiler {
     static final List<String> FLAGS = List.of("-m32", "-march=i686", "-ffreestanding", "-nostdlib", "-fno-builtin", "-static",
-            "-fno-pic", "-no-pie", "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-O2", "-Wall",
+            "-fno-pic", "-no-pie", "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-O2", "-g", "-Wall",
             "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments");
     private static final String[] SUPPORT = {"include/hvlab.h", "lib/start.c", "guest.ld"};
     static final long TIME_LIMIT_SECONDS = 60;

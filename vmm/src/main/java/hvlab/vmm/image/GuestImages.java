@@ -65,11 +65,22 @@ public final class GuestImages {
         return new String(index, StandardCharsets.UTF_8).lines().map(String::trim).filter(s -> !s.isEmpty()).sorted().toList();
     }
 
-    /** The source of a built-in guest (NASM, or C), or null. */
+    /**
+     * The disk a built-in guest comes with ({@code guests/NAME.img}, e.g. hvos's file system of
+     * user programs), or null for a guest that has none or a spec that is not a built-in name.
+     */
+    public static byte[] builtInDisk(String spec) {
+        return spec != null && spec.matches("[A-Za-z0-9_-]+") ? builtIn(spec + ".img") : null;
+    }
+
+    /** The source of a built-in guest (NASM, or C), the README of a larger one (hvos), or null. */
     public static String builtInSource(String name) {
         byte[] source = builtIn(name + ".asm");
         if (source == null) {
             source = builtIn("c/" + name + ".c");
+        }
+        if (source == null && name.matches("[A-Za-z0-9_-]+")) {
+            source = builtIn("c/" + name + "/README.md");
         }
         return source == null ? null : new String(source, StandardCharsets.UTF_8);
     }

@@ -159,7 +159,7 @@ final class GuestSegments {
         Stack push(GuestState state, int value) {
             int top = esp - 4;
             long linear = SegmentCheck.linear(Register.SS, descriptor, Integer.toUnsignedLong(top), 4, true);
-            state.write(linear, 4, value);
+            state.writeStack(linear, 4, value);
             return new Stack(selector, descriptor, top);
         }
     }

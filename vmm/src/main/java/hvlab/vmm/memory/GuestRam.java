@@ -87,6 +87,23 @@ public final class GuestRam {
     }
 
     /**
+     * A store of data the guest will not run (an interrupt frame on its stack): checked like
+     * {@link #write}, but the CPU is not told to drop translated code for it.
+     */
+    public void writeData(long address, int size, int value) {
+        long at = address & 0xFFFFFFFFL;
+        if (at + size > this.size) {
+            write(address, size, value); // the slow path's checks and faults
+            return;
+        }
+        switch (size) {
+            case 1 -> memory.write8(at, value);
+            case 2 -> memory.write16(at, value);
+            default -> memory.write32(at, value);
+        }
+    }
+
+    /**
      * A 32-bit store the processor itself makes into the guest's page tables (an accessed or
      * dirty flag): data the CPU walks, never code it runs, so no translated code is dropped for
      * it. The walk in hvlab.vmm.paging sets a flag on almost every hidden page fault.

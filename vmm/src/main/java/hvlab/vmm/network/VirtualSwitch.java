@@ -98,6 +98,11 @@ public final class VirtualSwitch {
         return new SwitchVerdict.Delivered(flood, true);
     }
 
+    /** The MAC table of {@code network} as learnt so far: address -> port, in the order learnt. */
+    public synchronized Map<MacAddress, String> table(String network) {
+        return new LinkedHashMap<>(learnt.getOrDefault(network, Map.of()));
+    }
+
     /** Where the switch believes {@code mac} is on {@code network}, or null. */
     public synchronized String portOf(String network, MacAddress mac) {
         return learnt.getOrDefault(network, Map.of()).get(mac);

@@ -58,6 +58,11 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     }
 
     @Override
+    public void switchRoot(long root) {
+        cpu.write(Register.CR3, (int) root); // stored only: the TLB keeps what it has
+    }
+
+    @Override
     public void disable() {
         cpu.write(Register.CR0, cpu.read(Register.CR0) & ~(PG | WP));
         dropAliases();

@@ -36,6 +36,29 @@ public final class GuestVirtualMemory {
         this.largePages = largePages;
     }
 
+    /**
+     * Up to {@code length} bytes from {@code linear}: all of them, or those before the first page
+     * that is not mapped (or not RAM). For the VMM looking at code, where running into an
+     * unmapped page ends the look rather than failing it.
+     */
+    public byte[] readAvailable(long linear, int length) {
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            long at = (linear + done) & 0xFFFFFFFFL;
+            if (!(tables.translate(cr3, at, false, false, true, largePages) instanceof PageWalk.Translation t)) {
+                break;
+            }
+            int inPage = (int) Math.min(length - done, 4096 - (at & 0xFFF));
+            if (!ram.contains(t.physical(), inPage)) {
+                break;
+            }
+            System.arraycopy(ram.readBytes(t.physical(), inPage), 0, out, done, inPage);
+            done += inPage;
+        }
+        return done == length ? out : java.util.Arrays.copyOf(out, done);
+    }
+
     /** {@code length} bytes from {@code linear}, page by page (contiguous in virtual memory, maybe not in physical). */
     public byte[] read(long linear, int length) {
         byte[] out = new byte[length];

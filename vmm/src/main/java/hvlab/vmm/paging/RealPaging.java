@@ -14,6 +14,13 @@ public interface RealPaging {
      */
     void load(long root);
 
+    /**
+     * Points the real CR3 at {@code root} without emptying the TLB: allowed inside a trap. Only
+     * for a change whose stale TLB entries grant nothing the new root does not (see
+     * {@link ShadowMmu#enterKernelView}).
+     */
+    void switchRoot(long root);
+
     /** Turns real paging off: linear addresses are physical again. */
     void disable();
 

@@ -48,9 +48,7 @@ public final class ShadowMmu {
     private int repeats;
     private final PagingCounters counters = new PagingCounters();
     /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
-    private final java.util.Map<Long, Long> aliasesToMake = new java.util.HashMap<>();
-    private final java.util.Set<Long> aliasesToDrop = new java.util.HashSet<>();
-    private boolean dropAllAliases;
+    private final AliasChanges aliasChanges = new AliasChanges();
 
     public ShadowMmu(VirtualCpu vcpu, GuestRam ram, ShadowPageTables shadows, RealPaging real) {
         this.vcpu = vcpu;
@@ -112,7 +110,7 @@ public final class ShadowMmu {
                     + "table names there; map other pages above 0x%08x", linear, frame, ram.size()));
         }
         if (page >= ram.size() && !real.aliased(page, frame)) {
-            aliasesToMake.put(page, frame); // the emulator's memory map must show the frame at this linear page
+            aliasChanges.make(page, frame); // the emulator's memory map must show the frame at this linear page
         }
         int entry = ShadowEntry.of(t, linear, view() == ShadowPageTables.View.KERNEL, writeProtect());
         if (entry == 0) {
@@ -167,7 +165,7 @@ public final class ShadowMmu {
             return; // no shadows while the guest does not page: nothing to forget
         }
         dropAll();
-        dropAllAliases = true;
+        aliasChanges.dropAll();
     }
 
     /** The guest ran INVLPG: its TLB forgets that page, and so does the shadow. */
@@ -179,7 +177,7 @@ public final class ShadowMmu {
         long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
         shadows.drop(page);
         if (page >= ram.size()) {
-            aliasesToDrop.add(page);
+            aliasChanges.drop(page);
         }
         flushNeeded = true;
     }
@@ -187,29 +185,8 @@ public final class ShadowMmu {
     /** The VM was restored from a saved state: nothing in the shadows or the real TLB can be trusted. */
     public void reset() {
         dropAll();
-        dropAllAliases = true;
+        aliasChanges.dropAll();
         loadedRoot = -2; // neither off nor a root: the next sync sets the real CPU either way
-    }
-
-    /** Memory-map work that waited for the CPU to stop. */
-    private void applyAliases() {
-        if (dropAllAliases) {
-            real.dropAliases();
-            dropAllAliases = false;
-            aliasesToDrop.clear();
-        }
-        for (long page : aliasesToDrop) {
-            real.dropAlias(page);
-        }
-        aliasesToDrop.clear();
-        if (vcpu.pagingEnabled()) {
-            aliasesToMake.forEach(real::alias);
-        }
-        aliasesToMake.clear();
-    }
-
-    private boolean aliasWorkPending() {
-        return dropAllAliases || !aliasesToDrop.isEmpty() || !aliasesToMake.isEmpty();
     }
 
     private void dropAll() {
@@ -230,8 +207,11 @@ public final class ShadowMmu {
      * the next one.
      */
     public void sync() {
-        boolean aliasesChanged = aliasWorkPending();
-        applyAliases();
+        if (enterKernelView()) {
+            return; // an interrupt delivered from outside took the guest into its kernel: no flush needed
+        }
+        boolean aliasesChanged = aliasChanges.pending();
+        aliasChanges.apply(real, vcpu.pagingEnabled());
         if (!vcpu.pagingEnabled()) {
             if (loadedRoot != -1) {
                 real.disable();
@@ -260,11 +240,36 @@ public final class ShadowMmu {
     }
 
     /**
+     * Inside a trap: the guest went from its user code into its kernel (a system call, an
+     * interrupt), and nothing else changed. The kernel view maps everything the user view maps,
+     * with the same rights or more, so the user view's entries still in the real TLB grant nothing
+     * the kernel may not do: the real CR3 can move to the kernel's root without emptying the TLB,
+     * and without stopping the CPU. (The way back is different: the kernel's entries would let
+     * user code into kernel pages, so returning to user code empties the TLB in {@link #sync}.)
+     * Returns true if it did the switch.
+     */
+    public boolean enterKernelView() {
+        long kernel = ShadowPageTables.root(ShadowPageTables.View.KERNEL);
+        if (!vcpu.pagingEnabled() || loadedRoot != ShadowPageTables.root(ShadowPageTables.View.USER) || view() != ShadowPageTables.View.KERNEL
+                || flushNeeded || aliasChanges.pending() || !controlsUnchanged()) {
+            return false;
+        }
+        real.switchRoot(kernel);
+        loadedRoot = kernel;
+        counters.viewSwitches++;
+        return true;
+    }
+
+    private boolean controlsUnchanged() {
+        return ((vcpu.cr0() & VirtualCpu.CR0_WP) | (vcpu.cr4() & (VirtualCpu.CR4_PSE | VirtualCpu.CR4_PGE))) == builtUnder;
+    }
+
+    /**
      * Is the real CPU's paging out of step with the guest's (paging turned on or off, another
      * view, a shadow entry taken away)? Then the CPU must stop so that {@link #sync} can run.
      */
     public boolean realCpuBehind() {
-        if (aliasWorkPending()) {
+        if (aliasChanges.pending()) {
             return true;
         }
         if (!vcpu.pagingEnabled()) {
@@ -300,28 +305,12 @@ public final class ShadowMmu {
      * no trace: no accessed flags, no CR2. With paging off, linear is physical.
      */
     public byte[] fetch(long linear, int length) {
-        byte[] out = new byte[length];
-        int done = 0;
-        while (done < length) {
-            long at = (linear + done) & 0xFFFFFFFFL;
-            long physical = at;
-            if (vcpu.pagingEnabled()) {
-                PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), at, false, false, false,
-                        (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
-                if (!(walk instanceof PageWalk.Translation t)) {
-                    break;
-                }
-                physical = t.physical();
-            }
-            int inPage = (int) Math.min(length - done, 4096 - (at & 0xFFF));
-            inPage = (int) Math.max(0, Math.min(inPage, ram.size() - physical));
-            if (inPage == 0) {
-                break;
-            }
-            System.arraycopy(ram.readBytes(physical, inPage), 0, out, done, inPage);
-            done += inPage;
+        if (vcpu.pagingEnabled()) {
+            return new GuestVirtualMemory(observer, Integer.toUnsignedLong(vcpu.cr3()), (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0)
+                    .readAvailable(linear, length);
         }
-        return done == length ? out : java.util.Arrays.copyOf(out, done);
+        long available = Math.max(0, Math.min(length, ram.size() - linear));
+        return linear < 0 || available == 0 ? new byte[0] : ram.readBytes(linear, (int) available);
     }
 
     /** The guest's tables as the processor would walk them now. */

@@ -56,6 +56,20 @@ public final class CpuGuestState implements GuestState {
         write(linear, size, value, false);
     }
 
+    /**
+     * Interrupt frames: with paging on, the store drops no translated code (which, on Unicorn
+     * 2.0.1, would mean dropping all of it: see UnicornBackend#invalidateTranslations). Without
+     * paging the door's usual bookkeeping is cheap and stays.
+     */
+    @Override
+    public void writeStack(long linear, int size, int value) {
+        if (paging() && samePage(linear, size)) {
+            ram.writeData(mmu.physical(linear, true, false), size, value);
+            return;
+        }
+        write(linear, size, value, false);
+    }
+
     /** An operand of the guest's instruction: a user access when the guest runs its user code. */
     @Override
     public int read(Register segment, long offset, int size) {

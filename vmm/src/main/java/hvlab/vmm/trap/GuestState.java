@@ -26,6 +26,14 @@ public interface GuestState {
 
     void write(long linear, int size, int value);
 
+    /**
+     * A store the processor makes to a stack on its own (an interrupt frame): data, never code the
+     * guest means to run, so the VMM need not drop translated code for it.
+     */
+    default void writeStack(long linear, int size, int value) {
+        write(linear, size, value);
+    }
+
     /** The linear address of {@code segment:offset} for an access of {@code size} bytes, after the segment's checks. */
     default long linear(Register segment, long offset, int size, boolean write) {
         return offset & 0xFFFFFFFFL;

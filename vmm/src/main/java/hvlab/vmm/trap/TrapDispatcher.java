@@ -184,7 +184,7 @@ public final class TrapDispatcher implements TrapHandler {
             outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
         ram.flushWrites();
-        if (mmu != null && !ended && mmu.realCpuBehind() && !(outcome instanceof TrapOutcome.Stop)) {
+        if (mmu != null && !ended && mmu.realCpuBehind() && !mmu.enterKernelView() && !(outcome instanceof TrapOutcome.Stop)) {
             // A new privilege level, CR3 or paging mode must reach the real MMU before the next
             // instruction, and that can only be done with the CPU stopped (ShadowMmu.sync).
             outcome = TrapOutcome.stop(VmStop.PAGING_MODE);

@@ -128,7 +128,8 @@ class AttackGuestsTest {
             new Attack("paging-tables-beyond-ram", ALL, Ending.MEMORY_FAULT),
             new Attack("paging-user-supervisor", ALL, Ending.REPORTED),
             new Attack("paging-hole-unmapped", ALL, Ending.REPORTED),
-            new Attack("paging-recursive", ALL, Ending.REPORTED));
+            new Attack("paging-recursive", ALL, Ending.REPORTED),
+            new Attack("paging-string-io", NATIVE_STRING_IO, Ending.REPORTED));
 
     static Stream<Arguments> everyAttackInItsModes() {
         List<Arguments> runs = new ArrayList<>();

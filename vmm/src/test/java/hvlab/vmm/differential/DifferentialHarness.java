@@ -1,10 +1,7 @@
 package hvlab.vmm.differential;
 
 import hvlab.cpu.CpuBackend;
-import hvlab.cpu.GuestMemory;
-import hvlab.cpu.Protection;
 import hvlab.cpu.Register;
-import hvlab.cpu.TableRegister;
 import hvlab.cpu.unicorn.BareCpu;
 import hvlab.vmm.ExecutionMode;
 import hvlab.vmm.VirtualCpu;
@@ -13,11 +10,9 @@ import hvlab.vmm.VmConfig;
 import hvlab.vmm.VmExit;
 import hvlab.vmm.VmResult;
 import hvlab.vmm.boot.BootLayout;
-import hvlab.vmm.boot.SegmentDescriptor;
 import hvlab.vmm.image.GuestImage;
+import hvlab.vmm.reference.BareMachine;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,66 +120,14 @@ public final class DifferentialHarness {
      * the memory comparison ({@link #BOOT_GDT_BYTES}).
      */
     static Outcome runBare(GuestImage image, long memoryBytes) {
-        ByteArrayOutputStream serial = new ByteArrayOutputStream();
-        int[] exitValue = {-1};
-        try (GuestMemory ram = new GuestMemory(memoryBytes); BareCpu cpu = new BareCpu()) {
-            ram.write(BootLayout.GUEST_LOAD_ADDRESS, image.code());
-            long[] gdt = bootGdt();
-            for (int i = 0; i < gdt.length; i++) {
-                ram.write32(i * 8L, (int) gdt[i]);
-                ram.write32(i * 8L + 4, (int) (gdt[i] >>> 32));
-            }
-            cpu.map(0, ram, Protection.ALL);
-            cpu.write(TableRegister.GDTR, TableRegister.Value.of(0, 0xFFFF));
-            cpu.write(TableRegister.IDTR, TableRegister.Value.of(0, 0x3FF));
-            cpu.write(Register.SS, BootLayout.GUEST_KERNEL_DATA);
-            for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
-                cpu.write(segment, BootLayout.GUEST_KERNEL_DATA);
-            }
-            cpu.write(Register.CS, BootLayout.GUEST_KERNEL_CODE);
-            cpu.write(Register.ESP, (int) memoryBytes);
-            cpu.write(Register.EBX, (int) memoryBytes);
-            cpu.onPortOut((port, size, value) -> {
-                if (port == COM1) {
-                    serial.write(value & 0xFF);
-                } else if (port == DEBUG_EXIT) {
-                    exitValue[0] = value & 0xFF;
-                    cpu.requestStop();
-                }
-            });
-            cpu.onPortIn((port, size) -> port == COM1_LSR ? LSR_READY : allOnes(size));
-            BareCpu.Run run = cpu.runUntilHalt(BootLayout.GUEST_LOAD_ADDRESS, Duration.ofSeconds(10));
-            String exit = switch (run.ending()) {
-                case STOPPED -> exitValue[0] >= 0 ? "debug-exit " + exitValue[0] : "stopped: " + run.detail();
-                case HALTED -> "halt";
-                case TIMED_OUT -> "timeout";
-                default -> String.format("cpu-error at %#x: %s", run.eip(), run.detail());
-            };
-            Map<String, Integer> registers = new LinkedHashMap<>();
-            for (Register r : Register.GENERAL_32) {
-                registers.put(r.name(), cpu.read(r));
-            }
-            int eflags = cpu.read(Register.EFLAGS);
-            return new Outcome("bare", registers, eflags, (eflags & IF) != 0, (eflags & IOPL) >>> 12,
-                    ram.read(0, (int) memoryBytes), serial.toString(StandardCharsets.ISO_8859_1), exit);
-        }
+        BareMachine.Run run = BareMachine.run(image, memoryBytes, Duration.ofSeconds(10));
+        int eflags = run.eflags();
+        return new Outcome("bare", run.registers(), eflags, (eflags & IF) != 0, (eflags & IOPL) >>> 12, run.ram(), run.serial(),
+                run.exit());
     }
 
-    /** Guest-physical 0..39: the native boot GDT (see {@link #runBare}), excluded from the RAM comparison. */
-    static final int BOOT_GDT_BYTES = 5 * 8;
-
-    private static long[] bootGdt() {
-        long[] gdt = new long[5];
-        gdt[BootLayout.GUEST_KERNEL_CODE >> 3] = SegmentDescriptor.flat(true, 0).encode();
-        gdt[BootLayout.GUEST_KERNEL_DATA >> 3] = SegmentDescriptor.flat(false, 0).encode();
-        gdt[BootLayout.GUEST_USER_CODE >> 3] = SegmentDescriptor.flat(true, 3).encode();
-        gdt[BootLayout.GUEST_USER_DATA >> 3] = SegmentDescriptor.flat(false, 3).encode();
-        return gdt;
-    }
-
-    private static int allOnes(int size) {
-        return size >= 4 ? 0xFFFFFFFF : (1 << (8 * size)) - 1;
-    }
+    /** Guest-physical 0..39: the native boot GDT (see {@link BareMachine}), excluded from the RAM comparison. */
+    static final int BOOT_GDT_BYTES = BareMachine.BOOT_GDT_BYTES;
 
     // ---- the VMM in bt mode ----
 

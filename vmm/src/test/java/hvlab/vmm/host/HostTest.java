@@ -209,4 +209,16 @@ class HostTest {
                 "it did not boot again (its console, carried with the machine, shows count 1 once): it resumed");
         assertTrue(String.join("\n", VmHistory.lines(dir.resolve("store/vms/c2"))).contains("\"restore\""));
     }
+
+    @Test
+    void aBuiltInGuestWithItsOwnDiskGetsACopyOfIt() throws Exception {
+        Host host = host(1);
+        host.create(VmSpec.of("os", "hvos"));
+        Path disk = dir.resolve("store/vms/os/disk.img");
+        assertArrayEquals(hvlab.vmm.image.GuestImages.builtInDisk("hvos"), Files.readAllBytes(disk), "hvos.img, copied for this VM");
+        host.act("os", PowerAction.START, "test");
+        await("hvos reading its disk", 10_000, () -> host.console("os", 0).text().contains("\ndisk: 11 files\n"));
+        host.create(new VmSpec("blank", "hvos", null, "64K", 256, 0, null));
+        assertEquals(64 * 1024, Files.size(dir.resolve("store/vms/blank/disk.img")), "--disk still chooses");
+    }
 }

@@ -57,7 +57,14 @@ class SnapshotChainTest {
     /** Lets the guest run a while, pauses it, takes a snapshot and remembers RAM's digest. */
     SnapshotInfo runThenSnapshot(String name) throws Exception {
         host.act("w", PowerAction.RESUME, "test");
+        // At least 30 ms of the guest's own CPU time (a busy machine may give it less per 40 ms of
+        // the clock), but not so much that most of the 2 MiB is written.
+        long before = host.info("w").cpuMillis();
+        long deadline = System.nanoTime() + 10_000_000_000L;
         Thread.sleep(40);
+        while (host.info("w").cpuMillis() - before < 30 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         host.act("w", PowerAction.PAUSE, "test");
         SnapshotInfo taken = host.snapshot("w", name, "test");
         digests.put(name, host.ramDigest("w"));

@@ -34,6 +34,7 @@ class ShadowMmuTest {
         final Map<Long, Long> aliases = new HashMap<>();
 
         public void load(long root) { calls.add("load " + Long.toHexString(root)); }
+        public void switchRoot(long root) { calls.add("switch " + Long.toHexString(root)); }
         public void disable() { calls.add("disable"); aliases.clear(); }
         public boolean aliased(long page, long frame) { return aliases.containsKey(page) && aliases.get(page) == frame; }
         public void alias(long page, long frame) { aliases.put(page, frame); }
@@ -123,6 +124,23 @@ class ShadowMmuTest {
         mmu.sync();
         assertEquals("load " + Long.toHexString(ShadowPageTables.root(ShadowPageTables.View.USER)), real.calls.getLast());
         assertEquals(1, mmu.counters().viewSwitches());
+    }
+
+    @Test
+    void intoTheKernelTheRootMovesWithoutAFlushOutOfItWithOne() {
+        pagingOn();
+        vcpu.setPrivilegeLevel(3);
+        mmu.sync();
+        vcpu.setPrivilegeLevel(0); // a system call
+        assertTrue(mmu.realCpuBehind());
+        assertTrue(mmu.enterKernelView(), "user to kernel: the kernel view grants all the user view does");
+        assertFalse(mmu.realCpuBehind());
+        assertEquals("switch " + Long.toHexString(ShadowPageTables.root(ShadowPageTables.View.KERNEL)), real.calls.getLast());
+        vcpu.setPrivilegeLevel(3); // the return
+        assertFalse(mmu.enterKernelView());
+        assertTrue(mmu.realCpuBehind(), "kernel to user needs the TLB emptied, with the CPU stopped");
+        mmu.sync();
+        assertEquals("load " + Long.toHexString(ShadowPageTables.root(ShadowPageTables.View.USER)), real.calls.getLast());
     }
 
     @Test

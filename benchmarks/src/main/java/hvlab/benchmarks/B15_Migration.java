@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * B14: live migration's downtime, pre-copy against stop-and-copy, for the same VM in the same run
+ * B15: live migration's downtime, pre-copy against stop-and-copy, for the same VM in the same run
  * (Clark et al., NSDI 2005, figure 8's comparison). Two hosts of an {@link EmbeddedDatacenter}
  * (real TLS on loopback); the {@code ballast} guest, 13 MiB of RAM in use and a writable working
  * set of a few pages, goes back and forth. The primary score is a whole migration; the figure is
@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class B14_Migration {
+public class B15_Migration {
 
     @State(Scope.Benchmark)
     public static class Datacenter {
