@@ -50,6 +50,10 @@ public final class LiveExport {
         if (definition.disk() != null) {
             throw new HostException("cannot migrate '" + m.name + "': it has a disk, and migrating disks is not done yet");
         }
+        if (definition.network() != null) {
+            throw new HostException("cannot migrate '" + m.name + "': it is on network " + definition.network()
+                    + ", and moving its switch port to another host is not done yet");
+        }
         try {
             this.image = Files.readAllBytes(host.store().folder(m.name).resolve(VmStore.IMAGE));
         } catch (IOException e) {
