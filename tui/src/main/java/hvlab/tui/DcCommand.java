@@ -92,11 +92,19 @@ final class DcCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+        @Option(names = "--json", description = "an array of {name, address, insecureAddress, verdict}") boolean json;
 
         @Override
         public Integer call() throws IOException {
             try (Datacenter manager = join(dc, spec.commandLine().getErr(), false)) {
-                for (Datacenter.HostEntry h : manager.hosts()) {
+                if (json) {
+                    var list = manager.hosts().stream().map(h -> java.util.Map.of("name", h.name(),
+                            "address", h.address().getHostString() + ":" + h.address().getPort(),
+                            "insecureAddress", h.insecureAddress() == null ? "" : h.insecureAddress().getHostString() + ":" + h.insecureAddress().getPort(),
+                            "verdict", h.verdict())).toList();
+                    spec.commandLine().getOut().println(hvlab.vmmm.migration.Json.MAPPER.writeValueAsString(list));
+                }
+                for (Datacenter.HostEntry h : json ? List.<Datacenter.HostEntry>of() : manager.hosts()) {
                     spec.commandLine().getOut().printf("%-10s %s:%d  %s%s%n", h.name(), h.address().getHostString(), h.address().getPort(), h.verdict(),
                             h.insecureAddress() == null ? "" : "  (plaintext migrations on " + h.insecureAddress().getPort() + ")");
                 }
@@ -117,6 +125,7 @@ final class DcCommand implements Callable<Integer> {
         @Option(names = "--via", description = "HOST:PORT of a relay on the way (hv attack mitm)") String via;
         @Option(names = "--stop-and-copy", description = "no pre-copy rounds: pause first, then send everything") boolean stopAndCopy;
         @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+        @Option(names = "--json", description = "print the report as JSON (rounds, pages, downtime, total) instead") boolean json;
 
         @Override
         public Integer call() throws IOException {
@@ -127,12 +136,12 @@ final class DcCommand implements Callable<Integer> {
                 MigrationLimits limits = stopAndCopy ? MigrationLimits.STOP_AND_COPY : MigrationLimits.DEFAULT;
                 String report;
                 try {
-                    report = manager.migrate(vm, source, to, insecure, limits, this::print, via == null ? null : address(via));
+                    report = manager.migrate(vm, source, to, insecure, limits, json ? p -> { } : this::print, via == null ? null : address(via));
                 } catch (IllegalArgumentException e) {
                     spec.commandLine().getErr().println("hv: " + e.getMessage());
                     return ExitStatus.BAD_INPUT;
                 }
-                spec.commandLine().getOut().println(hvlab.vmmm.migration.Migrations.describe(
+                spec.commandLine().getOut().println(json ? report : hvlab.vmmm.migration.Migrations.describe(
                         hvlab.vmmm.migration.Json.MAPPER.readValue(report, hvlab.vmmm.migration.MigrationReport.class)));
                 return ExitStatus.OK;
             }

@@ -56,20 +56,28 @@ class DcCommandTest {
             assertTrue(moved.out().contains("pre-copy      round 0"), moved.out());
             assertTrue(moved.out().contains("migrated c from h1 to h2 over TLS: downtime"), moved.out());
             assertTrue(hv("dc", "vm", "h2", "info", "c", "--dc", dc).out().contains("\"state\":\"running\""));
+            Outcome back = hv("dc", "migrate", "c", "--to", "h1", "--json", "--dc", dc);
+            assertEquals(0, back.status(), back.err());
+            var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(back.out());
+            assertEquals("h2", report.get("from").asText());
+            assertTrue(report.get("downtimeMicros").asLong() > 0 && report.get("rounds").size() >= 2, back.out());
+            var listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hv("dc", "hosts", "--json", "--dc", dc).out());
+            assertEquals(2, listed.size());
+            assertEquals("trusted", listed.get(0).get("verdict").asText());
 
             Outcome nowhere = hv("dc", "migrate", "c", "--to", "h9", "--dc", dc);
             assertEquals(ExitStatus.BAD_INPUT, nowhere.status());
             assertEquals("hv: no host named 'h9' in the datacenter (hosts: h1, h2)\n", nowhere.err());
-            Outcome gone = hv("dc", "vm", "h1", "info", "c", "--dc", dc);
+            Outcome gone = hv("dc", "vm", "h2", "info", "c", "--dc", dc);
             assertEquals(ExitStatus.BAD_INPUT, gone.status());
-            assertEquals("hv: no VM named 'c' on host h1\n", gone.err());
+            assertEquals("hv: no VM named 'c' on host h2\n", gone.err());
 
-            s1.close();
-            Outcome down = hv("dc", "migrate", "c", "--to", "h1", "--dc", dc);
+            s2.close();
+            Outcome down = hv("dc", "migrate", "c", "--to", "h2", "--dc", dc);
             assertEquals(ExitStatus.UNAVAILABLE, down.status());
             assertEquals(1, down.err().lines().count(), down.err());
-            assertTrue(down.err().startsWith("hv: host h1 at "), down.err());
-            assertEquals("running", h2.info("c").state(), "nothing happened to the VM");
+            assertTrue(down.err().startsWith("hv: host h2 at "), down.err());
+            assertEquals("running", h1.info("c").state(), "nothing happened to the VM");
         }
     }
 }
