@@ -92,6 +92,11 @@ public final class QuickBench {
     private static final double TRACKING_GOAL = 0.8;
     /** B08's figure: its two counters (the switches it timed, their cost in all) divided, iteration by iteration. */
     private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
+    private static final String MIGRATION = B15_Migration.class.getName() + ".";
+    /** B15's figures: the downtime each migration reported, averaged iteration by iteration. */
+    private static final String DOWNTIME = ":downtimePerMigration";
+    /** Pre-copy's downtime as a fraction of stop-and-copy's for the same VM (the many-hosts issue). */
+    private static final double MIGRATION_GOAL = 0.25;
 
     /** The benchmarks of the execution modes: {@code --quick} gives them fewer iterations. */
     private static final List<Class<?>> MODE_BENCHMARKS = List.of(B04_HypercallVsTrap.class, B05_BinaryTranslation.class,
@@ -148,7 +153,9 @@ public final class QuickBench {
             new Group("B06-B08, B10, B14", HOST_BENCHMARKS, new Iterations(1, 1000, 5, 500)),
             // The two trackers hvlab chooses between; the full run also measures the two rejected ones.
             new Group("B09", List.of(B09_Snapshot.class), new Iterations(1, 500, 5, 300),
-                    Map.of("tracker", QUICK_TRACKERS))));
+                    Map.of("tracker", QUICK_TRACKERS)),
+            // Its setup warms both ways; each iteration is one to a few whole migrations.
+            new Group("B15", List.of(B15_Migration.class), new Iterations(1, 1000, 5, 1000))));
     private static final Settings FULL = new Settings("full", 2, new Iterations(3, 2000, 5, 2000), List.of());
 
     public static void main(String[] args) {
@@ -319,6 +326,12 @@ public final class QuickBench {
             for (Map.Entry<String, Result> secondary : r.getSecondaryResults().entrySet()) {
                 byName.put(key + ":" + secondary.getKey(), measured(secondary.getValue()));
             }
+            if (key.toString().startsWith(MIGRATION)) {
+                Measured perMigration = perIteration(r, "downtimeMicros", "migrations");
+                if (perMigration != null) {
+                    byName.put(key + DOWNTIME, perMigration);
+                }
+            }
             if (key.toString().equals(SLICE_SWITCH)) {
                 Measured perSwitch = perIteration(r, "switchNanos", "switches");
                 if (perSwitch != null) {
@@ -461,6 +474,8 @@ public final class QuickBench {
         table.figure("network_round_trip_us", rtt, "us");
         table.derived("  frames a second, both ways", "network_frames_per_second", "frames/s", x -> 2e6 / x[0], rtt);
         out.println();
+        printMigration(out, table);
+        out.println();
         out.println("watching a VM: bench_spin with the terminal UI open on its console, and with no UI (B10)");
         Measured closed = table.row("  UI closed", UI_OBSERVER + "[ui=closed]", "MIPS");
         Measured open = table.row("  UI open, drawing 4 frames a second", UI_OBSERVER + "[ui=open]", "MIPS");
@@ -470,6 +485,16 @@ public final class QuickBench {
             out.println("n/a: that benchmark failed; JMH's output above says why");
         }
         return !table.missing;
+    }
+
+    /** B15: live migration's downtime, pre-copy against stop-and-copy, the same VM in the same run. */
+    private static void printMigration(PrintStream out, Table table) {
+        out.println("live migration between two hosts over TLS on loopback (the ballast guest: 13 MiB in use, a few pages written a second)");
+        Measured pre = table.row("  pre-copy: downtime", MIGRATION + "preCopy" + DOWNTIME, "us");
+        Measured stop = table.row("  stop-and-copy: downtime", MIGRATION + "stopAndCopy" + DOWNTIME, "us");
+        table.row("  pre-copy: whole migration", MIGRATION + "preCopy", "ms");
+        table.row("  stop-and-copy: whole migration", MIGRATION + "stopAndCopy", "ms");
+        table.ratio("precopy_over_stopcopy_downtime", "  ratio downtime pre-copy / stop-and-copy", pre, stop, MIGRATION_GOAL, true, "");
     }
 
     /** B13: shadow paging against the same loop with paging off, in the same run. */

@@ -55,6 +55,9 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand("lecture", new LectureCommand(err));
         cli.addSubcommand("exercise", new hvlab.tui.classroom.ExerciseCommand(out));
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));
+        cli.addSubcommand("host", new HostServeCommand());
+        cli.addSubcommand("dc", new DcCommand());
+        cli.addSubcommand("attack", new AttackCommand());
         cli.addSubcommand("script", new ScriptCommand(opener, in, out, err));
         cli.addSubcommand("vm", SingleCommand.named("vm", "One vm command on the store, as in 'hv shell': hv vm list, hv vm info NAME --json ('hv vm --help')", opener, out, err));
         cli.addSubcommand("image", SingleCommand.named("image", "One image command on the store: hv image inspect FILE.ova, "

@@ -61,6 +61,7 @@ public final class Language {
         vm.addSubcommand("restore", line(new VmRestoreCommand()));
         vm.addSubcommand("attach", line(new VmAttachCommand()));
         vm.addSubcommand("detach", line(new VmDetachCommand()));
+        vm.addSubcommand("migrate", line(new VmMigrateCommand()));
         return vm;
     }
 

@@ -709,6 +709,151 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    /** Is there a VM of this name on this host? */
+    public boolean hasVm(String vm) {
+        lock.lock();
+        try {
+            return vms.containsKey(vm);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The source half of a live migration of running VM {@code vm} (see {@link LiveExport}). */
+    public LiveExport exportLive(String vm) {
+        lock.lock();
+        try {
+            return new LiveExport(this, find(vm));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The target half of a live migration, first step, while the VM still runs at the source:
+     * defines it here (definition, image and history in the store, its reference measurements,
+     * its vTPM) and builds its machine, shut off, so that the pause later has less to wait for:
+     * {@link #arrivingPage} fills its RAM as pages come, {@link #arrive} takes up the machine state.
+     * If the migration fails instead, {@link #abandonArrival}.
+     */
+    public VmInfo prepareArrival(VmDefinition definition, byte[] image, List<String> history) {
+        String as = definition.name();
+        VmStore.checkName(as);
+        lock.lock();
+        try {
+            if (vms.containsKey(as) || store.exists(as)) {
+                throw new HostException("a VM named '" + as + "' already exists on host " + name);
+            }
+            VmDefinition installed = Capture.install(store, new VmBundle(definition, image, null, null, null, false, history), as);
+            recordReference(installed);
+            ManagedVm managed = addVm(installed, System.nanoTime());
+            try {
+                managed.arriving = lifecycle.buildMachine(managed);
+            } catch (RuntimeException e) {
+                forget(managed);
+                store.delete(as);
+                throw e instanceof HostException h ? h : new HostException("cannot build a machine for '" + as + "': " + e.getMessage());
+            }
+            return infoOf(managed, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One page of an arriving VM's RAM (a later copy of a page overwrites the earlier one). */
+    public void arrivingPage(String vm, int page, byte[] data) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.arriving == null) {
+                throw new HostException("'" + vm + "' is not arriving");
+            }
+            managed.arriving.ram().writeBytes((long) page * hvlab.vmm.snapshot.PageSet.PAGE, data);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The target half of a live migration, last step: the VM prepared by {@link #prepareArrival},
+     * its RAM already filled, takes up its machine state (CPU, virtual CPU, devices) and waits off
+     * the CPUs. Then {@link #runArrived} once the source agrees, or {@link #abandonArrival}.
+     */
+    public void arrive(String vm, byte[] machine, List<String> history) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.arriving == null) {
+                throw new HostException("'" + vm + "' is not arriving");
+            }
+            if (!history.equals(VmHistory.lines(store.folder(vm)))) {
+                VmHistory.write(store.folder(vm), history); // the source wrote something since the offer
+            }
+            Vm machineHere = managed.arriving;
+            managed.arriving = null;
+            lifecycle.takeUp(managed, machineHere, ram -> hvlab.vmm.state.VmStateCodec.decode(machine, ram), true);
+        } catch (java.io.IOException e) {
+            throw new HostException("cannot write the history of '" + vm + "': " + VmStore.reason(e));
+        } catch (IllegalArgumentException e) {
+            throw new HostException("cannot take up the machine of '" + vm + "': " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A migration that did not arrive: its machine closed, its definition removed, as if it never came. */
+    public void abandonArrival(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = vms.get(vm);
+            if (managed == null) {
+                return;
+            }
+            if (managed.arriving != null) {
+                managed.arriving.close();
+                managed.arriving = null;
+            }
+            if (managed.vm != null) {
+                lifecycle.apply(managed, PowerAction.POWEROFF, "migration");
+            }
+            lifecycle.apply(managed, PowerAction.UNDEFINE, "migration");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a VM that {@link #arrive}d: from here its downtime is over. Nothing is written to disk
+     * here (the events come with {@link #recordArrival}, once the guest runs again).
+     */
+    public void runArrived(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm == null || managed.state != VmLifecycle.PAUSED) {
+                throw new HostException("'" + vm + "' is " + managed.state.label() + ", not waiting to run after a migration");
+            }
+            long now = System.nanoTime();
+            managed.clockSyncedAt += now - managed.pausedAt; // the pause was not the guest's time
+            managed.state = VmLifecycle.RUNNING;
+            wake(managed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The arrival's events, in its history, the secure log and to listeners, after the VM runs again. */
+    public void recordArrival(String vm, String actor, String from) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            journal(store.folder(vm), "migrated", Map.of("actor", actor, "from", from, "to", name));
+            publish(managed, VmLifecycle.DEFINED, managed.state, actor, "arrived from " + from);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The other VMs here that claim {@code managed}'s identity (its UUID). */
     List<String> sameIdentity(ManagedVm managed) {
         return vms.values().stream().filter(m -> m != managed && !m.ephemeral

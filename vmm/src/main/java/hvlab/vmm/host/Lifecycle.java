@@ -162,6 +162,15 @@ final class Lifecycle {
      * saved one: a copy or a rollback is a new generation, and the guest must see that.
      */
     void startMachine(ManagedVm m, java.util.function.Function<hvlab.cpu.GuestMemory, hvlab.vmm.state.VmState> state, boolean paused) {
+        takeUp(m, buildMachine(m), state, paused);
+    }
+
+    /**
+     * The first half of {@link #startMachine}: the VM's machine built from its definition (engine,
+     * RAM, devices, vTPM), not yet booted or restored. A live migration's target builds it while
+     * the VM still runs at the source, and writes the arriving pages straight into its RAM.
+     */
+    Vm buildMachine(ManagedVm m) {
         if (!m.ephemeral) {
             host.claimStore(m.name);
         }
@@ -185,13 +194,17 @@ final class Lifecycle {
         }
         platform = host.hostNetwork().withNic(d, platform);
         VmConfig config = new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
-        hvlab.vmm.console.ConsoleLog console = new hvlab.vmm.console.ConsoleLog();
-        Vm vm;
         try {
-            vm = new Vm(config, b -> { }, console);
+            return new Vm(config, b -> { }, new hvlab.vmm.console.ConsoleLog());
         } catch (IllegalArgumentException e) {
             throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
         }
+    }
+
+    /** The second half of {@link #startMachine}: boots {@code vm} (state null) or restores it, and makes it the VM's machine. */
+    void takeUp(ManagedVm m, Vm vm, java.util.function.Function<hvlab.cpu.GuestMemory, hvlab.vmm.state.VmState> state, boolean paused) {
+        VmDefinition d = m.definition;
+        hvlab.vmm.console.ConsoleLog console = vm.console();
         try {
             vm.setClockDrivenExternally(true);
             vm.setReinjectLostTicks(true);

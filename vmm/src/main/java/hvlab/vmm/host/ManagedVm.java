@@ -35,6 +35,13 @@ final class ManagedVm {
     /** The trap log of the VM's last run, kept after it ended (a short guest is over before anyone looks). */
     hvlab.vmm.TrapLog lastTrapLog;
     long lastVirtualNanos;
+    /**
+     * Held off the CPUs by a live migration's stop-and-copy ({@link LiveExport#stop}): not a
+     * pause the user gave, so no lifecycle event, and nothing wakes it until the export lets go.
+     */
+    boolean held;
+    /** A live migration's machine, built before it arrives, its RAM filled as pages come (see {@link Host#prepareArrival}). */
+    Vm arriving;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
     boolean leaving;
     final CpuShareMeter meter;
@@ -82,6 +89,6 @@ final class ManagedVm {
 
     /** Is the VM ready to be given a CPU? */
     boolean runnable() {
-        return (state == VmLifecycle.RUNNING || state == VmLifecycle.SHUTTING_DOWN) && !halted && vm != null;
+        return (state == VmLifecycle.RUNNING || state == VmLifecycle.SHUTTING_DOWN) && !halted && !held && vm != null;
     }
 }

@@ -77,6 +77,11 @@ public final class PageSet {
         return Collections.unmodifiableList(numbers);
     }
 
+    /** The bytes of page {@code page}, or null when this set does not hold it (not a copy: do not change them). */
+    public byte[] page(int page) {
+        return page < 0 || page >= pages.length ? null : pages[page];
+    }
+
     public void put(int page, byte[] data) {
         if (page < 0 || (long) page * PAGE >= ramBytes || data.length != PAGE) {
             throw new IllegalArgumentException("page " + page + " is not a page of " + ramBytes + " bytes of RAM");

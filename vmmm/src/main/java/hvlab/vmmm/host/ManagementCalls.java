@@ -1,0 +1,96 @@
+package hvlab.vmmm.host;
+
+import hvlab.vmm.host.Host;
+import hvlab.vmm.host.HostException;
+import hvlab.vmm.host.PowerAction;
+import hvlab.vmm.host.VmSpec;
+import hvlab.vmmm.migration.Json;
+import hvlab.vmmm.migration.MigrationException;
+import hvlab.vmmm.migration.Migrations;
+import hvlab.vmmm.protocol.Message.*;
+import hvlab.vmmm.tls.Tls;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * What the manager may ask of a host over its connection: a few of the management language's VM
+ * commands (so that {@code vm ... --host H} works on a host in another process), and migration
+ * orders. Answers are JSON ({@code Result.ok}) or one error line.
+ */
+final class ManagementCalls {
+    /** Progress events go back to the manager as they happen. */
+    interface ProgressSink {
+        void send(Progress progress) throws IOException;
+    }
+
+    private final Host host;
+    private final Tls tls;
+
+    ManagementCalls(Host host, Tls tls) {
+        this.host = host;
+        this.tls = tls;
+    }
+
+    Result call(Call call) {
+        List<String> a = call.args();
+        try {
+            Object answer = switch (call.command()) {
+                case "list" -> host.list();
+                case "info" -> host.info(arg(a, 0));
+                case "create" -> host.create(VmSpec.of(arg(a, 0), arg(a, 1)));
+                case "console" -> host.console(arg(a, 0), 0).text();
+                case "history" -> host.history(arg(a, 0));
+                case "start", "pause", "resume", "reset", "poweroff", "destroy", "undefine" ->
+                        host.act(arg(a, 0), PowerAction.valueOf(call.command().toUpperCase()), "manager");
+                default -> throw new HostException("'" + call.command() + "' is not a call a host takes");
+            };
+            return new Result(true, Json.MAPPER.writeValueAsString(answer));
+        } catch (HostException | IllegalArgumentException e) {
+            return new Result(false, e.getMessage());
+        } catch (IOException e) {
+            return new Result(false, "cannot write the answer: " + e.getMessage());
+        }
+    }
+
+    Result migrate(Migrate order, ProgressSink progress) {
+        InetSocketAddress address;
+        try {
+            address = parse(order.address());
+        } catch (IllegalArgumentException e) {
+            return new Result(false, e.getMessage());
+        }
+        try {
+            var report = Migrations.migrate(host, tls, order.vm(), order.target(), address, order.insecure(), order.limits(), p -> {
+                try {
+                    progress.send(p);
+                } catch (IOException ignored) {
+                    // the manager went away; the migration goes on and its outcome is in the history
+                }
+            });
+            return new Result(true, Json.MAPPER.writeValueAsString(report));
+        } catch (MigrationException e) {
+            return new Result(false, e.getMessage());
+        } catch (IOException e) {
+            return new Result(false, "cannot write the report: " + e.getMessage());
+        }
+    }
+
+    static InetSocketAddress parse(String address) {
+        int colon = address.lastIndexOf(':');
+        try {
+            if (colon <= 0) throw new NumberFormatException();
+            int port = Integer.parseInt(address.substring(colon + 1));
+            if (port < 1 || port > 65535) throw new NumberFormatException();
+            return new InetSocketAddress(address.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + address + "' is not HOST:PORT");
+        }
+    }
+
+    private static String arg(List<String> args, int i) {
+        if (i >= args.size()) throw new IllegalArgumentException("the call needs " + (i + 1) + " arguments");
+        return args.get(i);
+    }
+}
