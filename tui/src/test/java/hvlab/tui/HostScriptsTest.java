@@ -419,7 +419,7 @@ class HostScriptsTest {
         double closedCapacity = Double.parseDouble(m.group(5));
         // With caps the receiver's counts follow the scheduler's own accounting, and what the best
         // of the decoder's alignments still finds varies from run to run (17-31% errors against
-        // 33-34% for noise alone, measured in ten runs): the claim tested is that the channel loses
+        // 33-34% for noise alone, measured in eight runs): the claim tested is that the channel loses
         // most of what it carried, its capacity cut to less than half.
         assertTrue(closed > open + 10 && closedCapacity < openCapacity / 2,
                 "caps make the receiver's progress independent of the sender: " + o.out());
