@@ -19,7 +19,9 @@ public final class ExerciseCatalog {
             "stop-condition", new StopConditionGrader(),
             "dirty-pages", new DirtyPagesGrader(),
             "lie-detector", new LieDetectorGrader(),
-            "pit-ticks", new PitTicksGrader());
+            "pit-ticks", new PitTicksGrader(),
+            "pv-console", new PvConsoleGrader(),
+            "covert-decoder", new CovertDecoderGrader());
 
     private ExerciseCatalog() {}
 
