@@ -148,6 +148,7 @@ class HostScriptsTest {
         assertTrue(o.out().contains("\n$ cat nosuch\ncat: nosuch: no such file\n"), "the system ran on: " + o.both());
         assertTrue(o.out().matches("(?s).*os \\(hvos\\): \\d+ processes in the kernel's table.*\\n +1 +0 \\w+ +init .*"), o.both());
         assertTrue(o.out().contains("os: no lies: ps shows all"), o.both());
+        assertTrue(o.out().contains("os: baseline taken: the kernel text and ") && o.out().contains("os: clean: the kernel text and "), o.both());
     }
 
     @Test

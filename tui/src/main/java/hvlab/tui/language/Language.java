@@ -76,6 +76,7 @@ public final class Language {
         vmi.addSubcommand("write", line(new VmiWriteCommand()));
         vmi.addSubcommand("ps", line(new VmiPsCommand()));
         vmi.addSubcommand("lies", line(new VmiLiesCommand()));
+        vmi.addSubcommand("kernel", line(new VmiKernelCommand()));
         return vmi;
     }
 

@@ -27,6 +27,8 @@ final class Introspector {
     private final Host host;
     /** Each VM's integrity baseline, from the first check (kept while the host runs). */
     private final Map<String, IntegrityBaseline> baselines = new ConcurrentHashMap<>();
+    /** Each VM's kernel baseline (text and system-call table, through its OS profile). */
+    private final Map<String, hvlab.vmm.vmi.KernelBaseline> kernelBaselines = new ConcurrentHashMap<>();
 
     Introspector(Host host) {
         this.host = host;
@@ -45,12 +47,24 @@ final class Introspector {
             case VmiRequest.RestoreGate r -> restoreGate(m, view, state, r.vector(), actor);
             case VmiRequest.Write r -> write(m, view, r.address(), r.bytes(), actor);
             case VmiRequest.Processes r -> new VmiResult.Processes(r.profile().os(), hvlab.vmm.vmi.ProcessTable.read(view, r.profile()));
+            case VmiRequest.KernelIntegrity r -> kernelIntegrity(m.name, view, r.profile(), r.fresh());
         };
     }
 
     /** A VM that starts again from its beginning has a new kernel: the old baseline means nothing. */
     void forget(String vm) {
         baselines.remove(vm);
+        kernelBaselines.remove(vm);
+    }
+
+    private VmiResult kernelIntegrity(String vm, Introspection view, hvlab.vmm.vmi.OsProfile profile, boolean fresh) {
+        hvlab.vmm.vmi.KernelBaseline baseline = fresh ? null : kernelBaselines.get(vm);
+        if (baseline == null) {
+            baseline = hvlab.vmm.vmi.KernelBaseline.take(view, profile);
+            kernelBaselines.put(vm, baseline);
+            return new VmiResult.KernelIntegrity(true, baseline.syscalls().length, List.of());
+        }
+        return new VmiResult.KernelIntegrity(false, baseline.syscalls().length, baseline.check(view, profile));
     }
 
     private VmiResult integrity(String vm, Introspection view, boolean fresh) {

@@ -24,6 +24,9 @@ public sealed interface VmiRequest {
 
     record Write(long address, byte[] bytes) implements VmiRequest {}
 
+    /** Livewire's integrity checker over what the profile names: kernel text, system-call table (a baseline first if none, or {@code fresh}). */
+    record KernelIntegrity(OsProfile profile, boolean fresh) implements VmiRequest {}
+
     /** The guest kernel's processes, read through its OS profile. */
     record Processes(OsProfile profile) implements VmiRequest {}
 }

@@ -20,6 +20,9 @@ public sealed interface VmiResult {
 
     record Processes(String os, List<GuestProcess> processes) implements VmiResult {}
 
+    /** {@code baselineTaken}: there was none, so this check made one (and found nothing, by definition). */
+    record KernelIntegrity(boolean baselineTaken, int syscalls, List<KernelBaseline.Finding> findings) implements VmiResult {}
+
     /** An intervention: what was there before and what is there now. */
     record Changed(String what, String before, String after) implements VmiResult {}
 }
