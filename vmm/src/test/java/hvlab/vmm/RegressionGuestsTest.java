@@ -22,9 +22,7 @@ class RegressionGuestsTest {
             "rep-insw-66-f3, BT, rep insw wrote 2 bytes",
             "rep-insw-66-f3, TRAP, rep insw wrote 2 bytes",
             "paging-user-syscall, TRAP, 2000 system calls: ok",
-            "paging-user-syscall, BT, 2000 system calls: ok",
-            "paging-kernel-writes-user, TRAP, 2000 system calls: ok",
-            "paging-kernel-writes-user, BT, 2000 system calls: ok"})
+            "paging-user-syscall, BT, 2000 system calls: ok"})
     void staysFixed(String name, ExecutionMode mode, String expected) throws Exception {
         Path source = Path.of(RegressionGuestsTest.class.getResource("/regressions/" + name + ".asm").toURI());
         GuestImage image = new GuestImage(name, NasmAssembler.assemble(source));

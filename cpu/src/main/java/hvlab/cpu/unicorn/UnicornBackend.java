@@ -72,6 +72,8 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private static final int CR0_PG = 1 << 31;
+    /** Is real paging on (CR0.PG as last written)? Kept here so the trap path need not read CR0. */
+    private boolean paging;
     /** Translated code the VMM overwrote with paging on: all of it is dropped before the next run. */
     private boolean translationsStale;
 
@@ -129,6 +131,9 @@ public final class UnicornBackend implements CpuBackend {
             live.setEip(value);
             return;
         }
+        if (register == Register.CR0) {
+            paging = (value & CR0_PG) != 0; // only this write changes the real CR0: a guest's MOV CR0 traps
+        }
         engine.writeRegister(NativeRegisterNumbers.numberOf(register), Integer.toUnsignedLong(value));
     }
 
@@ -175,7 +180,7 @@ public final class UnicornBackend implements CpuBackend {
         if (length <= 0) {
             return;
         }
-        if ((read(Register.CR0) & CR0_PG) != 0) {
+        if (paging) {
             // Unicorn 2.0.1 takes the range as linear and walks the page tables for it (a page not
             // mapped there raises a #PF it swallows, setting QEMU's exception latch, #1883). The
             // VMM's addresses are physical, so every translation must go; but a flush inside a hook
@@ -331,7 +336,7 @@ public final class UnicornBackend implements CpuBackend {
     @Override
     public void setSingleStep(boolean on) {
         if (on && !singleStep && !countedTranslations) {
-            if ((read(Register.CR0) & CR0_PG) != 0) {
+            if (paging) {
                 engine.flushTranslationCache();
             } else {
                 for (Map.Entry<Long, MemorySegment> mapping : pointerMappings.entrySet()) {

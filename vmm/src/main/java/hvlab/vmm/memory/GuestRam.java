@@ -66,11 +66,7 @@ public final class GuestRam {
     public void write(long address, int size, int value) {
         long at = address & 0xFFFFFFFFL;
         if (at + size <= this.size) {
-            switch (size) {
-                case 1 -> memory.write8(at, value);
-                case 2 -> memory.write16(at, value);
-                default -> memory.write32(at, value);
-            }
+            store(at, size, value);
             markWritten(at, size);
             return;
         }
@@ -96,6 +92,10 @@ public final class GuestRam {
             write(address, size, value); // the slow path's checks and faults
             return;
         }
+        store(at, size, value);
+    }
+
+    private void store(long at, int size, int value) {
         switch (size) {
             case 1 -> memory.write8(at, value);
             case 2 -> memory.write16(at, value);

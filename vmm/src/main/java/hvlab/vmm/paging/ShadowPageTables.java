@@ -41,7 +41,8 @@ public final class ShadowPageTables implements AutoCloseable {
 
     private final GuestMemory pool = new GuestMemory((long) POOL_PAGES * PAGE);
     private static final byte[] ZERO_PAGE = new byte[PAGE];
-    private final byte[] holeTableImage = new byte[PAGE];
+    /** A hole table as it starts: the VMM region mapped for the real CPU's own reads (supervisor, read-only). */
+    private static final byte[] HOLE_TABLE = holeTable();
     /** The next pool page to hand out. */
     private int nextFree = FIRST_FREE;
     private long tablesAllocated;
@@ -63,22 +64,25 @@ public final class ShadowPageTables implements AutoCloseable {
 
     /** Empties both shadows (their tables go back to the pool) and maps the VMM region again. */
     public void dropAll() {
-        for (long linear = BootLayout.VMM_REGION; linear < BootLayout.VMM_REGION + BootLayout.VMM_REGION_SIZE; linear += PAGE) {
-            // Supervisor, read-only: the real CPU's own accesses at CPL 0 (descriptor loads, the
-            // trampoline) only read; the guest at CPL 3 gets a page fault.
-            int at = (int) ((linear >>> 12) & 0x3FF) * 4;
-            int entry = (int) linear | P;
-            for (int b = 0; b < 4; b++) {
-                holeTableImage[at + b] = (byte) (entry >>> (8 * b));
-            }
-        }
         for (View view : View.values()) {
             pool.write(root(view) - POOL, ZERO_PAGE);
-            pool.write(holeTable(view) - POOL, holeTableImage);
+            pool.write(holeTable(view) - POOL, HOLE_TABLE);
             pool.write32(root(view) - POOL + HOLE_ENTRY * 4L, (int) holeTable(view) | P | RW | US);
         }
         nextFree = FIRST_FREE;
         drops++;
+    }
+
+    private static byte[] holeTable() {
+        byte[] image = new byte[PAGE];
+        for (long linear = BootLayout.VMM_REGION; linear < BootLayout.VMM_REGION + BootLayout.VMM_REGION_SIZE; linear += PAGE) {
+            int at = (int) ((linear >>> 12) & 0x3FF) * 4;
+            int entry = (int) linear | P;
+            for (int b = 0; b < 4; b++) {
+                image[at + b] = (byte) (entry >>> (8 * b));
+            }
+        }
+        return image;
     }
 
     private static long holeTable(View view) {
