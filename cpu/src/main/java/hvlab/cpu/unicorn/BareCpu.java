@@ -239,6 +239,7 @@ public final class BareCpu implements AutoCloseable {
         BlockBoundaryStop stop = boundary;
         if (stop != null) {
             stop.clear(); // a request left over from before this run must not end it
+            stop.forgetTaken();
         }
         long timeoutMicros = timeout.isZero() ? 0 : Math.max(1, timeout.toNanos() / 1000);
         long started = System.nanoTime();
@@ -263,9 +264,15 @@ public final class BareCpu implements AutoCloseable {
         if (error != UC_ERR_OK) {
             return new Run(Run.Ending.CPU_ERROR, at, nanos, UnicornEngine.describe(error));
         }
-        // Armed, a request the CPU never took (the slice timer fired just as the code halted) is
-        // still pending in the flag: then the run did not end because of it.
-        boolean stopTaken = stopRequested && (stop == null || !stop.pending());
+        // Armed, only the stub knows whether it took a stop: it notes the block it stopped
+        // before. The request flags say nothing reliable here: the slice timer may fire just as
+        // the code halts, and between its two writes (stopRequested, then the stub's flag) this
+        // thread would see a request that looks taken and resume past the HLT (seen in CI).
+        boolean stopTaken = stop != null ? stop.takenAt() >= 0 : stopRequested;
+        if (stop != null && stopTaken) {
+            at = stop.takenAt(); // flat segments: the linear address is EIP (see BlockBoundaryStop)
+            write(Register.EIP, (int) at);
+        }
         if (stopTaken) {
             return new Run(Run.Ending.STOPPED, at, nanos, "");
         }

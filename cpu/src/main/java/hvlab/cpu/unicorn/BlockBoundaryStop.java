@@ -89,10 +89,6 @@ final class BlockBoundaryStop implements AutoCloseable {
         FLAG_HANDLE.setVolatile(cell, FLAG, 0);
     }
 
-    boolean pending() {
-        return (int) FLAG_HANDLE.getVolatile(cell, FLAG) != 0;
-    }
-
     /** Forgets where the last stop was taken; call before each run. */
     void forgetTaken() {
         cell.set(JAVA_LONG, TAKEN_AT, NOT_TAKEN);
