@@ -82,6 +82,20 @@ public interface CpuBackend extends AutoCloseable {
     void requestStop();
 
     /**
+     * How many blocks of code have started to run on this CPU (a block the CPU stops in front of
+     * is counted when it runs). With EIP it names one exact point in the instruction stream, the
+     * same on every run of the same code from the same state: what deterministic replay stops at.
+     */
+    long blocksRun();
+
+    /**
+     * Makes {@link #run} stop (as at the end of a slice) once exactly {@code blocks} blocks have
+     * run, before the next one starts; -1 for no such stop. The stop holds at that count until
+     * this is called again. Call between runs.
+     */
+    void stopAtBlocksRun(long blocks);
+
+    /**
      * Delivers a {@link Trap.WatchedInstruction} each time the instruction at {@code eip} is
      * about to run. Costs nothing for other instructions: this is how binary translation
      * instruments one sensitive instruction without changing the guest's bytes.

@@ -18,6 +18,10 @@ import hvlab.vmm.console.ConsoleLog;
 import hvlab.vmm.devices.PcPlatform;
 import hvlab.vmm.devices.Pit8254;
 import hvlab.vmm.interrupts.GuestEvent;
+import hvlab.vmm.replay.Journal;
+import hvlab.vmm.replay.JournalEvent;
+import hvlab.vmm.replay.MachineFingerprint;
+import hvlab.vmm.replay.ReplayPoint;
 import hvlab.vmm.memory.GuestFault;
 import hvlab.vmm.memory.GuestRam;
 import hvlab.vmm.paging.CpuPaging;
@@ -96,6 +100,8 @@ public final class Vm implements AutoCloseable {
     private Duration slice = DEFAULT_SLICE;
     /** A debugger is single-stepping: pending interrupts wait (see {@link #holdInterrupts}). */
     private volatile boolean interruptsHeld;
+    /** Where the nondeterministic inputs go while the VM is recorded (null when it is not): see {@link #record}. */
+    private Journal journal;
 
     /** @param console receives the guest's serial output byte by byte as it is written */
     public Vm(VmConfig config, IntConsumer console) {
@@ -219,6 +225,13 @@ public final class Vm implements AutoCloseable {
         if (nanos <= 0) {
             return;
         }
+        if (journal != null) {
+            journal.record(new JournalEvent.ClockAdvanced(here(), nanos));
+        }
+        passTime(nanos);
+    }
+
+    private void passTime(long nanos) {
         virtualNanos += nanos;
         platform.advance(nanos);
         vcpu.msrs().advanceTsc(nanos);
@@ -327,16 +340,15 @@ public final class Vm implements AutoCloseable {
             mmu.sync(); // the real MMU follows the guest's paging, privilege level and TLB flushes
             long runStarted = System.nanoTime();
             RunResult result = cpu.run(eip, Duration.ofNanos(left));
-            if (!clockDrivenExternally) {
-                advanceClock(System.nanoTime() - runStarted);
-            }
-            // Entered once the CPU has left the VMM's trampoline, whatever mode the guest put it in.
-            if (!entered && !(cpu.read(Register.CS) == BootLayout.VMM_CODE
-                    && Integer.toUnsignedLong(cpu.read(Register.EIP)) == BootLayout.TRAMPOLINE)) {
-                entered = true;
-            }
+            long ran = System.nanoTime() - runStarted;
+            noteEntered();
             applyInstrumentation();
             boolean goOn = handle(result);
+            if (!clockDrivenExternally) {
+                // After handle(): a recording notes the clock at the point the VMM has reached,
+                // the point a replay stops at too (see hvlab.vmm.replay).
+                advanceClock(ran);
+            }
             if (ended == null) {
                 VmExit broken = realStateBroken();
                 if (broken != null) {
@@ -353,6 +365,14 @@ public final class Vm implements AutoCloseable {
                 injectPendingInterrupt();
                 return ended != null ? new SliceResult.Ended(elapsed(started), ended) : new SliceResult.Ran(elapsed(started));
             }
+        }
+    }
+
+    /** Entered once the CPU has left the VMM's trampoline, whatever mode the guest put it in. */
+    private void noteEntered() {
+        if (!entered && !(cpu.read(Register.CS) == BootLayout.VMM_CODE
+                && Integer.toUnsignedLong(cpu.read(Register.EIP)) == BootLayout.TRAMPOLINE)) {
+            entered = true;
         }
     }
 
@@ -442,14 +462,23 @@ public final class Vm implements AutoCloseable {
     private boolean injectPendingInterrupt() {
         if (entered && !interruptsHeld && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
             int vector = platform.pic().acknowledge();
-            if (reinjectLostTicks && vector == platform.pic().master().vector(0)) {
-                reinjectTick();
+            if (journal != null) {
+                journal.record(new JournalEvent.InterruptDelivered(here(), vector, MachineFingerprint.registersOf(cpu)));
             }
-            VmExit failed = dispatcher.deliver(GuestEvent.external(vector, Integer.toUnsignedLong(cpu.read(Register.EIP))));
-            if (failed != null) {
-                ended = failed;
-                return false;
-            }
+            return deliverAcknowledged(vector);
+        }
+        return true;
+    }
+
+    /** The second half of taking an interrupt, once the controller has named its vector. */
+    private boolean deliverAcknowledged(int vector) {
+        if (reinjectLostTicks && vector == platform.pic().master().vector(0)) {
+            reinjectTick();
+        }
+        VmExit failed = dispatcher.deliver(GuestEvent.external(vector, Integer.toUnsignedLong(cpu.read(Register.EIP))));
+        if (failed != null) {
+            ended = failed;
+            return false;
         }
         return true;
     }
@@ -473,12 +502,22 @@ public final class Vm implements AutoCloseable {
     /** Types {@code bytes} into the guest's serial port (COM1's receiver). Any thread. */
     public void sendInput(byte[] bytes) {
         byte[] copy = bytes.clone();
-        fromOutside(() -> platform.receive(copy));
+        fromOutside(() -> {
+            if (journal != null && copy.length > 0) {
+                journal.record(new JournalEvent.SerialInput(here(), copy));
+            }
+            platform.receive(copy);
+        });
     }
 
     /** Presses the power button (ACPI-style: the guest decides what to do about it). Any thread. */
     public void pressPowerButton() {
-        fromOutside(platform::pressPowerButton);
+        fromOutside(() -> {
+            if (journal != null) {
+                journal.record(new JournalEvent.PowerButton(here()));
+            }
+            platform.pressPowerButton();
+        });
     }
 
     /** One tick is being delivered: if more edges came than were delivered, latch the next one now. */
@@ -593,6 +632,153 @@ public final class Vm implements AutoCloseable {
         return vmmRegion.integrityProblem();
     }
 
+    // ---- Deterministic record and replay (ReVirt; DESIGN.md section 14) -------------------------
+
+    /**
+     * Records from now on every input to this VM that does not follow from its own code: the
+     * clock's advances, each external interrupt with the exact point it was delivered, serial
+     * input and the power button ({@link JournalEvent}). Call before {@link #boot()}: a replay
+     * starts from a fresh boot. Input the journal cannot hold yet (frames from the network, the
+     * vTPM's answers) ends the recording, truncated, where it first reaches the guest.
+     */
+    public void record(Journal journal) {
+        if (booted) {
+            throw new IllegalStateException("recording starts at power-on: call record before boot");
+        }
+        // Inputs not journaled yet end the recording where they first reach the guest: what was
+        // recorded up to there still replays exactly.
+        if (platform.nic() != null) {
+            platform.nic().onInput(() -> truncateRecording("a frame arrived from the network, and network input is not journaled yet"));
+        }
+        if (platform.tpm() != null) {
+            platform.tpm().onCommand(() -> truncateRecording(
+                    "the guest used its vTPM, whose answers (random numbers, signatures) are not journaled yet"));
+        }
+        this.journal = journal;
+    }
+
+    /** The journal this VM records into, or null. */
+    public Journal journal() {
+        return journal;
+    }
+
+    /** Ends the recording here with a fingerprint of the machine to replay against; between slices. */
+    public void stopRecording(String why) {
+        Journal j = journal;
+        if (j != null) {
+            journal = null;
+            j.record(new JournalEvent.Ended(here(), fingerprint(), why));
+        }
+    }
+
+    /** Ends the recording without an end state: from here on the run is not reproducible. Any moment. */
+    private void truncateRecording(String why) {
+        Journal j = journal;
+        if (j != null) {
+            journal = null;
+            j.record(new JournalEvent.Truncated(here(), why));
+        }
+    }
+
+    /** The exact point the guest's execution has reached: blocks run so far and EIP. Between slices. */
+    public ReplayPoint here() {
+        return new ReplayPoint(cpu.blocksRun(), Integer.toUnsignedLong(cpu.read(Register.EIP)));
+    }
+
+    /** Registers, RAM and serial output, hashed: what a replay must reproduce. Between slices. */
+    public MachineFingerprint fingerprint() {
+        return MachineFingerprint.of(cpu, memory.segment(), consoleLog.text());
+    }
+
+    /** How {@link #runTo} ended. */
+    public enum RunToOutcome {
+        /** The guest is exactly at the point asked for. */
+        REACHED,
+        /** The guest ended (or broke the VMM's invariants) first: {@link #exit()} says how. */
+        ENDED,
+        /** The guest halted, waiting for an interrupt, before the point: only an event can go on from here. */
+        HALTED,
+        /** The guest ran past the point without ever being exactly at it: the replay has diverged. */
+        MISSED
+    }
+
+    /**
+     * Replay: runs the guest, without any time limit and without delivering interrupts or moving
+     * the clock on its own, until it is exactly at {@code target}. The CPU stops by its block
+     * count (see {@link CpuBackend#stopAtBlocksRun}); traps on the way are handled as always,
+     * because they follow from the guest's code.
+     */
+    public RunToOutcome runTo(ReplayPoint target) {
+        if (!booted) {
+            throw new IllegalStateException("boot the VM before replaying into it");
+        }
+        while (true) {
+            if (ended != null) return RunToOutcome.ENDED;
+            if (here().equals(target)) return RunToOutcome.REACHED;
+            if (cpu.blocksRun() > target.blocks()) return RunToOutcome.MISSED;
+            if (waiting) return RunToOutcome.HALTED;
+            long eip = entered ? Integer.toUnsignedLong(cpu.read(Register.EIP)) : BootLayout.TRAMPOLINE;
+            dispatcher.beginRun();
+            mmu.sync();
+            cpu.stopAtBlocksRun(target.blocks());
+            RunResult result;
+            try {
+                result = cpu.run(eip, Duration.ZERO);
+            } finally {
+                cpu.stopAtBlocksRun(-1);
+            }
+            noteEntered();
+            applyInstrumentation();
+            handle(result);
+            if (ended == null) {
+                ended = realStateBroken();
+            }
+            if (result.cause() == RunResult.Cause.REQUESTED) {
+                return RunToOutcome.MISSED; // someone stopped the replay from outside
+            }
+            if (result.cause() == RunResult.Cause.SLICE_ENDED && cpu.blocksRun() == target.blocks()
+                    && ended == null && !here().equals(target)) {
+                return RunToOutcome.MISSED; // at the count, but somewhere else
+            }
+        }
+    }
+
+    /** Replay of {@link JournalEvent.ClockAdvanced}: time passes, and nothing is recorded. */
+    public void replayClock(long nanos) {
+        passTime(nanos);
+    }
+
+    /**
+     * Replay of {@link JournalEvent.InterruptDelivered}: the controller must have this very vector
+     * pending and the guest must accept interrupts, as in the recording; null when delivered,
+     * else what differs.
+     */
+    public String replayInterrupt(int vector) {
+        if (!vcpu.interruptsEnabled()) {
+            return "the guest has interrupts disabled";
+        }
+        if (!platform.pic().hasPendingInterrupt()) {
+            return "no interrupt is pending at the controller";
+        }
+        int pending = platform.pic().acknowledge();
+        if (pending != vector) {
+            return String.format("the controller delivers vector %#x, the recording %#x", pending, vector);
+        }
+        waiting = false;
+        deliverAcknowledged(vector);
+        return null;
+    }
+
+    /** Replay of {@link JournalEvent.SerialInput}. */
+    public void replayInput(byte[] bytes) {
+        platform.receive(bytes.clone());
+    }
+
+    /** Replay of {@link JournalEvent.PowerButton}. */
+    public void replayPowerButton() {
+        platform.pressPowerButton();
+    }
+
     /** The whole machine, as plain data; call between slices. Guest RAM is referenced, not copied. */
     public VmState save() {
         if (!booted) {
@@ -615,6 +801,9 @@ public final class Vm implements AutoCloseable {
      * resumes exactly where it was when saved.
      */
     public void restore(VmState state) {
+        if (journal != null) {
+            stopRecording("the VM was restored from a saved state, which a recording cannot replay");
+        }
         if (state.ram().size() != memory.size()) {
             throw new IllegalArgumentException("the saved VM has " + (state.ram().size() >> 20) + " MiB of RAM, this one "
                     + (memory.size() >> 20) + " MiB");

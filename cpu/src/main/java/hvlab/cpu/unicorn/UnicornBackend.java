@@ -313,6 +313,16 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     @Override
+    public long blocksRun() {
+        return boundary.count();
+    }
+
+    @Override
+    public void stopAtBlocksRun(long blocks) {
+        boundary.stopAtCount(blocks < 0 ? BlockBoundaryStop.NEVER : blocks);
+    }
+
+    @Override
     public void requestStop() {
         externalStop = true;
         if (!closed) {

@@ -62,6 +62,8 @@ public final class Language {
         vm.addSubcommand("attach", line(new VmAttachCommand()));
         vm.addSubcommand("detach", line(new VmDetachCommand()));
         vm.addSubcommand("migrate", line(new VmMigrateCommand()));
+        vm.addSubcommand("recording", line(new VmRecordingCommand()));
+        vm.addSubcommand("replay", line(new VmReplayCommand()));
         return vm;
     }
 

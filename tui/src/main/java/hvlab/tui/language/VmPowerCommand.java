@@ -4,6 +4,7 @@ import hvlab.vmm.host.PowerAction;
 import hvlab.vmm.host.VmInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,6 +21,9 @@ final class VmPowerCommand implements LanguageCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "the VM")
     String name;
+
+    @Option(names = "--record", description = "vm start only: record every nondeterministic input from power-on, for 'vm replay'")
+    boolean record;
 
     private final PowerAction action;
 
@@ -48,6 +52,15 @@ final class VmPowerCommand implements LanguageCommand {
 
     @Override
     public Reply run(Context context) {
+        if (record && action != PowerAction.START) {
+            throw CommandFailure.usage("--record goes with 'vm start' only");
+        }
+        if (record) {
+            context.host().replay().startRecorded(name, context.session().actor());
+            VmInfo info = context.host().info(name);
+            return new Reply(info, String.format("%s started (%s), recording: 'vm replay %s' once it is stopped", name,
+                    info.state(), name));
+        }
         VmInfo info = context.host().act(name, action, context.session().actor());
         return new Reply(info, String.format("%s %s (%s)", name, pastTense(action), info.state()));
     }

@@ -38,6 +38,7 @@ public final class NetworkCard implements IoDevice {
     public static final int FIRST_PORT = 0x500;
     public static final int PORTS = 0x20;
     public static final int IRQ = 11;
+    private Runnable inputListener;
     public static final int MAX_RING = 256;
     /** Frames that may wait for receive buffers; more are dropped, as a real NIC's FIFO overflows. */
     public static final int MAX_WAITING = 128;
@@ -164,6 +165,14 @@ public final class NetworkCard implements IoDevice {
         if ((bits & DOORBELL_RX) != 0 && error == NicError.NONE) deliverArrived();
     }
 
+    /**
+     * Told each time frames from the network have entered the guest's RAM (on the VM's thread):
+     * input from outside, which a recording must know about.
+     */
+    public void onInput(Runnable listener) {
+        this.inputListener = listener;
+    }
+
     /** A frame from the switch, from any thread: it waits for this VM's thread, or is dropped if too many wait. */
     public void offer(byte[] frame) {
         path.offer(frame);
@@ -181,7 +190,11 @@ public final class NetworkCard implements IoDevice {
             return;
         }
         try {
-            apply(path.deliver());
+            NicTransfer.Step step = path.deliver();
+            if ((step.isr() & ISR_RX) != 0 && inputListener != null) {
+                inputListener.run();
+            }
+            apply(step);
         } catch (RuntimeException bug) {
             fail(NicError.BUFFER_OUTSIDE_RAM); // never reached with the checks; the VMM must not throw at the guest
         }

@@ -32,6 +32,7 @@ import java.nio.ByteOrder;
 public final class TpmDevice implements IoDevice {
     public static final int FIRST_PORT = 0x4C0;
     public static final int MAX_BUFFER = 4096;
+    private Runnable commandListener;
     private static final int PORTS = 12;
 
     /** The vTPM's state as a saved machine carries it: wrapped whole under the host's vTPM key. */
@@ -146,7 +147,15 @@ public final class TpmDevice implements IoDevice {
         setRegister(8, status);
     }
 
+    /** Told before each command the guest gives the vTPM runs (on the VM's thread): a recording must know. */
+    public void onCommand(Runnable listener) {
+        this.commandListener = listener;
+    }
+
     private TpmResult run(int code, byte[] payload) {
+        if (commandListener != null) {
+            commandListener.run();
+        }
         TpmCommand command = TpmCommandBuffer.decode(code, payload);
         if (command == null) {
             return new TpmResult.Failed(TpmResponse.BAD_COMMAND, "unknown command " + code);

@@ -66,6 +66,7 @@ public final class Host implements HostControl, AutoCloseable {
     private final Snapshots snapshots;
     private final SecureLog secureLog;
     private final Introspector introspector = new Introspector(this);
+    private final HostRecordings recordings = new HostRecordings(this);
     private final GdbServers gdbServers = new GdbServers(this);
     private final StoreLock storeLock;
     private final HostAttestation attestation;
@@ -521,6 +522,19 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     @Override
+    public ReplayControl replay() {
+        return recordings;
+    }
+
+    HostRecordings recordings() {
+        return recordings;
+    }
+
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    @Override
     public NetworkControl network() {
         return networkCommands;
     }
@@ -960,7 +974,7 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
-    private ManagedVm find(String vm) {
+    ManagedVm find(String vm) {
         ManagedVm managed = vms.get(vm);
         if (managed == null) {
             throw new HostException("no VM named '" + vm + "' on host " + name);

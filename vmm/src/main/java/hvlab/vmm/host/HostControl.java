@@ -130,6 +130,10 @@ public interface HostControl {
     }
 
     /** The host's virtual switch and its private networks (paper IV.C.11). */
+    default ReplayControl replay() {
+        throw new HostException("host " + name() + " cannot record or replay VMs");
+    }
+
     default NetworkControl network() {
         throw new HostException("host " + name() + " has no virtual network");
     }

@@ -175,6 +175,28 @@ final class Lifecycle {
             host.claimStore(m.name);
         }
         VmDefinition d = m.definition;
+        VmConfig plain = plainConfig(m);
+        PlatformOptions platform = plain.platform();
+        try {
+            platform = VmTpms.withVtpm(host, d, platform);
+        } catch (RuntimeException e) {
+            throw new HostException("cannot give '" + m.name + "' its vTPM: " + e.getMessage());
+        }
+        platform = host.hostNetwork().withNic(d, platform);
+        VmConfig config = plain.withPlatform(platform);
+        try {
+            return new Vm(config, b -> { }, new hvlab.vmm.console.ConsoleLog());
+        } catch (IllegalArgumentException e) {
+            throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * The machine of the VM's definition with its image, RAM, mode and disk, and no device the
+     * host adds (vTPM, network card): what a replay builds (it runs outside the host).
+     */
+    VmConfig plainConfig(ManagedVm m) {
+        VmDefinition d = m.definition;
         Path folder = host.store().folder(m.name);
         byte[] image;
         try {
@@ -187,18 +209,29 @@ final class Lifecycle {
         if (d.disk() != null) {
             platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
         }
+        return new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
+    }
+
+    /**
+     * {@code vm start --record}: as START, always a fresh boot, with {@code prepare} given the
+     * machine before it boots (to start its recording) and told the outcome in the VM's history.
+     */
+    void startRecorded(ManagedVm m, String actor, java.util.function.Consumer<Vm> prepare) {
+        VmLifecycle from = m.state;
+        require(m, PowerAction.START, DEFINED, CRASHED);
+        if (SavedState.exists(host.store().folder(m.name))) {
+            throw new HostException("cannot record '" + m.name + "': it has a saved machine, and a recording starts at power-on"
+                    + " (start it, power it off, then start it with --record)");
+        }
+        Vm vm = buildMachine(m);
         try {
-            platform = VmTpms.withVtpm(host, d, platform);
+            prepare.accept(vm);
         } catch (RuntimeException e) {
-            throw new HostException("cannot give '" + m.name + "' its vTPM: " + e.getMessage());
+            vm.close();
+            throw e instanceof HostException h ? h : new HostException("cannot record '" + m.name + "': " + e.getMessage());
         }
-        platform = host.hostNetwork().withNic(d, platform);
-        VmConfig config = new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
-        try {
-            return new Vm(config, b -> { }, new hvlab.vmm.console.ConsoleLog());
-        } catch (IllegalArgumentException e) {
-            throw new HostException("cannot start '" + m.name + "': " + e.getMessage());
-        }
+        takeUp(m, vm, null, false);
+        transition(m, from, m.state, actor, "booted " + m.definition.guest() + ", recording");
     }
 
     /** The second half of {@link #startMachine}: boots {@code vm} (state null) or restores it, and makes it the VM's machine. */
@@ -251,6 +284,7 @@ final class Lifecycle {
     private void closeMachine(ManagedVm m) {
         m.forgetDirtyPages();
         if (m.vm != null) {
+            host.recordings().finish(m, m.lastExit != null ? "the VM stopped (" + m.lastExit + ")" : "the VM stopped");
             m.lastTraps = m.vm.counters().byLabel();
             m.lastTrapLog = m.vm.trapLog();
             m.lastVirtualNanos = m.vm.virtualNanos();

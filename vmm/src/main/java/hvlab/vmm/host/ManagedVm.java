@@ -44,6 +44,8 @@ final class ManagedVm {
     Vm arriving;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */
     boolean leaving;
+    /** Where the machine's nondeterministic inputs go while it is recorded ({@code vm start --record}), else null. */
+    hvlab.vmm.replay.JournalWriter recording;
     final CpuShareMeter meter;
     /**
      * A VM of {@code hv run}: not in the store, on virtual time (its clock moves with the CPU time
