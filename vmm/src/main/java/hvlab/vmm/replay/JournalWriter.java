@@ -29,7 +29,6 @@ public final class JournalWriter implements Journal, AutoCloseable {
     static final int VERSION = 1;
     static final int CLOCK = 1, INTERRUPT = 2, SERIAL = 3, POWER = 4, END = 5, TRUNCATED = 6;
 
-    private final CountingStream counted;
     private final DataOutputStream out;
     private long lastBlocks;
     private long events;
@@ -37,8 +36,7 @@ public final class JournalWriter implements Journal, AutoCloseable {
     private boolean ended;
 
     public JournalWriter(OutputStream sink, RecordingHeader header) throws IOException {
-        counted = new CountingStream(sink);
-        out = new DataOutputStream(new BufferedOutputStream(counted, 1 << 16));
+        out = new DataOutputStream(new BufferedOutputStream(sink, 1 << 16));
         out.write(MAGIC);
         out.writeByte(VERSION);
         out.writeUTF(header.guest());
@@ -122,9 +120,9 @@ public final class JournalWriter implements Journal, AutoCloseable {
         return events;
     }
 
-    /** Bytes that have reached the sink (buffered bytes are not counted until flushed). */
+    /** Bytes of the recording so far (some may still wait in the buffer). */
     public long bytesWritten() {
-        return counted.count;
+        return Integer.toUnsignedLong(out.size());
     }
 
     public boolean ended() {
@@ -134,26 +132,5 @@ public final class JournalWriter implements Journal, AutoCloseable {
     @Override
     public void close() throws IOException {
         out.close();
-    }
-
-    /** Counts what passes, for the journal's size per second. */
-    private static final class CountingStream extends java.io.FilterOutputStream {
-        long count;
-
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
     }
 }
