@@ -1086,6 +1086,7 @@ public final class Host implements HostControl, AutoCloseable {
     @Override
     public void close() {
         gdbServers.close();
+        networkCommands.close();
         lock.lock();
         try {
             for (ManagedVm m : new ArrayList<>(vms.values())) {

@@ -51,6 +51,7 @@ final class HostNetwork {
     private final NetworkBook book;
     private final VirtualSwitch fabric = new VirtualSwitch(why -> { }); // spoofing is reported per VM, below
     private final Map<String, Plug> plugs = new ConcurrentHashMap<>();
+    private final Map<String, SwitchTunnel> tunnels = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Ids>> idsByNetwork = new ConcurrentHashMap<>();
     private final Map<String, List<PortTap>> taps = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Ids.Alert> fresh = new ConcurrentLinkedQueue<>();
@@ -92,7 +93,11 @@ final class HostNetwork {
             return;
         }
         fabric.attach(new VirtualSwitch.Port(m.name, nic.mac(), m.definition.network()));
-        plugs.put(m.name, new Plug(m, m.vm, nic, m.definition.network(), new AtomicBoolean(), new AtomicLong(), new AtomicLong(-1)));
+        Plug plug = new Plug(m, m.vm, nic, m.definition.network(), new AtomicBoolean(), new AtomicLong(), new AtomicLong(-1));
+        plugs.put(m.name, plug);
+        if (!tunnels.isEmpty()) {
+            announce(plug); // a VM that arrived (booted, or migrated here) tells the other hosts' switches
+        }
     }
 
     /** The VM's machine is going: its port goes with it (the switch forgets what it learnt there). */
@@ -118,17 +123,100 @@ final class HostNetwork {
         if (verdict instanceof SwitchVerdict.Dropped dropped && frame.length >= 12 && !MacAddress.of(frame, 6).equals(from.nic().mac())) {
             spoofed(from, dropped.reason());
         } else if (verdict instanceof SwitchVerdict.Delivered delivered) {
-            for (String port : delivered.ports()) {
-                Plug to = plugs.get(port);
-                if (to != null) {
-                    tap(port, frame);
-                    to.nic().offer(frame);
-                    schedule(to);
-                }
+            deliver(delivered, from.network(), frame);
+        }
+        raiseAlerts();
+    }
+
+    /** A frame another host's switch sent through the tunnel; on the tunnel's reader thread. */
+    private void fromTunnel(SwitchTunnel tunnel, hvlab.vmm.network.TunnelFrame f) {
+        if (book.get(f.network()) == null) {
+            tunnel.dropped.incrementAndGet(); // a network this host does not have: nobody here to deliver to
+            return;
+        }
+        if (fabric.arrive(tunnel.name(), f.network(), f.frame()) instanceof SwitchVerdict.Delivered delivered) {
+            deliver(delivered, f.network(), f.frame());
+        }
+        raiseAlerts();
+    }
+
+    /** Hands a frame to the ports the switch chose: a local VM's NIC, or a tunnel to another host. */
+    private void deliver(SwitchVerdict.Delivered delivered, String network, byte[] frame) {
+        for (String port : delivered.ports()) {
+            Plug to = plugs.get(port);
+            if (to != null) {
+                tap(port, frame);
+                to.nic().offer(frame);
+                schedule(to);
+                continue;
+            }
+            SwitchTunnel tunnel = tunnels.get(port);
+            if (tunnel != null) {
+                tunnel.send(network, frame);
             }
         }
+    }
+
+    private void raiseAlerts() {
         for (Ids.Alert a; (a = fresh.poll()) != null; ) {
             alert(a);
+        }
+    }
+
+    // ---- tunnels to other hosts' switches -----------------------------------------------------
+
+    /**
+     * Joins this host's switch to {@code peer}'s over {@code socket} (already connected): every
+     * network travels through it, each frame tagged with its network's name. A second tunnel to
+     * the same peer replaces the first.
+     */
+    void connectTunnel(String peer, java.net.Socket socket) {
+        SwitchTunnel tunnel = new SwitchTunnel(peer, socket, this::fromTunnel, this::tunnelEnded);
+        SwitchTunnel old = tunnels.put(tunnel.name(), tunnel);
+        if (old != null) {
+            old.close();
+        }
+        fabric.attachUplink(tunnel.name());
+        announceAll();
+    }
+
+    private void tunnelEnded(SwitchTunnel tunnel) {
+        if (tunnels.remove(tunnel.name(), tunnel)) {
+            fabric.detachUplink(tunnel.name());
+        }
+    }
+
+    /** The tunnels as they are: peer, frames each way, drops, and why a tunnel ended. */
+    List<NetworkControl.Tunnel> tunnels() {
+        return tunnels.values().stream().map(t -> new NetworkControl.Tunnel(t.peer(), t.endedBecause() == null,
+                t.sent.get(), t.received.get(), t.dropped.get(), t.endedBecause())).toList();
+    }
+
+    void closeTunnels() {
+        tunnels.values().forEach(SwitchTunnel::close);
+    }
+
+    /**
+     * Announces every running VM's address on its network, as QEMU does after a migration
+     * ({@code qemu_announce_self}): a broadcast RARP from the VM's MAC, which the guest never
+     * sees. Every switch it reaches learns where that address lives now.
+     */
+    private void announceAll() {
+        for (Plug p : plugs.values()) {
+            announce(p);
+        }
+    }
+
+    private void announce(Plug p) {
+        byte[] rarp = hvlab.vmm.network.Announcement.rarp(p.nic().mac());
+        if (fabric.send(p.managed().name, rarp) instanceof SwitchVerdict.Delivered delivered) {
+            // Local ports have nothing to learn from it that the switch did not; only tunnels carry it.
+            for (String port : delivered.ports()) {
+                SwitchTunnel tunnel = tunnels.get(port);
+                if (tunnel != null) {
+                    tunnel.send(p.network(), rarp);
+                }
+            }
         }
     }
 

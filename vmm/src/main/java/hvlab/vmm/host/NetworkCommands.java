@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class NetworkCommands implements NetworkControl {
     private final Host host;
     private final HostNetwork net;
+    private volatile TunnelEndpoint listener;
 
     NetworkCommands(Host host, HostNetwork net) {
         this.host = host;
@@ -123,5 +124,58 @@ final class NetworkCommands implements NetworkControl {
         NetworkBook.Entry entry = net.book().get(network);
         List<Port> ports = host.managedVms().stream().filter(m -> network.equals(m.definition.network())).map(net::port).toList();
         return new Network(network, entry.mirrored(), ports, net.macTable(network));
+    }
+
+    @Override
+    public int listenForTunnels(String address, int port, String actor) {
+        return host.locked(() -> {
+            if (listener != null) {
+                throw new HostException("this host already listens for tunnels on port " + listener.port());
+            }
+            try {
+                listener = new TunnelEndpoint(address, port, host.name(), net::connectTunnel);
+            } catch (java.io.IOException e) {
+                throw new HostException("cannot listen for tunnels on " + address + ":" + port + ": " + e.getMessage());
+            }
+            host.audit(actor, "net tunnel listen", "port " + listener.port());
+            return listener.port();
+        });
+    }
+
+    @Override
+    public Tunnel connectTunnel(String address, int port, String actor) {
+        String[] peer = new String[1];
+        java.net.Socket socket;
+        try {
+            socket = TunnelEndpoint.connect(address, port, host.name(), peer);
+        } catch (java.io.IOException e) {
+            throw new HostException("no tunnel to " + address + ":" + port + ": " + e.getMessage());
+        }
+        if (peer[0].equals(host.name())) {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // refused anyway
+            }
+            throw new HostException("the host at " + address + ":" + port + " is this host (" + peer[0] + "): a tunnel joins two hosts");
+        }
+        net.connectTunnel(peer[0], socket);
+        host.audit(actor, "net tunnel connect", peer[0] + " at " + address + ":" + port);
+        return tunnels().stream().filter(t -> t.peer().equals(peer[0])).findFirst()
+                .orElseThrow(() -> new HostException("the tunnel to " + peer[0] + " ended at once"));
+    }
+
+    @Override
+    public List<Tunnel> tunnels() {
+        return net.tunnels();
+    }
+
+    /** The host is closing: no more tunnels in, none open. */
+    void close() {
+        TunnelEndpoint l = listener;
+        if (l != null) {
+            l.close();
+        }
+        net.closeTunnels();
     }
 }

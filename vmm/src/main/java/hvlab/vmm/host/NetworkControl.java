@@ -29,6 +29,9 @@ public interface NetworkControl {
     /** One alert of the IDS on a mirror port. */
     record Alert(Instant time, String network, String port, String message, String traffic) {}
 
+    /** A tunnel to another host's switch: frames each way, frames dropped, and why it ended (null while up). */
+    record Tunnel(String peer, boolean up, long sent, long received, long dropped, String ended) {}
+
     /** What a capture wrote. */
     record CaptureResult(String vm, String file, long frames) {}
 
@@ -61,4 +64,22 @@ public interface NetworkControl {
      * (0: no limit) or {@code duration} (null: no limit) is reached; blocks until then.
      */
     CaptureResult capture(String vm, Path file, long count, Duration duration) throws InterruptedException;
+
+    /**
+     * Listens for tunnels from other hosts' switches on {@code address}:{@code port} (0: any free
+     * port); returns the port. Every network then travels between the switches.
+     */
+    default int listenForTunnels(String address, int port, String actor) {
+        throw new HostException("this host's switch has no tunnels");
+    }
+
+    /** Opens a tunnel to the host listening at {@code address}:{@code port}; returns it once it carries frames. */
+    default Tunnel connectTunnel(String address, int port, String actor) {
+        throw new HostException("this host's switch has no tunnels");
+    }
+
+    /** The tunnels to other hosts' switches. */
+    default List<Tunnel> tunnels() {
+        return List.of();
+    }
 }

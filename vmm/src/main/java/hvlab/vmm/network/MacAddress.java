@@ -29,6 +29,15 @@ public record MacAddress(long bits) {
         return new MacAddress(HexFormat.fromHexDigitsToLong(hex));
     }
 
+    /** The six bytes, first on the wire first. */
+    public byte[] bytes() {
+        byte[] b = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            b[i] = (byte) (bits >>> (40 - 8 * i));
+        }
+        return b;
+    }
+
     public boolean isGroup() {
         return ((bits >>> 40) & 1) != 0;
     }

@@ -18,7 +18,12 @@ import java.util.function.Consumer;
  *   <li><b>port security</b>: a frame whose source address is not its port's own (ARP spoofing,
  *       a guest pretending to be another) is dropped and reported;</li>
  *   <li><b>mirror ports</b>: a copy of every frame of a network goes to an observer (an IDS, a
- *       capture file), which the guests cannot see or avoid.</li>
+ *       capture file), which the guests cannot see or avoid;</li>
+ *   <li><b>uplinks</b>: a tunnel to another host's switch carries every network (VXLAN's idea: a
+ *       frame travels with the name of its segment). Addresses are learnt on an uplink like on a
+ *       port; a frame that came in on an uplink is flooded to local ports only, never out on
+ *       another uplink (split horizon, so a full mesh of hosts has no loops); and a frame from
+ *       an uplink that claims the address of a local VM is dropped.</li>
  * </ul>
  * Pure logic: ports are names and frames are bytes; the NIC devices and the delivery into guest
  * memory are elsewhere.
@@ -33,6 +38,7 @@ public final class VirtualSwitch {
     }
 
     private final Map<String, Port> ports = new LinkedHashMap<>();
+    private final java.util.Set<String> uplinks = new java.util.LinkedHashSet<>();
     /** Per network: address -> port name. */
     private final Map<String, Map<MacAddress, String>> learnt = new LinkedHashMap<>();
     private final Map<String, List<Observer>> mirrors = new LinkedHashMap<>();
@@ -56,6 +62,66 @@ public final class VirtualSwitch {
         if (gone != null) {
             learnt.getOrDefault(gone.network(), Map.of()).values().removeIf(name::equals);
         }
+    }
+
+    /** A tunnel to another host's switch, named {@code name}: it carries every network. */
+    public synchronized void attachUplink(String name) {
+        if (ports.containsKey(name)) {
+            throw new IllegalArgumentException(name + " is already a VM's port");
+        }
+        uplinks.add(name);
+    }
+
+    /** The tunnel is gone: so is everything learnt behind it. */
+    public synchronized void detachUplink(String name) {
+        if (uplinks.remove(name)) {
+            for (Map<MacAddress, String> table : learnt.values()) {
+                table.values().removeIf(name::equals);
+            }
+        }
+    }
+
+    public synchronized java.util.Set<String> uplinks() {
+        return java.util.Set.copyOf(uplinks);
+    }
+
+    /**
+     * A frame of {@code network} that came in on {@code uplink} from another host's switch: where
+     * it goes on this host (local ports only).
+     */
+    public synchronized SwitchVerdict arrive(String uplink, String network, byte[] bytes) {
+        if (!uplinks.contains(uplink)) {
+            return new SwitchVerdict.Dropped("no uplink named " + uplink);
+        }
+        EthernetFrame frame;
+        try {
+            frame = EthernetFrame.parse(bytes);
+        } catch (IllegalArgumentException malformed) {
+            return new SwitchVerdict.Dropped(malformed.getMessage());
+        }
+        for (Port local : ports.values()) {
+            if (local.mac().equals(frame.source())) {
+                String why = uplink + " brought a frame from " + frame.source() + ", the address of local port " + local.name();
+                events.accept(why);
+                return new SwitchVerdict.Dropped(why);
+            }
+        }
+        for (Observer mirror : mirrors.getOrDefault(network, List.of())) {
+            mirror.frame(network, uplink, frame);
+        }
+        Map<MacAddress, String> table = learnt.computeIfAbsent(network, n -> new LinkedHashMap<>());
+        table.put(frame.source(), uplink);
+        String known = frame.destination().isGroup() ? null : table.get(frame.destination());
+        if (known != null && ports.containsKey(known)) {
+            return new SwitchVerdict.Delivered(List.of(known), false);
+        }
+        List<String> flood = new ArrayList<>();
+        for (Port local : ports.values()) {
+            if (local.network().equals(network)) {
+                flood.add(local.name());
+            }
+        }
+        return new SwitchVerdict.Delivered(flood, true);
     }
 
     public synchronized void mirror(String network, Observer observer) {
@@ -95,6 +161,7 @@ public final class VirtualSwitch {
                 flood.add(other.name());
             }
         }
+        flood.addAll(uplinks);
         return new SwitchVerdict.Delivered(flood, true);
     }
 
