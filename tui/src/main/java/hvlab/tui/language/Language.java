@@ -114,6 +114,9 @@ public final class Language {
         net.addSubcommand("mirror", line(new NetMirrorCommand()));
         net.addSubcommand("alerts", line(new NetAlertsCommand()));
         net.addSubcommand("capture", line(new NetCaptureCommand()));
+        net.addSubcommand("listen", line(new NetListenCommand()));
+        net.addSubcommand("connect", line(new NetConnectCommand()));
+        net.addSubcommand("tunnels", line(new NetTunnelsCommand()));
         return net;
     }
 
