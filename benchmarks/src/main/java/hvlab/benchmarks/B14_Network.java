@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,7 +37,10 @@ import java.util.stream.Stream;
  * the guests' IDTs. The reciprocal is the frames per second one pair of VMs can exchange.
  *
  * <p>The pair runs on a host with two worker threads, so each VM has a core when the machine has
- * two; both guests are quiet (no line printed per frame: see their headers).
+ * two; both guests are quiet (no line printed per frame: see their headers). With {@code hosts}
+ * = 2 each VM has a host of its own (one worker thread each) and every frame also crosses the
+ * tunnel between their switches: a real TCP connection on the loopback, each frame tagged with
+ * its network's name.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -52,19 +56,30 @@ public class B14_Network {
 
     @State(Scope.Thread)
     public static class Pair {
+        @Param({"1", "2"})
+        public int hosts;
         Path dir;
         Host host;
+        Host other;
 
         @Setup(Level.Invocation)
         public void boot() throws IOException {
             dir = Files.createTempDirectory("hvlab-b14");
             Path ping = write("ping.bin", BenchGuest.load("net-ping", PINGS, 1), PINGS);
             Path echo = write("echo.bin", BenchGuest.load("net-echo", 0, 1), 0);
-            host = new Host("bench", dir.resolve("store"), 2);
+            host = new Host("bench", dir.resolve("store"), hosts == 1 ? 2 : 1);
             host.network().create("lan");
-            host.create(new VmSpec("echo", echo.toString(), "4M", null, VmSpec.DEFAULT_WEIGHT, 0, null, false, "lan"));
+            Host echoHost = host;
+            if (hosts == 2) {
+                other = new Host("bench2", dir.resolve("store2"), 1);
+                other.network().create("lan");
+                int port = other.network().listenForTunnels("127.0.0.1", 0, "bench");
+                host.network().connectTunnel("127.0.0.1", port, "bench");
+                echoHost = other;
+            }
+            echoHost.create(new VmSpec("echo", echo.toString(), "4M", null, VmSpec.DEFAULT_WEIGHT, 0, null, false, "lan"));
             host.create(new VmSpec("ping", ping.toString(), "4M", null, VmSpec.DEFAULT_WEIGHT, 0, null, false, "lan"));
-            host.act("echo", PowerAction.START, "bench");
+            echoHost.act("echo", PowerAction.START, "bench");
         }
 
         private Path write(String name, GuestImage image, int pings) throws IOException {
@@ -81,6 +96,9 @@ public class B14_Network {
         @TearDown(Level.Invocation)
         public void close() throws IOException {
             host.close();
+            if (other != null) {
+                other.close();
+            }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

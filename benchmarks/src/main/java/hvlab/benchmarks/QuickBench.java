@@ -470,9 +470,13 @@ public final class QuickBench {
         out.println();
         out.println("network: a ping between two VMs on one host's switch (net-ping and net-echo, "
                 + count(B14_Network.PINGS) + " round trips a run, two worker threads)");
-        Measured rtt = table.row("  one round trip", NETWORK, "us");
+        Measured rtt = table.row("  one round trip", NETWORK + "[hosts=1]", "us");
         table.figure("network_round_trip_us", rtt, "us");
         table.derived("  frames a second, both ways", "network_frames_per_second", "frames/s", x -> 2e6 / x[0], rtt);
+        Measured across = table.row("  one round trip between two hosts (their tunnel: TCP on the loopback)",
+                NETWORK + "[hosts=2]", "us");
+        table.figure("network_round_trip_two_hosts_us", across, "us");
+        table.ratio("network_two_hosts_over_one_round_trip", "  ratio two hosts / one", across, rtt, null, "");
         out.println();
         printMigration(out, table);
         out.println();

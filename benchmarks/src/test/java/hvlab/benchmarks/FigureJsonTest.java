@@ -121,7 +121,8 @@ class FigureJsonTest {
         put(results, p + "B13_ShadowPaging.addressSpaceSwitch[pages=1][paging=false]", 3_000);
         put(results, p + "B13_ShadowPaging.steadyState[paging=true]", 1_100);
         put(results, p + "B13_ShadowPaging.steadyState[paging=false]", 1_000);
-        put(results, p + "B14_Network.roundTrip", 40);
+        put(results, p + "B14_Network.roundTrip[hosts=1]", 40);
+        put(results, p + "B14_Network.roundTrip[hosts=2]", 100);
         put(results, p + "B15_Migration.preCopy:downtimePerMigration", 20_000);
         put(results, p + "B15_Migration.stopAndCopy:downtimePerMigration", 100_000);
         put(results, p + "B15_Migration.preCopy", 400);
@@ -150,6 +151,7 @@ class FigureJsonTest {
         assertEquals((66_400.0 - 2_400) / 64, byId.get("shadow_page_fault_ns").value(), 1e-9, "one hidden page fault: (on - off) / 64");
         assertEquals(29.0, byId.get("address_space_switch_us").value(), 1e-9);
         assertEquals(50_000.0, byId.get("network_frames_per_second").value(), 1e-6, "a 40 us round trip: two frames");
+        assertEquals(2.5, byId.get("network_two_hosts_over_one_round_trip").value(), 1e-9, "through the tunnel: 100 us against 40");
         assertEquals(0.2, byId.get("precopy_over_stopcopy_downtime").value(), 1e-9);
         assertEquals(5.0, byId.get("system_call_over_gp_trap").value(), 1e-9);
         assertEquals(39.0 / 40, byId.get("preempt_armed_over_unarmed_mips").value(), 1e-9);
