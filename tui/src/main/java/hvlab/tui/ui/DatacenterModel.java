@@ -92,6 +92,14 @@ final class DatacenterModel {
                 readHistory(row);
                 row.historyReadAt = now;
             }
+            if (view == VmPanel.View.OVERVIEW && now - row.recordingReadAt > HISTORY_EVERY_NANOS) {
+                try {
+                    row.recording = host(row.host).replay().recording(row.name);
+                } catch (HostException noRecordingHere) {
+                    row.recording = null; // a host that cannot record, or the VM went away
+                }
+                row.recordingReadAt = now;
+            }
         }
     }
 

@@ -78,9 +78,23 @@ final class VmPanel {
         in.text(2, y++, "COM1 (0x3F8, IRQ4)  PICs 8259  PIT 8254 (IRQ0)");
         in.text(2, y++, "RTC (0x70)  power button (0x4F0)  genid 0x4E0");
         in.text(2, y++, "debug exit (0xF4)  vTPM (0x4C0)" + (info.disk() == null ? "" : "  ATA disk (0x1F0, IRQ14) " + info.disk()));
+        y++;
+        recording(in, y++, row);
         if (info.lastExit() != null) {
             in.text(0, y + 1, "last end: " + info.lastExit(), info.state().equals("crashed") ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, false);
         }
+    }
+
+    /** One line on the VM's recording for deterministic replay (DESIGN.md section 14), if it has one. */
+    private static void recording(Canvas in, int y, VmRow row) {
+        hvlab.vmm.host.RecordingInfo r = row.recording;
+        if (r == null || (!r.active() && r.events() == 0)) {
+            in.text(0, y, "replay  not recorded   (:vm start " + row.name + " --record)", TextColor.ANSI.BLUE, false);
+            return;
+        }
+        String state = r.active() ? "● recording" : r.complete() ? "recorded" : "recorded, cut short";
+        in.text(0, y, String.format(Locale.ROOT, "replay  %s: %,d events, %,d bytes, %.1f s of guest time   (:vm replay %s)",
+                state, r.events(), r.bytes(), r.virtualNanos() / 1e9, row.name), r.active() ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, r.active());
     }
 
     private static void console(Canvas in, VmRow row, boolean typing) {

@@ -26,6 +26,9 @@ final class VmRow {
     final TrapLogState trapLog = new TrapLogState();
     final VmiState vmi = new VmiState();
     long historyReadAt;
+    /** Its recording for deterministic replay (view 1), read at most once a second; null if none can be had. */
+    hvlab.vmm.host.RecordingInfo recording;
+    long recordingReadAt;
 
     VmRow(String host, String name) {
         this.host = host;

@@ -128,6 +128,21 @@ class DatacenterUiTest {
     }
 
     @Test
+    void theOverviewSaysWhetherAVmIsRecordedForReplay() throws Exception {
+        String plain = frame();
+        assertTrue(plain.contains("replay  not recorded"), plain);
+        host.replay().startRecorded("ticks", "test"); // the VM selected: the first in the tree
+        String recorded = awaitFrame("the line to change", () -> {
+            try {
+                return !frame().contains("replay  not recorded");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(recorded.contains("replay  ● recording") || recorded.contains("replay  recorded"), recorded);
+    }
+
+    @Test
     void helpOpensWithF1AndAnyKeyClosesIt() throws Exception {
         String help = press(new KeyStroke(KeyType.F1));
         assertTrue(help.contains("Press any key to go back"), help);
