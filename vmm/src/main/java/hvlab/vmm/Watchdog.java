@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * Ends VMs that overrun their time. A guest that never traps never gives the VMM a chance to
  * look at the clock, so a daemon thread stops its CPU from outside when the deadline passes.
  */
-final class Watchdog implements AutoCloseable {
+public final class Watchdog implements AutoCloseable {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "hvlab-watchdog");
         thread.setDaemon(true);
@@ -19,7 +19,7 @@ final class Watchdog implements AutoCloseable {
     private final ScheduledFuture<?> alarm;
 
     /** Runs {@code action} at {@code deadlineNanos} (System.nanoTime), unless closed first. */
-    Watchdog(long deadlineNanos, Runnable action) {
+    public Watchdog(long deadlineNanos, Runnable action) {
         alarm = deadlineNanos == Long.MAX_VALUE ? null
                 : TIMER.schedule(action, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }

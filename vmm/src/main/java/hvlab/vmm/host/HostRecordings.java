@@ -144,7 +144,9 @@ final class HostRecordings implements ReplayControl {
         try (Vm machine = new Vm(config, b -> { })) {
             machine.setReinjectLostTicks(recording.header().reinjectLostTicks());
             machine.boot();
-            ReplayOutcome outcome = Replayer.replay(machine, recording, untilNanos, n -> { });
+            long recorded = recording.events().stream().mapToLong(e -> e instanceof JournalEvent.ClockAdvanced c ? c.nanos() : 0).sum();
+            java.time.Duration limit = java.time.Duration.ofSeconds(Math.max(60, 20 * (recorded / 1_000_000_000L)));
+            ReplayOutcome outcome = Replayer.replay(machine, recording, untilNanos, limit, n -> { });
             long millis = (System.nanoTime() - started) / 1_000_000;
             List<GuestProcess> processes = profile == null ? List.of() : processes(machine, profile);
             String memory = machine.fingerprint().memorySha256();

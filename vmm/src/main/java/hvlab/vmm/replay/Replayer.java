@@ -1,6 +1,10 @@
 package hvlab.vmm.replay;
 
 import hvlab.vmm.Vm;
+import hvlab.vmm.Watchdog;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import java.util.function.LongConsumer;
 
@@ -24,6 +28,35 @@ public final class Replayer {
      * @param progress   told the number of events replayed, every so often
      */
     public static ReplayOutcome replay(Vm vm, Recording recording, long untilNanos, LongConsumer progress) {
+        return replay(vm, recording, untilNanos, Duration.ofMinutes(10), progress);
+    }
+
+    /**
+     * As above, bounded: a replay is work done for a guest, and a recording can ask for any
+     * number of blocks, so after {@code limit} of real time the CPU is stopped and the replay
+     * ends where it got to.
+     */
+    public static ReplayOutcome replay(Vm vm, Recording recording, long untilNanos, Duration limit, LongConsumer progress) {
+        AtomicBoolean late = new AtomicBoolean();
+        try (Watchdog watchdog = new Watchdog(System.nanoTime() + limit.toNanos(), () -> {
+            late.set(true);
+            vm.requestStop();
+        })) {
+            ReplayOutcome outcome = run(vm, recording, untilNanos, progress);
+            if (late.get() && !(outcome instanceof ReplayOutcome.Same)) {
+                long done = switch (outcome) {
+                    case ReplayOutcome.Diverged d -> d.event() - 1;
+                    case ReplayOutcome.Stopped s -> s.events();
+                    case ReplayOutcome.Same s -> s.events();
+                };
+                return new ReplayOutcome.Stopped(done, vm.here(), vm.virtualNanos(),
+                        "the replay took longer than its limit of " + limit.toSeconds() + " s");
+            }
+            return outcome;
+        }
+    }
+
+    private static ReplayOutcome run(Vm vm, Recording recording, long untilNanos, LongConsumer progress) {
         long n = 0;
         for (JournalEvent event : recording.events()) {
             n++;

@@ -140,6 +140,23 @@ class ReplayTest {
         }
     }
 
+    @Test
+    void aRecordingThatAsksForMoreThanTheLimitAllowsStopsAtTheLimit() throws Exception {
+        VmConfig config = VmConfig.of(GuestImages.resolve("spinner")); // computes for ever, never halts
+        // A hostile recording: its one event lies a billion billion blocks away.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JournalWriter w = new JournalWriter(bytes, RecordingHeader.of(config, false))) {
+            w.record(new JournalEvent.ClockAdvanced(new ReplayPoint(1L << 60, 0x100000), 1));
+        }
+        Recording recording = JournalReader.read(new ByteArrayInputStream(bytes.toByteArray()));
+        try (Vm vm = new Vm(recording.header().applyTo(config), b -> { })) {
+            vm.boot();
+            ReplayOutcome outcome = Replayer.replay(vm, recording, Replayer.TO_THE_END, Duration.ofMillis(500), n -> { });
+            ReplayOutcome.Stopped stopped = assertInstanceOf(ReplayOutcome.Stopped.class, outcome, outcome.toString());
+            assertTrue(stopped.why().contains("longer than its limit"), stopped.why());
+        }
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
