@@ -110,7 +110,7 @@ final class NicTransfer {
             if (where != NicError.NONE) return Step.failed(where);
             byte[] frame = arrived.poll();
             waiting.decrementAndGet();
-            ram.writeBytes(d.buffer(), frame);
+            ram.writeDataBytes(d.buffer(), frame);
             rx.complete(ram, d, frame.length);
             rxFrames++;
             rxBytes += frame.length;

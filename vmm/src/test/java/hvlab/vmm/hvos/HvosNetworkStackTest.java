@@ -168,7 +168,7 @@ class HvosNetworkStackTest {
     }
 
     @Test
-    void twoThousandMutatedFramesLeaveTheKernelRunning() throws Exception {
+    void fiveHundredMutatedFramesLeaveTheKernelRunning() throws Exception {
         try (HvosOnTheWire os = new HvosOnTheWire(dir)) {
             os.background("udpecho", "udpecho: listening on port 7\n");
             byte[][] seeds = {
@@ -177,7 +177,7 @@ class HvosNetworkStackTest {
                     ethernet(MacAddress.BROADCAST, PEER_MAC, ARP, arp(1, PEER_MAC, PEER_IP, new MacAddress(0), HVOS_IP)),
             };
             Random random = new Random(20261130);
-            for (int batch = 0; batch < 20; batch++) {
+            for (int batch = 0; batch < 5; batch++) {
                 for (int i = 0; i < 100; i++) {
                     byte[] f = seeds[random.nextInt(seeds.length)].clone();
                     for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
@@ -186,10 +186,8 @@ class HvosNetworkStackTest {
                     if (random.nextBoolean()) f = Arrays.copyOf(f, 14 + random.nextInt(f.length - 13));
                     os.offer(f);
                 }
-                long t0 = System.nanoTime();
                 os.offer(echoRequest(100, batch, new byte[8]));
                 echoReplyTo(os, 100, batch);       // alive, and every frame before it was taken
-                System.err.println("batch " + batch + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             }
             assertEquals("echo alive\nalive\n$ ", os.command("echo alive"));
             assertFalse(os.console().contains("panic"), os.console());

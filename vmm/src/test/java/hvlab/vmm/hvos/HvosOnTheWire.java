@@ -65,7 +65,7 @@ final class HvosOnTheWire implements AutoCloseable {
 
     /** Runs slices (answering as the peer) until the console satisfies done; skips the clock over halts. */
     void runUntil(Predicate<String> done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!done.test(console()) && System.nanoTime() < deadline) {
             nic.deliverArrived();
             SliceResult last = vm.runSlice(Duration.ofMillis(5));
