@@ -108,8 +108,11 @@ final class HvosOnTheWire implements AutoCloseable {
     void background(String line, String marker) {
         int from = console().length();
         vm.sendInput((line + " &\n").getBytes(StandardCharsets.US_ASCII));
-        String job = "] " + line.split(" ")[0] + "\n$ ";  // the shell's "[pid] name" and its next prompt
-        runUntil(text -> text.indexOf(marker, from) >= 0 && text.indexOf(job, from) >= 0);
+        String job = "] " + line.split(" ")[0] + "\n";    // the shell's "[pid] name", then its next prompt
+        runUntil(text -> {
+            int at = text.indexOf(job, from);
+            return text.indexOf(marker, from) >= 0 && at >= 0 && text.indexOf("$ ", at) >= 0;
+        });
         assertTrue(console().indexOf(marker, from) >= 0, "'" + line + "' did not say '" + marker + "': " + console());
     }
 
