@@ -112,6 +112,7 @@ public final class Language {
         net.addSubcommand("mirror", line(new NetMirrorCommand()));
         net.addSubcommand("alerts", line(new NetAlertsCommand()));
         net.addSubcommand("capture", line(new NetCaptureCommand()));
+        net.addSubcommand("limit", line(new NetLimitCommand()));
         return net;
     }
 

@@ -82,7 +82,22 @@ final class HostNetwork {
         }
         MacAddress mac = MacAddress.parse(d.mac() != null ? d.mac() : Identity.macFor(d.name()));
         String vm = d.name();
-        return platform.withNic(new NicOptions(mac, LIMITS, frame -> transmit(vm, frame)));
+        return platform.withNic(new NicOptions(mac, limitsOf(vm), frame -> transmit(vm, frame)));
+    }
+
+    /** The policer's limits for the VM: its own ('net limit'), or the host's default. */
+    NicOptions.Limits limitsOf(String vm) {
+        NicOptions.Limits own = book.limits(vm);
+        return own != null ? own : LIMITS;
+    }
+
+    /** A running VM's card takes new limits before its next slice; a stopped one gets them at boot. */
+    void relimit(String vm) {
+        Plug plug = plugs.get(vm);
+        if (plug != null) {
+            NicOptions.Limits l = limitsOf(vm);
+            plug.vm().fromOutside(() -> plug.nic().limit(l));
+        }
     }
 
     /** The VM's machine was built: its NIC becomes a port of its network. */
