@@ -91,6 +91,11 @@ final class HostNetwork {
         return own != null ? own : LIMITS;
     }
 
+    /** The VM is gone: its own limits go too. */
+    void forget(String vm) {
+        if (book.limits(vm) != null) book.limit(vm, null);
+    }
+
     /** A running VM's card takes new limits before its next slice; a stopped one gets them at boot. */
     void relimit(String vm) {
         Plug plug = plugs.get(vm);
