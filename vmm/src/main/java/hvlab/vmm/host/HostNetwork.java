@@ -102,6 +102,10 @@ final class HostNetwork {
         if (plug != null) {
             NicOptions.Limits l = limitsOf(vm);
             plug.vm().fromOutside(() -> plug.nic().limit(l));
+            ManagedVm m = plug.managed(); // called under the host's lock; a halted VM takes them now, not at its next frame
+            if (m.vm == plug.vm() && m.halted && (m.state == VmLifecycle.RUNNING || m.state == VmLifecycle.SHUTTING_DOWN)) {
+                host.wake(m);
+            }
         }
     }
 
