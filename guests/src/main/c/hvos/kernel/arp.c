@@ -27,7 +27,9 @@ static struct {
     uint8_t mac[6];
     uint32_t learnt;             /* ticks */
 } cache[CACHE];
-static uint32_t asking;          /* the address we asked about last, whose answer we take */
+#define ASKED 4
+static uint32_t asked[ASKED];    /* addresses we asked about and wait for: only their answers are taken */
+static uint32_t asked_next;
 
 /* Remember ip at mac: in its own slot if it has one, else an empty one, else the oldest. */
 static void learn(uint32_t ip, const uint8_t mac[6]) {
@@ -75,6 +77,27 @@ static void send(uint16_t op, const uint8_t to_mac[6], uint32_t to_ip) {
     net_output(ARP_LEN);
 }
 
+static int was_asked(uint32_t ip) {
+    for (int i = 0; i < ASKED; i++) {
+        if (asked[i] == ip) {
+            asked[i] = 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void ask(uint32_t ip) {
+    for (int i = 0; i < ASKED; i++) {
+        if (asked[i] == ip) {
+            send(ARP_REQUEST, eth_broadcast, ip);
+            return;
+        }
+    }
+    asked[asked_next++ % ASKED] = ip;
+    send(ARP_REQUEST, eth_broadcast, ip);
+}
+
 void arp_input(const uint8_t *a, uint32_t len) {
     if (len < ARP_LEN || get16(a) != 1 || get16(a + 2) != ETHERTYPE_IPV4 || a[4] != 6 || a[5] != 4) {
         net_drop();
@@ -87,7 +110,7 @@ void arp_input(const uint8_t *a, uint32_t len) {
     if (op == ARP_REQUEST && target == net_ip && sender) {
         learn(sender, sender_mac);
         send(ARP_REPLY, sender_mac, sender);
-    } else if (op == ARP_REPLY && sender == asking && sender) {
+    } else if (op == ARP_REPLY && sender && was_asked(sender)) {
         learn(sender, sender_mac);
     } else {
         net_stats.ignored++;
@@ -100,8 +123,7 @@ int arp_resolve(uint32_t ip, uint8_t mac[6], uint32_t deadline) {
     int first = 1;
     while (!lookup(ip, mac)) {
         if (first || (int32_t) (ticks - asked) >= RETRY) {
-            asking = ip;
-            send(ARP_REQUEST, eth_broadcast, ip);
+            ask(ip);
             asked = ticks;
             first = 0;
         }

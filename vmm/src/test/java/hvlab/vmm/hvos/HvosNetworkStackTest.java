@@ -88,7 +88,10 @@ class HvosNetworkStackTest {
             assertTrue(nobody.contains("no reply from 10.0.0.9: seq=1 (no host answers ARP for that address)\n"
                     + "--- 10.0.0.9: 1 sent, 0 received ---\nsh: "), nobody);
 
+            // an answer to a question nobody asked (ARP spoofing's first move) is not believed
+            os.offer(ethernet(MAC, PEER_MAC, ARP, arp(2, PEER_MAC, ip("10.0.0.5"), MAC, HVOS_IP)));
             String ifconfig = os.command("ifconfig");
+            assertFalse(ifconfig.contains("arp: 10.0.0.5"), ifconfig);
             assertTrue(ifconfig.contains("net0: ether 52:54:00:00:00:02  inet 10.0.0.2\n"), ifconfig);
             assertTrue(ifconfig.contains("  arp: 10.0.0.1 at 52:54:00:00:00:01, "), ifconfig);
             assertTrue(ifconfig.contains(", 0 malformed (dropped), "), ifconfig);
@@ -160,7 +163,10 @@ class HvosNetworkStackTest {
             frames.values().forEach(os::offer);
             os.offer(echoRequest(9, 1, new byte[16]));
             echoReplyTo(os, 9, 1);
+            // an answer to a question nobody asked (ARP spoofing's first move) is not believed
+            os.offer(ethernet(MAC, PEER_MAC, ARP, arp(2, PEER_MAC, ip("10.0.0.5"), MAC, HVOS_IP)));
             String ifconfig = os.command("ifconfig");
+            assertFalse(ifconfig.contains("arp: 10.0.0.5"), ifconfig);
             assertTrue(ifconfig.contains(", " + frames.size() + " malformed (dropped), "),
                     "each of " + frames.keySet() + " is dropped and counted once:\n" + ifconfig);
             assertFalse(os.console().contains("udpecho: "  + "4 bytes"), "no lying datagram reached the program");
