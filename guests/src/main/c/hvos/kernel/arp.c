@@ -87,14 +87,13 @@ static int was_asked(uint32_t ip) {
     return 0;
 }
 
+/* Broadcast "who has ip?", and note that we wait for its answer. */
 static void ask(uint32_t ip) {
+    int noted = 0;
     for (int i = 0; i < ASKED; i++) {
-        if (asked[i] == ip) {
-            send(ARP_REQUEST, eth_broadcast, ip);
-            return;
-        }
+        if (asked[i] == ip) noted = 1;
     }
-    asked[asked_next++ % ASKED] = ip;
+    if (!noted) asked[asked_next++ % ASKED] = ip;
     send(ARP_REQUEST, eth_broadcast, ip);
 }
 
@@ -119,12 +118,12 @@ void arp_input(const uint8_t *a, uint32_t len) {
 
 /* The MAC of ip: from the cache, or by asking until deadline. 0, or E_NOHOST if nobody answered. */
 int arp_resolve(uint32_t ip, uint8_t mac[6], uint32_t deadline) {
-    uint32_t asked = 0;
+    uint32_t last_ask = 0;
     int first = 1;
     while (!lookup(ip, mac)) {
-        if (first || (int32_t) (ticks - asked) >= RETRY) {
+        if (first || (int32_t) (ticks - last_ask) >= RETRY) {
             ask(ip);
-            asked = ticks;
+            last_ask = ticks;
             first = 0;
         }
         if (!net_wait(deadline)) return E_NOHOST;
