@@ -9,6 +9,7 @@
 #ifndef HVOS_SYSCALLS_H
 #define HVOS_SYSCALLS_H
 #include <stdint.h>
+#include "netcalls.h"
 
 #define T_SYSCALL 0x80
 
@@ -24,7 +25,11 @@
 #define SYS_uptime 10   /* uptime() -> timer ticks since boot */
 #define SYS_procs  11   /* procs(buf, max) -> count: a snapshot of the process table */
 #define SYS_readdir 12  /* readdir(index, &entry) -> 1, or 0 past the last file */
-#define NSYSCALLS  13   /* the table's length, slot 0 unused */
+#define SYS_netconfig 13 /* netconfig(&info, ip) -> 0: sets our IP address first unless ip is 0 (netcalls.h) */
+#define SYS_ping   14   /* ping(ip, seq, timeout) -> microseconds until the echo reply came */
+#define SYS_udpsend 15  /* udpsend(&dgram) -> bytes sent */
+#define SYS_udprecv 16  /* udprecv(&dgram, timeout) -> bytes received on dgram.local_port */
+#define NSYSCALLS  17   /* the table's length, slot 0 unused */
 
 #define E_BADCALL  -1   /* no such system call */
 #define E_FAULT    -2   /* a pointer outside the caller's memory */
@@ -34,6 +39,10 @@
 #define E_CHILD    -6   /* no children to wait for */
 #define E_NOEXEC   -7   /* not a program hvos can run */
 #define E_INVAL    -8   /* a bad argument */
+#define E_NODEV    -9   /* no network card */
+#define E_TIMEDOUT -10  /* no answer in time */
+#define E_NOHOST  -11   /* nobody answered ARP for that address */
+#define E_BUSY    -12   /* that port belongs to another process */
 
 struct procinfo {               /* what procs() returns, one per process */
     int pid;

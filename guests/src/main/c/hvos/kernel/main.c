@@ -9,6 +9,7 @@
 #include "defs.h"
 #include "multiboot.h"
 #include "proc.h"
+#include "net.h"
 
 extern char _end[];
 
@@ -26,6 +27,10 @@ void kmain(uint32_t magic, struct multiboot_info *mb) {
     int files = fs_init();
     if (files < 0) panic("the disk holds no hvos file system");
     kprintf("disk: %d files\n", files);
+    if (net_init() == 0) {
+        kprintf("net: card %02x:%02x:%02x:%02x:%02x:%02x, address %d.%d.%d.%d\n", net_mac[0], net_mac[1], net_mac[2], net_mac[3],
+                net_mac[4], net_mac[5], net_ip >> 24, (net_ip >> 16) & 0xFF, (net_ip >> 8) & 0xFF, net_ip & 0xFF);
+    }
     vm_init();
     kprintf("paging: on\n");
     proc_init();

@@ -25,6 +25,10 @@ int sys_close(struct trapframe *tf);
 int sys_uptime(struct trapframe *tf);
 int sys_procs(struct trapframe *tf);
 int sys_readdir(struct trapframe *tf);
+int sys_netconfig(struct trapframe *tf);     /* sysnet.c */
+int sys_ping(struct trapframe *tf);
+int sys_udpsend(struct trapframe *tf);
+int sys_udprecv(struct trapframe *tf);
 
 int (*syscall_table[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write,
@@ -39,6 +43,10 @@ int (*syscall_table[NSYSCALLS])(struct trapframe *) = {
     [SYS_uptime] = sys_uptime,
     [SYS_procs] = sys_procs,
     [SYS_readdir] = sys_readdir,
+    [SYS_netconfig] = sys_netconfig,
+    [SYS_ping] = sys_ping,
+    [SYS_udpsend] = sys_udpsend,
+    [SYS_udprecv] = sys_udprecv,
 };
 const uint32_t syscall_count = NSYSCALLS;
 

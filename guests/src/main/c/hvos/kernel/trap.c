@@ -13,11 +13,13 @@
 #include "mmu.h"
 #include "x86.h"
 #include "proc.h"
+#include "net.h"
 #include "../include/syscalls.h"
 
 #define T_IRQ0 32
 #define IRQ_TIMER 0
 #define IRQ_COM1 4
+#define IRQ_NIC 11
 #define IRQ_IDE 14
 
 extern uint32_t vectors[];          /* trapasm.S */
@@ -78,6 +80,10 @@ void trap(struct trapframe *tf) {
     case T_IRQ0 + IRQ_COM1:
         console_intr();
         pic_eoi(IRQ_COM1);
+        return;
+    case T_IRQ0 + IRQ_NIC:
+        nic_intr();
+        pic_eoi(IRQ_NIC);
         return;
     case T_IRQ0 + IRQ_IDE:
         ide_intr();

@@ -62,6 +62,25 @@ int atoi(const char *s) {
     return n;
 }
 
+/* "10.0.0.2" into 0x0A000002: four numbers 0-255 and three dots, nothing else. 0 or -1. */
+int parse_ip(const char *s, uint32_t *ip) {
+    uint32_t v = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part && *s++ != '.') return -1;
+        if (*s < '0' || *s > '9') return -1;
+        uint32_t n = 0;
+        for (int digits = 0; *s >= '0' && *s <= '9'; digits++) {
+            if (digits == 3) return -1;
+            n = n * 10 + (uint32_t) (*s++ - '0');
+        }
+        if (n > 255) return -1;
+        v = v << 8 | n;
+    }
+    if (*s) return -1;
+    *ip = v;
+    return 0;
+}
+
 const char *strerror(int err) {
     switch (err) {
     case E_BADCALL: return "no such system call";
@@ -72,6 +91,10 @@ const char *strerror(int err) {
     case E_CHILD: return "no child processes";
     case E_NOEXEC: return "not a program";
     case E_INVAL: return "invalid argument";
+    case E_NODEV: return "no network card";
+    case E_TIMEDOUT: return "timed out";
+    case E_NOHOST: return "no host answers ARP for that address";
+    case E_BUSY: return "port in use by another process";
     default: return "unknown error";
     }
 }

@@ -20,6 +20,10 @@ int close(int fd);
 int uptime(void);
 int procs(struct procinfo *buf, int max);
 int readdir(int index, struct dirinfo *entry);
+int netconfig(struct netinfo *info, uint32_t ip);
+int ping(uint32_t ip, int seq, int timeout);
+int udpsend(struct udp_dgram *d);
+int udprecv(struct udp_dgram *d, int timeout);
 
 /* The library (ulib.c). */
 int printf(const char *fmt, ...);
@@ -28,5 +32,9 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int atoi(const char *s);
 const char *strerror(int err);
+int parse_ip(const char *s, uint32_t *ip);
+
+/* printf("%d.%d.%d.%d", IP_ARGS(ip)): an address in the dotted form people read. */
+#define IP_ARGS(ip) (int) ((ip) >> 24), (int) (((ip) >> 16) & 0xFF), (int) (((ip) >> 8) & 0xFF), (int) ((ip) & 0xFF)
 
 #endif

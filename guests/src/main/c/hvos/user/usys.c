@@ -21,6 +21,10 @@ int close(int fd) { return syscall3(SYS_close, fd, 0, 0); }
 int uptime(void) { return syscall3(SYS_uptime, 0, 0, 0); }
 int procs(struct procinfo *buf, int max) { return syscall3(SYS_procs, (uint32_t) buf, max, 0); }
 int readdir(int index, struct dirinfo *entry) { return syscall3(SYS_readdir, index, (uint32_t) entry, 0); }
+int netconfig(struct netinfo *info, uint32_t ip) { return syscall3(SYS_netconfig, (uint32_t) info, ip, 0); }
+int ping(uint32_t ip, int seq, int timeout) { return syscall3(SYS_ping, ip, seq, timeout); }
+int udpsend(struct udp_dgram *d) { return syscall3(SYS_udpsend, (uint32_t) d, 0, 0); }
+int udprecv(struct udp_dgram *d, int timeout) { return syscall3(SYS_udprecv, (uint32_t) d, timeout, 0); }
 
 void exit(int status) {
     syscall3(SYS_exit, status, 0, 0);

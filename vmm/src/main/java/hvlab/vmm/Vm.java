@@ -17,6 +17,7 @@ import hvlab.vmm.bt.BinaryTranslator;
 import hvlab.vmm.console.ConsoleLog;
 import hvlab.vmm.devices.PcPlatform;
 import hvlab.vmm.devices.Pit8254;
+import hvlab.vmm.devices.SerialPort;
 import hvlab.vmm.interrupts.GuestEvent;
 import hvlab.vmm.replay.Journal;
 import hvlab.vmm.replay.JournalEvent;
@@ -77,6 +78,15 @@ public final class Vm implements AutoCloseable {
     private final ExitRequest exitRequest = new ExitRequest();
     /** Input for the guest from other threads (typed text, the power button), taken in between slices. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> fromOutside = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * Typed bytes the UART's 16-byte FIFO has no room for yet. A terminal honouring RTS/CTS flow
+     * control waits while the receiver is full instead of overrunning it; so does this one, and a
+     * line longer than the FIFO arrives whole, as the guest reads. Not machine state: a snapshot
+     * does not keep it (what was typed is in the FIFO or not yet on the line).
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Integer> typeahead = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether the FIFO had room after the last slice: typeahead then waits for the next one. Set on the VM's thread. */
+    private volatile boolean serialRoom = true;
     private final PcPlatform platform;
     private final TrapCounters counters = new TrapCounters();
     /** A sampled diary of the exits, for people to read (the UI's trap log). */
@@ -306,6 +316,14 @@ public final class Vm implements AutoCloseable {
      * the slice; the slice ends early at the timer's next tick, so a guest sees its timer on time.
      */
     public SliceResult runSlice(Duration maxSlice) {
+        try {
+            return runSliceFed(maxSlice);
+        } finally {
+            serialRoom = platform.serial().bytesWaiting() < SerialPort.FIFO_DEPTH;
+        }
+    }
+
+    private SliceResult runSliceFed(Duration maxSlice) {
         if (!booted) {
             throw new IllegalStateException("boot or restore the VM before running it");
         }
@@ -315,6 +333,7 @@ public final class Vm implements AutoCloseable {
         for (Runnable action; (action = fromOutside.poll()) != null; ) {
             action.run();
         }
+        feedTypeahead();
         VmExit requested = exitRequest.take();
         if (requested != null) {
             ended = requested;
@@ -496,18 +515,29 @@ public final class Vm implements AutoCloseable {
      * a halted VM to sleep while this holds: the input may be the very interrupt it waits for.
      */
     public boolean hasWorkFromOutside() {
-        return !fromOutside.isEmpty();
+        return !fromOutside.isEmpty() || (serialRoom && !typeahead.isEmpty());
+    }
+
+    /** Moves typed bytes into the receive FIFO while it has room (on the VM's thread, between slices). */
+    private void feedTypeahead() {
+        SerialPort serial = platform.serial();
+        java.io.ByteArrayOutputStream fed = journal == null ? null : new java.io.ByteArrayOutputStream();
+        while (serial.bytesWaiting() < SerialPort.FIFO_DEPTH && !typeahead.isEmpty()) {
+            Integer b = typeahead.poll();
+            if (b != null) {
+                serial.receive(b);
+                if (fed != null) fed.write(b);
+            }
+        }
+        if (fed != null && fed.size() > 0) {
+            journal.record(new JournalEvent.SerialInput(here(), fed.toByteArray())); // what reached the guest, and where
+        }
+        serialRoom = serial.bytesWaiting() < SerialPort.FIFO_DEPTH;
     }
 
     /** Types {@code bytes} into the guest's serial port (COM1's receiver). Any thread. */
     public void sendInput(byte[] bytes) {
-        byte[] copy = bytes.clone();
-        fromOutside(() -> {
-            if (journal != null && copy.length > 0) {
-                journal.record(new JournalEvent.SerialInput(here(), copy));
-            }
-            platform.receive(copy);
-        });
+        for (byte b : bytes) typeahead.add(b & 0xFF);
     }
 
     /** Presses the power button (ACPI-style: the guest decides what to do about it). Any thread. */

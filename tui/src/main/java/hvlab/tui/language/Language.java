@@ -117,6 +117,7 @@ public final class Language {
         net.addSubcommand("listen", line(new NetListenCommand()));
         net.addSubcommand("connect", line(new NetConnectCommand()));
         net.addSubcommand("tunnels", line(new NetTunnelsCommand()));
+        net.addSubcommand("limit", line(new NetLimitCommand()));
         return net;
     }
 

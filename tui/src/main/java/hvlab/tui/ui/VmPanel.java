@@ -78,6 +78,9 @@ final class VmPanel {
         in.text(2, y++, "COM1 (0x3F8, IRQ4)  PICs 8259  PIT 8254 (IRQ0)");
         in.text(2, y++, "RTC (0x70)  power button (0x4F0)  genid 0x4E0");
         in.text(2, y++, "debug exit (0xF4)  vTPM (0x4C0)" + (info.disk() == null ? "" : "  ATA disk (0x1F0, IRQ14) " + info.disk()));
+        if (info.network() != null) {
+            in.text(2, y++, "NIC (0x500, IRQ11) on " + info.network() + ", " + info.mac());
+        }
         y++;
         recording(in, y++, row);
         if (info.lastExit() != null) {

@@ -143,6 +143,15 @@ class DatacenterUiTest {
     }
 
     @Test
+    void theOverviewListsTheNetworkCardAndItsNetwork() throws Exception {
+        host.network().create("lan");
+        host.create(new hvlab.vmm.host.VmSpec("anet", "ticks", null, null, hvlab.vmm.host.VmSpec.DEFAULT_WEIGHT, 0, null, false, "lan"));
+        String shown = frame();
+        for (int row = 0; row < 3 && !shown.contains("─ anet ·"); row++) shown = press(new KeyStroke(KeyType.ArrowDown));
+        assertTrue(shown.contains("NIC (0x500, IRQ11) on lan, 52:54:00:"), shown);
+    }
+
+    @Test
     void helpOpensWithF1AndAnyKeyClosesIt() throws Exception {
         String help = press(new KeyStroke(KeyType.F1));
         assertTrue(help.contains("Press any key to go back"), help);

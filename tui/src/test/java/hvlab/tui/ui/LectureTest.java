@@ -111,6 +111,7 @@ class LectureTest {
             assertFalse(host.console("lec-lonely", 0).text().contains("reply from"));
             assertTrue(printed.contains("the switch dropped its frame"), printed);
             assertTrue(printed.contains("port scan: 10.0.0.66 tried 16 ports"), printed);
+            assertTrue(printed.contains("--- 10.0.0.12: 3 sent, 3 received ---"), "two hvos ping each other: " + printed);
         }
     }
 

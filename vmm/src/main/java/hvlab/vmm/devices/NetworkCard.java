@@ -61,11 +61,13 @@ public final class NetworkCard implements IoDevice {
     private int isr;
     private int imr = ISR_RX | ISR_TX | ISR_ERROR;
     private NicError error = NicError.NONE;
+    private NicOptions.Limits limits;
 
     public NetworkCard(NicOptions options, GuestRam ram, InterruptLine irq) {
         this.irq = irq;
         this.mac = options.mac();
         this.path = new NicTransfer(ram, options);
+        this.limits = options.limits();
         this.rx = path.rx;
         this.tx = path.tx;
     }
@@ -81,6 +83,15 @@ public final class NetworkCard implements IoDevice {
     public MacAddress mac() { return mac; }
 
     public NicError error() { return error; }
+
+    /** The policer's limits on what the guest sends. */
+    public NicOptions.Limits limits() { return limits; }
+
+    /** New limits for the policer, from now on (on the VM's thread: {@code vm.fromOutside}). */
+    public void limit(NicOptions.Limits limits) {
+        this.limits = limits;
+        path.limit(limits);
+    }
 
     public Counters counters() {
         return path.counters();

@@ -73,8 +73,8 @@ final class NicRing {
     /** Gives the descriptor back to the driver, done, with {@code length} in it; the head moves on. */
     void complete(GuestRam ram, Descriptor d, int length) {
         long at = base + (long) d.index() * DESCRIPTOR;
-        ram.write(at + 4, 2, length);
-        ram.write(at + 6, 2, DONE);
+        ram.writeData(at + 4, 2, length);     // descriptors are data: no translated code dropped
+        ram.writeData(at + 6, 2, DONE);
         head = (d.index() + 1) % size;
     }
 }

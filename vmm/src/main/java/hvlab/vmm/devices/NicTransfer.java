@@ -26,8 +26,8 @@ final class NicTransfer {
     final NicRing tx = new NicRing();
     private final GuestRam ram;
     private final NicOptions.Wire wire;
-    final TokenBucket frameTokens;
-    final TokenBucket byteTokens;
+    TokenBucket frameTokens;
+    TokenBucket byteTokens;
     private final ConcurrentLinkedQueue<byte[]> arrived = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     final AtomicLong rxDropped = new AtomicLong();
@@ -36,7 +36,11 @@ final class NicTransfer {
     NicTransfer(GuestRam ram, NicOptions options) {
         this.ram = ram;
         this.wire = options.wire();
-        NicOptions.Limits l = options.limits();
+        limit(options.limits());
+    }
+
+    /** New buckets for new limits, full: the policer starts over, as a reconfigured OVS ingress policer does. */
+    void limit(NicOptions.Limits l) {
         this.frameTokens = new TokenBucket(l.framesPerSecond(), l.burstFrames(), 1);
         this.byteTokens = new TokenBucket(l.bytesPerSecond(), l.burstBytes(), EthernetFrame.MAX);
     }
@@ -110,7 +114,7 @@ final class NicTransfer {
             if (where != NicError.NONE) return Step.failed(where);
             byte[] frame = arrived.poll();
             waiting.decrementAndGet();
-            ram.writeBytes(d.buffer(), frame);
+            ram.writeDataBytes(d.buffer(), frame);
             rx.complete(ram, d, frame.length);
             rxFrames++;
             rxBytes += frame.length;

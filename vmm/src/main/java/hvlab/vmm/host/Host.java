@@ -172,6 +172,7 @@ public final class Host implements HostControl, AutoCloseable {
             VmInfo before = infoOf(managed, System.nanoTime());
             lifecycle.apply(managed, action, actor);
             if (action == PowerAction.UNDEFINE) {
+                hostNetwork().forget(vm); // a new VM of that name starts at the host's default limits
                 return new VmInfo(before.name(), before.uuid(), name, "undefined", before.guest(), before.mode(),
                         before.memoryBytes(), before.disk(), before.weight(), before.cap(), 0, 0, before.cpuMillis(),
                         before.throttledMillis(), Map.of(), before.lastExit(), 0, List.of());

@@ -83,7 +83,31 @@ final class HostNetwork {
         }
         MacAddress mac = MacAddress.parse(d.mac() != null ? d.mac() : Identity.macFor(d.name()));
         String vm = d.name();
-        return platform.withNic(new NicOptions(mac, LIMITS, frame -> transmit(vm, frame)));
+        return platform.withNic(new NicOptions(mac, limitsOf(vm), frame -> transmit(vm, frame)));
+    }
+
+    /** The policer's limits for the VM: its own ('net limit'), or the host's default. */
+    NicOptions.Limits limitsOf(String vm) {
+        NicOptions.Limits own = book.limits(vm);
+        return own != null ? own : LIMITS;
+    }
+
+    /** The VM is gone: its own limits go too. */
+    void forget(String vm) {
+        if (book.limits(vm) != null) book.limit(vm, null);
+    }
+
+    /** A running VM's card takes new limits before its next slice; a stopped one gets them at boot. */
+    void relimit(String vm) {
+        Plug plug = plugs.get(vm);
+        if (plug != null) {
+            NicOptions.Limits l = limitsOf(vm);
+            plug.vm().fromOutside(() -> plug.nic().limit(l));
+            ManagedVm m = plug.managed(); // called under the host's lock; a halted VM takes them now, not at its next frame
+            if (m.vm == plug.vm() && m.halted && (m.state == VmLifecycle.RUNNING || m.state == VmLifecycle.SHUTTING_DOWN)) {
+                host.wake(m);
+            }
+        }
     }
 
     /** The VM's machine was built: its NIC becomes a port of its network. */

@@ -90,6 +90,27 @@ final class NetworkCommands implements NetworkControl {
     }
 
     @Override
+    public hvlab.vmm.devices.NicOptions.Limits limit(String vm, hvlab.vmm.devices.NicOptions.Limits limits, String actor) {
+        return host.locked(() -> {
+            host.managed(vm);
+            net.book().limit(vm, limits);
+            net.relimit(vm);
+            hvlab.vmm.devices.NicOptions.Limits now = net.limitsOf(vm);
+            host.journal(host.store().folder(vm), "net-limit", Map.of("frames_per_second", now.framesPerSecond(),
+                    "bytes_per_second", now.bytesPerSecond(), "own", limits != null, "actor", actor));
+            return now;
+        });
+    }
+
+    @Override
+    public VmLimits limits(String vm) {
+        return host.locked(() -> {
+            host.managed(vm);
+            return new VmLimits(vm, net.limitsOf(vm), net.book().limits(vm) != null);
+        });
+    }
+
+    @Override
     public List<Alert> alerts() {
         return net.alerts();
     }

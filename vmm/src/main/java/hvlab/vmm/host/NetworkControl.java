@@ -1,5 +1,7 @@
 package hvlab.vmm.host;
 
+import hvlab.vmm.devices.NicOptions;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +57,18 @@ public interface NetworkControl {
      * port-scan detector); its alerts become events of the VMs that sent the traffic.
      */
     Network mirror(String network, List<String> rules, String actor);
+
+    /**
+     * Polices what {@code vm} sends at its own limits (null: the host's default, 10,000 frames/s and
+     * 100 Mbit/s), kept in the store; a running VM's card takes them before its next slice.
+     * Returns the limits now in force.
+     */
+    NicOptions.Limits limit(String vm, NicOptions.Limits limits, String actor);
+
+    /** The limits {@code vm}'s card is policed at, and whether they are its own (not the host's default). */
+    record VmLimits(String vm, NicOptions.Limits limits, boolean own) {}
+
+    VmLimits limits(String vm);
 
     /** The IDS alerts so far, oldest first. */
     List<Alert> alerts();

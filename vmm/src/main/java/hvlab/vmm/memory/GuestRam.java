@@ -95,6 +95,23 @@ public final class GuestRam {
         store(at, size, value);
     }
 
+    /**
+     * Bytes a device places into a buffer its driver gave it (a received frame): checked like
+     * {@link #writeBytes}, but, as for {@link #writeData}, translated code is not dropped. With
+     * paging on the CPU can only drop all of it (DESIGN.md section 10), and doing that for every
+     * frame made a paging guest's network a hundred times slower. A driver that points a receive
+     * buffer at its own code may run its old translation of it: its own business, and no address
+     * it names escapes the checks.
+     */
+    public void writeDataBytes(long address, byte[] bytes) {
+        long at = address & 0xFFFFFFFFL;
+        if (!contains(at, bytes.length)) {
+            writeBytes(address, bytes); // the slow path's checks and faults
+            return;
+        }
+        memory.write(at, bytes);
+    }
+
     private void store(long at, int size, int value) {
         switch (size) {
             case 1 -> memory.write8(at, value);
