@@ -32,13 +32,25 @@ public final class EmbeddedDatacenter implements AutoCloseable {
      * each with a plaintext migration port too when {@code insecurePorts}.
      */
     public static EmbeddedDatacenter start(Path root, int count, int threadsPerHost, boolean insecurePorts) throws IOException {
-        Path dc = root.resolve("dc");
+        Map<String, Path> stores = new LinkedHashMap<>();
+        for (int i = 1; i <= count; i++) {
+            stores.put("h" + i, root.resolve("h" + i));
+        }
+        return start(root.resolve("dc"), stores, threadsPerHost, insecurePorts);
+    }
+
+    /**
+     * Starts a host for each of {@code stores} (name to store, in order), the CA and join policy in
+     * {@code dc} (made there if none is). The terminal UI's default datacenter: h1 on the user's
+     * store, h2 and h3 beside it.
+     */
+    public static EmbeddedDatacenter start(Path dc, Map<String, Path> stores, int threadsPerHost, boolean insecurePorts) throws IOException {
         DatacenterCa ca = Files.exists(dc.resolve("ca.p12")) ? DatacenterCa.open(dc) : DatacenterCa.init(dc);
         EmbeddedDatacenter embedded = new EmbeddedDatacenter(new Datacenter(ca));
         try {
-            for (int i = 1; i <= count; i++) {
-                String name = "h" + i;
-                Host host = new Host(name, root.resolve(name), threadsPerHost);
+            for (Map.Entry<String, Path> each : stores.entrySet()) {
+                String name = each.getKey();
+                Host host = new Host(name, each.getValue(), threadsPerHost);
                 HostServer server = new HostServer(host, ca, InetAddress.getLoopbackAddress(), 0, insecurePorts ? 0 : -1);
                 embedded.servers.put(name, server);
                 embedded.manager.join(name, server.address(), server.insecureAddress());
