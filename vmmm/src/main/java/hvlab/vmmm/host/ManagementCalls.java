@@ -45,6 +45,8 @@ final class ManagementCalls {
                 case "load" -> hvlab.vmmm.balance.LoadReport.of(host);
                 case "placement" -> hvlab.vmmm.migration.Placement.read(folder(arg(a, 0)), host.name());
                 case "place" -> place(arg(a, 0), a.subList(1, a.size()));
+                case "patch" -> hvlab.vmmm.patch.Patching.patch(host, arg(a, 0), arg(a, 1), hvlab.vmmm.patch.PatchCatalog.shipped());
+                case "quarantine" -> hvlab.vmmm.patch.Patching.quarantine(host, arg(a, 0), a.size() > 1 ? a.get(1) : "the manager's order");
                 case "start", "pause", "resume", "reset", "poweroff", "destroy", "undefine" ->
                         host.act(arg(a, 0), PowerAction.valueOf(call.command().toUpperCase()), "manager");
                 default -> throw new HostException("'" + call.command() + "' is not a call a host takes");

@@ -19,7 +19,8 @@ import java.util.List;
  * {@link IllegalArgumentException} with one line.
  */
 public final class ManagerCommands {
-    public static final String USAGE = "dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...] | dc where VM";
+    public static final String USAGE = "dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...] | dc where VM"
+            + " | dc patches | dc patch VM PATCH | dc quarantine VM";
 
     /** Hears every migration the commands make, as it goes (the UI draws it). */
     public interface Watcher {
@@ -58,6 +59,7 @@ public final class ManagerCommands {
             }
             case "place" -> place(one(args, "dc place VM [HOST...]"), args.subList(1, args.size()));
             case "where" -> where(only(args, "dc where VM"));
+            case "patches", "patch", "quarantine" -> new PatchCommands(manager, this).run(words);
             default -> throw new IllegalArgumentException("'" + words.getFirst() + "' is not a datacenter command: " + USAGE);
         };
     }

@@ -1,0 +1,88 @@
+package hvlab.tui;
+
+import hvlab.vmmm.manager.Datacenter;
+import hvlab.vmmm.manager.ManagerCommands;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The manager's commands on the command line, over hosts in their own processes: each joins the
+ * datacenter's hosts (TLS, TPM quote) and runs the same {@link ManagerCommands} as the UI's
+ * {@code :dc ...}.
+ */
+final class DcManagerCommands {
+    private DcManagerCommands() {}
+
+    /** Joins, runs {@code words}, prints its lines; a refusal is one line and exit status 2. */
+    static int run(CommandSpec spec, Path dc, List<String> words) throws IOException {
+        try (Datacenter manager = DcCommand.join(dc, spec.commandLine().getErr(), true)) {
+            if (manager.hosts().isEmpty()) {
+                return DcCommand.unavailable(spec.commandLine().getErr(), "no host of " + dc + " could be joined (start them with 'hv host serve')");
+            }
+            try {
+                new ManagerCommands(manager, ManagerCommands.Watcher.NONE).run(words).forEach(spec.commandLine().getOut()::println);
+                return ExitStatus.OK;
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("hv: " + e.getMessage());
+                return ExitStatus.BAD_INPUT;
+            }
+        }
+    }
+
+    static List<String> words(String... first) {
+        return new ArrayList<>(List.of(first));
+    }
+
+    @Command(name = "balance", mixinStandardHelpOptions = true,
+            description = {"Even out the hosts' load by live migration (as VMware DRS): each proposed move with its reason.",
+                    "Affinity rules: DIR/affinity.rules, lines 'together A B' or 'apart A B'."})
+    static final class Balance implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--dry-run", description = "explain the plan, move nothing") boolean dryRun;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> words = words("balance");
+            if (dryRun) words.add("--dry-run");
+            return run(spec, dc, words);
+        }
+    }
+
+    @Command(name = "place", mixinStandardHelpOptions = true,
+            description = "Say where a VM may run (paper IV.E.2); no host: anywhere. A migration elsewhere is refused before a byte is sent.")
+    static final class Place implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "VM") String vm;
+        @Parameters(index = "1..*", paramLabel = "HOST") List<String> hosts = List.of();
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> words = words("place", vm);
+            words.addAll(hosts);
+            return run(spec, dc, words);
+        }
+    }
+
+    @Command(name = "where", mixinStandardHelpOptions = true, description = "Where a VM runs, every host it has run on, and where it may run.")
+    static final class Where implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "VM") String vm;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            return run(spec, dc, words("where", vm));
+        }
+    }
+}
