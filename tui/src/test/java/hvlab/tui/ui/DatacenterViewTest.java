@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +104,40 @@ class DatacenterViewTest {
         press(key('b'));
         awaitIdle();
         assertTrue(controller().output.toString().contains("imbalance (standard deviation of host loads)"), controller().output.toString());
+    }
+
+    @Test
+    void theDatacenterLecturePlaysBalancesRefusesThePinnedVmAndFlagsTheRevert() throws Exception {
+        var interpreter = new hvlab.tui.language.Interpreter(dc.host("h1"), hvlab.tui.language.Place.SCRIPT);
+        DatacenterUi lectureUi = new DatacenterUi(screen, List.of(dc.host("h1"), dc.host("h2"), dc.host("h3")),
+                line -> {
+                    var outcome = interpreter.execute(line);
+                    if (!outcome.ok()) throw new IllegalStateException(outcome.error());
+                    return outcome.lines();
+                }, dc.manager());
+        List<String> all = new ArrayList<>();
+        try (InputStream in = getClass().getResourceAsStream("/lectures/datacenter.lecture");
+             LecturePlayer player = new LecturePlayer(Lecture.parse("datacenter", new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()),
+                     lectureUi.commands())) {
+            while (!player.finished()) {
+                if (player.advance()) {
+                    while (player.busy()) Thread.sleep(50);
+                    all.addAll(player.lines()); // each step's lines replace the last step's
+                }
+            }
+        }
+        String text = String.join("\n", all);
+        List<String> failures = text.lines().filter(l -> l.startsWith("line ")).toList();
+        assertEquals(1, failures.size(), text);
+        assertTrue(failures.getFirst().contains("'lec-s3' may run only on h1 (its placement policy), not on h2"), text);
+        assertTrue(text.contains("not lec-s3 -> h"), text);
+        assertTrue(text.contains("migrated lec-s"), text);
+        assertTrue(text.contains("UNPATCHED AGAIN: lost HVSA-2026-002 by the revert to snapshot 'pre-HVSA-2026-002'"), text);
+        assertTrue(text.matches("(?s).*lec-rp +h1 +no patches +quarantined: HVSA-2026-003 has no fix.*"), text);
+        assertTrue(text.contains("the end of"), text);
+        for (String host : dc.hostNames()) {
+            assertTrue(dc.host(host).list().stream().noneMatch(vm -> vm.name().startsWith("lec-")), "tidied up on " + host);
+        }
     }
 
     private void select(String vm) throws Exception {

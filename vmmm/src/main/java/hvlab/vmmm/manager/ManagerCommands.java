@@ -19,8 +19,8 @@ import java.util.List;
  * {@link IllegalArgumentException} with one line.
  */
 public final class ManagerCommands {
-    public static final String USAGE = "dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...] | dc where VM"
-            + " | dc patches | dc patch VM PATCH | dc quarantine VM";
+    public static final String USAGE = "dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...] | dc where VM | dc undefine VM [--if-exists]"
+            + " | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM";
 
     /** Hears every migration the commands make, as it goes (the UI draws it). */
     public interface Watcher {
@@ -59,6 +59,11 @@ public final class ManagerCommands {
             }
             case "place" -> place(one(args, "dc place VM [HOST...]"), args.subList(1, args.size()));
             case "where" -> where(only(args, "dc where VM"));
+            case "undefine" -> {
+                boolean ifExists = args.contains("--if-exists");
+                List<String> rest = args.stream().filter(a -> !a.equals("--if-exists")).toList();
+                yield undefine(only(rest, "dc undefine VM [--if-exists]"), ifExists);
+            }
             case "patches", "patch", "quarantine" -> new PatchCommands(manager, this).run(words);
             default -> throw new IllegalArgumentException("'" + words.getFirst() + "' is not a datacenter command: " + USAGE);
         };
@@ -126,6 +131,21 @@ public final class ManagerCommands {
         Placement placement = Json.MAPPER.readValue(manager.call(at, "placement", vm), Placement.class);
         return List.of(vm + " runs on " + at, "  has been on: " + String.join(" -> ", placement.locations()),
                 "  may run on:  " + (placement.allowedHosts().isEmpty() ? "any host" : String.join(", ", placement.allowedHosts())));
+    }
+
+    /** Powers {@code vm} off wherever it is, and removes it; {@code ifExists}: a VM that is nowhere is no error. */
+    public List<String> undefine(String vm, boolean ifExists) throws IOException {
+        String at;
+        try {
+            at = locate(vm);
+        } catch (IllegalArgumentException none) {
+            if (ifExists) return List.of("no VM named '" + vm + "' on any host: nothing to undefine");
+            throw none;
+        }
+        String state = Json.MAPPER.readTree(manager.call(at, "info", vm)).path("state").asText();
+        if (state.equals("running") || state.equals("paused")) manager.call(at, "poweroff", vm);
+        manager.call(at, "undefine", vm);
+        return List.of("undefined " + vm + " on " + at);
     }
 
     /** The host {@code vm} is on, asked of each. */

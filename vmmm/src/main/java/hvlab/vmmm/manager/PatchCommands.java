@@ -30,10 +30,7 @@ final class PatchCommands {
     List<String> run(List<String> words) throws IOException {
         List<String> args = words.subList(1, words.size());
         return switch (words.getFirst()) {
-            case "patches" -> {
-                if (!args.isEmpty()) throw new IllegalArgumentException("dc patches");
-                yield report();
-            }
+            case "patches" -> report(args);
             case "patch" -> {
                 if (args.size() != 2) throw new IllegalArgumentException("dc patch VM PATCH (patches: "
                         + String.join(", ", catalog.patches().stream().map(p -> p.id()).toList()) + ")");
@@ -60,9 +57,11 @@ final class PatchCommands {
         return out;
     }
 
-    private List<String> report() throws IOException {
+    /** Every VM's patches, or only those of {@code vms}; the ones a revert unpatched or that cannot be patched first. */
+    private List<String> report(List<String> vms) throws IOException {
         List<String> lines = new ArrayList<>();
-        List<PatchStatus> all = statuses();
+        List<PatchStatus> all = new ArrayList<>(statuses().stream().filter(s -> vms.isEmpty() || vms.contains(s.vm())).toList());
+        all.sort(java.util.Comparator.comparing(s -> s.flags().stream().noneMatch(f -> f.startsWith("UNPATCH"))));
         long flagged = all.stream().filter(s -> !s.clean()).count();
         lines.add(all.size() + " VMs, " + flagged + " flagged (catalog: " + catalog.patches().size() + " patches)");
         all.stream().filter(s -> !s.clean()).forEach(s -> lines.add("  " + s.describe()));
