@@ -99,22 +99,25 @@ public final class ManagerCommands {
         }
     }
 
+    /** The balancer's plan, explained; unless {@code dryRun}, each move carried out, its outcome under it, the notes last. */
     public List<String> balance(boolean dryRun) throws IOException {
         Balancer balancer = new Balancer(manager);
         Plan plan = balancer.plan();
-        List<String> lines = new ArrayList<>(plan.explain());
         if (dryRun || plan.moves().isEmpty()) {
+            List<String> lines = new ArrayList<>(plan.explain());
             if (dryRun && !plan.moves().isEmpty()) lines.add("(a dry run: nothing moved)");
             return lines;
         }
+        List<String> lines = new ArrayList<>(plan.explain().subList(0, 1));
         for (var move : plan.moves()) {
+            lines.add("  " + move.describe());
             try {
-                List<String> done = migrate(move.vm(), move.to());
-                lines.add(done.getLast());
+                lines.add("    " + migrate(move.vm(), move.to()).getLast());
             } catch (IllegalArgumentException e) {
-                lines.add("not moved: " + move.vm() + ": " + e.getMessage());
+                lines.add("    not moved: " + e.getMessage());
             }
         }
+        plan.notes().forEach(n -> lines.add("  " + n));
         return lines;
     }
 
