@@ -85,4 +85,47 @@ final class DcManagerCommands {
             return run(spec, dc, words("where", vm));
         }
     }
+
+    @Command(name = "patches", mixinStandardHelpOptions = true,
+            description = {"Every VM's patch level, read from its history on its host, against the patch catalog (paper IV.D.4):",
+                    "VMs off and missing patches, VMs a revert unpatched again (IV.E.3), VMs that cannot be patched."})
+    static final class Patches implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(paramLabel = "VM", description = "only these VMs") List<String> vms = List.of();
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> words = words("patches");
+            words.addAll(vms);
+            return run(spec, dc, words);
+        }
+    }
+
+    @Command(name = "patch", mixinStandardHelpOptions = true,
+            description = "Patch a VM from the catalog: its host snapshots it first; a patch to hvos's disk is applied offline (the VM off).")
+    static final class Patch implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "VM") String vm;
+        @Parameters(index = "1", paramLabel = "PATCH") String patch;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            return run(spec, dc, words("patch", vm, patch));
+        }
+    }
+
+    @Command(name = "quarantine", mixinStandardHelpOptions = true,
+            description = "Put a VM on its host's quarantine network (a private segment; a running VM is restarted on it).")
+    static final class Quarantine implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "VM") String vm;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            return run(spec, dc, words("quarantine", vm));
+        }
+    }
 }
