@@ -128,4 +128,38 @@ final class DcManagerCommands {
             return run(spec, dc, words("quarantine", vm));
         }
     }
+
+    @Command(name = "replicate", mixinStandardHelpOptions = true,
+            description = {"Keep a running copy of a VM on another host (Remus): a checkpoint every epoch; if the VM's host falls silent,",
+                    "the backup runs the VM from the last one. --stop ends it (the backup throws its copy away)."})
+    static final class Replicate implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "VM") String vm;
+        @Option(names = "--to", paramLabel = "HOST") String to;
+        @Option(names = "--every", paramLabel = "MS", description = "the epoch in milliseconds (default 200)") Long every;
+        @Option(names = "--stop") boolean stop;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            if (stop == (to != null)) throw new UsageException("say either --to HOST or --stop");
+            List<String> words = stop ? words("replicate", vm, "--stop") : words("replicate", vm, "--to", to);
+            if (every != null && !stop) {
+                words.add("--every");
+                words.add(String.valueOf(every));
+            }
+            return run(spec, dc, words);
+        }
+    }
+
+    @Command(name = "replicas", mixinStandardHelpOptions = true, description = "Every replication: its backup, checkpoints, pages and pause.")
+    static final class Replicas implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;
+
+        @Override
+        public Integer call() throws IOException {
+            return run(spec, dc, words("replicas"));
+        }
+    }
 }

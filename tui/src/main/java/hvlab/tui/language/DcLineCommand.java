@@ -14,7 +14,8 @@ import java.util.List;
  * this says where to go.
  */
 @Command(name = "dc", description = {"The datacenter manager: dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...]",
-        "| dc where VM | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM | dc undefine VM [--if-exists].",
+        "| dc where VM | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM | dc undefine VM [--if-exists]",
+        "| dc replicate VM --to HOST [--every MS] | dc replicate VM --stop | dc replicas.",
         "Runs in ./hv's command line (':'), over its datacenter of hosts h1-h3; 'hv dc ...' does the same for hosts in their own processes."})
 final class DcLineCommand implements LanguageCommand {
     @Parameters(paramLabel = "WORDS", arity = "1..*", description = "the manager's command and its arguments")

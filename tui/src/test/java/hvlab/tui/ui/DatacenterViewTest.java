@@ -134,6 +134,7 @@ class DatacenterViewTest {
         assertTrue(text.contains("migrated lec-s"), text);
         assertTrue(text.contains("UNPATCHED AGAIN: lost HVSA-2026-002 by the revert to snapshot 'pre-HVSA-2026-002'"), text);
         assertTrue(text.matches("(?s).*lec-rp +h1 +no patches +quarantined: HVSA-2026-003 has no fix.*"), text);
+        assertTrue(text.matches("(?s).*lec-s1 -> h1: replicating, [1-9]\\d* checkpoints.*"), text);
         assertTrue(text.contains("the end of"), text);
         for (String host : dc.hostNames()) {
             assertTrue(dc.host(host).list().stream().noneMatch(vm -> vm.name().startsWith("lec-")), "tidied up on " + host);

@@ -168,6 +168,12 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            if (managed.arriving != null) {
+                // a copy still coming (a live migration) or kept in step (a replica's backup): the
+                // real VM runs at its source, and starting this one would run it twice (IV.E.1)
+                throw new HostException("'" + vm + "' is a copy arriving from another host (a migration, or a replica's backup):"
+                        + " it runs here only when its source gives it up");
+            }
             VmInfo before = infoOf(managed, System.nanoTime());
             lifecycle.apply(managed, action, actor);
             if (action == PowerAction.UNDEFINE) {

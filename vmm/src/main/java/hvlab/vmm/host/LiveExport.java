@@ -117,6 +117,52 @@ public final class LiveExport {
     }
 
     /**
+     * One checkpoint for replication (Remus, Cully et al. 2008): the VM is held off its CPUs just
+     * long enough to copy the pages it wrote since the last checkpoint (all of them the first time)
+     * and its machine state, then runs on. The copies are a consistent instant of the VM.
+     */
+    public Final checkpoint() {
+        host.lock().lock();
+        try {
+            requireStillHere();
+            if (m.state != VmLifecycle.RUNNING) {
+                throw new HostException("'" + m.name + "' is " + m.state.label() + ": only a running VM is replicated");
+            }
+            m.held = true;
+            host.scheduler().setWants(m.name, false, System.nanoTime());
+            try {
+                host.awaitOffCpuStillThere(m, "checkpoint it");
+                VmState state = m.vm.save();
+                PageSet pages;
+                if (!tracking) {
+                    m.trackDirtyPages(state.ram());
+                    tracking = true;
+                    pages = PageSet.fullOf(state.ram().segment().asReadOnly());
+                } else {
+                    pages = PageSet.of(state.ram().segment().asReadOnly(), m.dirtyPages.takeDirty());
+                }
+                return new Final(pages, VmStateCodec.encode(state), VmHistory.lines(host.store().folder(m.name)));
+            } finally {
+                m.held = false;
+                if (m.vm != null) host.wake(m);
+            }
+        } finally {
+            host.lock().unlock();
+        }
+    }
+
+    /** Replication is over (stopped, or its backup lost): the tracker is given back; the VM runs on. */
+    public void stopTracking() {
+        host.lock().lock();
+        try {
+            over = true;
+            m.forgetDirtyPages();
+        } finally {
+            host.lock().unlock();
+        }
+    }
+
+    /**
      * The migration failed before the target took over: the VM runs on here as if nothing had
      * happened (resumed if this export paused it), and a history event says why.
      */

@@ -28,9 +28,12 @@ final class ManagementCalls {
     private final Host host;
     private final Tls tls;
 
+    private final hvlab.vmmm.replication.Replications replications;
+
     ManagementCalls(Host host, Tls tls) {
         this.host = host;
         this.tls = tls;
+        this.replications = new hvlab.vmmm.replication.Replications(host, tls);
     }
 
     Result call(Call call) {
@@ -46,6 +49,9 @@ final class ManagementCalls {
                 case "placement" -> hvlab.vmmm.migration.Placement.read(folder(arg(a, 0)), host.name());
                 case "place" -> place(arg(a, 0), a.subList(1, a.size()));
                 case "patch" -> hvlab.vmmm.patch.Patching.patch(host, arg(a, 0), arg(a, 1), hvlab.vmmm.patch.PatchCatalog.shipped());
+                case "replicate" -> replications.start(arg(a, 0), arg(a, 1), parse(arg(a, 2)), millis(arg(a, 3)));
+                case "unreplicate" -> replications.stop(arg(a, 0));
+                case "replicas" -> replications.list();
                 case "quarantine" -> hvlab.vmmm.patch.Patching.quarantine(host, arg(a, 0), a.size() > 1 ? a.get(1) : "the manager's order");
                 case "start", "pause", "resume", "reset", "poweroff", "destroy", "undefine" ->
                         host.act(arg(a, 0), PowerAction.valueOf(call.command().toUpperCase()), "manager");
@@ -112,6 +118,14 @@ final class ManagementCalls {
             return new InetSocketAddress(address.substring(0, colon), port);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + address + "' is not HOST:PORT");
+        }
+    }
+
+    private static long millis(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number of milliseconds");
         }
     }
 

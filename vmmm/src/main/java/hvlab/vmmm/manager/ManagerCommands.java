@@ -20,7 +20,8 @@ import java.util.List;
  */
 public final class ManagerCommands {
     public static final String USAGE = "dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...] | dc where VM | dc undefine VM [--if-exists]"
-            + " | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM";
+            + " | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM"
+            + " | dc replicate VM --to HOST [--every MS] | dc replicate VM --stop | dc replicas";
 
     /** Hears every migration the commands make, as it goes (the UI draws it). */
     public interface Watcher {
@@ -65,6 +66,7 @@ public final class ManagerCommands {
                 yield undefine(only(rest, "dc undefine VM [--if-exists]"), ifExists);
             }
             case "patches", "patch", "quarantine" -> new PatchCommands(manager, this).run(words);
+            case "replicate", "replicas" -> new ReplicationCommands(manager, this).run(words);
             default -> throw new IllegalArgumentException("'" + words.getFirst() + "' is not a datacenter command: " + USAGE);
         };
     }
@@ -151,17 +153,23 @@ public final class ManagerCommands {
         return List.of("undefined " + vm + " on " + at);
     }
 
-    /** The host {@code vm} is on, asked of each. */
+    /**
+     * The host {@code vm} is on, asked of each. A replicated VM is defined on its backup too (a
+     * copy that does not run): the host where it runs is the one meant.
+     */
     public String locate(String vm) throws IOException {
+        String found = null;
         for (Datacenter.HostEntry h : manager.hosts()) {
             try {
-                manager.call(h.name(), "info", vm);
-                return h.name();
+                String state = Json.MAPPER.readTree(manager.call(h.name(), "info", vm)).path("state").asText();
+                if (state.equals("running") || state.equals("paused")) return h.name();
+                if (found == null) found = h.name();
             } catch (IllegalArgumentException notThere) {
                 // the next host
             }
         }
-        throw new IllegalArgumentException("no host of the datacenter has a VM named '" + vm + "'");
+        if (found == null) throw new IllegalArgumentException("no host of the datacenter has a VM named '" + vm + "'");
+        return found;
     }
 
     private static String[] prepend(String first, List<String> rest) {
