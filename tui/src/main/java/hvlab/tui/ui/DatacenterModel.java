@@ -37,6 +37,8 @@ final class DatacenterModel {
     /** The datacenter's manager when the hosts are a datacenter's (null: hosts on their own), and its latest migration. */
     private final hvlab.vmmm.manager.ManagerCommands manager;
     final MigrationWatch migration = new MigrationWatch();
+    /** The manager's patch flags and replications for view 7, or null without a manager. */
+    final ManagerWatch managerWatch;
 
     DatacenterModel(List<HostControl> hosts) {
         this(hosts, null);
@@ -45,6 +47,7 @@ final class DatacenterModel {
     DatacenterModel(List<HostControl> hosts, hvlab.vmmm.manager.Datacenter datacenter) {
         this.hosts = List.copyOf(hosts);
         this.manager = datacenter == null ? null : new hvlab.vmmm.manager.ManagerCommands(datacenter, migration);
+        this.managerWatch = manager == null ? null : new ManagerWatch(manager);
     }
 
     /** The manager's commands ({@code dc ...}), or null when there is no datacenter. */
@@ -92,6 +95,9 @@ final class DatacenterModel {
      */
     void refresh(VmPanel.View view) {
         boolean withHistory = view == VmPanel.View.HISTORY;
+        if (view == VmPanel.View.DATACENTER && managerWatch != null) {
+            managerWatch.wanted();
+        }
         long now = System.nanoTime();
         Map<String, VmRow> seen = new LinkedHashMap<>();
         for (HostControl host : hosts) {

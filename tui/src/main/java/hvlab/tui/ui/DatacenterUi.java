@@ -137,7 +137,7 @@ public final class DatacenterUi {
                     .map(h -> new hvlab.vmmm.balance.HostLoad(h.name(), 1, List.of(new hvlab.vmmm.balance.VmLoad(h.name(), h.load(), 0, null, false))))
                     .toList());
             DatacenterView.draw(right.inside(), hosts, imbalance, hvlab.vmmm.balance.BalancePolicy.DEFAULT.threshold(),
-                    model.migration.shown(), model.manager() != null);
+                    model.migration.shown(), model.managerWatch == null ? null : model.managerWatch.seen());
         } else {
             VmPanel.draw(right, model.selectedRow(), controller.view, controller.typing);
         }

@@ -30,8 +30,10 @@ final class DatacenterView {
     /** One host's line: its attestation mark, CPUs, VMs running of all, and load (1.0 = every CPU busy). */
     record HostRow(String name, String mark, int cpus, long running, long all, double load) {}
 
+    /** {@code manager}: what the manager last said of patches and replicas; null when there is no manager. */
     static void draw(Canvas in, List<HostRow> hosts, double imbalance, double threshold, MigrationWatch.Shown migration,
-                     boolean managed) {
+                     ManagerWatch.Seen manager) {
+        boolean managed = manager != null;
         int bar = Math.max(8, in.width - 30);
         in.text(0, 0, String.format(Locale.ROOT, "%-6s %3s %7s  %s", "host", "CPU", "VMs on", "load"), TextColor.ANSI.DEFAULT, true);
         int y = 1;
@@ -44,6 +46,9 @@ final class DatacenterView {
             in.text(22 + bar, y++, String.format(Locale.ROOT, "%4.0f%%", h.load() * 100));
         }
         in.text(0, y++, String.format(Locale.ROOT, "imbalance σ %.3f   (balancing above %.2f)", imbalance, threshold));
+        if (managed) {
+            y = managerLines(in, y, manager);
+        }
         y++;
         if (migration == null) {
             in.text(0, y, managed ? "no migration yet: select a VM, press m, then a host's number"
@@ -52,6 +57,26 @@ final class DatacenterView {
             y = migration(in, y, migration);
         }
         in.text(0, in.height - 1, "m: migrate the VM   b: balance plan   B: do it", TextColor.ANSI.BLUE, false);
+    }
+
+    /** The patch report in one line (the worst first), and one line per replication. */
+    private static int managerLines(Canvas in, int y, ManagerWatch.Seen seen) {
+        List<String> flagged = seen.flagged().stream().map(s -> s.vm() + " (" + shortFlag(s.flags().getFirst()) + ")").toList();
+        boolean bad = seen.flagged().stream().anyMatch(s -> s.flags().stream().anyMatch(f -> f.startsWith("UNPATCH")));
+        in.text(0, y++, flagged.isEmpty() ? "patches  every VM up to date (:dc patches)"
+                : "patches  " + flagged.size() + " flagged: " + String.join(", ", flagged), bad ? TextColor.ANSI.RED : TextColor.ANSI.YELLOW, bad);
+        for (var r : seen.replicas()) {
+            in.text(0, y++, String.format(Locale.ROOT, "replica  %s → %s · %s · %d checkpoints · held %.1f ms", r.vm(), r.backup(),
+                    r.state().split(":")[0], r.epochs(), r.lastPauseMicros() / 1000.0), TextColor.ANSI.MAGENTA, false);
+        }
+        return y;
+    }
+
+    private static String shortFlag(String flag) {
+        if (flag.startsWith("UNPATCHED AGAIN")) return "revert undid a patch";
+        if (flag.startsWith("UNPATCHABLE")) return "no fix";
+        if (flag.startsWith("quarantined")) return "quarantined";
+        return flag.contains("while") ? "off, missing" : "missing";
     }
 
     private static int migration(Canvas in, int y, MigrationWatch.Shown m) {

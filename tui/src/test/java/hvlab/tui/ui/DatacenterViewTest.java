@@ -84,6 +84,9 @@ class DatacenterViewTest {
         assertTrue(dc.host("h2").hasVm("counter") && !dc.host("h1").hasVm("counter"));
         String followed = awaitFrame("the selection to follow it", () -> model().selectedRow() != null && model().selectedRow().host.equals("h2"));
         assertTrue(followed.contains("host h2  (1/1 on)"), followed);
+        press(key('7'));
+        String flagged = awaitFrame("the manager's patch report", () -> model().managerWatch.seen().flagged().size() > 0);
+        assertTrue(flagged.contains("patches  ") && flagged.contains("flagged: ticks (off, missing)"), flagged);
     }
 
     @Test
@@ -101,6 +104,15 @@ class DatacenterViewTest {
         controller().run("dc where ticks");
         awaitIdle();
         assertTrue(controller().output.toString().contains("has been on: h1"), controller().output.toString());
+        press(key('s')); // ticks runs, then is replicated to h2: view 7 shows the replica
+        controller().run("dc replicate ticks --to h2 --every 100");
+        awaitIdle();
+        press(key('7'));
+        String replicated = awaitFrame("the replica in view 7", () -> model().managerWatch.seen().replicas().stream()
+                .anyMatch(r -> r.epochs() > 0));
+        assertTrue(replicated.contains("replica  ticks → h2 · replicating"), replicated);
+        controller().run("dc replicate ticks --stop");
+        awaitIdle();
         press(key('b'));
         awaitIdle();
         assertTrue(controller().output.toString().contains("imbalance (standard deviation of host loads)"), controller().output.toString());

@@ -242,6 +242,10 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            if (managed.export != null) {
+                throw new HostException("cannot take a snapshot of '" + vm + "' while it is being migrated or replicated:"
+                        + " they share its dirty-page tracker (stop the replication first)");
+            }
             return infoOf(managed, snapshots.create(managed, snapshot, actor), new SnapshotStore(store.folder(vm)));
         } catch (java.io.IOException e) {
             throw new HostException("cannot take snapshot " + snapshot + " of '" + vm + "': " + VmStore.reason(e), e);

@@ -54,11 +54,16 @@ public final class LiveExport {
             throw new HostException("cannot migrate '" + m.name + "': it is on network " + definition.network()
                     + ", and moving its switch port to another host is not done yet");
         }
+        if (m.export != null) {
+            throw new HostException("cannot send '" + m.name + "' away: it is being migrated or replicated already"
+                    + " (dc replicate " + m.name + " --stop ends a replication)");
+        }
         try {
             this.image = Files.readAllBytes(host.store().folder(m.name).resolve(VmStore.IMAGE));
         } catch (IOException e) {
             throw new HostException("cannot read the image of '" + m.name + "': " + VmStore.reason(e));
         }
+        m.export = this;
     }
 
     public VmDefinition definition() {
@@ -134,7 +139,7 @@ public final class LiveExport {
                 host.awaitOffCpuStillThere(m, "checkpoint it");
                 VmState state = m.vm.save();
                 PageSet pages;
-                if (!tracking) {
+                if (!tracking || m.dirtyPages == null) { // the first, or the tracker was given up meanwhile: all pages
                     m.trackDirtyPages(state.ram());
                     tracking = true;
                     pages = PageSet.fullOf(state.ram().segment().asReadOnly());
@@ -156,6 +161,7 @@ public final class LiveExport {
         host.lock().lock();
         try {
             over = true;
+            if (m.export == this) m.export = null;
             m.forgetDirtyPages();
         } finally {
             host.lock().unlock();
@@ -171,6 +177,7 @@ public final class LiveExport {
         try {
             if (over) return;
             over = true;
+            if (m.export == this) m.export = null;
             m.forgetDirtyPages();
             if (pausedByUs) {
                 m.held = false;
@@ -196,6 +203,7 @@ public final class LiveExport {
         try {
             if (over) return;
             over = true;
+            if (m.export == this) m.export = null;
             m.forgetDirtyPages();
             m.held = false;
             if (m.state == VmLifecycle.RUNNING) {
@@ -216,6 +224,7 @@ public final class LiveExport {
         host.lock().lock();
         try {
             over = true;
+            if (m.export == this) m.export = null;
             m.held = false;
             host.journal(host.store().folder(m.name), "migrated", Map.of("from", host.name(), "to", target, "actor", actor));
             host.act(m.name, PowerAction.DESTROY, actor);

@@ -71,6 +71,16 @@ public final class ManagerCommands {
         };
     }
 
+    /** Every VM's patch status, for a view to draw. */
+    public List<hvlab.vmmm.patch.PatchStatus> patchStatuses() throws IOException {
+        return new PatchCommands(manager, this).statuses();
+    }
+
+    /** Every replication as its primary reports it, for a view to draw. */
+    public List<hvlab.vmmm.replication.ReplicaStatus> replicaStatuses() throws IOException {
+        return new ReplicationCommands(manager, this).statuses();
+    }
+
     public List<String> hosts() throws IOException {
         List<String> lines = new ArrayList<>();
         for (var load : new Balancer(manager).measure()) {

@@ -50,6 +50,14 @@ final class ReplicationCommands {
                 + " ms; if " + at + " falls silent, " + to + " runs " + vm + " from the last one");
     }
 
+    List<ReplicaStatus> statuses() throws IOException {
+        List<ReplicaStatus> all = new ArrayList<>();
+        for (Datacenter.HostEntry host : manager.hosts()) {
+            all.addAll(Json.MAPPER.readValue(manager.call(host.name(), "replicas"), new TypeReference<List<ReplicaStatus>>() { }));
+        }
+        return all;
+    }
+
     private List<String> replicas() throws IOException {
         List<String> lines = new ArrayList<>();
         for (Datacenter.HostEntry host : manager.hosts()) {

@@ -32,11 +32,13 @@ public final class Replications {
         }
         String refused = hvlab.vmmm.migration.Placement.read(host.store().folder(vm), host.name()).refusal(vm, backup);
         if (refused != null) throw new IllegalArgumentException(refused); // a copy is a location too (IV.E.2)
-        Replicator replicator = new Replicator(host, tls, vm, backup, address, epochMillis);
-        Replicator before = running.putIfAbsent(vm, replicator);
-        if (before != null && before.status().state().equals("replicating")) {
-            throw new IllegalArgumentException("'" + vm + "' is replicated to " + before.status().backup() + " already");
+        hvlab.vmm.host.LiveExport export;
+        try {
+            export = host.exportLive(vm); // refused here if it is migrating or replicated already, or has a disk
+        } catch (hvlab.vmm.host.HostException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
+        Replicator replicator = new Replicator(host, tls, export, vm, backup, address, epochMillis);
         running.put(vm, replicator);
         Thread.ofVirtual().name("hvlab-replicate-" + vm).start(replicator);
         return replicator.status();

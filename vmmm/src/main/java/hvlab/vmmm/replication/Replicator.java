@@ -1,7 +1,6 @@
 package hvlab.vmmm.replication;
 
 import hvlab.vmm.host.Host;
-import hvlab.vmm.host.HostException;
 import hvlab.vmm.host.LiveExport;
 import hvlab.vmm.snapshot.PageSet;
 import hvlab.vmmm.migration.Json;
@@ -41,8 +40,12 @@ public final class Replicator implements Runnable {
     private volatile boolean stopping;
     private volatile ReplicaStatus status;
 
-    Replicator(Host host, Tls tls, String vm, String backup, InetSocketAddress address, long epochMillis) {
+    private final LiveExport export;
+
+    /** {@code export}: taken by the caller, so that a VM that cannot be sent away is refused at once. */
+    Replicator(Host host, Tls tls, LiveExport export, String vm, String backup, InetSocketAddress address, long epochMillis) {
         this.host = host;
+        this.export = export;
         this.tls = tls;
         this.vm = vm;
         this.backup = backup;
@@ -61,13 +64,6 @@ public final class Replicator implements Runnable {
 
     @Override
     public void run() {
-        LiveExport export;
-        try {
-            export = host.exportLive(vm);
-        } catch (HostException e) {
-            status = new ReplicaStatus(vm, backup, "refused: " + e.getMessage(), 0, 0, 0, epochMillis);
-            return;
-        }
         long epochs = 0;
         String end = "stopped";
         try (Socket socket = tls.connect(address, backup, CONNECT_MILLIS); Frames link = new Frames(socket, FRAME_MILLIS)) {
@@ -81,7 +77,7 @@ public final class Replicator implements Runnable {
                 LiveExport.Final checkpoint;
                 try {
                     checkpoint = export.checkpoint();
-                } catch (HostException e) {
+                } catch (RuntimeException e) { // HostException mostly; a bug of ours must not look like a death either
                     // the VM was paused, powered off, or its host shut down in order: no failover for that
                     link.send(new Failure("the primary's copy ended: " + e.getMessage()));
                     end = "ended: " + e.getMessage();

@@ -46,8 +46,9 @@ class ReplicationTest {
                 assertTrue(twice.getMessage().contains("a copy arriving from another host"), twice.getMessage());
                 await(() -> h2.hasVm("c") && h2.info("c").state().equals("running"));
             }
+            await(() -> String.join("\n", h2.history("c")).contains("\"event\":\"failover\"")); // written once it runs
             String history = String.join("\n", h2.history("c"));
-            assertTrue(history.contains("\"event\":\"failover\""), history);
+            assertTrue(history.contains("\"from\":\"h1\""), history);
             // the console is part of the machine state: the backup's holds the primary's output up to
             // the checkpoint, then its own; it counts on with no gap, past where the primary died
             // (what the primary printed after the last checkpoint, the backup prints again: there
@@ -59,6 +60,7 @@ class ReplicationTest {
                 assertEquals(i + 1, counts.get(i), "count after count, no gap and no repeat in its own console: " + counts);
             }
             System.out.println("the primary died at count " + countAtDeath[0] + "; the backup ran on to " + counts.getLast());
+            await(() -> Placement.read(h2.store().folder("c"), "h2").locations().size() == 2);
             assertEquals(List.of("h1", "h2"), Placement.read(h2.store().folder("c"), "h2").locations());
         }
     }
@@ -81,8 +83,21 @@ class ReplicationTest {
             });
             Thread.sleep(1000);
             System.out.println(String.join("\n", manager.run(List.of("replicas"))));
+            // the dirty-page tracker is the replication's now: no snapshot, no migration meanwhile
+            var snapshot = assertThrows(hvlab.vmm.host.HostException.class, () -> h1.snapshot("c", "s1", "test"));
+            assertTrue(snapshot.getMessage().contains("while it is being migrated or replicated"), snapshot.getMessage());
+            var migrate = assertThrows(IllegalArgumentException.class, () -> manager.run(List.of("migrate", "c", "--to", "h2")));
+            assertTrue(migrate.getMessage().contains("being migrated or replicated already"), migrate.getMessage());
             manager.run(List.of("replicate", "c", "--stop"));
             await(() -> !h2.hasVm("c"));
+            await(() -> {
+                try {
+                    return String.join("\n", manager.run(List.of("replicas"))).contains(": stopped,");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals("s1", h1.snapshot("c", "s1", "test").name(), "the tracker is the snapshots' again");
             assertEquals("running", h1.info("c").state(), "the primary runs on");
             assertThrows(IllegalArgumentException.class, () -> manager.run(List.of("replicate", "c", "--to", "h2", "--every", "5")));
             manager.run(List.of("place", "c", "h1"));
