@@ -22,8 +22,11 @@ import java.util.concurrent.Callable;
  * ({@code hv host serve}). Every command joins the hosts it needs afresh (TLS as {@code manager},
  * then a TPM quote) and speaks the protocol of {@code vmmm} to them.
  */
-@Command(name = "dc", mixinStandardHelpOptions = true, description = "The datacenter: hv dc init DIR, hv dc hosts, hv dc migrate NAME --to HOST, hv dc vm HOST COMMAND...",
-        subcommands = {DcCommand.Init.class, DcCommand.Hosts.class, DcCommand.Migrate.class, DcCommand.Vm.class})
+@Command(name = "dc", mixinStandardHelpOptions = true, description = "The datacenter: hv dc init DIR, hv dc hosts, hv dc migrate NAME --to HOST, hv dc vm HOST COMMAND, hv dc balance, place, where, patches, patch, quarantine, replicate, replicas",
+        subcommands = {DcCommand.Init.class, DcCommand.Hosts.class, DcCommand.Migrate.class, DcCommand.Vm.class,
+                DcManagerCommands.Balance.class, DcManagerCommands.Place.class, DcManagerCommands.Where.class,
+                DcManagerCommands.Patches.class, DcManagerCommands.Patch.class, DcManagerCommands.Quarantine.class,
+                DcManagerCommands.Replicate.class, DcManagerCommands.Replicas.class})
 final class DcCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -9,7 +9,8 @@ import hvlab.tui.language.Interpreter;
 import hvlab.tui.language.Place;
 import hvlab.tui.ui.CommandRunner;
 import hvlab.tui.ui.DatacenterUi;
-import hvlab.tui.ui.EmbeddedDatacenter;
+import hvlab.tui.ui.DemoVms;
+import hvlab.vmmm.manager.EmbeddedDatacenter;
 import hvlab.tui.ui.Lecture;
 import hvlab.vmm.host.Host;
 import picocli.CommandLine.Command;
@@ -57,15 +58,39 @@ final class UiCommand implements Callable<Integer> {
             throw new UsageException("the terminal UI needs a terminal, and this output is not one: "
                     + "use 'hv shell' to type commands, or 'hv script FILE' to run them");
         }
-        List<String> created = new ArrayList<>();
-        try (Host host = EmbeddedDatacenter.open(options.store(System.getenv()), options.threads(), created)) {
-            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+        try (EmbeddedDatacenter dc = startDatacenter(options.store(System.getenv()), options.threads())) {
+            Host h1 = dc.host("h1");
+            List<String> created = DemoVms.furnish(h1);
+            Interpreter interpreter = new Interpreter(h1, Place.SCRIPT);
             CommandRunner commands = line -> interpreter.execute(line).lines();
-            return show(host, commands, toPlay, created);
+            return show(dc, commands, toPlay, created);
         }
     }
 
-    private int show(Host host, CommandRunner commands, Lecture toPlay, List<String> created) throws IOException {
+    /**
+     * The default datacenter: a manager and three hosts in this JVM, h1 on the user's store (its
+     * demo VMs), h2 and h3 and the datacenter's CA beside it in {@code STORE/datacenter}; the
+     * manager and the hosts, and the hosts among themselves, speak TLS over loopback sockets, as
+     * across machines.
+     */
+    static EmbeddedDatacenter startDatacenter(Path store, int threads) throws IOException {
+        Path beside = store.resolve("datacenter");
+        java.util.Map<String, Path> stores = new java.util.LinkedHashMap<>();
+        stores.put("h1", store);
+        stores.put("h2", beside.resolve("h2"));
+        stores.put("h3", beside.resolve("h3"));
+        try {
+            // The manager runs the very build its hosts run, in this process: its reference for
+            // what a host must measure is renewed at each start (a new build is a new reference).
+            // A datacenter of separate processes keeps its reference until a teacher renews it.
+            Files.deleteIfExists(beside.resolve("dc").resolve("join-policy.json"));
+            return EmbeddedDatacenter.start(beside.resolve("dc"), stores, threads, false);
+        } catch (hvlab.vmm.host.HostException | IllegalArgumentException | hvlab.vmmm.manager.Datacenter.JoinRefused e) {
+            throw new UsageException("cannot start the datacenter on " + store + ": " + e.getMessage());
+        }
+    }
+
+    private int show(EmbeddedDatacenter dc, CommandRunner languageCommands, Lecture toPlay, List<String> created) throws IOException {
         Terminal terminal = new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
                 .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
                 .createTerminal();
@@ -74,7 +99,10 @@ final class UiCommand implements Callable<Integer> {
         try {
             screen.startScreen();
             screen.setCursorPosition(null);
-            DatacenterUi ui = new DatacenterUi(screen, List.of(host), commands);
+            List<hvlab.vmm.host.HostControl> hosts = new ArrayList<>();
+            dc.hostNames().forEach(name -> hosts.add(dc.host(name)));
+            DatacenterUi ui = new DatacenterUi(screen, hosts, languageCommands, dc.manager());
+            CommandRunner commands = ui.commands();
             if (!created.isEmpty()) {
                 ui.say("a new store: made the demo VMs " + String.join(", ", created) + ". Select one and press s to start it.");
             }

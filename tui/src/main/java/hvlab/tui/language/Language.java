@@ -32,6 +32,7 @@ public final class Language {
         top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
         top.put("expect", line(new ExpectCommand()));
+        top.put("dc", line(new DcLineCommand()));
         top.put("help", line(new HelpCommand()));
         CommandLine quit = line(new QuitCommand());
         top.put("quit", quit);

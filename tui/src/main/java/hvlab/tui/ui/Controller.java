@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-6 view  i type  : cmd";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-7 view  i type  : cmd";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -32,6 +32,8 @@ final class Controller {
         return t;
     });
     private volatile boolean commandRunning;
+    /** Non-null after m: the VM waiting for its target host's number. */
+    String migrating;
     /** A lecture being played (hv lecture FILE), or null. */
     LecturePlayer lecture;
 
@@ -49,7 +51,9 @@ final class Controller {
             help = false; // any key closes the help
             return;
         }
-        if (commandLine != null) {
+        if (migrating != null) {
+            targetKey(key);
+        } else if (commandLine != null) {
             commandKey(key);
         } else if (typing) {
             typingKey(key);
@@ -87,6 +91,10 @@ final class Controller {
             case '4' -> view = VmPanel.View.HISTORY;
             case '5' -> view = VmPanel.View.TRAP_LOG;
             case '6' -> view = VmPanel.View.VMI;
+            case '7' -> view = VmPanel.View.DATACENTER;
+            case 'm' -> chooseTarget();
+            case 'b' -> manager("dc balance --dry-run");
+            case 'B' -> manager("dc balance");
             case 'A' -> inBackground("attesting...", model::attestSelected);
             case 'I' -> {
                 view = VmPanel.View.VMI;
@@ -120,6 +128,49 @@ final class Controller {
             }
             default -> { }
         }
+    }
+
+    /** m: which host should the selected VM go to? The next key is the host's number. */
+    private void chooseTarget() {
+        VmRow row = model.selectedRow();
+        if (model.manager() == null) {
+            say("these hosts have no manager: live migration needs the datacenter (./hv with no --store)");
+        } else if (row == null) {
+            say("no VM selected");
+        } else {
+            view = VmPanel.View.DATACENTER;
+            migrating = row.name;
+            List<String> choices = new ArrayList<>();
+            for (int i = 0; i < model.hosts().size(); i++) {
+                String host = model.hosts().get(i).name();
+                if (!host.equals(row.host)) choices.add((i + 1) + " " + host);
+            }
+            say("migrate " + row.name + " (on " + row.host + ") live to: " + String.join("  ", choices) + "   (Esc: no)");
+        }
+    }
+
+    private void targetKey(KeyStroke key) {
+        String vm = migrating;
+        migrating = null;
+        Character c = key.getCharacter();
+        int index = key.getKeyType() == KeyType.Character && c != null && Character.isDigit(c) ? c - '1' : -1;
+        if (index < 0 || index >= model.hosts().size()) {
+            say("no migration");
+            return;
+        }
+        String to = model.hosts().get(index).name();
+        model.select(to, vm);
+        manager("dc migrate " + vm + " --to " + to);
+    }
+
+    /** Runs a manager command like a typed one: its lines take the message area; view 7 shows any migration as it goes. */
+    private void manager(String line) {
+        if (model.manager() == null) {
+            say("these hosts have no manager: balancing needs the datacenter (./hv with no --store)");
+            return;
+        }
+        view = VmPanel.View.DATACENTER;
+        run(line);
     }
 
     private void typingKey(KeyStroke key) {

@@ -34,9 +34,48 @@ final class DatacenterModel {
     private String selected;
     private String lastEvent = "";
 
+    /** The datacenter's manager when the hosts are a datacenter's (null: hosts on their own), and its latest migration. */
+    private final hvlab.vmmm.manager.ManagerCommands manager;
+    final MigrationWatch migration = new MigrationWatch();
+    /** The manager's patch flags and replications for view 7, or null without a manager. */
+    final ManagerWatch managerWatch;
+
     DatacenterModel(List<HostControl> hosts) {
-        this.hosts = List.copyOf(hosts);
+        this(hosts, null);
     }
+
+    DatacenterModel(List<HostControl> hosts, hvlab.vmmm.manager.Datacenter datacenter) {
+        this.hosts = List.copyOf(hosts);
+        this.manager = datacenter == null ? null : new hvlab.vmmm.manager.ManagerCommands(datacenter, migration);
+        this.managerWatch = manager == null ? null : new ManagerWatch(manager);
+    }
+
+    /** The manager's commands ({@code dc ...}), or null when there is no datacenter. */
+    hvlab.vmmm.manager.ManagerCommands manager() {
+        return manager;
+    }
+
+    /** View 7's host lines: load is the CPU share of its running VMs over its CPUs, as the balancer measures it. */
+    List<DatacenterView.HostRow> hostRows() {
+        List<DatacenterView.HostRow> out = new ArrayList<>();
+        for (HostControl host : hosts) {
+            int cpus = host instanceof hvlab.vmm.host.Host h ? h.threads() : 1;
+            List<VmRow> mine = rows.values().stream().filter(r -> r.host.equals(host.name())).toList();
+            double demand = mine.stream().filter(r -> r.info.state().equals("running")).mapToDouble(r -> r.info.share()).sum();
+            out.add(new DatacenterView.HostRow(host.name(), hostMark(host.name()), cpus, mine.stream().filter(VmRow::active).count(),
+                    mine.size(), demand / cpus));
+        }
+        return out;
+    }
+
+    /** Selects {@code vm} on {@code host} (after a migration, the VM is followed to its new host). */
+    void select(String host, String vm) {
+        String key = host + "/" + vm;
+        if (rows.containsKey(key)) selected = key;
+        else pendingSelection = key;
+    }
+
+    private String pendingSelection;
 
     List<HostControl> hosts() {
         return hosts;
@@ -56,6 +95,9 @@ final class DatacenterModel {
      */
     void refresh(VmPanel.View view) {
         boolean withHistory = view == VmPanel.View.HISTORY;
+        if (view == VmPanel.View.DATACENTER && managerWatch != null) {
+            managerWatch.wanted();
+        }
         long now = System.nanoTime();
         Map<String, VmRow> seen = new LinkedHashMap<>();
         for (HostControl host : hosts) {
@@ -67,6 +109,10 @@ final class DatacenterModel {
             }
         }
         rows.keySet().retainAll(seen.keySet());
+        if (pendingSelection != null && rows.containsKey(pendingSelection)) {
+            selected = pendingSelection;
+            pendingSelection = null;
+        }
         if (now - attestedAt > ATTEST_EVERY_NANOS) {
             attestedAt = now;
             hosts.forEach(this::attestHost);

@@ -34,10 +34,37 @@ public final class DatacenterUi {
     private final DatacenterModel model;
     private final Controller controller;
 
+    private final CommandRunner commands;
+
     public DatacenterUi(Screen screen, List<hvlab.vmm.host.HostControl> hosts, CommandRunner commands) {
+        this(screen, hosts, commands, null);
+    }
+
+    /**
+     * The UI over the hosts of a datacenter whose manager is {@code datacenter} (null: hosts on
+     * their own). Its command line then also takes the manager's {@code dc ...} commands.
+     */
+    public DatacenterUi(Screen screen, List<hvlab.vmm.host.HostControl> hosts, CommandRunner commands,
+                        hvlab.vmmm.manager.Datacenter datacenter) {
         this.screen = screen;
-        this.model = new DatacenterModel(hosts);
-        this.controller = new Controller(model, commands);
+        this.model = new DatacenterModel(hosts, datacenter);
+        this.commands = model.manager() == null ? commands : line -> {
+            List<String> words = List.of(line.strip().split("\\s+"));
+            if (!words.getFirst().equals("dc")) {
+                return commands.run(line);
+            }
+            try {
+                return model.manager().run(words.subList(1, words.size()));
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+        };
+        this.controller = new Controller(model, this.commands);
+    }
+
+    /** What a typed line runs: the management language, and {@code dc ...} when there is a datacenter. */
+    public CommandRunner commands() {
+        return commands;
     }
 
     /** Runs until the user quits. The screen must be started; the caller stops it. */
@@ -74,6 +101,15 @@ public final class DatacenterUi {
         controller.lecture = new LecturePlayer(lecture, commands);
     }
 
+    /** For the tests of this package, which press keys and read the screen frame by frame. */
+    Controller controller() {
+        return controller;
+    }
+
+    DatacenterModel model() {
+        return model;
+    }
+
     public boolean quitRequested() {
         return controller.quit;
     }
@@ -93,8 +129,18 @@ public final class DatacenterUi {
         int bodyHeight = size.getRows() - 2 - MESSAGE_LINES;
         int treeWidth = Math.max(30, size.getColumns() / 3);
         TreePanel.draw(all.inner(0, 1, treeWidth, bodyHeight), model);
-        VmPanel.draw(all.inner(treeWidth, 1, size.getColumns() - treeWidth, bodyHeight), model.selectedRow(),
-                controller.view, controller.typing);
+        Canvas right = all.inner(treeWidth, 1, size.getColumns() - treeWidth, bodyHeight);
+        if (controller.view == VmPanel.View.DATACENTER) {
+            right.frame(model.hosts().size() + " host" + (model.hosts().size() == 1 ? "" : "s") + " · [7 hosts] · 1-6: the VM's views");
+            var hosts = model.hostRows();
+            double imbalance = hvlab.vmmm.balance.BalancePolicy.imbalance(hosts.stream()
+                    .map(h -> new hvlab.vmmm.balance.HostLoad(h.name(), 1, List.of(new hvlab.vmmm.balance.VmLoad(h.name(), h.load(), 0, null, false))))
+                    .toList());
+            DatacenterView.draw(right.inside(), hosts, imbalance, hvlab.vmmm.balance.BalancePolicy.DEFAULT.threshold(),
+                    model.migration.shown(), model.managerWatch == null ? null : model.managerWatch.seen());
+        } else {
+            VmPanel.draw(right, model.selectedRow(), controller.view, controller.typing);
+        }
         messages(all.inner(0, 1 + bodyHeight, size.getColumns(), MESSAGE_LINES));
         all.bar(size.getRows() - 1, Controller.KEYS);
         if (controller.help) {

@@ -16,7 +16,9 @@ import java.util.Map;
  */
 final class VmPanel {
     enum View {
-        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log"), VMI("vmi");
+        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log"), VMI("vmi"),
+        /** Not the VM's: the whole datacenter ({@link DatacenterView}), drawn in this panel's place. */
+        DATACENTER("hosts");
 
         final String label;
 
@@ -40,6 +42,7 @@ final class VmPanel {
         int x = 0;
         int selectedAt = 0;
         for (View each : View.values()) {
+            if (each == View.DATACENTER && x + 8 > all.width) break; // "7 hosts" where it fits; F1 names it
             String label = (each.ordinal() + 1) + " " + each.label;
             if (each == view) {
                 selectedAt = x;
@@ -57,6 +60,7 @@ final class VmPanel {
             case HISTORY -> history(in, row);
             case TRAP_LOG -> TrapLogView.draw(in, row);
             case VMI -> VmiView.draw(in, row);
+            case DATACENTER -> { } // drawn by DatacenterUi instead of this panel
         }
     }
 

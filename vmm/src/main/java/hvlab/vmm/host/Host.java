@@ -169,6 +169,12 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            if (managed.arriving != null) {
+                // a copy still coming (a live migration) or kept in step (a replica's backup): the
+                // real VM runs at its source, and starting this one would run it twice (IV.E.1)
+                throw new HostException("'" + vm + "' is a copy arriving from another host (a migration, or a replica's backup):"
+                        + " it runs here only when its source gives it up");
+            }
             VmInfo before = infoOf(managed, System.nanoTime());
             lifecycle.apply(managed, action, actor);
             if (action == PowerAction.UNDEFINE) {
@@ -238,6 +244,10 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            if (managed.export != null) {
+                throw new HostException("cannot take a snapshot of '" + vm + "' while it is being migrated or replicated:"
+                        + " they share its dirty-page tracker (stop the replication first)");
+            }
             return infoOf(managed, snapshots.create(managed, snapshot, actor), new SnapshotStore(store.folder(vm)));
         } catch (java.io.IOException e) {
             throw new HostException("cannot take snapshot " + snapshot + " of '" + vm + "': " + VmStore.reason(e), e);

@@ -54,11 +54,16 @@ public final class LiveExport {
             throw new HostException("cannot migrate '" + m.name + "': it is on network " + definition.network()
                     + ", and moving its switch port to another host is not done yet");
         }
+        if (m.export != null) {
+            throw new HostException("cannot send '" + m.name + "' away: it is being migrated or replicated already"
+                    + " (dc replicate " + m.name + " --stop ends a replication)");
+        }
         try {
             this.image = Files.readAllBytes(host.store().folder(m.name).resolve(VmStore.IMAGE));
         } catch (IOException e) {
             throw new HostException("cannot read the image of '" + m.name + "': " + VmStore.reason(e));
         }
+        m.export = this;
     }
 
     public VmDefinition definition() {
@@ -117,6 +122,53 @@ public final class LiveExport {
     }
 
     /**
+     * One checkpoint for replication (Remus, Cully et al. 2008): the VM is held off its CPUs just
+     * long enough to copy the pages it wrote since the last checkpoint (all of them the first time)
+     * and its machine state, then runs on. The copies are a consistent instant of the VM.
+     */
+    public Final checkpoint() {
+        host.lock().lock();
+        try {
+            requireStillHere();
+            if (m.state != VmLifecycle.RUNNING) {
+                throw new HostException("'" + m.name + "' is " + m.state.label() + ": only a running VM is replicated");
+            }
+            m.held = true;
+            host.scheduler().setWants(m.name, false, System.nanoTime());
+            try {
+                host.awaitOffCpuStillThere(m, "checkpoint it");
+                VmState state = m.vm.save();
+                PageSet pages;
+                if (!tracking || m.dirtyPages == null) { // the first, or the tracker was given up meanwhile: all pages
+                    m.trackDirtyPages(state.ram());
+                    tracking = true;
+                    pages = PageSet.fullOf(state.ram().segment().asReadOnly());
+                } else {
+                    pages = PageSet.of(state.ram().segment().asReadOnly(), m.dirtyPages.takeDirty());
+                }
+                return new Final(pages, VmStateCodec.encode(state), VmHistory.lines(host.store().folder(m.name)));
+            } finally {
+                m.held = false;
+                if (m.vm != null) host.wake(m);
+            }
+        } finally {
+            host.lock().unlock();
+        }
+    }
+
+    /** Replication is over (stopped, or its backup lost): the tracker is given back; the VM runs on. */
+    public void stopTracking() {
+        host.lock().lock();
+        try {
+            over = true;
+            if (m.export == this) m.export = null;
+            m.forgetDirtyPages();
+        } finally {
+            host.lock().unlock();
+        }
+    }
+
+    /**
      * The migration failed before the target took over: the VM runs on here as if nothing had
      * happened (resumed if this export paused it), and a history event says why.
      */
@@ -125,6 +177,7 @@ public final class LiveExport {
         try {
             if (over) return;
             over = true;
+            if (m.export == this) m.export = null;
             m.forgetDirtyPages();
             if (pausedByUs) {
                 m.held = false;
@@ -150,6 +203,7 @@ public final class LiveExport {
         try {
             if (over) return;
             over = true;
+            if (m.export == this) m.export = null;
             m.forgetDirtyPages();
             m.held = false;
             if (m.state == VmLifecycle.RUNNING) {
@@ -170,6 +224,7 @@ public final class LiveExport {
         host.lock().lock();
         try {
             over = true;
+            if (m.export == this) m.export = null;
             m.held = false;
             host.journal(host.store().folder(m.name), "migrated", Map.of("from", host.name(), "to", target, "actor", actor));
             host.act(m.name, PowerAction.DESTROY, actor);

@@ -40,6 +40,12 @@ final class ManagedVm {
      * pause the user gave, so no lifecycle event, and nothing wakes it until the export lets go.
      */
     boolean held;
+    /**
+     * The live migration or replication sending this VM, or null. There is one at a time, and no
+     * snapshot meanwhile: they all take pages from the one dirty-page tracker, and pages one of
+     * them took would be missing from what the other sends or keeps.
+     */
+    LiveExport export;
     /** A live migration's machine, built before it arrives, its RAM filled as pages come (see {@link Host#prepareArrival}). */
     Vm arriving;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */

@@ -88,6 +88,8 @@ public final class HostServer implements AutoCloseable {
             Message first = link.receive(IDLE_MILLIS);
             switch (first) {
                 case Offer offer -> new Arrival(host, link).serve(offer, peer);
+                case Hello hello when "replica".equals(hello.role()) && peer != null && !DatacenterCa.MANAGER.equals(peer) ->
+                        new hvlab.vmmm.replication.Backup(host, link).serve(peer);
                 case Hello hello when DatacenterCa.MANAGER.equals(peer) && hello.version() == Codec.VERSION -> {
                     link.send(new Hello("host", host.name(), Codec.VERSION));
                     manage(link);

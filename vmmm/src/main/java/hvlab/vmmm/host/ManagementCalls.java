@@ -28,9 +28,12 @@ final class ManagementCalls {
     private final Host host;
     private final Tls tls;
 
+    private final hvlab.vmmm.replication.Replications replications;
+
     ManagementCalls(Host host, Tls tls) {
         this.host = host;
         this.tls = tls;
+        this.replications = new hvlab.vmmm.replication.Replications(host, tls);
     }
 
     Result call(Call call) {
@@ -42,6 +45,14 @@ final class ManagementCalls {
                 case "create" -> host.create(VmSpec.of(arg(a, 0), arg(a, 1)));
                 case "console" -> host.console(arg(a, 0), 0).text();
                 case "history" -> host.history(arg(a, 0));
+                case "load" -> hvlab.vmmm.balance.LoadReport.of(host);
+                case "placement" -> hvlab.vmmm.migration.Placement.read(folder(arg(a, 0)), host.name());
+                case "place" -> place(arg(a, 0), a.subList(1, a.size()));
+                case "patch" -> hvlab.vmmm.patch.Patching.patch(host, arg(a, 0), arg(a, 1), hvlab.vmmm.patch.PatchCatalog.shipped());
+                case "replicate" -> replications.start(arg(a, 0), arg(a, 1), parse(arg(a, 2)), millis(arg(a, 3)));
+                case "unreplicate" -> replications.stop(arg(a, 0));
+                case "replicas" -> replications.list();
+                case "quarantine" -> hvlab.vmmm.patch.Patching.quarantine(host, arg(a, 0), a.size() > 1 ? a.get(1) : "the manager's order");
                 case "start", "pause", "resume", "reset", "poweroff", "destroy", "undefine" ->
                         host.act(arg(a, 0), PowerAction.valueOf(call.command().toUpperCase()), "manager");
                 default -> throw new HostException("'" + call.command() + "' is not a call a host takes");
@@ -77,6 +88,27 @@ final class ManagementCalls {
         }
     }
 
+    private java.nio.file.Path folder(String vm) {
+        host.info(vm); // one clear line if there is no such VM
+        return host.store().folder(vm);
+    }
+
+    /** Sets where {@code vm} may run (paper IV.E.2); none: anywhere. It must be allowed where it is. */
+    private hvlab.vmmm.migration.Placement place(String vm, List<String> allowed) {
+        var placement = hvlab.vmmm.migration.Placement.read(folder(vm), host.name());
+        for (String name : allowed) {
+            hvlab.vmmm.tls.DatacenterCa.checkName(name);
+        }
+        if (!allowed.isEmpty() && !allowed.contains(host.name())) {
+            throw new IllegalArgumentException("'" + vm + "' runs on " + host.name() + ", which the new policy leaves out: allow "
+                    + host.name() + " too, or move it first");
+        }
+        var updated = new hvlab.vmmm.migration.Placement(allowed, placement.locations());
+        updated.write(host.store().folder(vm));
+        host.record(vm, "placement", java.util.Map.of("allowed", allowed.isEmpty() ? "any host" : String.join(",", allowed), "actor", "manager"));
+        return updated;
+    }
+
     static InetSocketAddress parse(String address) {
         int colon = address.lastIndexOf(':');
         try {
@@ -86,6 +118,14 @@ final class ManagementCalls {
             return new InetSocketAddress(address.substring(0, colon), port);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + address + "' is not HOST:PORT");
+        }
+    }
+
+    private static long millis(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number of milliseconds");
         }
     }
 

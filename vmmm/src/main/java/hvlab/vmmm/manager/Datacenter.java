@@ -47,6 +47,11 @@ public final class Datacenter implements AutoCloseable {
         this.policy = new JoinPolicy(ca.folder());
     }
 
+    /** The datacenter's folder: its CA, join policy, host addresses and affinity rules. */
+    public java.nio.file.Path folder() {
+        return ca.folder();
+    }
+
     public JoinPolicy policy() {
         return policy;
     }

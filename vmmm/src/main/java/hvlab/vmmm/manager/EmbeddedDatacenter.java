@@ -32,20 +32,64 @@ public final class EmbeddedDatacenter implements AutoCloseable {
      * each with a plaintext migration port too when {@code insecurePorts}.
      */
     public static EmbeddedDatacenter start(Path root, int count, int threadsPerHost, boolean insecurePorts) throws IOException {
-        Path dc = root.resolve("dc");
+        Map<String, Path> stores = new LinkedHashMap<>();
+        for (int i = 1; i <= count; i++) {
+            stores.put("h" + i, root.resolve("h" + i));
+        }
+        return start(root.resolve("dc"), stores, threadsPerHost, insecurePorts);
+    }
+
+    /**
+     * Starts a host for each of {@code stores} (name to store, in order), the CA and join policy in
+     * {@code dc} (made there if none is). The terminal UI's default datacenter: h1 on the user's
+     * store, h2 and h3 beside it.
+     */
+    public static EmbeddedDatacenter start(Path dc, Map<String, Path> stores, int threadsPerHost, boolean insecurePorts) throws IOException {
         DatacenterCa ca = Files.exists(dc.resolve("ca.p12")) ? DatacenterCa.open(dc) : DatacenterCa.init(dc);
         EmbeddedDatacenter embedded = new EmbeddedDatacenter(new Datacenter(ca));
+        // The hosts boot side by side (each measures the VMM into its TPM, which takes seconds);
+        // they join one after another, so that the first to join sets the policy the rest meet.
+        Map<String, java.util.concurrent.CompletableFuture<HostServer>> booting = new LinkedHashMap<>();
+        stores.forEach((name, store) -> booting.put(name, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            Host host = new Host(name, store, threadsPerHost);
+            try {
+                return new HostServer(host, ca, InetAddress.getLoopbackAddress(), 0, insecurePorts ? 0 : -1);
+            } catch (IOException | RuntimeException e) {
+                host.close();
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        })));
         try {
-            for (int i = 1; i <= count; i++) {
-                String name = "h" + i;
-                Host host = new Host(name, root.resolve(name), threadsPerHost);
-                HostServer server = new HostServer(host, ca, InetAddress.getLoopbackAddress(), 0, insecurePorts ? 0 : -1);
-                embedded.servers.put(name, server);
-                embedded.manager.join(name, server.address(), server.insecureAddress());
+            for (var each : booting.entrySet()) {
+                HostServer server = booted(each.getValue());
+                embedded.servers.put(each.getKey(), server);
+                embedded.manager.join(each.getKey(), server.address(), server.insecureAddress());
             }
             return embedded;
         } catch (IOException | RuntimeException e) {
+            for (var each : booting.entrySet()) { // the ones not yet in servers are closed here
+                if (!embedded.servers.containsKey(each.getKey())) {
+                    try {
+                        HostServer server = booted(each.getValue());
+                        server.close();
+                        server.host().close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // it never started
+                    }
+                }
+            }
             embedded.close();
+            throw e;
+        }
+    }
+
+    /** The host server a boot made, or the boot's own exception. */
+    private static HostServer booted(java.util.concurrent.CompletableFuture<HostServer> boot) throws IOException {
+        try {
+            return boot.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
     }

@@ -108,7 +108,7 @@ public final class PreCopy {
             export.commit(target, "migration");
             return new MigrationReport(vm, host.name(), target, rounds, pagesSent, bytesSent, (ended - pausedAt) / 1000,
                     (ended - started) / 1000, secure);
-        } catch (IOException | HostException | MigrationException e) {
+        } catch (IOException | RuntimeException e) { // a bug of ours too: the VM must not stay held
             String why = reason(e);
             if (committed) {
                 export.leavePaused(why, "migration");

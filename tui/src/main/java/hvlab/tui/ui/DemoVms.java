@@ -5,17 +5,16 @@ import hvlab.vmm.host.HostException;
 import hvlab.vmm.host.VmSpec;
 import hvlab.vmm.image.GuestImages;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The datacenter {@code ./hv} opens when nothing else is said: one host, {@code local}, in this
- * process, on the store the management language uses. The first time, when the store holds no
- * VM, it is furnished with a VM for each built-in guest that shows something worth watching,
- * so a newcomer can select one and press {@code s}.
+ * The demo VMs of the datacenter {@code ./hv} opens when nothing else is said: the first time,
+ * when host h1's store holds no VM, it is furnished with a VM for each built-in guest that shows
+ * something worth watching, so a newcomer can select one and press {@code s}. (h2 and h3 start
+ * empty: VMs come to them by migration.)
  */
-public final class EmbeddedDatacenter {
+public final class DemoVms {
     /** name, guest, mode: the demo VMs, in the order a lecture would show them. */
     private static final String[][] DEMO = {
         {"ticks", "ticks", "trap"},
@@ -35,11 +34,11 @@ public final class EmbeddedDatacenter {
         {"hvos", "hvos", "trap"},
     };
 
-    private EmbeddedDatacenter() {}
+    private DemoVms() {}
 
-    /** Opens the host; returns it with the names of any demo VMs it just created. */
-    public static Host open(Path store, int threads, List<String> created) {
-        Host host = new Host("local", store, threads);
+    /** Furnishes {@code host} if it has no VM; returns the names of the demo VMs it just created. */
+    public static List<String> furnish(Host host) {
+        List<String> created = new ArrayList<>();
         if (host.list().isEmpty()) {
             List<String> builtIn = GuestImages.builtInNames();
             for (String[] demo : DEMO) {
@@ -54,7 +53,7 @@ public final class EmbeddedDatacenter {
                 }
             }
         }
-        return host;
+        return created;
     }
 
     public static List<String> demoNames() {
