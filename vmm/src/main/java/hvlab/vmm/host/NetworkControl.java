@@ -53,6 +53,12 @@ public interface NetworkControl {
      */
     Network mirror(String network, List<String> rules, String actor);
 
+    /**
+     * Switches the switch's port security on or off for {@code network} (on by default; not kept in
+     * the store: a host always starts with it on). Off is a deliberately weakened configuration.
+     */
+    void portSecurity(String network, boolean on, String actor);
+
     /** The IDS alerts so far, oldest first. */
     List<Alert> alerts();
 
