@@ -23,12 +23,14 @@ import java.util.Map;
  * Several findings about one cell combine: agreement keeps the sign, disagreement is {@code ±}.
  */
 public final class ComputedAssessment {
+    private boolean measured;
     private final Map<Feature, Map<Property, Sign>> signs = new EnumMap<>(Feature.class);
     private final Map<Feature, Map<Property, List<String>>> evidence = new EnumMap<>(Feature.class);
 
     /** From runs of scenarios in both forms, paired by edge and attack. */
     public static ComputedAssessment of(List<ScenarioRun> runs) {
         ComputedAssessment computed = new ComputedAssessment();
+        computed.measured = !runs.isEmpty();
         for (ScenarioRun undefended : runs) {
             if (undefended.defended()) continue;
             ScenarioRun defended = runs.stream().filter(r -> r.defended() && r.edge().equals(undefended.edge())).findFirst().orElse(null);
@@ -54,6 +56,11 @@ public final class ComputedAssessment {
                 .computeIfAbsent(before.property(), k -> new ArrayList<>())
                 .add(sign.symbol() + " " + edge + ", " + before.attack() + ": undefended " + (before.achieved() ? "breached" : "held")
                         + ", defended " + (after.achieved() ? "breached" : "held") + " (" + after.evidence() + ")");
+    }
+
+    /** Whether any scenario ran at all (if not, every cell is empty for want of measuring). */
+    public boolean measured() {
+        return measured;
     }
 
     public ComputedCell cell(Feature feature, Property property) {

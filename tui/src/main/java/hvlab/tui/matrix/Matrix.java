@@ -42,11 +42,14 @@ public final class Matrix {
                 p.add(pc.sign());
                 c.add(cc.sign());
                 if (pc.sign() != cc.sign()) {
-                    String reason = why.get(f.name() + " " + property.abbreviation());
-                    if (reason == null && cc.sign() == Sign.NONE) {
+                    String reason;
+                    if (!computed.measured()) {
+                        reason = "not measured yet (hv matrix, or t in the UI, runs the threat scenarios)";
+                    } else if (cc.sign() == Sign.NONE) {
                         reason = "no threat scenario attacks this cell";
-                    } else if (reason == null) {
-                        reason = pc.sign() == Sign.NONE ? "the paper names no effect here; a scenario measured one" : "";
+                    } else {
+                        reason = why.getOrDefault(f.name() + " " + property.abbreviation(),
+                                pc.sign() == Sign.NONE ? "the paper names no effect here; a scenario measured one" : "");
                     }
                     m.notes.add(new Note(f, property, pc, cc, reason));
                 }
