@@ -36,7 +36,7 @@ final class VmmToVm implements ThreatScenario {
 
     @Override
     public String attacks() {
-        return "read a tenant's secret by introspection; rewrite it by intervention";
+        return "read a tenant's secret by introspection; rewrite it by intervention; roll it back";
     }
 
     @Override
@@ -97,6 +97,20 @@ final class VmmToVm implements ThreatScenario {
                             + (verifiable ? ": a VMM that broke it would have to measure a different VMM (host PCR 0)"
                             : ": the tenant can see that this VMM may look")));
             log.step("the tenant's vTPM says: " + promise);
+
+            // Rollback (IV.C.12, IV.E.3): take the tenant back to an earlier moment, undoing what it did since.
+            host.snapshot("tenant", "earlier", "admin");
+            Thread.sleep(1_000);
+            host.revert("tenant", "earlier", "admin");
+            boolean noticed = Scratch.await(5_000, () -> host.console("tenant", 0).text().contains("rollback detected"));
+            String said = host.console("tenant", 0).text().lines().filter(l -> l.contains("rollback detected")).findFirst()
+                    .orElse("nothing");
+            log.step("admin: snapshot, a second, revert -> the tenant says: " + said);
+            findings.add(Finding.surface("take the tenant back to an earlier state", Feature.ROLLBACK, Property.INTEGRITY, true,
+                    "the revert went through: its memory is a second younger"));
+            findings.add(Finding.defence("undo the tenant's history without it noticing", Feature.MONOTONICITY, Property.NON_REPUDIATION,
+                    !noticed, noticed ? "its vTPM's monotonic counter, kept outside every snapshot, went on: '" + said + "'"
+                            : "the tenant did not notice"));
             host.act("tenant", PowerAction.POWEROFF, "tenant");
         }
         return new ScenarioRun(edge(), defended, defended ? "closed-box VM (vm create --closed-box)" : "open-box VM (the default)",

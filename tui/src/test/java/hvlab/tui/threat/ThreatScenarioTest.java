@@ -26,6 +26,7 @@ class ThreatScenarioTest {
             "network-vmm, INTEGRITY",
             "network-vm, AUTHENTICITY",
             "vmmm-vmm, CONFIDENTIALITY",
+            "vmmm-vmm, AUTHENTICITY",
             "vmm-vm, CONFIDENTIALITY",
     })
     void theDefenceTurnsABreachIntoAHold(String edge, Property property) throws Exception {
