@@ -58,7 +58,6 @@ final class NetworkToVm implements ThreatScenario {
             // the switch forgets what it learnt on a port when its VM stops, so its table is watched as it runs.
             long before = received(net, "victim");
             java.util.concurrent.atomic.AtomicReference<String> learnt = new java.util.concurrent.atomic.AtomicReference<>();
-            host.act("spoofer", PowerAction.START, "attacker");
             Thread watcher = Thread.ofVirtual().start(() -> {
                 while (!Thread.currentThread().isInterrupted() && learnt.get() == null) {
                     String port = net.show("lan").macTable().get(FORGED);
@@ -66,6 +65,7 @@ final class NetworkToVm implements ThreatScenario {
                     Thread.onSpinWait();
                 }
             });
+            host.act("spoofer", PowerAction.START, "attacker");
             Scratch.await(15_000, () -> host.info("spoofer").state().equals("defined"));
             watcher.interrupt();
             long forgedIn = received(net, "victim") - before;
@@ -87,7 +87,7 @@ final class NetworkToVm implements ThreatScenario {
                             .orElse("no alert: nobody watched the network")));
 
             findings.add(Finding.surface("claim 10.0.0.2 from the forged address " + FORGED, Feature.NETWORKING, Property.AUTHENTICITY,
-                    forgedIn > 0, forgedIn > 0 ? "the victim received " + forgedIn + " ARP replies saying 10.0.0.2 is at " + FORGED
+                    forgedIn > 0, forgedIn > 0 ? "the switch delivered " + forgedIn + " ARP replies saying 10.0.0.2 is at " + FORGED + " to the victim"
                             : "the victim received none of the forged frames"));
             long dropped = net.show("lan").ports().stream().filter(p -> p.vm().equals("spoofer")).mapToLong(NetworkControl.Port::spoofed)
                     .sum();
@@ -102,8 +102,9 @@ final class NetworkToVm implements ThreatScenario {
                 : "port security off (weakened), no IDS", findings, System.currentTimeMillis() - start);
     }
 
+    /** Frames the switch delivered to {@code vm}'s port: taken into its ring, or dropped for want of buffers. */
     private static long received(NetworkControl net, String vm) {
-        return net.show("lan").ports().stream().filter(p -> p.vm().equals(vm)).mapToLong(NetworkControl.Port::rxFrames).sum();
+        return net.show("lan").ports().stream().filter(p -> p.vm().equals(vm)).mapToLong(p -> p.rxFrames() + p.rxDropped()).sum();
     }
 
     static String lastLine(String console) {
