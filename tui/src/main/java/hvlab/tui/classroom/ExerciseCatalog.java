@@ -24,7 +24,8 @@ public final class ExerciseCatalog {
             Map.entry("covert-decoder", new CovertDecoderGrader()),
             Map.entry("lidt", new LidtGrader()),
             Map.entry("nic-escape", new NicEscapeGrader()),
-            Map.entry("balancer", new BalancerGrader()));
+            Map.entry("balancer", new BalancerGrader()),
+            Map.entry("rollback", new RollbackGrader()));
 
     private ExerciseCatalog() {}
 
