@@ -36,10 +36,8 @@ public final class MatrixCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PaperAssessment paper = PaperAssessment.load();
         if (paperOnly) {
-            Matrix m = Matrix.of(paper, ComputedAssessment.of(List.of()));
-            MatrixText.table(m).forEach(out::println);
-            out.println();
-            out.println("The paper's cells, each with where its text says so (figure 4 itself is an image; these are read from the prose):");
+            out.println("The paper's assessment (figure 4), cell by cell with where its text says so (the figure itself is an");
+            out.println("image; these are read from the prose of IV, V and VI). Empty cells are left out. 'hv matrix' adds hvlab's:");
             for (var f : hvlab.tui.threat.Feature.values()) {
                 for (var p : hvlab.tui.threat.Property.values()) {
                     PaperCell c = paper.cell(f, p);

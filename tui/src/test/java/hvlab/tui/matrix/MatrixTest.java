@@ -39,6 +39,19 @@ class MatrixTest {
     }
 
     @Test
+    void paperPrintsEveryCitedCellWithoutRunningAnything() throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        MatrixCommand command = new MatrixCommand(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+        command.paperOnly = true;
+        assertEquals(0, command.call());
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("transfer") && text.contains("IV.D.1: Oberheide"), text);
+        assertEquals(text.lines().filter(l -> l.startsWith("  ")).count(),
+                java.util.Arrays.stream(Feature.values()).mapToLong(f -> java.util.Arrays.stream(Property.values())
+                        .filter(p -> PaperAssessment.load().cell(f, p).sign() != Sign.NONE).count()).sum(), "one line per cell");
+    }
+
+    @Test
     void signsFollowWhatTheAttackAchievedInEachForm() {
         List<ScenarioRun> runs = List.of(
                 new ScenarioRun("e", false, "off", List.of(
