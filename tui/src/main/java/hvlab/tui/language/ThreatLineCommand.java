@@ -54,7 +54,7 @@ final class ThreatLineCommand implements LanguageCommand {
             steps.forEach(s -> text.append("  ").append(s).append('\n'));
             text.append("  ").append(ScenarioReport.summary(runs.getLast())).append('\n');
         }
-        if (runs.size() == 2) text.append(ScenarioReport.comparison(runs.get(0), runs.get(1)).replaceFirst("^== ", ""));
+        if (runs.size() == 2) text.append(ScenarioReport.comparison(runs.get(0), runs.get(1)).replaceAll("(?m)^== ", ""));
         return new Reply(runs, text.toString().stripTrailing());
     }
 }

@@ -20,19 +20,26 @@ public final class ScenarioReport {
         return line.toString();
     }
 
-    /** The properties on which the defence changed the outcome. */
+    /** What the defence changed: the attacks it stopped, and the properties whose outcome changed as a whole. */
     public static String comparison(ScenarioRun undefended, ScenarioRun defended) {
-        StringBuilder line = new StringBuilder("== the defence made a difference to:");
-        boolean any = false;
-        for (Property p : Property.values()) {
-            var before = undefended.achieved(p);
-            var after = defended.achieved(p);
-            if (before.isPresent() && after.isPresent() && !before.equals(after)) {
-                line.append(' ').append(p.label()).append(before.get() ? " (breached -> held)" : " (held -> breached)");
-                any = true;
+        StringBuilder line = new StringBuilder("== the defence stopped:");
+        int stopped = 0;
+        for (Finding before : undefended.findings()) {
+            boolean after = defended.findings().stream().anyMatch(f -> f.attack().equals(before.attack()) && f.achieved());
+            if (before.achieved() && !after) {
+                line.append(stopped++ == 0 ? " " : "; ").append(before.attack()).append(" (").append(before.property().abbreviation()).append(')');
             }
         }
-        return any ? line.toString() : "== the defence changed no property's outcome";
+        if (stopped == 0) line.append(" nothing");
+        StringBuilder properties = new StringBuilder();
+        for (Property p : Property.values()) {
+            var was = undefended.achieved(p);
+            var is = defended.achieved(p);
+            if (was.isPresent() && is.isPresent() && !was.equals(is)) {
+                properties.append(' ').append(p.label()).append(was.get() ? " (breached -> held)" : " (held -> breached)");
+            }
+        }
+        return line + "\n== properties held as a whole thanks to it:" + (properties.isEmpty() ? " none" : properties.toString());
     }
 
     static void delete(Path folder) {

@@ -36,7 +36,7 @@ final class VmmToVm implements ThreatScenario {
 
     @Override
     public String attacks() {
-        return "read a tenant's secret by introspection; rewrite it by intervention; roll it back";
+        return "read a tenant's secret by introspection and from its image; rewrite it; roll it back";
     }
 
     @Override
@@ -67,6 +67,25 @@ final class VmmToVm implements ThreatScenario {
             log.step("admin: vmi read -> " + readEvidence);
             findings.add(Finding.surface("read the tenant's secret by introspection", Feature.INTROSPECTION,
                     Property.CONFIDENTIALITY, found >= 0, readEvidence));
+
+            // The image (IV.B.1): a VM is files, and an exported one carries its memory.
+            String imageEvidence;
+            boolean inImage = false;
+            try {
+                var bundle = host.capture("tenant");
+                Path file = scratch.resolve("tenant.ova");
+                hvlab.vmm.image.ova.OvaWriter.write(bundle, file, null, null, hvlab.vmm.image.ova.Progress.NONE);
+                if (bundle.disk() != null) java.nio.file.Files.deleteIfExists(bundle.disk());
+                int at = Scratch.indexOf(java.nio.file.Files.readAllBytes(file), secret);
+                inImage = at >= 0;
+                imageEvidence = inImage ? "exported tenant.ova (" + java.nio.file.Files.size(file) / 1024 + " KiB): the secret is in it at byte " + at
+                        : "exported tenant.ova: the secret is not in it";
+            } catch (HostException | hvlab.vmm.image.ova.ImageRefused | java.io.IOException refused) {
+                imageEvidence = "refused: " + refused.getMessage();
+            }
+            log.step("admin: image export tenant (not encrypted) -> " + imageEvidence);
+            findings.add(Finding.surface("read the tenant's secret from a copy of its image", Feature.IMAGE, Property.CONFIDENTIALITY,
+                    inImage, imageEvidence));
 
             byte[] forged = "attacker-chosen!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             String writeEvidence;

@@ -27,7 +27,6 @@ class ThreatScenarioTest {
             "network-vm, AUTHENTICITY",
             "vmmm-vmm, CONFIDENTIALITY",
             "vmmm-vmm, AUTHENTICITY",
-            "vmm-vm, CONFIDENTIALITY",
     })
     void theDefenceTurnsABreachIntoAHold(String edge, Property property) throws Exception {
         ThreatScenario scenario = Threats.edge(edge);
@@ -36,6 +35,27 @@ class ThreatScenarioTest {
         assertEquals(Optional.of(true), undefended.achieved(property), undefended.findings().toString());
         assertEquals(Optional.of(false), defended.achieved(property), defended.findings().toString());
         assertFalse(undefended.configuration().equals(defended.configuration()));
+    }
+
+    @Test
+    void aClosedBoxStopsIntrospectionButNotTheCopyOfItsImageNorARollbackWhichTheTenantNotices() throws Exception {
+        ThreatScenario scenario = Threats.edge("vmm-vm");
+        ScenarioRun open = ThreatCommand.runOne(scenario, false, line -> { });
+        ScenarioRun closed = ThreatCommand.runOne(scenario, true, line -> { });
+        assertTrue(finding(open, "by introspection").achieved() && !finding(closed, "by introspection").achieved());
+        assertTrue(finding(open, "by intervention").achieved() && !finding(closed, "by intervention").achieved());
+        assertTrue(finding(open, "copy of its image").achieved() && finding(closed, "copy of its image").achieved(),
+                "hvlab's closed box does not cover an exported image (DESIGN.md section 14)");
+        for (ScenarioRun run : List.of(open, closed)) {
+            assertFalse(finding(run, "without it noticing").achieved(), finding(run, "without it noticing").evidence());
+        }
+        assertTrue(ScenarioReport.comparison(open, closed).contains("read the tenant's secret by introspection (C)"),
+                ScenarioReport.comparison(open, closed));
+    }
+
+    private static Finding finding(ScenarioRun run, String attack) {
+        return run.findings().stream().filter(f -> f.attack().contains(attack)).findFirst().orElseThrow(() -> new AssertionError(
+                "no finding '" + attack + "' in " + run.findings()));
     }
 
     @Test
