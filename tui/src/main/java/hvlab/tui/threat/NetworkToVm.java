@@ -58,7 +58,7 @@ final class NetworkToVm implements ThreatScenario {
             // the switch forgets what it learnt on a port when its VM stops, so its table is watched as it runs.
             long before = received(net, "victim");
             java.util.concurrent.atomic.AtomicReference<String> learnt = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread watcher = Thread.ofVirtual().start(() -> {
+            Thread watcher = Thread.ofPlatform().daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted() && learnt.get() == null) {
                     String port = net.show("lan").macTable().get(FORGED);
                     if (port != null) learnt.set(port);
@@ -86,13 +86,18 @@ final class NetworkToVm implements ThreatScenario {
                     scanAlert.isEmpty(), scanAlert.map(a -> "IDS alert on port " + a.port() + ": " + a.message())
                             .orElse("no alert: nobody watched the network")));
 
+            long dropped = net.show("lan").ports().stream().filter(p -> p.vm().equals("spoofer")).mapToLong(NetworkControl.Port::spoofed)
+                    .sum();
             findings.add(Finding.surface("claim 10.0.0.2 from the forged address " + FORGED, Feature.NETWORKING, Property.AUTHENTICITY,
                     forgedIn > 0, forgedIn > 0 ? "the switch delivered " + forgedIn + " ARP replies saying 10.0.0.2 is at " + FORGED + " to the victim"
                             : "the victim received none of the forged frames"));
-            long dropped = net.show("lan").ports().stream().filter(p -> p.vm().equals("spoofer")).mapToLong(NetworkControl.Port::spoofed)
-                    .sum();
-            findings.add(Finding.surface("poison the switch's table", Feature.NETWORKING, Property.INTEGRITY, learnt.get() != null,
+            // Seen in the table while the forger was plugged in, or else by its consequence: a learning
+            // switch forwards a frame only after learning its source (VirtualSwitch.send), so a forged
+            // frame that reached the victim was learnt on the forger's port.
+            boolean poisoned = learnt.get() != null || forgedIn > 0;
+            findings.add(Finding.surface("poison the switch's table", Feature.NETWORKING, Property.INTEGRITY, poisoned,
                     learnt.get() != null ? "the switch learnt " + FORGED + " on port " + learnt.get() + ": traffic for it went to the forger"
+                            : forgedIn > 0 ? "the switch forwarded " + forgedIn + " forged frames, learning " + FORGED + " on the forger's port"
                             : "port security dropped " + dropped + " forged frames; the table never held " + FORGED));
             boolean journalled = host.secureLog().stream().anyMatch(r -> r.kind().equals("net-spoofed") && r.vm().equals("spoofer"));
             findings.add(Finding.defence("forge without a trace", Feature.LOGGING, Property.NON_REPUDIATION, !journalled,

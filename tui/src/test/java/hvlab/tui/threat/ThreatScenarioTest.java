@@ -25,6 +25,7 @@ class ThreatScenarioTest {
             "network-vmmm, AUTHENTICITY",
             "network-vmm, INTEGRITY",
             "network-vm, AUTHENTICITY",
+            "network-vm, INTEGRITY",
             "vmmm-vmm, CONFIDENTIALITY",
             "vmmm-vmm, AUTHENTICITY",
     })
