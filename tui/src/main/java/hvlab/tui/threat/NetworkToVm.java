@@ -68,6 +68,8 @@ final class NetworkToVm implements ThreatScenario {
             host.act("spoofer", PowerAction.START, "attacker");
             Scratch.await(15_000, () -> host.info("spoofer").state().equals("defined"));
             watcher.interrupt();
+            // frames offered to the victim's card are counted once its thread takes them: give it a moment
+            Scratch.await(1_000, () -> received(net, "victim") - before >= 3);
             long forgedIn = received(net, "victim") - before;
             log.step("spoofer: " + lastLine(host.console("spoofer", 0).text()) + "; the victim received " + forgedIn + " of them");
             host.act("scanner", PowerAction.START, "attacker");
