@@ -32,6 +32,9 @@ final class HostServeCommand implements Callable<Integer> {
         @Option(names = "--insecure-port", defaultValue = "-1", description = "also take plaintext migrations on this port (the Oberheide demo; off by default)") int insecurePort;
         @Option(names = "--threads", defaultValue = "0", description = "worker threads (default: one per core)") int threads;
         @Option(names = "--bind", defaultValue = "127.0.0.1", description = "the address to listen on (default loopback)") String bind;
+        @Option(names = "--profile", defaultValue = "full", description = "what the host may do to its VMs, measured into its TPM's PCR 7: "
+                + "full (default), inspection (look and intervene; no image leaves) or availability (no introspection, intervention or image copy)")
+        String profile;
 
         @Override
         public Integer call() throws Exception {
@@ -43,7 +46,13 @@ final class HostServeCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage());
             }
             int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            Host host = new Host(name, store, workers);
+            hvlab.vmm.host.HostProfile chosen;
+            try {
+                chosen = hvlab.vmm.host.HostProfile.parse(profile);
+            } catch (HostException e) {
+                throw new UsageException(e.getMessage());
+            }
+            Host host = new Host(name, store, workers, chosen);
             HostServer server;
             try {
                 server = new HostServer(host, ca, InetAddress.getByName(bind), port, insecurePort);
@@ -55,7 +64,7 @@ final class HostServeCommand implements Callable<Integer> {
             PrintStream out = System.out;
             out.println("host " + name + " serving on " + server.address().getHostString() + ":" + server.address().getPort()
                     + (server.insecureAddress() == null ? "" : " (plaintext migrations on port " + server.insecureAddress().getPort() + ")")
-                    + "; store " + store + "; Ctrl-C ends it");
+                    + "; store " + store + "; profile " + chosen.label() + "; Ctrl-C ends it");
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

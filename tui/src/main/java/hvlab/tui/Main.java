@@ -54,6 +54,8 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand("tui", new UiCommand(err));
         cli.addSubcommand("lecture", new LectureCommand(err));
         cli.addSubcommand("exercise", new hvlab.tui.classroom.ExerciseCommand(out));
+        cli.addSubcommand("threat", new hvlab.tui.threat.ThreatCommand(out));
+        cli.addSubcommand("matrix", new hvlab.tui.matrix.MatrixCommand(out, err));
         cli.addSubcommand("shell", new ShellCommand(opener, in, out));
         cli.addSubcommand("host", new HostServeCommand());
         cli.addSubcommand("dc", new DcCommand());

@@ -12,16 +12,20 @@ import java.util.Map;
 /** The exercises hvlab ships, read from its resources ({@code exercises/index.txt} names them in order). */
 public final class ExerciseCatalog {
     private static final String ROOT = "/exercises/";
-    private static final Map<String, Grader> GRADERS = Map.of(
-            "red-pill", new RedPillGrader(),
-            "paging-alias", new PagingAliasGrader(),
-            "chain-verifier", new ChainVerifierGrader(),
-            "stop-condition", new StopConditionGrader(),
-            "dirty-pages", new DirtyPagesGrader(),
-            "lie-detector", new LieDetectorGrader(),
-            "pit-ticks", new PitTicksGrader(),
-            "pv-console", new PvConsoleGrader(),
-            "covert-decoder", new CovertDecoderGrader());
+    private static final Map<String, Grader> GRADERS = Map.ofEntries(
+            Map.entry("red-pill", new RedPillGrader()),
+            Map.entry("paging-alias", new PagingAliasGrader()),
+            Map.entry("chain-verifier", new ChainVerifierGrader()),
+            Map.entry("stop-condition", new StopConditionGrader()),
+            Map.entry("dirty-pages", new DirtyPagesGrader()),
+            Map.entry("lie-detector", new LieDetectorGrader()),
+            Map.entry("pit-ticks", new PitTicksGrader()),
+            Map.entry("pv-console", new PvConsoleGrader()),
+            Map.entry("covert-decoder", new CovertDecoderGrader()),
+            Map.entry("lidt", new LidtGrader()),
+            Map.entry("nic-escape", new NicEscapeGrader()),
+            Map.entry("balancer", new BalancerGrader()),
+            Map.entry("rollback", new RollbackGrader()));
 
     private ExerciseCatalog() {}
 

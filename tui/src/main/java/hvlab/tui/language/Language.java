@@ -27,6 +27,7 @@ public final class Language {
         top.put("vmi", vmi());
         top.put("log", log());
         top.put("covert", line(new CovertCommand()));
+        top.put("threat", line(new ThreatLineCommand()));
         top.put("tpm", tpm());
         top.put("net", net());
         top.put("attest", line(new AttestCommand()));

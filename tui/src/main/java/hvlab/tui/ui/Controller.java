@@ -20,6 +20,7 @@ final class Controller {
     VmPanel.View view = VmPanel.View.OVERVIEW;
     boolean typing;
     boolean help;
+    final MatrixState matrix = new MatrixState();
     boolean quit;
     /** Non-null while the command line is open: what has been typed so far. */
     StringBuilder commandLine;
@@ -51,7 +52,9 @@ final class Controller {
             help = false; // any key closes the help
             return;
         }
-        if (migrating != null) {
+        if (matrix.open) {
+            matrixKey(key);
+        } else if (migrating != null) {
             targetKey(key);
         } else if (commandLine != null) {
             commandKey(key);
@@ -83,6 +86,7 @@ final class Controller {
         switch (c) {
             case 'q' -> quit = true;
             case '?' -> help = true;
+            case 'M' -> matrix.open = true;
             case 'k' -> model.move(-1);
             case 'j' -> model.move(1);
             case '1' -> view = VmPanel.View.OVERVIEW;
@@ -171,6 +175,23 @@ final class Controller {
         }
         view = VmPanel.View.DATACENTER;
         run(line);
+    }
+
+    /** While the matrix is open: arrows move, 't' measures, anything else closes it. */
+    private void matrixKey(KeyStroke key) {
+        switch (key.getKeyType()) {
+            case ArrowUp -> matrix.move(-1);
+            case ArrowDown -> matrix.move(1);
+            case Character -> {
+                switch (key.getCharacter()) {
+                    case 'k' -> matrix.move(-1);
+                    case 'j' -> matrix.move(1);
+                    case 't' -> matrix.runScenarios();
+                    default -> matrix.open = false;
+                }
+            }
+            default -> matrix.open = false;
+        }
     }
 
     private void typingKey(KeyStroke key) {

@@ -143,6 +143,9 @@ public final class DatacenterUi {
         }
         messages(all.inner(0, 1 + bodyHeight, size.getColumns(), MESSAGE_LINES));
         all.bar(size.getRows() - 1, Controller.KEYS);
+        if (controller.matrix.open) {
+            MatrixPanel.draw(all, controller.matrix);
+        }
         if (controller.help) {
             HelpPanel.draw(all);
         }

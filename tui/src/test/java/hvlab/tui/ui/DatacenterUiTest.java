@@ -152,6 +152,21 @@ class DatacenterUiTest {
     }
 
     @Test
+    void mShowsFigureFourAndTheArrowsWalkItsFeaturesNotes() throws Exception {
+        String screen = press(new KeyStroke('M', false, false));
+        assertTrue(screen.contains("figure 4") && screen.contains("trap program execution") && screen.contains("IV.A.1"), screen);
+        assertTrue(screen.contains("t: run the threat scenarios"), screen);
+        for (int i = 0; i < 17; i++) {
+            screen = press(new KeyStroke(KeyType.ArrowDown));
+        }
+        assertTrue(screen.contains("transfer") && screen.contains("IV.D.1"), "the table scrolls with the cursor:\n" + screen);
+        assertTrue(screen.contains("I: paper - (IV.D.1), hvlab empty: not measured yet"), "the selected feature's notes:\n" + screen);
+        screen = press(new KeyStroke(KeyType.Escape));
+        assertFalse(screen.contains("figure 4"), screen);
+        assertFalse(uiController().matrix.open);
+    }
+
+    @Test
     void helpOpensWithF1AndAnyKeyClosesIt() throws Exception {
         String help = press(new KeyStroke(KeyType.F1));
         assertTrue(help.contains("Press any key to go back"), help);

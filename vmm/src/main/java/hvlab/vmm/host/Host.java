@@ -49,6 +49,7 @@ public final class Host implements HostControl, AutoCloseable {
     private static final long IDLE_WAIT_NANOS = 50_000_000;
 
     private final String name;
+    private final HostProfile profile;
     private final VmStore store;
     private final int threads;
     private final CreditScheduler scheduler;
@@ -80,15 +81,21 @@ public final class Host implements HostControl, AutoCloseable {
      * threads (one per CPU it may use). Every VM defined in the store is there, shut off.
      */
     public Host(String name, Path storeDirectory, int threads) {
+        this(name, storeDirectory, threads, HostProfile.FULL);
+    }
+
+    /** A host that may do only what {@code profile} allows, measured into its TPM before any VM runs. */
+    public Host(String name, Path storeDirectory, int threads, HostProfile profile) {
         if (threads < 1) {
             throw new HostException("a host needs at least one worker thread, not " + threads);
         }
         this.name = name;
+        this.profile = profile;
         this.store = new VmStore(storeDirectory);
         // Measured launch: the host's TPM records this VMM's code, configuration and policy
         // before any VM runs (paper IV.A.2).
         try {
-            this.attestation = new HostAttestation(name, store.root(), System.getenv());
+            this.attestation = new HostAttestation(name, store.root(), System.getenv(), profile.policy());
         } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             throw new HostException("cannot start the host's TPM: " + e.getMessage());
         }
@@ -131,6 +138,11 @@ public final class Host implements HostControl, AutoCloseable {
     @Override
     public String name() {
         return name;
+    }
+
+    /** What this host may do to its VMs (measured into PCR 7). */
+    public HostProfile profile() {
+        return profile;
     }
 
     public VmStore store() {
@@ -392,6 +404,9 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            boolean intervening = request instanceof hvlab.vmm.vmi.VmiRequest.Write || request instanceof hvlab.vmm.vmi.VmiRequest.RestoreGate;
+            profile.require(intervening ? HostProfile.Power.INTERVENE : HostProfile.Power.LOOK, name,
+                    (intervening ? "change" : "look inside") + " '" + vm + "'");
             requireOpenBox(managed); // Terra's closed box: its measured policy forbids looking inside
             if (managed.vm == null || !managed.state.active()) {
                 throw new HostException("cannot look inside '" + vm + "': it is " + managed.state.label() + " (start it first)");
@@ -410,6 +425,7 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
+            profile.require(HostProfile.Power.INTERVENE, name, "attach a debugger to '" + vm + "'");
             requireOpenBox(managed); // a debugger reads and writes everything: the closed box forbids it
             if (managed.vm == null || !managed.state.active()) {
                 throw new HostException("cannot debug '" + vm + "': it is " + managed.state.label() + " (start it first)");
@@ -685,6 +701,7 @@ public final class Host implements HostControl, AutoCloseable {
      * running VM is taken off the CPUs only for as long as that takes.
      */
     public VmBundle capture(String vm) {
+        profile.require(HostProfile.Power.TAKE_IMAGE, name, "copy the image of '" + vm + "' (export, backup, clone)");
         lock.lock();
         ManagedVm managed = find(vm);
         boolean wasWanted = managed.runnable();
@@ -746,6 +763,7 @@ public final class Host implements HostControl, AutoCloseable {
 
     /** The source half of a live migration of running VM {@code vm} (see {@link LiveExport}). */
     public LiveExport exportLive(String vm) {
+        profile.require(HostProfile.Power.MIGRATE_OUT, name, "migrate '" + vm + "' away");
         lock.lock();
         try {
             return new LiveExport(this, find(vm));

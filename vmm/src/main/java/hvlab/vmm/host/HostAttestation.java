@@ -45,10 +45,14 @@ final class HostAttestation {
     private final Verifier verifier;
 
     HostAttestation(String hostName, Path store, Map<String, String> environment) {
+        this(hostName, store, environment, MeasuredLaunch.DEFAULT_POLICY);
+    }
+
+    HostAttestation(String hostName, Path store, Map<String, String> environment, List<String> policy) {
         this.hostName = hostName;
         this.installation = Installation.open(store);
         this.tpm = installation.hostTpm(hostName);
-        MeasuredLaunch.measureHost(tpm, MeasuredLaunch.configuration(hostName, environment), MeasuredLaunch.DEFAULT_POLICY);
+        MeasuredLaunch.measureHost(tpm, MeasuredLaunch.configuration(hostName, environment), policy);
         this.vtpmWrapping = tpm.storageKeyFor("vtpm-state");
         this.hostReference = installation.folder().resolve("reference-host-" + hostName + ".json");
         this.verifier = new Verifier(installation.manufacturer().publicKey(), new Freshness(installation.folder().resolve("nonces-used")));

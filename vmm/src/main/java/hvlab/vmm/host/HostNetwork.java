@@ -328,6 +328,10 @@ final class HostNetwork {
         }).set(ids);
     }
 
+    void portSecurity(String network, boolean on) {
+        fabric.portSecurity(network, on);
+    }
+
     // ---- what the management commands read --------------------------------------------------
 
     NetworkBook book() {

@@ -111,6 +111,15 @@ final class NetworkCommands implements NetworkControl {
     }
 
     @Override
+    public void portSecurity(String network, boolean on, String actor) {
+        host.locked(() -> {
+            net.require(network);
+            net.portSecurity(network, on);
+            return null;
+        });
+    }
+
+    @Override
     public List<Alert> alerts() {
         return net.alerts();
     }

@@ -70,6 +70,12 @@ public interface NetworkControl {
 
     VmLimits limits(String vm);
 
+    /**
+     * Switches the switch's port security on or off for {@code network} (on by default; not kept in
+     * the store: a host always starts with it on). Off is a deliberately weakened configuration.
+     */
+    void portSecurity(String network, boolean on, String actor);
+
     /** The IDS alerts so far, oldest first. */
     List<Alert> alerts();
 

@@ -61,6 +61,20 @@ class VirtualSwitchTest {
     }
 
     @Test
+    void withPortSecurityOffAForgerTakesOverAnAddressOnItsNetworkOnly() {
+        three();
+        net.portSecurity("blue", false);
+        assertFalse(net.portSecurity("blue"));
+        assertTrue(net.portSecurity("red"), "one network's setting is its own");
+        assertEquals(new SwitchVerdict.Delivered(List.of("a"), true), net.send("b", frame(MacAddress.BROADCAST, A, 60)));
+        assertEquals("b", net.portOf("blue", A), "the switch now sends a's traffic to the forger");
+        assertTrue(events.isEmpty(), "and nobody is told");
+        assertInstanceOf(SwitchVerdict.Dropped.class, net.send("c", frame(MacAddress.BROADCAST, A, 60)), "red still checks");
+        net.portSecurity("blue", true);
+        assertInstanceOf(SwitchVerdict.Dropped.class, net.send("b", frame(MacAddress.BROADCAST, A, 60)));
+    }
+
+    @Test
     void runtsGiantsAndUnknownPortsAreDropped() {
         three();
         assertInstanceOf(SwitchVerdict.Dropped.class, net.send("a", new byte[5]));
