@@ -50,10 +50,6 @@ public final class LiveExport {
         if (definition.disk() != null) {
             throw new HostException("cannot migrate '" + m.name + "': it has a disk, and migrating disks is not done yet");
         }
-        if (definition.network() != null) {
-            throw new HostException("cannot migrate '" + m.name + "': it is on network " + definition.network()
-                    + ", and moving its switch port to another host is not done yet");
-        }
         if (m.export != null) {
             throw new HostException("cannot send '" + m.name + "' away: it is being migrated or replicated already"
                     + " (dc replicate " + m.name + " --stop ends a replication)");

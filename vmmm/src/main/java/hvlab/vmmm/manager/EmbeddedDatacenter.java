@@ -65,6 +65,7 @@ public final class EmbeddedDatacenter implements AutoCloseable {
                 embedded.servers.put(each.getKey(), server);
                 embedded.manager.join(each.getKey(), server.address(), server.insecureAddress());
             }
+            embedded.joinSwitches();
             return embedded;
         } catch (IOException | RuntimeException e) {
             for (var each : booting.entrySet()) { // the ones not yet in servers are closed here
@@ -80,6 +81,21 @@ public final class EmbeddedDatacenter implements AutoCloseable {
             }
             embedded.close();
             throw e;
+        }
+    }
+
+    /**
+     * Joins every pair of hosts' switches by a tunnel on the loopback (a full mesh: the switches'
+     * split horizon keeps it free of loops), so that a private network of the same name spans
+     * the datacenter and a VM keeps its address and connectivity when it migrates.
+     */
+    private void joinSwitches() {
+        java.util.List<HostServer> all = java.util.List.copyOf(servers.values());
+        for (int i = 0; i < all.size(); i++) {
+            int port = all.get(i).host().network().listenForTunnels("127.0.0.1", 0, "datacenter");
+            for (int j = 0; j < i; j++) {
+                all.get(j).host().network().connectTunnel("127.0.0.1", port, "datacenter");
+            }
         }
     }
 
