@@ -24,7 +24,11 @@
 #define SYS_uptime 10   /* uptime() -> timer ticks since boot */
 #define SYS_procs  11   /* procs(buf, max) -> count: a snapshot of the process table */
 #define SYS_readdir 12  /* readdir(index, &entry) -> 1, or 0 past the last file */
-#define NSYSCALLS  13   /* the table's length, slot 0 unused */
+#define SYS_sethostname 20  /* sethostname(buf, n): the machine's name (kernel/syshostname.c: the planted bug) */
+#define SYS_gethostname 21  /* gethostname(buf, n) -> n */
+#define NSYSCALLS  22   /* the table's length, slot 0 unused (13-19 are free) */
+
+#define HOSTNAME_MAX 64 /* bytes in the machine's name */
 
 #define E_BADCALL  -1   /* no such system call */
 #define E_FAULT    -2   /* a pointer outside the caller's memory */

@@ -25,6 +25,8 @@ int sys_close(struct trapframe *tf);
 int sys_uptime(struct trapframe *tf);
 int sys_procs(struct trapframe *tf);
 int sys_readdir(struct trapframe *tf);
+int sys_sethostname(struct trapframe *tf);
+int sys_gethostname(struct trapframe *tf);
 
 int (*syscall_table[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write,
@@ -39,6 +41,8 @@ int (*syscall_table[NSYSCALLS])(struct trapframe *) = {
     [SYS_uptime] = sys_uptime,
     [SYS_procs] = sys_procs,
     [SYS_readdir] = sys_readdir,
+    [SYS_sethostname] = sys_sethostname,
+    [SYS_gethostname] = sys_gethostname,
 };
 const uint32_t syscall_count = NSYSCALLS;
 

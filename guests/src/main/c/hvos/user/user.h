@@ -20,6 +20,8 @@ int close(int fd);
 int uptime(void);
 int procs(struct procinfo *buf, int max);
 int readdir(int index, struct dirinfo *entry);
+int sethostname(const void *name, int n);
+int gethostname(void *buf, int n);
 
 /* The library (ulib.c). */
 int printf(const char *fmt, ...);

@@ -21,6 +21,8 @@ int close(int fd) { return syscall3(SYS_close, fd, 0, 0); }
 int uptime(void) { return syscall3(SYS_uptime, 0, 0, 0); }
 int procs(struct procinfo *buf, int max) { return syscall3(SYS_procs, (uint32_t) buf, max, 0); }
 int readdir(int index, struct dirinfo *entry) { return syscall3(SYS_readdir, index, (uint32_t) entry, 0); }
+int sethostname(const void *name, int n) { return syscall3(SYS_sethostname, (uint32_t) name, n, 0); }
+int gethostname(void *buf, int n) { return syscall3(SYS_gethostname, (uint32_t) buf, n, 0); }
 
 void exit(int status) {
     syscall3(SYS_exit, status, 0, 0);
