@@ -59,6 +59,11 @@ public final class Interpreter {
         }
     }
 
+    /** Runs a line on behalf of a command that is running already ({@code expect fails}), in its session. */
+    Outcome executeNested(List<String> words, Session session) {
+        return execute(words, session);
+    }
+
     /** Runs a line already split into words (a command line's arguments need no second splitting). */
     public Outcome execute(List<String> words, Session session) {
         if (words.isEmpty()) {
@@ -95,7 +100,7 @@ public final class Interpreter {
 
     private Outcome run(Parsed parsed, List<String> words, Session session, boolean json) {
         try {
-            Reply reply = parsed.command().run(new Context(host, place, session));
+            Reply reply = parsed.command().run(new Context(host, place, session, this));
             if (reply.failure() != null) {
                 return new Outcome(ExitStatus.FAILED, json ? Json.write(reply.data()) : reply.text(), reply.failure(), json, false, null);
             }

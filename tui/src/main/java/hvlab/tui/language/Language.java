@@ -31,7 +31,10 @@ public final class Language {
         top.put("net", net());
         top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
-        top.put("expect", line(new ExpectCommand()));
+        CommandLine expect = line(new ExpectCommand());
+        // everything after "expect fails" is the other command's, options included
+        expect.getSubcommands().get("fails").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        top.put("expect", expect);
         top.put("help", line(new HelpCommand()));
         CommandLine quit = line(new QuitCommand());
         top.put("quit", quit);
@@ -77,6 +80,7 @@ public final class Language {
         vmi.addSubcommand("ps", line(new VmiPsCommand()));
         vmi.addSubcommand("lies", line(new VmiLiesCommand()));
         vmi.addSubcommand("kernel", line(new VmiKernelCommand()));
+        vmi.addSubcommand("kill", line(new VmiKillCommand()));
         return vmi;
     }
 

@@ -108,7 +108,7 @@ class HvosTest {
             String text = console(vm);
             assertTrue(text.startsWith("hvos: a small teaching OS\nmemory: "), text);
             assertTrue(text.contains(" KiB free, RAM up to 0x01000000\n"), "16 MiB from the Multiboot memory map: " + text);
-            assertTrue(text.contains("\ndisk: 14 files\n"), "ten programs and the README on hvos.img: " + text);
+            assertTrue(text.contains("\ndisk: 14 files\n"), "twelve programs, kallsyms and the README on hvos.img: " + text);
         }
     }
 
