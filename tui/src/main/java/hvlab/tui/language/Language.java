@@ -26,6 +26,7 @@ public final class Language {
         top.put("image", image());
         top.put("vmi", vmi());
         top.put("log", log());
+        top.put("user", line(new UserCommand()));
         top.put("covert", line(new CovertCommand()));
         top.put("tpm", tpm());
         top.put("net", net());
