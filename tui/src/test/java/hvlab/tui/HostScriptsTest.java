@@ -403,6 +403,62 @@ class HostScriptsTest {
     }
 
     @Test
+    void aRootkitInsideHvosIsFoundFromOutsideUndoneAndEveryStepIsInTheSecureLog() throws Exception {
+        Outcome o = hv("", "script", "--store", store().toString(), "hvos-rootkit");
+        assertEquals(0, o.status(), o.both());
+        String out = o.out();
+        assertTrue(out.contains("os: no lies: ps shows all 3 processes of the kernel's table"), "before the rootkit: " + out);
+        assertTrue(out.contains("ok: 'vmi lies os' failed as expected:\nos: ps hides loop (pid 3)"), "the guest's ps hides loop: " + out);
+        Matcher changed = Pattern.compile("system call 11 changed: (0x[0-9a-f]{8}) sys_procs -> (0x[0-9a-f]{8}) \\(outside the kernel text\\)")
+                .matcher(out);
+        assertTrue(changed.find(), "vmi kernel names the hooked entry with its old and new value: " + out);
+        assertTrue(out.contains("os: restored system call 11\n  was " + changed.group(2) + " (outside the kernel text)\n  now "
+                + changed.group(1) + " sys_procs\n  sha256 "), out);
+        assertTrue(out.contains("os: clean: the kernel text and 22 system calls as in the baseline"), out);
+        assertEquals(2, out.split("os: no lies: ps shows all 3 processes", -1).length - 1, "ps tells the truth again: " + out);
+        assertTrue(out.contains("os: set process 3 (loop): its kill flag\n  was 0\n  now 1\n"), out);
+        assertTrue(out.contains("'[3] done (status -9)' is on the console of os"), "hvos ended it and its shell collected it: " + out);
+        String lastPs = out.substring(out.lastIndexOf("processes in the kernel's table"));
+        assertTrue(lastPs.startsWith("processes in the kernel's table\n") && !lastPs.substring(0, lastPs.indexOf("secure log")).contains("loop"),
+                "gone from the kernel's own table: " + lastPs);
+        assertTrue(out.contains("secure log ok: "), out);
+
+        Outcome verify = hv("", "log", "verify", "--store", store().toString());
+        assertEquals(0, verify.status(), verify.both());
+        String log = hv("", "log", "show", "--store", store().toString()).out();
+        for (String step : List.of("vm start os", "vmi kernel os", "vm send os (17 characters, not logged)", "expect fails vmi lies os",
+                "expect fails vmi kernel os", "vm pause os", "vmi restore os --syscall 11", "vm resume os", "vmi kill os 3",
+                "what=system call 11", "what=process 3 (loop): its kill flag", "sha256-before=", "sha256-after=")) {
+            assertTrue(log.contains(step), "the secure log has '" + step + "':\n" + log);
+        }
+        assertTrue(log.contains("(admin), script hvos-rootkit.hv:"), "each command with its user and role: " + log);
+    }
+
+    @Test
+    void rolesAreCheckedOnTheCommandLineAndInScriptsAndRefusalsAreLogged() throws Exception {
+        String at = store().toString();
+        assertEquals(0, hv("", "user", "add", "carol", "auditor", "--store", at).status());
+        assertEquals(0, hv("", "vm", "create", "w1", "--guest", "spinner", "--store", at).status());
+        Outcome listed = hv("", "vm", "list", "--user", "carol", "--store", at);
+        assertEquals(0, listed.status(), listed.both());
+        Outcome refused = hv("", "vm", "undefine", "w1", "--user", "carol", "--store", at);
+        assertEquals(ExitStatus.NO_PERMISSION, refused.status(), refused.both());
+        assertEquals("hv: permission denied: carol is an auditor, and 'vm undefine' needs an operator\n", refused.err());
+        Outcome raised = hv("", "vm", "list", "--user", "carol", "--role", "admin", "--store", at);
+        assertEquals(ExitStatus.USAGE, raised.status(), raised.both());
+        assertTrue(raised.err().contains("carol is an auditor: cannot act as an admin"), raised.both());
+        Outcome unknown = hv("", "vm", "list", "--user", "mallory", "--store", at);
+        assertEquals(ExitStatus.USAGE, unknown.status(), unknown.both());
+
+        Outcome script = script("look.hv", "vm info w1\nvmi write w1 0x1000 90\n", "--role", "auditor");
+        assertEquals(ExitStatus.NO_PERMISSION, script.status(), script.both());
+        assertTrue(script.err().contains("look.hv:2: permission denied: "), script.both());
+        assertTrue(script.err().endsWith("is an auditor, and 'vmi write' needs an admin\n"), script.both());
+        String log = hv("", "log", "show", "--store", at).out();
+        assertTrue(log.contains("carol (auditor), command line") && log.contains("refused: needs an operator"), log);
+    }
+
+    @Test
     void aCovertChannelThroughTheCpuCarriesBitsUntilCapsCloseIt() throws Exception {
         Outcome o = hv("", "script", "--threads", "1", "--store", store().toString(), "covert-channel");
         assertEquals(0, o.status(), o.both());
