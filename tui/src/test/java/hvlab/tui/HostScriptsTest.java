@@ -435,6 +435,29 @@ class HostScriptsTest {
     }
 
     @Test
+    void interventionsRefuseWhatTheyCannotDoWithOneLine() throws Exception {
+        String boot = """
+                vm create os --guest hvos
+                vm start os
+                wait os --console "init: starting sh" --timeout 20s
+                """;
+        record Case(String line, String error) {}
+        for (Case c : List.of(
+                new Case("vmi restore os --syscall 11", "no kernel baseline of 'os': run 'vmi kernel os' first, before anything changes"),
+                new Case("vmi kill os 99", "'os' has no process 99 in its kernel's table (see 'vmi ps os')"),
+                new Case("vmi kill os 0", "a process id is 1 or more, not 0"),
+                new Case("vmi restore os --syscall 11 --idt 0x80", "vmi restore: error: --idt=VECTOR, --syscall=N are mutually exclusive"),
+                new Case("vmi restore os --syscall 4096", "not a system call's number: 4096"))) {
+            Outcome o = script("bad.hv", "vm undefine os --if-exists\n" + boot + c.line() + "\n");
+            assertNotEquals(0, o.status(), o.both());
+            assertEquals(1, o.err().strip().lines().count(), "one line: " + o.both());
+            assertTrue(o.err().contains(c.error()), c.line() + ": " + o.both());
+        }
+        Outcome range = script("range.hv", "vm undefine os --if-exists\n" + boot + "vmi kernel os\nvmi restore os --syscall 22\n");
+        assertTrue(range.err().contains("'os' has system calls 0 to 21, not 22"), range.both());
+    }
+
+    @Test
     void rolesAreCheckedOnTheCommandLineAndInScriptsAndRefusalsAreLogged() throws Exception {
         String at = store().toString();
         assertEquals(0, hv("", "user", "add", "carol", "auditor", "--store", at).status());
