@@ -38,6 +38,9 @@ final class UiCommand implements Callable<Integer> {
     @Mixin
     HostOptions options = new HostOptions();
 
+    @Mixin
+    UserOptions userOptions = new UserOptions();
+
     @Parameters(arity = "0..1", paramLabel = "LECTURE", hidden = true, description = "a lecture to play (hv lecture FILE)")
     Path lecture;
 
@@ -59,7 +62,8 @@ final class UiCommand implements Callable<Integer> {
         }
         List<String> created = new ArrayList<>();
         try (Host host = EmbeddedDatacenter.open(options.store(System.getenv()), options.threads(), created)) {
-            Interpreter interpreter = new Interpreter(host, Place.SCRIPT);
+            Interpreter interpreter = new Interpreter(host, Place.SCRIPT, userOptions.principal(options.store(System.getenv())),
+                    new hvlab.tui.roles.Users(options.store(System.getenv())));
             CommandRunner commands = line -> interpreter.execute(line).lines();
             return show(host, commands, toPlay, created);
         }
