@@ -339,7 +339,7 @@ class HostScriptsTest {
         assertTrue(shown.out().contains("created") && shown.out().contains("started") && shown.out().contains("snapshot")
                 && shown.out().contains("stopped"), shown.both());
         Outcome all = hv("", "log", "show", "--last", "100", "--store", store().toString());
-        assertTrue(all.out().contains("command=vm start c1 outcome=ok") && all.out().contains("by script"), all.both());
+        assertTrue(all.out().contains("command=vm start c1 outcome=ok") && all.out().contains("(admin), script "), all.both());
         assertTrue(all.out().contains("vm send c1 (18 characters, not logged)"), all.both());
         assertFalse(all.out().contains("my-secret-password"), "what is typed into a guest stays out of the log");
 
@@ -412,6 +412,8 @@ class HostScriptsTest {
         Matcher changed = Pattern.compile("system call 11 changed: (0x[0-9a-f]{8}) sys_procs -> (0x[0-9a-f]{8}) \\(outside the kernel text\\)")
                 .matcher(out);
         assertTrue(changed.find(), "vmi kernel names the hooked entry with its old and new value: " + out);
+        assertTrue(out.matches("(?s).*syscall 11  \\(outside the kernel text\\) +pid \\d+ \\(ps\\).*"), "events: " + out);
+        assertTrue(out.matches("(?s).*break   0x[0-9a-f]{8} sys_procs +pid \\d+ \\(ps\\).*"), "the hook calls the real one: " + out);
         assertTrue(out.contains("os: restored system call 11\n  was " + changed.group(2) + " (outside the kernel text)\n  now "
                 + changed.group(1) + " sys_procs\n  sha256 "), out);
         assertTrue(out.contains("os: clean: the kernel text and 22 system calls as in the baseline"), out);
@@ -447,7 +449,9 @@ class HostScriptsTest {
                 new Case("vmi kill os 99", "'os' has no process 99 in its kernel's table (see 'vmi ps os')"),
                 new Case("vmi kill os 0", "a process id is 1 or more, not 0"),
                 new Case("vmi restore os --syscall 11 --idt 0x80", "vmi restore: error: --idt=VECTOR, --syscall=N are mutually exclusive"),
-                new Case("vmi restore os --syscall 4096", "not a system call's number: 4096"))) {
+                new Case("vmi restore os --syscall 4096", "not a system call's number: 4096"),
+                new Case("vmi watch os", "vmi watch needs at least one of --syscalls, --cr3, --break ADDR"),
+                new Case("vmi watch os --break no_such_symbol", "not an address: 'no_such_symbol'"))) {
             Outcome o = script("bad.hv", "vm undefine os --if-exists\n" + boot + c.line() + "\n");
             assertNotEquals(0, o.status(), o.both());
             assertEquals(1, o.err().strip().lines().count(), "one line: " + o.both());
@@ -455,6 +459,30 @@ class HostScriptsTest {
         }
         Outcome range = script("range.hv", "vm undefine os --if-exists\n" + boot + "vmi kernel os\nvmi restore os --syscall 22\n");
         assertTrue(range.err().contains("'os' has system calls 0 to 21, not 22"), range.both());
+    }
+
+    @Test
+    void vmiWatchReportsSystemCallsProcessSwitchesAndABreakpointFromOutside() throws Exception {
+        Outcome o = script("watch.hv", """
+                vm create os --guest hvos
+                vm start os
+                wait os --console "init: starting sh" --timeout 20s
+                vm send os "loop &"
+                wait os --console "] loop" --timeout 20s
+                vm send os "sleep 2"
+                vm send os "ps"
+                vmi watch os --syscalls --cr3 --break sys_procs --for 4s --count 2000
+                vm console os
+                """);
+        assertEquals(0, o.status(), o.both());
+        String out = o.out();
+        assertTrue(out.matches("(?s).*os: \\d+ events in 4s.*"), out);
+        assertTrue(out.matches("(?s).*syscall 4   sys_exit +pid 4 \\(sleep\\) +ebx 00000000.*"), "sleep ends, exit(0): " + out);
+        assertTrue(out.matches("(?s).*syscall 11  sys_procs +pid 5 \\(ps\\).*"), "ps asked the kernel for its processes: " + out);
+        assertTrue(out.matches("(?s).*break   0x[0-9a-f]{8} sys_procs +pid 5 \\(ps\\).*"), "the hook at sys_procs fired: " + out);
+        assertTrue(out.matches("(?s).*cr3     [0-9a-f]{8} -> [0-9a-f]{8}  pid 3 \\(loop\\).*"), "switches to loop: " + out);
+        assertTrue(out.matches("(?s).*syscall 4   sys_exit +pid 5 \\(ps\\).*"), "ps ends by exit: " + out);
+        assertTrue(out.contains("PPID STATE"), "the guest went on as before: " + out);
     }
 
     @Test

@@ -82,6 +82,7 @@ public final class Language {
         vmi.addSubcommand("lies", line(new VmiLiesCommand()));
         vmi.addSubcommand("kernel", line(new VmiKernelCommand()));
         vmi.addSubcommand("kill", line(new VmiKillCommand()));
+        vmi.addSubcommand("watch", line(new VmiWatchCommand()));
         return vmi;
     }
 

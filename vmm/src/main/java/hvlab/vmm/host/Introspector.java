@@ -46,6 +46,8 @@ final class Introspector {
             case VmiRequest.Write r -> new Intervention(host, m, view, actor).write(r.address(), r.bytes());
             case VmiRequest.RestoreSyscall r -> restoreSyscall(m, view, r.profile(), r.number(), actor);
             case VmiRequest.Kill r -> new Intervention(host, m, view, actor).kill(r.profile(), r.pid());
+            case VmiRequest.Watch r -> watch(m, r.spec());
+            case VmiRequest.Unwatch r -> unwatch(m, r.watch());
             case VmiRequest.Processes r -> new VmiResult.Processes(r.profile().os(), hvlab.vmm.vmi.ProcessTable.read(view, r.profile()));
             case VmiRequest.KernelIntegrity r -> kernelIntegrity(m.name, view, r.profile(), r.fresh());
         };
@@ -95,6 +97,35 @@ final class Introspector {
         }
         long at = state.vcpu().idtr().base() + vector * 8L;
         return new Intervention(host, m, view, actor).restoreGate(at, baseline.gates().get(vector));
+    }
+
+    /** Puts an {@link hvlab.vmm.vmi.EventWatch} in front of the VM's dispatcher; one observer of its traps at a time. */
+    private static VmiResult watch(ManagedVm m, hvlab.vmm.vmi.EventWatch.Spec spec) {
+        if (m.vm.trapHandler() != m.vm.dispatcher()) {
+            throw new HostException("'" + m.name + "' is watched already, or a debugger is attached: one observer of its traps at a time");
+        }
+        var translator = m.vm.translator();
+        var watch = new hvlab.vmm.vmi.EventWatch(spec, m.vm.dispatcher(), m.vm.cpu(), m.vm.virtualCpu(), m.vm.ram(), m.vm::virtualNanos,
+                eip -> translator != null && translator.site(eip) != null);
+        var mmu = m.vm.mmu();
+        var cpu = m.vm.cpu();
+        watch.arm(eip -> {
+            if (mmu == null) {
+                cpu.invalidateTranslations(eip, 1);
+            } else {
+                mmu.dropTranslationsAt(eip, physical -> cpu.invalidateTranslations(physical, 1));
+            }
+        });
+        m.vm.setTrapHandler(watch);
+        return new VmiResult.Watching(watch);
+    }
+
+    private static VmiResult unwatch(ManagedVm m, hvlab.vmm.vmi.EventWatch watch) {
+        if (m.vm.trapHandler() == watch) {
+            m.vm.setTrapHandler(watch.next());
+            watch.disarm();
+        }
+        return new VmiResult.Unwatched();
     }
 
     private VmiResult restoreSyscall(ManagedVm m, Introspection view, hvlab.vmm.vmi.OsProfile profile, int number, String actor) {

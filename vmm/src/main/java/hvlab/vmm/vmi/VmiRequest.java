@@ -34,6 +34,11 @@ public sealed interface VmiRequest {
     /** Ends a guest process through its kernel's own table: the profile's kill flag, which the guest kernel honours. */
     record Kill(OsProfile profile, int pid) implements VmiRequest {}
 
+    /** Starts reporting events ({@link EventWatch}): the answer is the watch, to take its events from until {@link Unwatch}. */
+    record Watch(EventWatch.Spec spec) implements VmiRequest {}
+
+    record Unwatch(EventWatch watch) implements VmiRequest {}
+
     /** The guest kernel's processes, read through its OS profile. */
     record Processes(OsProfile profile) implements VmiRequest {}
 }
