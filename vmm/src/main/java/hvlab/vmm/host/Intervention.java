@@ -39,7 +39,7 @@ final class Intervention {
     VmiResult write(long address, byte[] bytes) {
         byte[] before = view.read(address, bytes.length);
         ram().writeBytes(address, bytes);
-        ram().flushWrites();
+        flush();
         return logged(String.format("%d bytes at 0x%08x", bytes.length, address), hex(before), hex(bytes), before,
                 view.read(address, bytes.length));
     }
@@ -52,7 +52,7 @@ final class Intervention {
         int high = (int) (good.offset() & 0xFFFF0000L) | (1 << 15) | (good.dpl() << 13) | (good.type() << 8);
         ram().write(at, 4, low);
         ram().write(at + 4, 4, high);
-        ram().flushWrites();
+        flush();
         return logged(String.format("IDT gate 0x%02x", good.vector()), before, good.describe(), old, view.read(at, 8));
     }
 
@@ -68,7 +68,7 @@ final class Intervention {
         long was = Integer.toUnsignedLong(ram().read(at, 4));
         long good = baseline.syscalls()[number];
         ram().write(at, 4, (int) good);
-        ram().flushWrites();
+        flush();
         return logged("system call " + number, profile.describe(was), profile.describe(good), old, view.read(table, length));
     }
 
@@ -93,7 +93,7 @@ final class Intervention {
         long flag = entry + profile.killedOffset();
         int was = ram().read(flag, 4);
         ram().write(flag, 4, 1);
-        ram().flushWrites();
+        flush();
         return logged(String.format("process %d (%s): its kill flag", pid, target.name()), Integer.toString(was), "1", old,
                 view.read(entry, profile.entrySize()));
     }
@@ -104,6 +104,21 @@ final class Intervention {
         host.journal(host.store().folder(m.name), "vmi-intervention", Map.of("what", what, "before", before, "after", after,
                 "sha256-before", hashBefore, "sha256-after", hashAfter, "actor", actor));
         return new VmiResult.Changed(what, before, after, hashBefore, hashAfter);
+    }
+
+    /**
+     * Drops the CPU's translations of what was written. The CPU is stopped here, so in a paging
+     * guest they can go by physical address with real paging off for a moment, instead of the
+     * whole cache before the next run (6 s here, during which the guest stood still).
+     */
+    private void flush() {
+        var mmu = m.vm.mmu();
+        if (mmu == null) {
+            ram().flushWrites();
+            return;
+        }
+        var cpu = m.vm.cpu();
+        ram().flushWrites((at, length) -> mmu.withRealPagingOff(() -> cpu.invalidateTranslations(at, length)));
     }
 
     private GuestRam ram() {

@@ -107,23 +107,28 @@ final class Introspector {
         var translator = m.vm.translator();
         var watch = new hvlab.vmm.vmi.EventWatch(spec, m.vm.dispatcher(), m.vm.cpu(), m.vm.virtualCpu(), m.vm.ram(), m.vm::virtualNanos,
                 eip -> translator != null && translator.site(eip) != null);
+        watch.arm(dropTranslation(m));
+        m.vm.setTrapHandler(watch);
+        return new VmiResult.Watching(watch);
+    }
+
+    /** Drops the CPU's translated code at a linear address, by its physical address in a paging guest (CPU stopped). */
+    private static java.util.function.LongConsumer dropTranslation(ManagedVm m) {
         var mmu = m.vm.mmu();
         var cpu = m.vm.cpu();
-        watch.arm(eip -> {
+        return eip -> {
             if (mmu == null) {
                 cpu.invalidateTranslations(eip, 1);
             } else {
                 mmu.dropTranslationsAt(eip, physical -> cpu.invalidateTranslations(physical, 1));
             }
-        });
-        m.vm.setTrapHandler(watch);
-        return new VmiResult.Watching(watch);
+        };
     }
 
     private static VmiResult unwatch(ManagedVm m, hvlab.vmm.vmi.EventWatch watch) {
         if (m.vm.trapHandler() == watch) {
             m.vm.setTrapHandler(watch.next());
-            watch.disarm();
+            watch.disarm(dropTranslation(m));
         }
         return new VmiResult.Unwatched();
     }

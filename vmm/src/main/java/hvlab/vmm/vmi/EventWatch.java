@@ -97,11 +97,17 @@ public final class EventWatch implements TrapHandler {
         }
     }
 
-    /** Removes the breakpoints' hooks, except where binary translation needs one. */
-    public void disarm() {
+    /**
+     * Removes the breakpoints' hooks, except where binary translation needs one, and drops the
+     * code translated while they were there: a block translated with a hook keeps calling it,
+     * and a hook that is gone would reach the dispatcher as a watched instruction it never asked
+     * for (the VM ends). Found the hard way: the first {@code ps} after a watch crashed hvos.
+     */
+    public void disarm(java.util.function.LongConsumer dropTranslation) {
         for (long eip : spec.breakpoints()) {
             if (!translated.test(eip)) {
                 cpu.unwatchInstruction(eip);
+                dropTranslation.accept(eip);
             }
         }
     }
