@@ -29,7 +29,11 @@
 #define SYS_ping   14   /* ping(ip, seq, timeout) -> microseconds until the echo reply came */
 #define SYS_udpsend 15  /* udpsend(&dgram) -> bytes sent */
 #define SYS_udprecv 16  /* udprecv(&dgram, timeout) -> bytes received on dgram.local_port */
-#define NSYSCALLS  17   /* the table's length, slot 0 unused */
+#define SYS_sethostname 20  /* sethostname(buf, n): the machine's name (kernel/syshostname.c: the planted bug) */
+#define SYS_gethostname 21  /* gethostname(buf, n) -> n */
+#define NSYSCALLS  22   /* the table's length, slot 0 unused (17-19 are free) */
+
+#define HOSTNAME_MAX 64 /* bytes in the machine's name */
 
 #define E_BADCALL  -1   /* no such system call */
 #define E_FAULT    -2   /* a pointer outside the caller's memory */

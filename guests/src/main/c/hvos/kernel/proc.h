@@ -34,6 +34,7 @@ struct proc {
     struct proc *parent;
     void *chan;                  /* what it sleeps on, if SLEEPING */
     int xstatus;                 /* exit status, for wait() */
+    int killed;                  /* set from outside (the VMM's `vmi kill`): end it on its way back to user mode */
     uint32_t pages;              /* user pages it owns */
     struct file ofile[NOFILE];   /* open files: fd 3 is ofile[0] (0-2 are the console) */
 };

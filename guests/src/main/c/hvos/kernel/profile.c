@@ -24,6 +24,7 @@ __attribute__((used)) static void profile_symbols(void) {
     PUBLISH(profile_proc_pgdir, offsetof(struct proc, pgdir));
     PUBLISH(profile_proc_parent, offsetof(struct proc, parent));
     PUBLISH(profile_proc_kstack, offsetof(struct proc, kstack));
+    PUBLISH(profile_proc_killed, offsetof(struct proc, killed));
     PUBLISH(profile_nsyscalls, NSYSCALLS);
     PUBLISH(profile_state_unused, UNUSED);
     PUBLISH(profile_state_embryo, EMBRYO);

@@ -29,6 +29,8 @@ int sys_netconfig(struct trapframe *tf);     /* sysnet.c */
 int sys_ping(struct trapframe *tf);
 int sys_udpsend(struct trapframe *tf);
 int sys_udprecv(struct trapframe *tf);
+int sys_sethostname(struct trapframe *tf);
+int sys_gethostname(struct trapframe *tf);
 
 int (*syscall_table[NSYSCALLS])(struct trapframe *) = {
     [SYS_write] = sys_write,
@@ -47,6 +49,8 @@ int (*syscall_table[NSYSCALLS])(struct trapframe *) = {
     [SYS_ping] = sys_ping,
     [SYS_udpsend] = sys_udpsend,
     [SYS_udprecv] = sys_udprecv,
+    [SYS_sethostname] = sys_sethostname,
+    [SYS_gethostname] = sys_gethostname,
 };
 const uint32_t syscall_count = NSYSCALLS;
 

@@ -64,6 +64,16 @@ static void kill_user(struct trapframe *tf) {
     proc_exit(-1);
 }
 
+/* Nothing the kernel expected: an exception (a user program's ends it, the kernel's is a panic). */
+static void unexpected(struct trapframe *tf, int from_user) {
+    if (tf->trapno < 32 && from_user) kill_user(tf);
+    if (tf->trapno == 14) {
+        panic("page fault at %p in the kernel (eip %p, error %x)", read_cr2(), tf->eip, tf->err);
+    }
+    panic("%s in the kernel (trap %d, eip %p, error %x)", tf->trapno < 32 ? exception_name(tf->trapno) : "unexpected interrupt",
+          tf->trapno, tf->eip, tf->err);
+}
+
 void trap(struct trapframe *tf) {
     int from_user = (tf->cs & 3) == 3;
     if (from_user) curproc->tf = tf;
@@ -71,32 +81,36 @@ void trap(struct trapframe *tf) {
     switch (tf->trapno) {
     case T_SYSCALL:
         syscall(tf);
-        return;
+        break;
     case T_IRQ0 + IRQ_TIMER:
         timer_intr();
         pic_eoi(IRQ_TIMER);
         if (from_user) yield();     /* the time slice is over: preempt the program */
-        return;
+        break;
     case T_IRQ0 + IRQ_COM1:
         console_intr();
         pic_eoi(IRQ_COM1);
-        return;
+        break;
     case T_IRQ0 + IRQ_NIC:
         nic_intr();
         pic_eoi(IRQ_NIC);
-        return;
+        break;
     case T_IRQ0 + IRQ_IDE:
         ide_intr();
         pic_eoi(IRQ_IDE);
-        return;
+        break;
     case T_IRQ0 + 7:
     case T_IRQ0 + 15:
-        return;                     /* spurious: the PIC changed its mind; no EOI */
+        break;                      /* spurious: the PIC changed its mind; no EOI */
+    default:
+        unexpected(tf, from_user);
     }
-    if (tf->trapno < 32 && from_user) kill_user(tf);
-    if (tf->trapno == 14) {
-        panic("page fault at %p in the kernel (eip %p, error %x)", read_cr2(), tf->eip, tf->err);
+    /* Killed from outside: the VMM's `vmi kill` sets p->killed through the OS profile, and the
+     * process ends here, on its way back to user mode, never in the middle of the kernel's work
+     * (xv6's kill works the same way). A running program gets here at its next timer tick; one
+     * asleep in the kernel when it next leaves it. */
+    if (from_user && curproc->killed) {
+        kprintf("hvos: pid %d (%s) killed from outside\n", curproc->pid, curproc->name);
+        proc_exit(-9);
     }
-    panic("%s in the kernel (trap %d, eip %p, error %x)", tf->trapno < 32 ? exception_name(tf->trapno) : "unexpected interrupt",
-          tf->trapno, tf->eip, tf->err);
 }

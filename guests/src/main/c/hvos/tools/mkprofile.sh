@@ -29,6 +29,7 @@ nm -t d "$kernel" | awk -v kernel="$(basename "$kernel")" '
         printf "      \"name\": {\"offset\": %d, \"type\": \"char\", \"size\": %d},\n", need("profile_proc_name"), need("profile_proc_name_size")
         printf "      \"pgdir\": {\"offset\": %d, \"type\": \"uint32\", \"note\": \"physical address of the page directory (CR3)\"},\n", need("profile_proc_pgdir")
         printf "      \"kstack\": {\"offset\": %d, \"type\": \"uint32\"},\n", need("profile_proc_kstack")
+        printf "      \"killed\": {\"offset\": %d, \"type\": \"int32\", \"note\": \"nonzero: the process ends on its way back to user mode\"},\n", need("profile_proc_killed")
         printf "      \"parent\": {\"offset\": %d, \"type\": \"uint32\", \"note\": \"address of the parent entry in proc_table, 0 for none\"}\n", need("profile_proc_parent")
         printf "    },\n"
         printf "    \"states\": {\"%d\": \"unused\", \"%d\": \"embryo\", \"%d\": \"runnable\", \"%d\": \"running\", \"%d\": \"sleeping\", \"%d\": \"zombie\"}\n", \

@@ -24,6 +24,8 @@ int netconfig(struct netinfo *info, uint32_t ip);
 int ping(uint32_t ip, int seq, int timeout);
 int udpsend(struct udp_dgram *d);
 int udprecv(struct udp_dgram *d, int timeout);
+int sethostname(const void *name, int n);
+int gethostname(void *buf, int n);
 
 /* The library (ulib.c). */
 int printf(const char *fmt, ...);

@@ -25,6 +25,8 @@ int netconfig(struct netinfo *info, uint32_t ip) { return syscall3(SYS_netconfig
 int ping(uint32_t ip, int seq, int timeout) { return syscall3(SYS_ping, ip, seq, timeout); }
 int udpsend(struct udp_dgram *d) { return syscall3(SYS_udpsend, (uint32_t) d, 0, 0); }
 int udprecv(struct udp_dgram *d, int timeout) { return syscall3(SYS_udprecv, (uint32_t) d, timeout, 0); }
+int sethostname(const void *name, int n) { return syscall3(SYS_sethostname, (uint32_t) name, n, 0); }
+int gethostname(void *buf, int n) { return syscall3(SYS_gethostname, (uint32_t) buf, n, 0); }
 
 void exit(int status) {
     syscall3(SYS_exit, status, 0, 0);

@@ -19,4 +19,6 @@ public final class ExitStatus {
     public static final int CANT_CREATE = 73;
     /** EX_SOFTWARE: the guest faulted or hit something the VMM does not emulate. */
     public static final int SOFTWARE = 70;
+    /** EX_NOPERM: the session's role does not allow the command. */
+    public static final int NO_PERMISSION = 77;
 }

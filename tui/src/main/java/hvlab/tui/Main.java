@@ -75,6 +75,8 @@ public final class Main implements Callable<Integer> {
                 + "hv net mirror NET --to ids, hv net alerts (a capture needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("attest", SingleCommand.named("attest", "Attest the host or a VM: hv attest local, hv attest NAME "
                 + "[--nonce N] [--policy FILE]; untrusted ends with status 1", opener, out, err));
+        cli.addSubcommand("user", SingleCommand.named("user", "The host's users and roles: hv user list, hv user add NAME ROLE, "
+                + "hv user remove NAME, hv user whoami (roles: admin, operator, auditor)", opener, out, err));
         cli.addSubcommand("wait", SingleCommand.named("wait", "hv wait --for D (waiting for a VM needs 'hv shell' or 'hv script FILE')", opener, out, err));
         cli.addSubcommand("expect", SingleCommand.named("expect", "One expect check on the store, e.g. hv expect state NAME defined", opener, out, err));
         cli.setOut(new java.io.PrintWriter(out, true));

@@ -35,6 +35,9 @@ final class ScriptCommand implements Callable<Integer> {
     @Mixin
     HostOptions hostOptions;
 
+    @Mixin
+    UserOptions userOptions;
+
     @Option(names = {"-x", "--trace"}, description = "print each line on standard error before it runs")
     boolean trace;
 
@@ -81,10 +84,13 @@ final class ScriptCommand implements Callable<Integer> {
             err.println(checked.error());
             return checked.status();
         }
-        HostControl host = opener.open(hostOptions.store(System.getenv()), hostOptions.threads());
+        java.nio.file.Path store = hostOptions.store(System.getenv());
+        hvlab.tui.roles.Principal principal = userOptions.principal(store);
+        HostControl host = opener.open(store, hostOptions.threads());
         Script.Result result;
         try {
-            result = script.run(new Interpreter(host, Place.SCRIPT), out::println, trace ? err::println : line -> { });
+            result = script.run(new Interpreter(host, Place.SCRIPT, principal, new hvlab.tui.roles.Users(store)), out::println,
+                    trace ? err::println : line -> { });
         } finally {
             HostOpener.close(host);
         }

@@ -25,6 +25,9 @@ final class ShellCommand implements Callable<Integer> {
     @Mixin
     HostOptions hostOptions;
 
+    @Mixin
+    UserOptions userOptions;
+
     @Option(names = "--history", paramLabel = "FILE", description = "where to keep the command history (default: ~/.hvlab_history)")
     Path history;
 
@@ -42,12 +45,15 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path store = hostOptions.store(System.getenv());
         int threads = hostOptions.threads();
+        hvlab.tui.roles.Principal principal = userOptions.principal(store); // before the host: a wrong user creates nothing
         HostControl host = opener.open(store, threads);
         try (Terminal terminal = terminal()) {
             Path historyFile = history != null ? history : Path.of(System.getProperty("user.home"), ".hvlab_history");
             String banner = "hvlab shell on host '" + host.name() + "' (store " + store + ", " + threads + " worker thread"
-                    + (threads == 1 ? "" : "s") + "). Type 'help' for the commands, 'quit' to leave.";
-            return new Shell(host, terminal, historyFile, System.getenv("HV_DEBUG") != null).run(banner);
+                    + (threads == 1 ? "" : "s") + ") as " + principal.label() + ". Type 'help' for the commands, 'quit' to leave.";
+            var interpreter = new hvlab.tui.language.Interpreter(host, hvlab.tui.language.Place.SHELL, principal,
+                    new hvlab.tui.roles.Users(store));
+            return new Shell(host, interpreter, terminal, historyFile, System.getenv("HV_DEBUG") != null).run(banner);
         } finally {
             HostOpener.close(host);
         }

@@ -30,6 +30,12 @@ final class SingleCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "DIR", description = "where defined VMs are kept (default: $HVLAB_STORE, else ./hvlab-data)")
     Path store;
 
+    @Option(names = "--user", paramLabel = "NAME", description = "act for this user of STORE/users (default: the store's owner, an admin)")
+    String user;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "act in a lesser role: operator or auditor")
+    String role;
+
     @Parameters(arity = "0..*", paramLabel = "WORDS", description = "the rest of the command; see 'hv shell' and its 'help'")
     List<String> words = new ArrayList<>();
 
@@ -63,14 +69,16 @@ final class SingleCommand implements Callable<Integer> {
         if (checked != Outcome.NOTHING) {
             return print(checked);
         }
+        Path at = HostOptions.storeOrDefault(store, System.getenv());
+        hvlab.tui.roles.Principal principal = UserOptions.resolve(at, user, role);
         // One worker thread: nothing runs here for long enough to need more.
-        HostControl host = opener.open(HostOptions.storeOrDefault(store, System.getenv()), 1);
+        HostControl host = opener.open(at, 1);
         try {
             // Progress lines go to stderr, so stdout stays the command's answer; a passphrase comes
             // from HVLAB_PASSPHRASE or, at a terminal, a prompt that does not echo.
             Session session = new Session("command line", text -> err.print(text), () -> false,
                     Secrets.ENVIRONMENT.orElse(SingleCommand::askAtTerminal));
-            return print(new Interpreter(host, Place.ONE_SHOT).execute(command, session));
+            return print(new Interpreter(host, Place.ONE_SHOT, principal, new hvlab.tui.roles.Users(at)).execute(command, session));
         } finally {
             HostOpener.close(host);
         }

@@ -39,6 +39,9 @@ final class UiCommand implements Callable<Integer> {
     @Mixin
     HostOptions options = new HostOptions();
 
+    @Mixin
+    UserOptions userOptions = new UserOptions();
+
     @Parameters(arity = "0..1", paramLabel = "LECTURE", hidden = true, description = "a lecture to play (hv lecture FILE)")
     Path lecture;
 
@@ -61,7 +64,8 @@ final class UiCommand implements Callable<Integer> {
         try (EmbeddedDatacenter dc = startDatacenter(options.store(System.getenv()), options.threads())) {
             Host h1 = dc.host("h1");
             List<String> created = DemoVms.furnish(h1);
-            Interpreter interpreter = new Interpreter(h1, Place.SCRIPT);
+            Interpreter interpreter = new Interpreter(h1, Place.SCRIPT, userOptions.principal(options.store(System.getenv())),
+                    new hvlab.tui.roles.Users(options.store(System.getenv())));
             CommandRunner commands = line -> interpreter.execute(line).lines();
             return show(dc, commands, toPlay, created);
         }

@@ -339,7 +339,7 @@ class HostScriptsTest {
         assertTrue(shown.out().contains("created") && shown.out().contains("started") && shown.out().contains("snapshot")
                 && shown.out().contains("stopped"), shown.both());
         Outcome all = hv("", "log", "show", "--last", "100", "--store", store().toString());
-        assertTrue(all.out().contains("command=vm start c1 outcome=ok") && all.out().contains("by script"), all.both());
+        assertTrue(all.out().contains("command=vm start c1 outcome=ok") && all.out().contains("(admin), script "), all.both());
         assertTrue(all.out().contains("vm send c1 (18 characters, not logged)"), all.both());
         assertFalse(all.out().contains("my-secret-password"), "what is typed into a guest stays out of the log");
 
@@ -400,6 +400,113 @@ class HostScriptsTest {
         assertEquals("ps: 3 processes: init shell secret-miner", ps.getLast(), "the guest's own ps shows the process again: " + out);
         Outcome log = hv("", "log", "show", "--vm", "rk2", "--store", store().toString());
         assertTrue(log.out().contains("vmi-intervention") && log.out().contains("what=IDT gate 0x80"), log.both());
+    }
+
+    @Test
+    void aRootkitInsideHvosIsFoundFromOutsideUndoneAndEveryStepIsInTheSecureLog() throws Exception {
+        Outcome o = hv("", "script", "--store", store().toString(), "hvos-rootkit");
+        assertEquals(0, o.status(), o.both());
+        String out = o.out();
+        assertTrue(out.contains("os: no lies: ps shows all 3 processes of the kernel's table"), "before the rootkit: " + out);
+        assertTrue(out.contains("ok: 'vmi lies os' failed as expected:\nos: ps hides loop (pid 3)"), "the guest's ps hides loop: " + out);
+        Matcher changed = Pattern.compile("system call 11 changed: (0x[0-9a-f]{8}) sys_procs -> (0x[0-9a-f]{8}) \\(outside the kernel text\\)")
+                .matcher(out);
+        assertTrue(changed.find(), "vmi kernel names the hooked entry with its old and new value: " + out);
+        assertTrue(out.matches("(?s).*syscall 11  \\(outside the kernel text\\) +pid \\d+ \\(ps\\).*"), "events: " + out);
+        assertTrue(out.matches("(?s).*break   0x[0-9a-f]{8} sys_procs +pid \\d+ \\(ps\\).*"), "the hook calls the real one: " + out);
+        assertTrue(out.contains("os: restored system call 11\n  was " + changed.group(2) + " (outside the kernel text)\n  now "
+                + changed.group(1) + " sys_procs\n  sha256 "), out);
+        assertTrue(out.contains("os: clean: the kernel text and 22 system calls as in the baseline"), out);
+        assertEquals(2, out.split("os: no lies: ps shows all 3 processes", -1).length - 1, "ps tells the truth again: " + out);
+        assertTrue(out.contains("os: set process 3 (loop): its kill flag\n  was 0\n  now 1\n"), out);
+        assertTrue(out.contains("'[3] done (status -9)' is on the console of os"), "hvos ended it and its shell collected it: " + out);
+        String lastPs = out.substring(out.lastIndexOf("processes in the kernel's table"));
+        assertTrue(lastPs.startsWith("processes in the kernel's table\n") && !lastPs.substring(0, lastPs.indexOf("secure log")).contains("loop"),
+                "gone from the kernel's own table: " + lastPs);
+        assertTrue(out.contains("secure log ok: "), out);
+
+        Outcome verify = hv("", "log", "verify", "--store", store().toString());
+        assertEquals(0, verify.status(), verify.both());
+        String log = hv("", "log", "show", "--store", store().toString()).out();
+        for (String step : List.of("vm start os", "vmi kernel os", "vm send os (17 characters, not logged)", "expect fails vmi lies os",
+                "expect fails vmi kernel os", "vm pause os", "vmi restore os --syscall 11", "vm resume os", "vmi kill os 3",
+                "what=system call 11", "what=process 3 (loop): its kill flag", "sha256-before=", "sha256-after=")) {
+            assertTrue(log.contains(step), "the secure log has '" + step + "':\n" + log);
+        }
+        assertTrue(log.contains("(admin), script hvos-rootkit.hv:"), "each command with its user and role: " + log);
+    }
+
+    @Test
+    void interventionsRefuseWhatTheyCannotDoWithOneLine() throws Exception {
+        String boot = """
+                vm create os --guest hvos
+                vm start os
+                wait os --console "init: starting sh" --timeout 20s
+                """;
+        record Case(String line, String error) {}
+        for (Case c : List.of(
+                new Case("vmi restore os --syscall 11", "no kernel baseline of 'os': run 'vmi kernel os' first, before anything changes"),
+                new Case("vmi kill os 99", "'os' has no process 99 in its kernel's table (see 'vmi ps os')"),
+                new Case("vmi kill os 0", "a process id is 1 or more, not 0"),
+                new Case("vmi restore os --syscall 11 --idt 0x80", "vmi restore: error: --idt=VECTOR, --syscall=N are mutually exclusive"),
+                new Case("vmi restore os --syscall 4096", "not a system call's number: 4096"),
+                new Case("vmi watch os", "vmi watch needs at least one of --syscalls, --cr3, --break ADDR"),
+                new Case("vmi watch os --break no_such_symbol", "not an address: 'no_such_symbol'"))) {
+            Outcome o = script("bad.hv", "vm undefine os --if-exists\n" + boot + c.line() + "\n");
+            assertNotEquals(0, o.status(), o.both());
+            assertEquals(1, o.err().strip().lines().count(), "one line: " + o.both());
+            assertTrue(o.err().contains(c.error()), c.line() + ": " + o.both());
+        }
+        Outcome range = script("range.hv", "vm undefine os --if-exists\n" + boot + "vmi kernel os\nvmi restore os --syscall 22\n");
+        assertTrue(range.err().contains("'os' has system calls 0 to 21, not 22"), range.both());
+    }
+
+    @Test
+    void vmiWatchReportsSystemCallsProcessSwitchesAndABreakpointFromOutside() throws Exception {
+        Outcome o = script("watch.hv", """
+                vm create os --guest hvos
+                vm start os
+                wait os --console "init: starting sh" --timeout 20s
+                vm send os "loop &"
+                wait os --console "] loop" --timeout 20s
+                vm send os "sleep 2"
+                vm send os "ps"
+                vmi watch os --syscalls --cr3 --break sys_procs --for 4s --count 2000
+                vm console os
+                """);
+        assertEquals(0, o.status(), o.both());
+        String out = o.out();
+        assertTrue(out.matches("(?s).*os: \\d+ events in 4s.*"), out);
+        assertTrue(out.matches("(?s).*syscall 4   sys_exit +pid 4 \\(sleep\\) +ebx 00000000.*"), "sleep ends, exit(0): " + out);
+        assertTrue(out.matches("(?s).*syscall 11  sys_procs +pid 5 \\(ps\\).*"), "ps asked the kernel for its processes: " + out);
+        assertTrue(out.matches("(?s).*break   0x[0-9a-f]{8} sys_procs +pid 5 \\(ps\\).*"), "the hook at sys_procs fired: " + out);
+        assertTrue(out.matches("(?s).*cr3     [0-9a-f]{8} -> [0-9a-f]{8}  pid 3 \\(loop\\).*"), "switches to loop: " + out);
+        assertTrue(out.matches("(?s).*syscall 4   sys_exit +pid 5 \\(ps\\).*"), "ps ends by exit: " + out);
+        assertTrue(out.contains("PPID STATE"), "the guest went on as before: " + out);
+    }
+
+    @Test
+    void rolesAreCheckedOnTheCommandLineAndInScriptsAndRefusalsAreLogged() throws Exception {
+        String at = store().toString();
+        assertEquals(0, hv("", "user", "add", "carol", "auditor", "--store", at).status());
+        assertEquals(0, hv("", "vm", "create", "w1", "--guest", "spinner", "--store", at).status());
+        Outcome listed = hv("", "vm", "list", "--user", "carol", "--store", at);
+        assertEquals(0, listed.status(), listed.both());
+        Outcome refused = hv("", "vm", "undefine", "w1", "--user", "carol", "--store", at);
+        assertEquals(ExitStatus.NO_PERMISSION, refused.status(), refused.both());
+        assertEquals("hv: permission denied: carol is an auditor, and 'vm undefine' needs an operator\n", refused.err());
+        Outcome raised = hv("", "vm", "list", "--user", "carol", "--role", "admin", "--store", at);
+        assertEquals(ExitStatus.USAGE, raised.status(), raised.both());
+        assertTrue(raised.err().contains("carol is an auditor: cannot act as an admin"), raised.both());
+        Outcome unknown = hv("", "vm", "list", "--user", "mallory", "--store", at);
+        assertEquals(ExitStatus.USAGE, unknown.status(), unknown.both());
+
+        Outcome script = script("look.hv", "vm info w1\nvmi write w1 0x1000 90\n", "--role", "auditor");
+        assertEquals(ExitStatus.NO_PERMISSION, script.status(), script.both());
+        assertTrue(script.err().contains("look.hv:2: permission denied: "), script.both());
+        assertTrue(script.err().endsWith("is an auditor, and 'vmi write' needs an admin\n"), script.both());
+        String log = hv("", "log", "show", "--store", at).out();
+        assertTrue(log.contains("carol (auditor), command line") && log.contains("refused: needs an operator"), log);
     }
 
     @Test

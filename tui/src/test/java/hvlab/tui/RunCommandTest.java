@@ -214,7 +214,7 @@ class RunCommandTest {
         Outcome o = hv("run", "hvos", "--json", "--timeout", "1");
         String serial = o.json().get("serial").asText();
         assertTrue(serial.startsWith("hvos: a small teaching OS\n"), serial);
-        assertTrue(serial.contains("\ndisk: 15 files\n"), "hvos.img attached without being asked for: " + serial);
+        assertTrue(serial.contains("\ndisk: 18 files\n"), "hvos.img attached without being asked for: " + serial);
     }
 
     @Test

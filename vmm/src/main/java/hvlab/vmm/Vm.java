@@ -91,6 +91,7 @@ public final class Vm implements AutoCloseable {
     private final TrapCounters counters = new TrapCounters();
     /** A sampled diary of the exits, for people to read (the UI's trap log). */
     private final TrapLog trapLog = new TrapLog();
+    private volatile hvlab.cpu.TrapHandler trapHandler;
     private final TrapDispatcher dispatcher;
     private final BinaryTranslator translator;
     private final HypercallTable hypercalls;
@@ -139,7 +140,7 @@ public final class Vm implements AutoCloseable {
         PrivilegedInstructions privileged = new PrivilegedInstructions(vcpu, this::loadShadowGdt);
         this.dispatcher = new TrapDispatcher(cpu, ram, disassembler, vcpu, vmmRegion.shadow(), privileged,
                 platform.bus(), exitRequest, counters);
-        cpu.setTrapHandler(dispatcher);
+        setTrapHandler(dispatcher);
         dispatcher.setTrapLog(trapLog, this::virtualNanos);
         dispatcher.setInterruptPending(platform.pic()::hasPendingInterrupt);
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
@@ -180,6 +181,15 @@ public final class Vm implements AutoCloseable {
     public TrapLog trapLog() { return trapLog; }
 
     public TrapDispatcher dispatcher() { return dispatcher; }
+
+    /** The handler the CPU calls for every trap: the dispatcher, or something in front of it (a debugger, a watch). */
+    public hvlab.cpu.TrapHandler trapHandler() { return trapHandler; }
+
+    /** Puts {@code handler} where the CPU calls it (with the VM off every CPU). */
+    public void setTrapHandler(hvlab.cpu.TrapHandler handler) {
+        trapHandler = handler;
+        cpu.setTrapHandler(handler);
+    }
 
     public CpuBackend cpu() { return cpu; }
 

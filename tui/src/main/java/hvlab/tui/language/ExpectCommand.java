@@ -16,8 +16,9 @@ import java.util.List;
 @Command(name = "expect", description = {"Check something about a VM now; a failed check stops a script at its line.",
         "  expect console NAME contains TEXT",
         "  expect state NAME S",
-        "  expect share NAME LO..HI   (CPU share over the host's last measuring window, fractions of one CPU)"},
-        subcommands = {ExpectCommand.Console.class, ExpectCommand.State.class, ExpectCommand.Share.class})
+        "  expect share NAME LO..HI   (CPU share over the host's last measuring window, fractions of one CPU)",
+        "  expect fails COMMAND...    (the command must fail: a detector that must fire, a refusal that must come)"},
+        subcommands = {ExpectCommand.Console.class, ExpectCommand.State.class, ExpectCommand.Share.class, ExpectFails.class})
 final class ExpectCommand {
     @Mixin
     CommonOptions common;

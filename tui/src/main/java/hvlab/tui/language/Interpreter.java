@@ -1,6 +1,10 @@
 package hvlab.tui.language;
 
 import hvlab.tui.ExitStatus;
+import hvlab.tui.roles.Permissions;
+import hvlab.tui.roles.Principal;
+import hvlab.tui.roles.Role;
+import hvlab.tui.roles.Users;
 import hvlab.vmm.host.HostControl;
 import hvlab.vmm.host.HostException;
 import picocli.CommandLine;
@@ -25,17 +29,43 @@ import java.util.Map;
  *       ({@link LanguageCommand#refusal}): unknown words, missing arguments, bad values, a command
  *       the place cannot run. {@link #check} stops here, which lets a script be checked whole
  *       before its first line runs;</li>
+ *   <li>checked against the session's role ({@link Permissions}): refused with one line and
+ *       status 77, and the refusal logged;</li>
  *   <li>run against the host: the host's refusals ({@link HostException}, shown as they are),
  *       failed checks and waits ({@link CommandFailure}).</li>
  * </ol>
+ * Every command that gets past parsing goes to the host's secure log with who gave it, in which
+ * role, from where, and how it ended.
  */
 public final class Interpreter {
     private final HostControl host;
     private final Place place;
+    private final Principal principal;
+    private final Users users;
 
+    /** An interpreter for the store's owner, an admin (tests, and places with no store). */
     public Interpreter(HostControl host, Place place) {
+        this(host, place, Principal.owner(), null);
+    }
+
+    /**
+     * @param principal who the commands are given by, and in which role
+     * @param users     the host's users file, for {@code user add}; null where there is none
+     */
+    public Interpreter(HostControl host, Place place, Principal principal, Users users) {
         this.host = host;
         this.place = place;
+        this.principal = principal;
+        this.users = users;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    /** The host's users file, or null. */
+    Users users() {
+        return users;
     }
 
     public Place place() {
@@ -59,8 +89,20 @@ public final class Interpreter {
         }
     }
 
+    /** Runs a line on behalf of a command that is running already ({@code expect fails}), in its session. */
+    Outcome executeNested(List<String> words, Session session) {
+        return execute(words, session, true);
+    }
+
     /** Runs a line already split into words (a command line's arguments need no second splitting). */
     public Outcome execute(List<String> words, Session session) {
+        return execute(words, session, false);
+    }
+
+    /** {@code attributed}: the session's actor names the principal already (a nested line). */
+    private Outcome execute(List<String> words, Session given, boolean attributed) {
+        Session session = attributed ? given
+                : new Session(principal.label() + ", " + given.actor(), given.live(), given.cancelled(), given.secrets());
         if (words.isEmpty()) {
             return Outcome.NOTHING;
         }
@@ -73,6 +115,13 @@ public final class Interpreter {
         }
         if (parsed.usage() != null) {
             return success(parsed.usage(), Map.of("usage", parsed.usage()), json, false);
+        }
+        Role needed = Permissions.needed(parsed.name(), words);
+        if (!principal.role().allows(needed)) {
+            host.audit(session.actor(), audited(words), "refused: needs " + Users.article(needed));
+            return failure(ExitStatus.NO_PERMISSION, "permission denied: " + principal.user() + " is " + Users.article(principal.role())
+                    + ", and '" + parsed.name() + (needed == Role.ADMIN && words.contains("--fresh") ? " --fresh" : "")
+                    + "' needs " + Users.article(needed), json, null);
         }
         Outcome outcome = run(parsed, words, session, json);
         host.audit(session.actor(), audited(words), outcome.status() == ExitStatus.OK ? "ok"
@@ -95,7 +144,7 @@ public final class Interpreter {
 
     private Outcome run(Parsed parsed, List<String> words, Session session, boolean json) {
         try {
-            Reply reply = parsed.command().run(new Context(host, place, session));
+            Reply reply = parsed.command().run(new Context(host, place, session, this));
             if (reply.failure() != null) {
                 return new Outcome(ExitStatus.FAILED, json ? Json.write(reply.data()) : reply.text(), reply.failure(), json, false, null);
             }
@@ -141,7 +190,7 @@ public final class Interpreter {
     }
 
     /** A parsed line: the command to run, or the usage text that {@code --help} asked for. */
-    private record Parsed(LanguageCommand command, String usage) {}
+    private record Parsed(LanguageCommand command, String usage, String name) {}
 
     private static Parsed parse(List<String> words, Place place) {
         CommandLine top = Language.commands().get(words.getFirst());
@@ -160,7 +209,7 @@ public final class Interpreter {
         }
         CommandLine named = level.commandSpec().commandLine();
         if (level.isUsageHelpRequested()) {
-            return new Parsed(null, HelpCommand.usage(named));
+            return new Parsed(null, HelpCommand.usage(named), null);
         }
         if (!(level.commandSpec().userObject() instanceof LanguageCommand command)) {
             String name = level.commandSpec().qualifiedName();
@@ -171,7 +220,7 @@ public final class Interpreter {
         if (refusal != null) {
             throw CommandFailure.usage(refusal);
         }
-        return new Parsed(command, null);
+        return new Parsed(command, null, level.commandSpec().qualifiedName());
     }
 
     /** Picocli's messages, reworded to name the command and say where to look. */

@@ -26,13 +26,17 @@ public final class Language {
         top.put("image", image());
         top.put("vmi", vmi());
         top.put("log", log());
+        top.put("user", line(new UserCommand()));
         top.put("covert", line(new CovertCommand()));
         top.put("threat", line(new ThreatLineCommand()));
         top.put("tpm", tpm());
         top.put("net", net());
         top.put("attest", line(new AttestCommand()));
         top.put("wait", line(new WaitCommand()));
-        top.put("expect", line(new ExpectCommand()));
+        CommandLine expect = line(new ExpectCommand());
+        // everything after "expect fails" is the other command's, options included
+        expect.getSubcommands().get("fails").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        top.put("expect", expect);
         top.put("dc", line(new DcLineCommand()));
         top.put("help", line(new HelpCommand()));
         CommandLine quit = line(new QuitCommand());
@@ -81,6 +85,8 @@ public final class Language {
         vmi.addSubcommand("ps", line(new VmiPsCommand()));
         vmi.addSubcommand("lies", line(new VmiLiesCommand()));
         vmi.addSubcommand("kernel", line(new VmiKernelCommand()));
+        vmi.addSubcommand("kill", line(new VmiKillCommand()));
+        vmi.addSubcommand("watch", line(new VmiWatchCommand()));
         return vmi;
     }
 

@@ -9,8 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The OS profile for a VM: the one given, or the one a built-in guest ships with (hvos's, from its build). */
-final class OsProfiles {
+public final class OsProfiles {
     private OsProfiles() {}
+
+    /** The profile a built-in guest ships with, or null (no such guest, no profile, or one that cannot be read). */
+    public static OsProfile builtIn(String guest) {
+        try (InputStream in = GuestImages.class.getResourceAsStream("/guests/" + guest + ".profile.json")) {
+            return in == null ? null : OsProfile.read(in);
+        } catch (IOException | OsProfile.BadProfile e) {
+            return null;
+        }
+    }
 
     static OsProfile forVm(Context context, String vm, Path file) {
         if (file != null) {

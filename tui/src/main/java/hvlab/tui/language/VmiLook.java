@@ -25,6 +25,12 @@ abstract class VmiLook implements LanguageCommand {
         }
     }
 
+    /** An intervention's answer: what changed, from what to what, and the hashes the secure log keeps. */
+    static String changed(String vm, String verb, VmiResult.Changed r) {
+        return vm + ": " + verb + " " + r.what() + "\n  was " + r.before() + "\n  now " + r.after()
+                + "\n  sha256 " + r.hashBefore().substring(0, 16) + " -> " + r.hashAfter().substring(0, 16) + " (in the secure log)";
+    }
+
     @Override
     public String refusal(Place place) {
         return place.refuseUnlessHostKeepsRunning("vmi");

@@ -30,6 +30,6 @@ final class VmiWriteCommand extends VmiLook {
             throw CommandFailure.usage("write 1 to 4096 bytes, not " + bytes.length);
         }
         VmiResult.Changed r = (VmiResult.Changed) ask(context, vm, new VmiRequest.Write(address(at), bytes));
-        return new Reply(r, vm + ": wrote " + r.what() + "\n  was " + r.before() + "\n  now " + r.after());
+        return new Reply(r, changed(vm, "wrote", r));
     }
 }

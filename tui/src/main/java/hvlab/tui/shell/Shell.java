@@ -43,8 +43,13 @@ public final class Shell {
      * @param debug   print the stack trace behind an internal error ({@code HV_DEBUG=1})
      */
     public Shell(HostControl host, Terminal terminal, Path history, boolean debug) {
+        this(host, new Interpreter(host, Place.SHELL), terminal, history, debug);
+    }
+
+    /** A shell whose commands go to {@code interpreter} (with its user and role). */
+    public Shell(HostControl host, Interpreter interpreter, Terminal terminal, Path history, boolean debug) {
         this.host = host;
-        this.interpreter = new Interpreter(host, Place.SHELL);
+        this.interpreter = interpreter;
         this.terminal = terminal;
         this.history = history;
         this.debug = debug;

@@ -159,8 +159,15 @@ final class DatacenterModel {
         try {
             row.vmi.registers = ((VmiResult.Registers) host.vmi(row.name, new VmiRequest.Registers(), actor)).values();
             row.vmi.gates = ((VmiResult.Idt) host.vmi(row.name, new VmiRequest.Idt(), actor)).gates();
+            var profile = row.info == null ? null : hvlab.tui.language.OsProfiles.builtIn(row.info.guest());
+            if (profile != null) {
+                row.vmi.processes = ((VmiResult.Processes) host.vmi(row.name, new VmiRequest.Processes(profile), actor)).processes();
+            }
             if (firstCheck || row.vmi.watching) {
                 row.vmi.integrity = (VmiResult.Integrity) host.vmi(row.name, new VmiRequest.Integrity(false), actor);
+                if (profile != null) {
+                    row.vmi.kernel = (VmiResult.KernelIntegrity) host.vmi(row.name, new VmiRequest.KernelIntegrity(profile, false), actor);
+                }
                 row.vmi.watching = true;
             }
             row.vmi.problem = null;

@@ -17,6 +17,9 @@ final class VmiState {
     /** Null until the user asked for a check (the first one takes the baseline). */
     VmiResult.Integrity integrity;
     boolean watching;
+    /** For a guest with an OS profile (hvos): its kernel's process table, and the kernel check once asked for. */
+    List<hvlab.vmm.vmi.GuestProcess> processes;
+    VmiResult.KernelIntegrity kernel;
     String problem;
     long readAt;
 
@@ -25,6 +28,8 @@ final class VmiState {
         gates = List.of();
         integrity = null;
         watching = false;
+        processes = null;
+        kernel = null;
         problem = null;
         readAt = 0;
     }

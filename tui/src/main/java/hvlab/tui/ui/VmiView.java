@@ -2,6 +2,7 @@ package hvlab.tui.ui;
 
 import com.googlecode.lanterna.TextColor;
 import hvlab.vmm.vmi.IntegrityBaseline;
+import hvlab.vmm.vmi.KernelBaseline;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,10 @@ import java.util.Map;
  * interrupt table its kernel loaded, and Livewire's integrity check against a baseline: green
  * while the IDT and the handlers are as they were, red with every change once a rootkit hooks
  * them. I takes the baseline (while the guest is clean) and keeps checking; the command line
- * does the rest ({@code :vmi scan NAME}, {@code :vmi restore NAME --idt 0x80}).
+ * does the rest ({@code :vmi scan NAME}, {@code :vmi restore NAME --idt 0x80}). For a guest with
+ * an OS profile (hvos) the view shows its kernel's own process table instead of the IDT, and the
+ * check covers the kernel's text and system-call table too: a hooked system call shows red
+ * with where it pointed and where it points now ({@code :vmi restore NAME --syscall N}).
  */
 final class VmiView {
     private VmiView() {}
@@ -46,9 +50,17 @@ final class VmiView {
         y++;
         List<Line> verdict = integrity(vmi);
         int room = Math.max(1, in.height - 1 - verdict.size() - y - 1);
-        in.text(0, y++, "IDT (" + vmi.gates.size() + " present gates)", TextColor.ANSI.DEFAULT, true);
-        for (int i = 0; i < Math.min(room, vmi.gates.size()); i++) {
-            in.text(2, y++, vmi.gates.get(i).describe());
+        if (vmi.processes != null) {
+            in.text(0, y++, "kernel's process table (" + vmi.processes.size() + ")", TextColor.ANSI.DEFAULT, true);
+            for (int i = 0; i < Math.min(room, vmi.processes.size()); i++) {
+                var p = vmi.processes.get(i);
+                in.text(2, y++, String.format("%4d %-9s %s", p.pid(), p.state(), p.name()));
+            }
+        } else {
+            in.text(0, y++, "IDT (" + vmi.gates.size() + " present gates)", TextColor.ANSI.DEFAULT, true);
+            for (int i = 0; i < Math.min(room, vmi.gates.size()); i++) {
+                in.text(2, y++, vmi.gates.get(i).describe());
+            }
         }
         y = Math.max(y, in.height - 1 - verdict.size());
         for (Line line : verdict) {
@@ -73,6 +85,16 @@ final class VmiView {
             lines.add(new Line(0, "integrity: CHANGED since the baseline", TextColor.ANSI.RED, true));
             for (IntegrityBaseline.Finding f : vmi.integrity.findings()) {
                 lines.add(new Line(2, String.format("vector 0x%02x: %s changed", f.vector(), f.what()), TextColor.ANSI.RED, false));
+                lines.add(new Line(4, "was " + f.was(), TextColor.ANSI.RED, false));
+                lines.add(new Line(4, "now " + f.now(), TextColor.ANSI.RED, false));
+            }
+        }
+        if (vmi.kernel != null && vmi.kernel.findings().isEmpty()) {
+            lines.add(new Line(0, "kernel: clean, text and " + vmi.kernel.syscalls() + " system calls", TextColor.ANSI.GREEN, true));
+        } else if (vmi.kernel != null) {
+            lines.add(new Line(0, "kernel: CHANGED since the baseline", TextColor.ANSI.RED, true));
+            for (KernelBaseline.Finding f : vmi.kernel.findings()) {
+                lines.add(new Line(2, f.what() + " changed", TextColor.ANSI.RED, false));
                 lines.add(new Line(4, "was " + f.was(), TextColor.ANSI.RED, false));
                 lines.add(new Line(4, "now " + f.now(), TextColor.ANSI.RED, false));
             }

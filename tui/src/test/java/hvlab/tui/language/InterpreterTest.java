@@ -32,7 +32,7 @@ class InterpreterTest {
         fails("frob w1", ExitStatus.USAGE, "unknown command 'frob' (type 'help' for the list)");
         fails("vm frob w1", ExitStatus.USAGE, "unknown command 'vm frob' (vm has: create, start, pause, resume, reset, "
                 + "shutdown, poweroff, destroy, undefine, list, info, console, send, clone, history, traps, gdb, backup, restore, attach, detach, migrate, recording, replay)");
-        fails("expect speed w1 3", ExitStatus.USAGE, "unknown command 'expect speed' (expect has: console, state, share)");
+        fails("expect speed w1 3", ExitStatus.USAGE, "unknown command 'expect speed' (expect has: console, state, share, fails)");
         fails("vm list --colour", ExitStatus.USAGE, "vm list: unknown option '--colour' (see 'help vm list')");
         fails("vm list extra", ExitStatus.USAGE, "vm list: unexpected argument 'extra' (see 'help vm list')");
         fails("vm start", ExitStatus.USAGE, "vm start: missing required parameter: 'NAME' (see 'help vm start')");
@@ -119,6 +119,6 @@ class InterpreterTest {
     void theSessionsActorReachesTheHost() {
         shell.execute("vm create w1 --guest spinner");
         shell.execute("vm start w1", new Session("script demo.hv:3", t -> { }, () -> false));
-        assertEquals("script demo.hv:3", host.actors.getLast());
+        assertEquals(hvlab.tui.roles.Principal.owner().label() + ", script demo.hv:3", host.actors.getLast());
     }
 }

@@ -106,7 +106,7 @@ class VmCommandsTest {
         assertEquals("w1 destroyed (defined)", ok("vm destroy w1").text());
         assertEquals("w1 undefined", ok("vm undefine w1").text());
         fails("vm info w1", ExitStatus.BAD_INPUT, "no VM named 'w1'");
-        assertEquals("shell", host.actors.getFirst());
+        assertEquals(hvlab.tui.roles.Principal.owner().label() + ", shell", host.actors.getFirst());
     }
 
     @Test

@@ -36,7 +36,8 @@ class ScriptTest {
                 "ok: w1 is running"), out);
         assertEquals(List.of("demo.hv:3: vm create w1 --guest spinner   # the first VM", "demo.hv:4: vm start w1",
                 "demo.hv:6: expect state w1 running"), trace);
-        assertEquals("script demo.hv:4", host.actors.getFirst(), "the host's event log learns which line asked");
+        assertEquals(hvlab.tui.roles.Principal.owner().label() + ", script demo.hv:4", host.actors.getFirst(),
+                "the host's event log learns who asked, and which line");
     }
 
     @Test

@@ -19,9 +19,9 @@ class LanguageCompleterTest {
 
     @Test
     void commandWordsFirst() {
-        assertEquals(List.of("vm", "snapshot", "image", "vmi", "log", "covert", "threat", "tpm", "net", "attest", "wait", "expect", "dc", "help", "quit", "exit"), complete(""));
+        assertEquals(List.of("vm", "snapshot", "image", "vmi", "log", "user", "covert", "threat", "tpm", "net", "attest", "wait", "expect", "dc", "help", "quit", "exit"), complete(""));
         assertTrue(complete("", "vm").containsAll(List.of("create", "start", "pause", "list", "info", "console", "send")));
-        assertEquals(List.of("console", "state", "share"), complete("", "expect"));
+        assertEquals(List.of("console", "state", "share", "fails"), complete("", "expect"));
         assertTrue(complete("", "help", "vm").contains("shutdown"));
         assertEquals(List.of(), complete("", "frob"));
     }

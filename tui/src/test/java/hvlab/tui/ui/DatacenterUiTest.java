@@ -300,4 +300,33 @@ class DatacenterUiTest {
         assertTrue(watched.contains("integrity baseline taken") || watched.contains("integrity: clean"), watched);
         assertTrue(watched.lines().allMatch(line -> line.length() == 80), watched);
     }
+
+    @Test
+    void forHvosTheVmiViewShowsItsKernelsProcessTableAndChecksItsSystemCalls() throws Exception {
+        host.create(VmSpec.of("os", "hvos"));
+        frame();
+        for (int i = 0; i < 10 && !uiModel().selectedRow().name.equals("os"); i++) press(new KeyStroke(KeyType.ArrowDown));
+        assertEquals("os", uiModel().selectedRow().name);
+        press(key('s'));
+        press(key('6'));
+        String inside = awaitFrame("the kernel's processes seen from outside", () -> {
+            try {
+                var processes = uiModel().selectedRow().vmi.processes;
+                return processes != null && processes.stream().anyMatch(p -> p.name().equals("sh"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(inside.contains("kernel's process table (") && inside.contains(" init"), inside);
+        press(key('I'));
+        String watched = awaitFrame("a kernel verdict", () -> {
+            try {
+                return uiModel().selectedRow().vmi.kernel != null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(watched.contains("kernel: clean, text and 22 system calls"), watched);
+        assertTrue(watched.lines().allMatch(line -> line.length() == 80), watched);
+    }
 }

@@ -83,6 +83,10 @@ class LectureTest {
             assertTrue(all.contains("secure log ok"), all);
             String console = host.console("lec-rk", 0).text();
             assertTrue(console.strip().endsWith("ps: 3 processes: init shell secret-miner"), console);
+            assertTrue(all.contains("lec-os: ps hides loop (pid 3)"), all);
+            assertTrue(all.contains("lec-os: restored system call 11"), all);
+            assertTrue(all.contains("syscall 11  (outside the kernel text)"), "the watch sees ps's call go to the hook: " + all);
+            assertTrue(host.console("lec-os", 0).text().contains("hvos: pid 3 (loop) killed from outside"));
         }
     }
 

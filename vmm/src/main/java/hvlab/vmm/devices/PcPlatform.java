@@ -35,6 +35,10 @@ public final class PcPlatform implements AutoCloseable {
     private final InterruptController pic = new InterruptController();
     private final Pit8254 pit = new Pit8254(pic.line(0));
     private final SerialPort serial;
+    /** One character on a 115200-baud line (ten bits: start, eight data, stop). */
+    private static final long CHARACTER_NANOS = 86_806;
+    /** What was typed and has not yet found room in the receive FIFO (see {@link #receive}). */
+    private final java.util.ArrayDeque<Integer> typed = new java.util.ArrayDeque<>();
     private final CmosRtc rtc;
     private final AtaDisk disk;
     private final PowerButton powerButton;
@@ -112,10 +116,23 @@ public final class PcPlatform implements AutoCloseable {
         devices.add(device);
     }
 
-    /** Bytes arrive on COM1's receive line (typed by a user, or sent by a script). */
+    /**
+     * Bytes arrive on COM1's receive line (typed by a user, or sent by a script). A line is not
+     * a FIFO: the bytes wait here and go into the 16-byte receive FIFO as the guest makes room,
+     * as they would on a wire at line rate, so that a command longer than 16 characters is not
+     * cut short by an overrun.
+     */
     public void receive(byte[] bytes) {
         for (byte b : bytes) {
-            serial.receive(b & 0xFF);
+            typed.add(b & 0xFF);
+        }
+        feedSerial();
+    }
+
+    /** Moves typed bytes into the receive FIFO while it has room. */
+    private void feedSerial() {
+        while (!typed.isEmpty() && serial.bytesWaiting() < SerialPort.FIFO_DEPTH) {
+            serial.receive(typed.poll());
         }
     }
 
@@ -131,6 +148,7 @@ public final class PcPlatform implements AutoCloseable {
      * move its machine's time.
      */
     public void advance(long nanos) {
+        feedSerial();
         pit.advance(nanos);
         rtc.advance(nanos);
         if (disk != null) {
@@ -148,6 +166,9 @@ public final class PcPlatform implements AutoCloseable {
      */
     public long nanosUntilNextEvent() {
         long next = pit.nanosUntilNextInterrupt();
+        if (!typed.isEmpty()) {
+            next = Math.min(next, CHARACTER_NANOS); // the next typed byte reaches the FIFO
+        }
         return disk == null ? next : Math.min(next, disk.nanosUntilReady());
     }
 

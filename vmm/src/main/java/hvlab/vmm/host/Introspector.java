@@ -1,7 +1,6 @@
 package hvlab.vmm.host;
 
 import hvlab.vmm.state.VmState;
-import hvlab.vmm.vmi.IdtGate;
 import hvlab.vmm.vmi.IntegrityBaseline;
 import hvlab.vmm.vmi.Introspection;
 import hvlab.vmm.vmi.Signature;
@@ -9,7 +8,6 @@ import hvlab.vmm.vmi.VmiRequest;
 import hvlab.vmm.vmi.VmiResult;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +43,11 @@ final class Introspector {
             case VmiRequest.Integrity r -> integrity(m.name, view, r.fresh());
             case VmiRequest.Scan r -> scan(view, r.signatures());
             case VmiRequest.RestoreGate r -> restoreGate(m, view, state, r.vector(), actor);
-            case VmiRequest.Write r -> write(m, view, r.address(), r.bytes(), actor);
+            case VmiRequest.Write r -> new Intervention(host, m, view, actor).write(r.address(), r.bytes());
+            case VmiRequest.RestoreSyscall r -> restoreSyscall(m, view, r.profile(), r.number(), actor);
+            case VmiRequest.Kill r -> new Intervention(host, m, view, actor).kill(r.profile(), r.pid());
+            case VmiRequest.Watch r -> watch(m, r.spec());
+            case VmiRequest.Unwatch r -> unwatch(m, r.watch());
             case VmiRequest.Processes r -> new VmiResult.Processes(r.profile().os(), hvlab.vmm.vmi.ProcessTable.read(view, r.profile()));
             case VmiRequest.KernelIntegrity r -> kernelIntegrity(m.name, view, r.profile(), r.fresh());
         };
@@ -93,28 +95,49 @@ final class Introspector {
             throw new HostException(String.format("no baseline for vector 0x%02x of '%s': run 'vmi integrity %s' first,"
                     + " before anything changes", vector, m.name, m.name));
         }
-        IdtGate good = baseline.gates().get(vector);
         long at = state.vcpu().idtr().base() + vector * 8L;
-        String before = view.idt().stream().filter(g -> g.vector() == vector).findFirst().map(IdtGate::describe).orElse("absent");
-        int low = (good.selector() << 16) | (int) (good.offset() & 0xFFFF);
-        int high = (int) (good.offset() & 0xFFFF0000L) | (1 << 15) | (good.dpl() << 13) | (good.type() << 8);
-        m.vm.ram().write(at, 4, low);
-        m.vm.ram().write(at + 4, 4, high);
-        m.vm.ram().flushWrites();
-        return intervened(m, actor, String.format("IDT gate 0x%02x", vector), before, good.describe());
+        return new Intervention(host, m, view, actor).restoreGate(at, baseline.gates().get(vector));
     }
 
-    private VmiResult write(ManagedVm m, Introspection view, long address, byte[] bytes, String actor) {
-        String before = HexFormat.ofDelimiter(" ").formatHex(view.read(address, bytes.length));
-        m.vm.ram().writeBytes(address, bytes);
-        m.vm.ram().flushWrites();
-        return intervened(m, actor, String.format("%d bytes at 0x%08x", bytes.length, address), before,
-                HexFormat.ofDelimiter(" ").formatHex(bytes));
+    /** Puts an {@link hvlab.vmm.vmi.EventWatch} in front of the VM's dispatcher; one observer of its traps at a time. */
+    private static VmiResult watch(ManagedVm m, hvlab.vmm.vmi.EventWatch.Spec spec) {
+        if (m.vm.trapHandler() != m.vm.dispatcher()) {
+            throw new HostException("'" + m.name + "' is watched already, or a debugger is attached: one observer of its traps at a time");
+        }
+        var translator = m.vm.translator();
+        var watch = new hvlab.vmm.vmi.EventWatch(spec, m.vm.dispatcher(), m.vm.cpu(), m.vm.virtualCpu(), m.vm.ram(), m.vm::virtualNanos,
+                eip -> translator != null && translator.site(eip) != null);
+        watch.arm(dropTranslation(m));
+        m.vm.setTrapHandler(watch);
+        return new VmiResult.Watching(watch);
     }
 
-    private VmiResult intervened(ManagedVm m, String actor, String what, String before, String after) {
-        host.journal(host.store().folder(m.name), "vmi-intervention", Map.of("what", what, "before", before, "after", after,
-                "actor", actor));
-        return new VmiResult.Changed(what, before, after);
+    /** Drops the CPU's translated code at a linear address, by its physical address in a paging guest (CPU stopped). */
+    private static java.util.function.LongConsumer dropTranslation(ManagedVm m) {
+        var mmu = m.vm.mmu();
+        var cpu = m.vm.cpu();
+        return eip -> {
+            if (mmu == null) {
+                cpu.invalidateTranslations(eip, 1);
+            } else {
+                mmu.dropTranslationsAt(eip, physical -> cpu.invalidateTranslations(physical, 1));
+            }
+        };
+    }
+
+    private static VmiResult unwatch(ManagedVm m, hvlab.vmm.vmi.EventWatch watch) {
+        if (m.vm.trapHandler() == watch) {
+            m.vm.setTrapHandler(watch.next());
+            watch.disarm(dropTranslation(m));
+        }
+        return new VmiResult.Unwatched();
+    }
+
+    private VmiResult restoreSyscall(ManagedVm m, Introspection view, hvlab.vmm.vmi.OsProfile profile, int number, String actor) {
+        hvlab.vmm.vmi.KernelBaseline baseline = kernelBaselines.get(m.name);
+        if (baseline == null) {
+            throw new HostException("no kernel baseline of '" + m.name + "': run 'vmi kernel " + m.name + "' first, before anything changes");
+        }
+        return new Intervention(host, m, view, actor).restoreSyscall(profile, baseline, number);
     }
 }

@@ -48,6 +48,9 @@ final class VmDebugTarget implements DebugTarget {
             if (m.vm == null || !m.state.active()) {
                 throw new TargetException("'" + name + "' is " + m.state.label());
             }
+            if (m.vm.trapHandler() != m.vm.dispatcher()) {
+                throw new TargetException("'" + name + "' is being watched ('vmi watch'): one observer of its traps at a time");
+            }
             wasRunning = m.state != VmLifecycle.PAUSED;
             if (wasRunning) {
                 host.act(name, PowerAction.PAUSE, ACTOR);
@@ -55,7 +58,7 @@ final class VmDebugTarget implements DebugTarget {
             vm = m.vm;
             traps = new BreakpointTraps(vm.dispatcher(), vm.cpu(),
                     eip -> vm.translator() != null && vm.translator().site(eip) != null);
-            vm.cpu().setTrapHandler(traps);
+            vm.setTrapHandler(traps);
             view = new GuestView(vm);
             return Stop.TRAP;
         } finally {
@@ -197,7 +200,7 @@ final class VmDebugTarget implements DebugTarget {
             host.awaitOffCpu(m);
             traps.disarm();
             traps.removeAll();
-            vm.cpu().setTrapHandler(vm.dispatcher());
+            vm.setTrapHandler(vm.dispatcher());
             if (wasRunning && m.state == VmLifecycle.PAUSED) {
                 host.act(name, PowerAction.RESUME, ACTOR);
             }

@@ -186,6 +186,19 @@ public final class GuestRam {
         }
     }
 
+    /**
+     * As {@link #flushWrites}, but {@code drop} is told the range instead of the CPU: for the
+     * VMM writing with the CPU stopped, which can drop translations more precisely than the CPU
+     * can on its own in a paging guest (see {@code ShadowMmu.withRealPagingOff}).
+     */
+    public void flushWrites(java.util.function.BiConsumer<Long, Long> drop) {
+        if (dirtyFrom <= dirtyTo) {
+            drop.accept(dirtyFrom, dirtyTo - dirtyFrom);
+            dirtyFrom = Long.MAX_VALUE;
+            dirtyTo = Long.MIN_VALUE;
+        }
+    }
+
     private void markWritten(long at, long length) {
         dirtyFrom = Math.min(dirtyFrom, at);
         dirtyTo = Math.max(dirtyTo, at + length);

@@ -24,6 +24,15 @@ public interface RealPaging {
     /** Turns real paging off: linear addresses are physical again. */
     void disable();
 
+    /**
+     * Runs {@code work} with real paging off for a moment (linear = physical, aliases kept), then
+     * puts CR0 back and empties the TLB, so that nothing the CPU learned meanwhile outlives it.
+     * For the VMM dropping translated code by physical address: Unicorn takes such ranges as
+     * linear and walks the page tables it has, where a kernel page may not be mapped (the user
+     * view). Only while the CPU is stopped.
+     */
+    void withPagingOff(Runnable work);
+
     /** Is the linear page (above RAM) backed by guest frame {@code frame} (or by nothing, -1)? */
     boolean aliased(long linearPage, long frame);
 

@@ -249,6 +249,42 @@ public final class ShadowMmu {
      * Returns true if it did the switch.
      */
     public boolean enterKernelView() {
+        return enterKernelViewNow();
+    }
+
+    /**
+     * Drops the CPU's translated code at the guest's linear address {@code linear}: finds its
+     * physical address in the guest's tables (leaving no trace) and hands it to {@code drop} (the
+     * backend's {@code invalidateTranslations}) with real paging off for the moment it takes. A
+     * hook added after the code was translated (a VMI breakpoint) reaches it only then. Nothing
+     * to do where the guest maps nothing. Only while the CPU is stopped.
+     */
+    public void dropTranslationsAt(long linear, java.util.function.LongConsumer drop) {
+        long physical = linear;
+        if (vcpu.pagingEnabled()) {
+            PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), linear, false, false, false,
+                    (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+            if (!(walk instanceof PageWalk.Translation t)) {
+                return;
+            }
+            physical = t.physical();
+        }
+        long at = physical;
+        withRealPagingOff(() -> drop.accept(at));
+    }
+
+    /**
+     * Runs {@code work} with real paging off for a moment (linear = physical), then puts the real
+     * MMU back with an empty TLB: for the VMM dropping translated code by physical address, which
+     * Unicorn takes as linear and, with paging on, finds only where the loaded view maps it. The
+     * alternative, a flush of the whole cache before the next run, took 6 s here. Only while the
+     * CPU is stopped.
+     */
+    public void withRealPagingOff(Runnable work) {
+        real.withPagingOff(work);
+    }
+
+    private boolean enterKernelViewNow() {
         long kernel = ShadowPageTables.root(ShadowPageTables.View.KERNEL);
         if (!vcpu.pagingEnabled() || loadedRoot != ShadowPageTables.root(ShadowPageTables.View.USER) || view() != ShadowPageTables.View.KERNEL
                 || flushNeeded || aliasChanges.pending() || !controlsUnchanged()) {

@@ -32,6 +32,11 @@ public final class Introspection {
         this.vcpu = vcpu;
     }
 
+    /** A view of memory only (no registers): for reading the guest's tables while it runs on, from the VMM's own trap path. */
+    public static Introspection ofMemory(GuestRam ram) {
+        return new Introspection(ram, null, null);
+    }
+
     /** The registers as the guest believes them: real ones where they are real, virtual ones where the VMM keeps them. */
     public Map<String, String> registers() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ public record KernelBaseline(String text, long[] syscalls) {
         long[] now = table(view, profile);
         for (int i = 0; i < Math.min(now.length, syscalls.length); i++) {
             if (now[i] != syscalls[i]) {
-                findings.add(new Finding("system call " + i, String.format("0x%08x", syscalls[i]), String.format("0x%08x", now[i])));
+                findings.add(new Finding("system call " + i, profile.describe(syscalls[i]), profile.describe(now[i])));
             }
         }
         return findings;
@@ -48,7 +48,7 @@ public record KernelBaseline(String text, long[] syscalls) {
         return view.hash(profile.textStart(), (int) (profile.textEnd() - profile.textStart()));
     }
 
-    private static long[] table(Introspection view, OsProfile profile) {
+    static long[] table(Introspection view, OsProfile profile) {
         ByteBuffer bytes = ByteBuffer.wrap(view.read(profile.syscallTable(), profile.syscallCount() * 4)).order(ByteOrder.LITTLE_ENDIAN);
         long[] entries = new long[profile.syscallCount()];
         for (int i = 0; i < entries.length; i++) {

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public record OsProfile(String os, long processTable, int processCount, int entrySize, int pidOffset, int stateOffset,
                         int nameOffset, int nameSize, int pgdirOffset, int parentOffset, Map<Integer, String> states,
-                        long syscallTable, int syscallCount, long textStart, long textEnd) {
+                        long syscallTable, int syscallCount, long textStart, long textEnd, int killedOffset,
+                        Map<String, Long> symbols) {
 
     /** A profile that cannot be used, with what is wrong in it. */
     public static final class BadProfile extends Exception {
@@ -28,6 +29,38 @@ public record OsProfile(String os, long processTable, int processCount, int entr
 
     public OsProfile {
         states = Map.copyOf(states);
+        symbols = Map.copyOf(symbols);
+    }
+
+    /** Whether the OS lets the VMM end a process by a flag in its table entry (hvos's {@code killed}). */
+    public boolean canKill() {
+        return killedOffset >= 0;
+    }
+
+    /**
+     * An address as a person reads it: the kernel function it lies in ({@code sys_procs}, or
+     * {@code sys_procs+0x10}) when it is in the kernel's text, else where it is not. A system
+     * call pointing outside the kernel's text is the mark of a hook: no code of the kernel's own
+     * lives anywhere else.
+     */
+    public String describe(long address) {
+        String hex = String.format("0x%08x", address);
+        if (address < textStart || address >= textEnd) {
+            return hex + " (outside the kernel text)";
+        }
+        String best = null;
+        long bestAt = -1;
+        for (Map.Entry<String, Long> symbol : symbols.entrySet()) {
+            long at = symbol.getValue();
+            if (at <= address && at > bestAt && at >= textStart) {
+                best = symbol.getKey();
+                bestAt = at;
+            }
+        }
+        if (best == null) {
+            return hex + " (kernel text)";
+        }
+        return hex + " " + best + (address == bestAt ? "" : String.format("+0x%x", address - bestAt));
     }
 
     /** Reads a profile; anything missing or out of range is one {@link BadProfile} naming it. */
@@ -48,14 +81,22 @@ public record OsProfile(String os, long processTable, int processCount, int entr
                 throw new BadProfile("the profile's state '" + state.getKey() + "' is not a number");
             }
         }
+        JsonNode killed = fields.get("killed");
+        Map<String, Long> symbols = new HashMap<>();
+        for (Map.Entry<String, JsonNode> symbol : root.path("symbols").properties()) {
+            if (symbol.getValue().canConvertToLong() && symbol.getValue().asLong() >= 0 && symbol.getValue().asLong() <= 0xFFFFFFFFL) {
+                symbols.put(symbol.getKey(), symbol.getValue().asLong());
+            }
+        }
         JsonNode syscalls = need(root, "syscall_table");
         JsonNode text = need(root, "kernel_text");
         OsProfile profile = new OsProfile(root.path("os").asText("unknown"), number(table, "address"), (int) number(table, "count"),
                 (int) number(table, "entry_size"), offset(fields, "pid"), offset(fields, "state"), offset(fields, "name"),
                 (int) number(need(fields, "name"), "size"), offset(fields, "pgdir"), offset(fields, "parent"), states,
-                number(syscalls, "address"), (int) number(syscalls, "count"), number(text, "start"), number(text, "end"));
+                number(syscalls, "address"), (int) number(syscalls, "count"), number(text, "start"), number(text, "end"),
+                killed == null ? -1 : offset(fields, "killed"), symbols);
         if (profile.processCount() <= 0 || profile.processCount() > 4096 || profile.entrySize() <= 0 || profile.entrySize() > 65536
-                || profile.nameSize() <= 0 || profile.nameSize() > 256) {
+                || profile.nameSize() <= 0 || profile.nameSize() > 256 || profile.killedOffset() > profile.entrySize() - 4) {
             throw new BadProfile("the profile's process table is implausible (count " + profile.processCount() + ", entry "
                     + profile.entrySize() + " bytes, name " + profile.nameSize() + " bytes)");
         }

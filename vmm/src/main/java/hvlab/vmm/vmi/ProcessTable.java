@@ -33,6 +33,16 @@ public final class ProcessTable {
         return processes;
     }
 
+    /** "pid 5 (ps)": the process whose page directory is {@code cr3}, or "" when none is. */
+    public static String owner(Introspection view, OsProfile profile, long cr3) {
+        for (GuestProcess p : read(view, profile)) {
+            if (p.pageDirectory() == cr3 && !p.state().equals("zombie")) {
+                return "pid " + p.pid() + " (" + p.name() + ")";
+            }
+        }
+        return "";
+    }
+
     /** The parent's PID, found at the table entry the parent pointer names (0 when there is none or it points elsewhere). */
     private static int parentPid(ByteBuffer bytes, OsProfile profile, long parentEntry) {
         long offset = parentEntry - profile.processTable();

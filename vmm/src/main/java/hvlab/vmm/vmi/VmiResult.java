@@ -23,6 +23,14 @@ public sealed interface VmiResult {
     /** {@code baselineTaken}: there was none, so this check made one (and found nothing, by definition). */
     record KernelIntegrity(boolean baselineTaken, int syscalls, List<KernelBaseline.Finding> findings) implements VmiResult {}
 
-    /** An intervention: what was there before and what is there now. */
-    record Changed(String what, String before, String after) implements VmiResult {}
+    /** A watch now in front of the VM's traps: a live object of this host, not data to send elsewhere. */
+    record Watching(EventWatch watch) implements VmiResult {}
+
+    record Unwatched() implements VmiResult {}
+
+    /**
+     * An intervention: what was there before and what is there now, and SHA-256 of the memory it
+     * changed (the gate, the system-call table, the process's entry, the bytes written), before and after.
+     */
+    record Changed(String what, String before, String after, String hashBefore, String hashAfter) implements VmiResult {}
 }

@@ -89,6 +89,23 @@ class PcPlatformTest {
     }
 
     @Test
+    void aLineLongerThanTheFifoWaitsForRoomInsteadOfOverrunning() {
+        PcPlatform pc = platform(PlatformOptions.DEFAULT);
+        String line = "rootkit hide loop and more than sixteen characters\n";
+        pc.receive(line.getBytes());
+        assertTrue(pc.nanosUntilNextEvent() <= 100_000, "bytes still on the line: the next arrives within a character time");
+        StringBuilder got = new StringBuilder();
+        for (int round = 0; round < 10 && got.length() < line.length(); round++) {
+            while ((pc.bus().read(0x3FD, 1) & 1) != 0) {   // LSR.DR: a byte is waiting
+                got.append((char) pc.bus().read(0x3F8, 1));
+            }
+            assertEquals(0, pc.bus().read(0x3FD, 1) & 2, "no overrun (LSR.OE)");
+            pc.advance(100_000);
+        }
+        assertEquals(line, got.toString());
+    }
+
+    @Test
     void theWholeBoardSavesAndRestores() throws IOException {
         Path image = Files.write(dir.resolve("disk.img"), new byte[4096]);
         PlatformOptions options = PlatformOptions.DEFAULT.withDisk(image);

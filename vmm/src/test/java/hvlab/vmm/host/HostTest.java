@@ -217,7 +217,7 @@ class HostTest {
         Path disk = dir.resolve("store/vms/os/disk.img");
         assertArrayEquals(hvlab.vmm.image.GuestImages.builtInDisk("hvos"), Files.readAllBytes(disk), "hvos.img, copied for this VM");
         host.act("os", PowerAction.START, "test");
-        await("hvos reading its disk", 10_000, () -> host.console("os", 0).text().contains("\ndisk: 15 files\n"));
+        await("hvos reading its disk", 10_000, () -> host.console("os", 0).text().contains("\ndisk: 18 files\n"));
         host.create(new VmSpec("blank", "hvos", null, "64K", 256, 0, null));
         assertEquals(64 * 1024, Files.size(dir.resolve("store/vms/blank/disk.img")), "--disk still chooses");
     }

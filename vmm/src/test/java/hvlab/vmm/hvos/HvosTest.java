@@ -108,7 +108,7 @@ class HvosTest {
             String text = console(vm);
             assertTrue(text.startsWith("hvos: a small teaching OS\nmemory: "), text);
             assertTrue(text.contains(" KiB free, RAM up to 0x01000000\n"), "16 MiB from the Multiboot memory map: " + text);
-            assertTrue(text.contains("\ndisk: 15 files\n"), "fourteen programs and the README on hvos.img: " + text);
+            assertTrue(text.contains("\ndisk: 18 files\n"), "sixteen programs, kallsyms and the README on hvos.img: " + text);
         }
     }
 
@@ -129,8 +129,8 @@ class HvosTest {
             assertTrue(console(vm).contains("paging: on\ninit: starting sh\n$ "), console(vm));
             assertEquals("echo hi\nhi\n$ ", command(vm, "echo hi"));
             String ls = command(vm, "ls");
-            for (String file : List.of("README", "cat", "echo", "fault", "hello", "ifconfig", "init", "loop", "ls", "ping", "ps", "send", "sh",
-                    "sleep", "udpecho")) {
+            for (String file : List.of("README", "cat", "echo", "fault", "hello", "hostname", "ifconfig", "init", "kallsyms", "loop", "ls",
+                    "ping", "ps", "rootkit", "send", "sh", "sleep", "udpecho")) {
                 assertTrue(ls.lines().anyMatch(l -> l.startsWith(file + " ")), file + " in: " + ls);
             }
             String cat = command(vm, "cat README");

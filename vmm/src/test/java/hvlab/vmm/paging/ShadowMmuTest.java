@@ -36,6 +36,8 @@ class ShadowMmuTest {
         public void load(long root) { calls.add("load " + Long.toHexString(root)); }
         public void switchRoot(long root) { calls.add("switch " + Long.toHexString(root)); }
         public void disable() { calls.add("disable"); aliases.clear(); }
+        @Override
+        public void withPagingOff(Runnable work) { calls.add("paging off"); work.run(); }
         public boolean aliased(long page, long frame) { return aliases.containsKey(page) && aliases.get(page) == frame; }
         public void alias(long page, long frame) { aliases.put(page, frame); }
         public void dropAlias(long page) { aliases.remove(page); }

@@ -31,8 +31,27 @@ class KernelBaselineTest {
             List<KernelBaseline.Finding> findings = baseline.check(view, profile);
             assertEquals(2, findings.size(), findings.toString());
             assertTrue(findings.get(0).what().startsWith("the kernel text"), findings.toString());
-            assertEquals(new KernelBaseline.Finding("system call 7", String.format("0x%08x", 0x101000 + 0x40 * 7), "0x00200000"),
-                    findings.get(1));
+            assertEquals(new KernelBaseline.Finding("system call 7", profile.describe(0x101000 + 0x40 * 7),
+                    "0x00200000 (outside the kernel text)"), findings.get(1));
         }
+    }
+
+    @Test
+    void anAddressIsNamedByTheKernelFunctionItLiesIn() throws Exception {
+        OsProfile profile = ProcessTableTest.profile(ProcessTableTest.PROFILE.replace("\"end\": 1050000", "\"end\": 1060000").replace("\"syscall_table\"",
+                "\"symbols\": {\"sys_procs\": 1052672, \"sys_exit\": 1052800, \"proc_table\": 2097152, \"bad\": -5},\n \"syscall_table\""));
+        assertEquals("0x00101000 sys_procs", profile.describe(0x101000));
+        assertEquals("0x00101010 sys_procs+0x10", profile.describe(0x101010));
+        assertEquals("0x00101080 sys_exit", profile.describe(0x101080));
+        assertEquals("0x00100010 (kernel text)", profile.describe(0x100010), "below the first symbol");
+        assertEquals("0x00fdd018 (outside the kernel text)", profile.describe(0xFDD018));
+        assertFalse(profile.canKill(), "this profile names no kill flag");
+    }
+
+    @Test
+    void aKillFlagOutsideTheEntryIsRefused() {
+        String json = ProcessTableTest.PROFILE.replace("\"parent\": {\"offset\": 40}", "\"parent\": {\"offset\": 40}, \"killed\": {\"offset\": 46}");
+        var e = assertThrows(OsProfile.BadProfile.class, () -> ProcessTableTest.profile(json));
+        assertTrue(e.getMessage().contains("implausible"), e.getMessage());
     }
 }
