@@ -763,10 +763,15 @@ public final class Host implements HostControl, AutoCloseable {
 
     /** The source half of a live migration of running VM {@code vm} (see {@link LiveExport}). */
     public LiveExport exportLive(String vm) {
+        return exportLive(vm, false);
+    }
+
+    /** As {@link #exportLive(String)}; {@code withDisk}: the caller copies the VM's disk too ({@link LiveExport#disk}). */
+    public LiveExport exportLive(String vm, boolean withDisk) {
         profile.require(HostProfile.Power.MIGRATE_OUT, name, "migrate '" + vm + "' away");
         lock.lock();
         try {
-            return new LiveExport(this, find(vm));
+            return new LiveExport(this, find(vm), withDisk);
         } finally {
             lock.unlock();
         }
@@ -780,6 +785,71 @@ public final class Host implements HostControl, AutoCloseable {
      * If the migration fails instead, {@link #abandonArrival}.
      */
     public VmInfo prepareArrival(VmDefinition definition, byte[] image, List<String> history) {
+        return prepareArrival(definition, image, history, 0);
+    }
+
+    /**
+     * As above, for a VM with a disk of {@code diskBytes} (0: none): the disk starts as zeros
+     * (a sparse file) and fills as {@link #arrivingDisk} chunks come, before the machine runs.
+     */
+    public VmInfo prepareArrival(VmDefinition definition, byte[] image, List<String> history, long diskBytes) {
+        if (diskBytes < 0 || diskBytes > MAX_ARRIVING_DISK) {
+            throw new HostException("a disk of " + diskBytes + " bytes (at most " + (MAX_ARRIVING_DISK >> 30) + " GiB arrives)");
+        }
+        if ((diskBytes > 0) != (definition.disk() != null)) {
+            throw new HostException("the offered VM's definition and its disk do not agree");
+        }
+        Path emptyDisk = null;
+        if (diskBytes > 0) {
+            try {
+                emptyDisk = java.nio.file.Files.createTempFile("hvlab-arriving", ".img");
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(emptyDisk.toFile(), "rw")) {
+                    f.setLength(diskBytes);
+                }
+            } catch (java.io.IOException e) {
+                throw new HostException("no room for the arriving disk: " + e.getMessage());
+            }
+        }
+        try {
+            return prepareArrival(definition, image, history, emptyDisk);
+        } finally {
+            if (emptyDisk != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(emptyDisk);
+                } catch (java.io.IOException ignored) {
+                    // a temporary file left behind
+                }
+            }
+        }
+    }
+
+    /** Disks larger than this are refused at the offer. */
+    public static final long MAX_ARRIVING_DISK = 4L << 30;
+
+    /** One chunk of an arriving VM's disk, written before the machine runs. */
+    public void arrivingDisk(String vm, long offset, byte[] data) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.arriving == null || managed.definition.disk() == null) {
+                throw new HostException("'" + vm + "' is not arriving with a disk");
+            }
+            Path disk = VmCreation.diskPath(store.folder(vm), managed.definition.disk());
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+                if (offset < 0 || data.length > f.length() || offset > f.length() - data.length) {
+                    throw new HostException("a disk chunk at " + offset + " (" + data.length + " bytes) outside the " + f.length() + "-byte disk");
+                }
+                f.seek(offset);
+                f.write(data);
+            } catch (java.io.IOException e) {
+                throw new HostException("cannot write the arriving disk: " + e.getMessage());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private VmInfo prepareArrival(VmDefinition definition, byte[] image, List<String> history, Path disk) {
         String as = definition.name();
         VmStore.checkName(as);
         lock.lock();
@@ -787,7 +857,7 @@ public final class Host implements HostControl, AutoCloseable {
             if (vms.containsKey(as) || store.exists(as)) {
                 throw new HostException("a VM named '" + as + "' already exists on host " + name);
             }
-            VmDefinition installed = Capture.install(store, new VmBundle(definition, image, null, null, null, false, history), as);
+            VmDefinition installed = Capture.install(store, new VmBundle(definition, image, disk, null, null, false, history), as);
             recordReference(installed);
             ManagedVm managed = addVm(installed, System.nanoTime());
             try {

@@ -37,18 +37,24 @@ public final class LiveExport {
     private final byte[] image;
     private boolean pausedByUs;
     private boolean over;
+    private DiskCopy disk;
     /** Round 0 was taken: the tracker counts from the last round, not from a snapshot. */
     private boolean tracking;
 
     LiveExport(Host host, ManagedVm m) {
+        this(host, m, false);
+    }
+
+    /** @param withDisk the caller sends the VM's disk too ({@link #disk}) */
+    LiveExport(Host host, ManagedVm m, boolean withDisk) {
         this.host = host;
         this.m = m;
         this.definition = m.definition;
         if (m.vm == null || m.state != VmLifecycle.RUNNING) {
             throw new HostException("cannot migrate '" + m.name + "': it is " + m.state.label() + " (only a running VM migrates live)");
         }
-        if (definition.disk() != null) {
-            throw new HostException("cannot migrate '" + m.name + "': it has a disk, and migrating disks is not done yet");
+        if (definition.disk() != null && !withDisk) {
+            throw new HostException("cannot send '" + m.name + "' away this way: it has a disk, and only live migration copies disks");
         }
         if (m.export != null) {
             throw new HostException("cannot send '" + m.name + "' away: it is being migrated or replicated already"
@@ -60,6 +66,17 @@ public final class LiveExport {
             throw new HostException("cannot read the image of '" + m.name + "': " + VmStore.reason(e));
         }
         m.export = this;
+    }
+
+    /** The VM's disk, to send chunk by chunk (null for a VM without one). */
+    public DiskCopy disk() {
+        if (definition.disk() == null) {
+            return null;
+        }
+        if (disk == null) {
+            disk = new DiskCopy(VmCreation.diskPath(host.store().folder(m.name), definition.disk()));
+        }
+        return disk;
     }
 
     public VmDefinition definition() {

@@ -53,8 +53,16 @@ public final class Arrival {
         if (placement.refusal(vm, host.name()) != null) {
             throw refuse(placement.refusal(vm, host.name())); // the source checks first; a target checks too
         }
+        long diskBytes = 0;
+        if (definition.disk() != null) {
+            Message next = link.receive();
+            if (!(next instanceof DiskOffer d)) {
+                throw refuse("the offer of a VM with a disk must be followed by its size, not " + next.getClass().getSimpleName());
+            }
+            diskBytes = d.bytes();
+        }
         try {
-            host.prepareArrival(definition, offer.image(), offer.history()); // while the VM still runs at the source
+            host.prepareArrival(definition, offer.image(), offer.history(), diskBytes); // while the VM still runs at the source
         } catch (HostException e) {
             throw refuse(e.getMessage());
         }
@@ -98,6 +106,12 @@ public final class Arrival {
                         throw refuse("page " + n + " is not a page of the VM's " + (definition.memoryBytes() >> 10) + " KiB");
                     }
                     host.arrivingPage(definition.name(), n, Arrays.copyOfRange(pages.data(), i * Codec.PAGE, (i + 1) * Codec.PAGE));
+                }
+            } else if (message instanceof DiskChunk chunk && definition.disk() != null) {
+                try {
+                    host.arrivingDisk(definition.name(), chunk.offset(), chunk.data());
+                } catch (HostException e) {
+                    throw refuse(e.getMessage());
                 }
             } else if (message instanceof Finish f) {
                 return f;

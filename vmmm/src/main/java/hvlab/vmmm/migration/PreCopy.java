@@ -2,6 +2,7 @@ package hvlab.vmmm.migration;
 
 import hvlab.vmm.host.Host;
 import hvlab.vmm.host.HostException;
+import hvlab.vmm.host.DiskCopy;
 import hvlab.vmm.host.LiveExport;
 import hvlab.vmm.snapshot.PageSet;
 import hvlab.vmmm.protocol.Codec;
@@ -54,7 +55,7 @@ public final class PreCopy {
         }
         LiveExport export;
         try {
-            export = host.exportLive(vm);
+            export = host.exportLive(vm, true);
         } catch (HostException e) {
             throw new MigrationException(e.getMessage());
         }
@@ -64,7 +65,13 @@ public final class PreCopy {
         try {
             link.send(new Offer(host.name(), Json.MAPPER.writeValueAsBytes(export.definition()), export.image(), placement.locations(),
                     placement.allowedHosts(), export.history()));
+            DiskCopy disk = export.disk();
+            List<DiskCopy.Chunk> wholeDisk = disk == null ? List.of() : disk.all(); // while the VM runs
+            if (disk != null) {
+                link.send(new DiskOffer(disk.size()));
+            }
             expect(link.receive(), Accept.class, target);
+            sendDisk(wholeDisk);
             int round = 0;
             if (!limits.stopAndCopy()) {
                 double linkRate = limits.linkBytesPerSecond();
@@ -97,6 +104,9 @@ public final class PreCopy {
             pausedAt = System.nanoTime();
             LiveExport.Final last = export.stop("migration");
             send(round, last.pages());
+            if (disk != null) {
+                sendDisk(disk.changed()); // what the guest wrote to its disk since: with the VM stopped, the rest
+            }
             link.send(new Finish(last.machine(), last.history()));
             expect(link.receive(), Ready.class, target);
             committed = true;
@@ -139,6 +149,13 @@ public final class PreCopy {
             link.send(new Pages(round, batch, data));
             pagesSent += count;
             bytesSent += data.length;
+        }
+    }
+
+    private void sendDisk(List<DiskCopy.Chunk> chunks) throws IOException {
+        for (DiskCopy.Chunk c : chunks) {
+            link.send(new DiskChunk(c.offset(), c.data()));
+            bytesSent += c.data().length;
         }
     }
 

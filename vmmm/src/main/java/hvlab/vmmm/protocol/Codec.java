@@ -28,6 +28,8 @@ public final class Codec {
     public static final int MAX_PAGES_PER_MESSAGE = 256;
     /** The most items in any list. */
     static final int MAX_LIST = 100_000;
+    /** The most a {@link DiskChunk} carries (a migration sends disks in 1 MiB pieces). */
+    public static final int MAX_DISK_CHUNK = 1 << 20;
 
     private Codec() {}
 
@@ -49,6 +51,8 @@ public final class Codec {
             case Commit c -> 13;
             case Running r -> 14;
             case Failure f -> 15;
+            case DiskOffer d -> 16;
+            case DiskChunk d -> 17;
         };
     }
 
@@ -86,6 +90,13 @@ public final class Codec {
                 case Commit c -> { }
                 case Running r -> str(out, r.host());
                 case Failure f -> str(out, f.reason());
+                case DiskOffer d -> out.writeLong(d.bytes());
+                case DiskChunk d -> {
+                    if (d.data().length > MAX_DISK_CHUNK) {
+                        throw new IllegalArgumentException("a disk chunk holds at most " + MAX_DISK_CHUNK + " bytes");
+                    }
+                    out.writeLong(d.offset()); bin(out, d.data());
+                }
             }
             out.flush();
         } catch (IOException e) {
@@ -114,6 +125,8 @@ public final class Codec {
                 case 13 -> new Commit();
                 case 14 -> new Running(str(in));
                 case 15 -> new Failure(str(in));
+                case 16 -> new DiskOffer(in.getLong());
+                case 17 -> new DiskChunk(in.getLong(), bin(in));
                 default -> throw new ProtocolException("unknown message type " + type);
             };
             if (in.hasRemaining()) {

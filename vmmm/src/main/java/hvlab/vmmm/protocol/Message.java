@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>management (manager to host): {@link Call}, {@link Result}; a migration order
  *       ({@link Migrate}) answered by {@link Progress} events and one {@link Result};</li>
  *   <li>the migration stream (source host to target host): {@link Offer}, {@link Accept},
- *       {@link Pages}..., {@link Finish}, {@link Ready}, {@link Commit}, {@link Running};
+ *       ({@link DiskOffer} for a VM with a disk), {@link Pages} and {@link DiskChunk}..., {@link Finish},
+ *       {@link Ready}, {@link Commit}, {@link Running};
  *       either side may send {@link Failure} instead of its next message.</li>
  * </ul>
  */
@@ -61,6 +62,12 @@ public sealed interface Message {
 
     /** Target to source: it runs here now. */
     record Running(String host) implements Message {}
+
+    /** Source to target, right after the {@link Offer} of a VM with a disk: the disk's size in bytes. */
+    record DiskOffer(long bytes) implements Message {}
+
+    /** A piece of the VM's disk at {@code offset}: all of it while the VM runs, then what changed, before {@link Finish}. */
+    record DiskChunk(long offset, byte[] data) implements Message {}
 
     /** Either side: this conversation is over, and why (one line). */
     record Failure(String reason) implements Message {}
