@@ -262,4 +262,92 @@ class ApicGuestsTest {
         assertEquals("0005001400000000 00000500 00000000 00000000", result.serial());
         assertTrue(result.exit() instanceof VmExit.MemoryFault fault && fault.address() == 0xFEE01000L, result.exit().describe());
     }
+
+    /**
+     * xv6's console in miniature: the keyboard's IRQ 1 through the I/O APIC (vector 0x21), each
+     * scancode printed in hex on COM1 until Enter's break code, then a line on the CGA screen
+     * and the cursor after it through the 6845's registers 14 and 15, read back.
+     */
+    static final String KEYBOARD_CGA = """
+            %include "kernel.inc"
+            LAPIC  equ 0xFEE00000
+            IOAPIC equ 0xFEC00000
+            start:  load_kernel_segments
+                    set_gate 0x21, kbd, 0x8E
+                    lidt [idt_descriptor]
+                    mov al, 0xFF
+                    out 0x21, al
+                    out 0xA1, al
+                    mov dword [LAPIC + 0xF0], 0x13F
+                    mov dword [LAPIC + 0x350], 0x10000
+                    mov dword [IOAPIC], 0x10 + 2 * 1    ; ioapicenable(IRQ_KBD, 0)
+                    mov dword [IOAPIC + 0x10], 0x21
+                    mov dword [IOAPIC], 0x11 + 2 * 1
+                    mov dword [IOAPIC + 0x10], 0
+                    mov esi, banner                     ; the screen: "hello, CGA" in light grey
+                    mov edi, 0xB8000
+                    mov ah, 0x07
+            .char:  lodsb
+                    test al, al
+                    jz .cursor
+                    stosw
+                    jmp .char
+            .cursor:
+                    mov dx, 0x3D4                       ; cursor at cell 10
+                    mov al, 14
+                    out dx, al
+                    inc dx
+                    mov al, 0
+                    out dx, al
+                    dec dx
+                    mov al, 15
+                    out dx, al
+                    inc dx
+                    mov al, 10
+                    out dx, al
+                    sti
+            .idle:  hlt
+                    cmp byte [last], 0x9C               ; Enter released
+                    jne .idle
+                    debug_exit 0
+            kbd:    pushad
+            .more:  in al, 0x64
+                    test al, 1
+                    jz .done
+                    in al, 0x60
+                    mov [last], al
+                    movzx eax, al
+                    call print_hex
+                    mov al, ' '
+                    call putc
+                    jmp .more
+            .done:  mov dword [LAPIC + 0xB0], 0
+                    popad
+                    iretd
+            %include "serial.inc"
+            last:   db 0
+            banner: db "hello, CGA", 0
+            define_gdt
+            define_idt
+            """;
+
+    @Test
+    void typedTextArrivesAsScancodesOnIrqOneAndTheScreenReadsBack() {
+        PlatformOptions platform = APIC.withTypeOnKeyboard(true);
+        try (Vm vm = new Vm(config("keyboard-cga", KEYBOARD_CGA, platform), b -> { })) {
+            vm.boot();
+            DeviceGuestsTest.runUntil(vm, v -> v.waitingForInterrupt());
+            vm.sendInput("Hi\n".getBytes(StandardCharsets.US_ASCII));
+            DeviceGuestsTest.runUntil(vm, v -> v.exit() != null);
+            assertEquals(new VmExit.DebugExit(0), vm.exit(), vm.console().text());
+            StringBuilder expected = new StringBuilder();
+            for (char c : "Hi\n".toCharArray()) {
+                for (byte code : hvlab.vmm.devices.Scancodes.of(c)) expected.append(String.format("%08X ", code & 0xFF));
+            }
+            assertEquals(expected.toString(), vm.console().text());
+            java.util.List<String> screen = vm.platform().cga().screen(vm.ram());
+            assertEquals("hello, CGA", screen.getFirst().strip());
+            assertEquals(10, vm.platform().cga().cursor());
+        }
+    }
 }

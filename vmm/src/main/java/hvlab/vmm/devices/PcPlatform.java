@@ -28,6 +28,8 @@ import java.util.function.IntConsumer;
  *  0x4C0-0x4CB vTPM command buffer (only with a vTPM)  -
  *  0x500-0x51F paravirtual NIC (only with a NIC) IRQ11
  *  0xF4        debug exit (isa-debug-exit)     -
+ *  0x60, 0x64  8042 keyboard controller        IRQ1    (typed text too, with typeOnKeyboard)
+ *  0x3D4-0x3D5 CGA's 6845 CRTC (text at 0xB8000 in RAM)  -
  *
  *  physical    device (only with PlatformOptions.apic)
  *  0xFEE00000  local APIC: the CPU's interrupt source, the 8259A pair on its LINT0
@@ -46,6 +48,9 @@ public final class PcPlatform implements AutoCloseable {
     private final AtaDisk disk;
     private final PowerButton powerButton;
     private final GenerationIdDevice generationId;
+    private final Ps2Keyboard keyboard = new Ps2Keyboard(irqLine(Ps2Keyboard.IRQ));
+    private final CgaText cga = new CgaText();
+    private final boolean typeOnKeyboard;
     private final List<Device> devices = new ArrayList<>();
     private TpmDevice tpm;
     private NetworkCard nic;
@@ -75,6 +80,9 @@ public final class PcPlatform implements AutoCloseable {
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
         this.generationId = new GenerationIdDevice(options.generationId());
         add(generationId);
+        add(keyboard);
+        add(cga);
+        this.typeOnKeyboard = options.typeOnKeyboard();
         if (options.apic()) {
             lapic = new LocalApic(pic);
             ioapic = new IoApic(lapic);
@@ -118,6 +126,15 @@ public final class PcPlatform implements AutoCloseable {
     /** Device memory: the APICs' pages, or nothing. */
     public MmioBus mmio() {
         return mmio;
+    }
+
+    public Ps2Keyboard keyboard() {
+        return keyboard;
+    }
+
+    /** The text screen's controller; {@link CgaText#screen} reads the screen. */
+    public CgaText cga() {
+        return cga;
     }
 
     /** The local APIC, or null on a machine without APICs. */
@@ -176,6 +193,9 @@ public final class PcPlatform implements AutoCloseable {
     public void receive(byte[] bytes) {
         for (byte b : bytes) {
             serial.receive(b & 0xFF);
+        }
+        if (typeOnKeyboard) {
+            keyboard.type(bytes);
         }
     }
 
@@ -280,6 +300,13 @@ public final class PcPlatform implements AutoCloseable {
         List<Device> targets = new ArrayList<>(devices);
         if (nic != null && saved.stream().noneMatch(NetworkCard.State.class::isInstance)) {
             targets.remove(nic);
+        }
+        // Machines saved before the keyboard and the CGA existed: both start fresh.
+        if (saved.stream().noneMatch(Ps2Keyboard.State.class::isInstance)) {
+            targets.remove(keyboard);
+        }
+        if (saved.stream().noneMatch(CgaText.State.class::isInstance)) {
+            targets.remove(cga);
         }
         if (saved.size() != targets.size()) {
             throw new IllegalArgumentException("the saved machine had " + states.size() + " devices, this one has " + devices.size());
