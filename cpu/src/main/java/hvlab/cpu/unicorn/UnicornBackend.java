@@ -72,12 +72,12 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     @Override
-    public void mapDevice(long address, long size) {
-        if ((address & 0xFFF) != 0 || size <= 0 || (size & 0xFFF) != 0) {
+    public void mapDevice(long address, long size, long deviceAddress) {
+        if ((address & 0xFFF) != 0 || (deviceAddress & 0xFFF) != 0 || size <= 0 || (size & 0xFFF) != 0) {
             throw new IllegalArgumentException(String.format("device memory must be whole 4 KiB pages: %#x, %d bytes", address, size));
         }
-        // The range's base travels as the callbacks' user data, so one pair of stubs serves every range.
-        MemorySegment base = MemorySegment.ofAddress(address);
+        // The device address travels as the callbacks' user data, so one pair of stubs serves every range.
+        MemorySegment base = MemorySegment.ofAddress(deviceAddress);
         engine.mapIo(address, size, hooks.mmioReadHook(), base, hooks.mmioWriteHook(), base);
     }
 

@@ -102,6 +102,18 @@ class DeviceMemoryTest {
     }
 
     @Test
+    void anAliasNamesTheDeviceAddressAndGoesAwayWithUnmap() {
+        cpu.mapDevice(0x20000, 0x1000, DEVICE);
+        // mov eax, [0x20020] ; out 0xf4, al
+        run(0xA1, 0x20, 0x00, 0x02, 0x00, 0xE6, 0xF4);
+        assertEquals(new Trap.MmioRead(0xFEE00020L, 4), traps.getFirst());
+        cpu.unmap(0x20000, 0x1000);
+        traps.clear();
+        run(0xA1, 0x20, 0x00, 0x02, 0x00, 0xE6, 0xF4);
+        assertTrue(traps.getFirst() instanceof Trap.MemoryFault fault && fault.address() == 0x20020, traps.toString());
+    }
+
+    @Test
     void deviceMemoryMustBeWholePages() {
         assertThrows(IllegalArgumentException.class, () -> cpu.mapDevice(0xFEC00010L, 0x1000));
         assertThrows(IllegalArgumentException.class, () -> cpu.mapDevice(0xFEC00000L, 0x10));
