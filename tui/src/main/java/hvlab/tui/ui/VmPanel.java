@@ -112,7 +112,8 @@ final class VmPanel {
         in.text(0, y++, "io          port I/O, to a virtual device");
         in.text(0, y++, "interrupt   delivered through the guest's IDT");
         in.text(0, y++, "translated  caught by binary translation (bt)");
-        in.text(0, y, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
+        in.text(0, y++, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
+        in.text(0, y, "mmio        a load or store to device memory (the APICs)");
     }
 
     private static void history(Canvas in, VmRow row) {
