@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        if (apic) {
+        if (apic || GuestImages.needsApic(guest)) {
             config = config.withPlatform(config.platform().withApic(true));
         }
         Path temporaryDisk = null;

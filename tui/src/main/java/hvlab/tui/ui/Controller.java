@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-6 view  i type  : cmd";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-7 view  i type  : cmd";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -87,6 +87,7 @@ final class Controller {
             case '4' -> view = VmPanel.View.HISTORY;
             case '5' -> view = VmPanel.View.TRAP_LOG;
             case '6' -> view = VmPanel.View.VMI;
+            case '7' -> view = VmPanel.View.SCREEN;
             case 'A' -> inBackground("attesting...", model::attestSelected);
             case 'I' -> {
                 view = VmPanel.View.VMI;

@@ -5,14 +5,15 @@ final class HelpPanel {
     /** At most 20 lines of at most 72 characters: it must fit a 80x24 terminal. */
     private static final String[] TEXT = {
         "Left: hosts and VMs (● running, ‖ paused, ✗ crashed, ○ off). Right: the",
-        "selected VM, in six views: 1 info (CPU share, exits per second),",
+        "selected VM, in seven views: 1 info (CPU share, exits per second),",
         "2 console (its serial port), 3 exits (traps by kind: each privileged",
         "instruction of the kernel at CPL 3 is a #GP the VMM emulates), 4 history",
         "(snapshot tree, '◀ now', latest events), 5 log (trap by trap: the guest's",
         "instruction and the VMM's answer; f one kind, h hold), 6 vmi (the VM from",
-        "outside: registers, IDT; I takes an integrity baseline, then checks it).",
+        "outside: registers, IDT; I takes an integrity baseline, then checks it),",
+        "7 screen (its CGA text screen at 0xB8000, as a monitor shows it).",
         "",
-        "  ↑ ↓ / j k   select a VM          Tab, 1-6     change the view",
+        "  ↑ ↓ / j k   select a VM          Tab, 1-7     change the view",
         "  s / R       start / reset        p / r        pause / resume",
         "  d / x       shutdown (the guest decides) / power off at once",
         "  i           type into the guest's console (Esc stops typing)",

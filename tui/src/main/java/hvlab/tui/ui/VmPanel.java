@@ -8,15 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The selected VM, in one of six views: an overview (state, CPU share and exits per second as
+ * The selected VM, in one of seven views: an overview (state, CPU share and exits per second as
  * sparklines, memory and devices), its console (live serial output; in typing mode, keys go to
  * the guest), its exits by kind, the view of the trap-and-emulate machinery at work, and its
  * history: the snapshot tree and the latest events of its life (paper IV.E.3), and its trap log
- * ({@link TrapLogView}), and what introspection sees from outside ({@link VmiView}).
+ * ({@link TrapLogView}), what introspection sees from outside ({@link VmiView}), and its text screen.
  */
 final class VmPanel {
     enum View {
-        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log"), VMI("vmi");
+        OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log"), VMI("vmi"),
+        SCREEN("screen");
 
         final String label;
 
@@ -57,6 +58,7 @@ final class VmPanel {
             case HISTORY -> history(in, row);
             case TRAP_LOG -> TrapLogView.draw(in, row);
             case VMI -> VmiView.draw(in, row);
+            case SCREEN -> screen(in, row);
         }
     }
 
@@ -81,6 +83,19 @@ final class VmPanel {
         if (info.lastExit() != null) {
             in.text(0, y + 1, "last end: " + info.lastExit(), info.state().equals("crashed") ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, false);
         }
+    }
+
+    /**
+     * The VM's CGA text screen, as a monitor plugged into it would show it (80x25; a smaller
+     * panel shows its top left). A guest that only uses its serial port leaves it blank.
+     */
+    private static void screen(Canvas in, VmRow row) {
+        int shown = Math.min(row.screen.size(), in.height - 1);
+        for (int i = 0; i < shown; i++) {
+            in.text(0, i, row.screen.get(i));
+        }
+        in.text(0, in.height - 1, row.screen.isEmpty() ? "no screen: the VM is not running"
+                : "the CGA text screen at 0xB8000 (xv6 writes its console there too)", TextColor.ANSI.BLUE, false);
     }
 
     private static void console(Canvas in, VmRow row, boolean typing) {
