@@ -76,6 +76,37 @@ class ApicGuestsTest {
     }
 
     @Test
+    void anApicMachineSavedMidTickThroughJsonCarriesOnWhereItWas() throws Exception {
+        VmConfig config = config("lapic-timer", LAPIC_TIMER, APIC);
+        try (hvlab.cpu.GuestMemory ram = new hvlab.cpu.GuestMemory(config.memoryBytes())) {
+            byte[] json;
+            long expirations;
+            try (Vm vm = new Vm(config, b -> { })) {
+                vm.boot();
+                vm.setClockDrivenExternally(true);
+                for (int i = 0; i < 45 && vm.platform().lapic().timerExpirations() < 4; i++) {
+                    assertFalse(vm.runSlice(Duration.ofMillis(1)) instanceof SliceResult.Ended, "saved before the end");
+                    vm.advanceClock(3_000_000);
+                }
+                expirations = vm.platform().lapic().timerExpirations();
+                assertTrue(expirations >= 4 && expirations < 10, "mid-run: " + expirations);
+                hvlab.vmm.state.VmState saved = vm.save();
+                json = hvlab.vmm.state.VmStateCodec.encode(saved);
+                ram.copyFrom(saved.ram());
+            }
+            String text = new String(json, StandardCharsets.UTF_8);
+            assertTrue(text.contains("\"device\" : \"LocalApic\"") && text.contains("\"device\" : \"IoApic\""), text);
+            try (Vm fresh = new Vm(config, b -> { })) {
+                fresh.restore(hvlab.vmm.state.VmStateCodec.decode(json, ram));
+                assertEquals(expirations, fresh.platform().lapic().timerExpirations());
+                SliceResult end = DeviceGuestsTest.runUntil(fresh, v -> false);
+                assertEquals(new VmExit.DebugExit(0), assertInstanceOf(SliceResult.Ended.class, end).exit(), fresh.console().text());
+                assertTrue(fresh.console().text().endsWith("ten ticks\n"), fresh.console().text());
+            }
+        }
+    }
+
+    @Test
     void withoutTheApicOptionTheSameGuestEndsAtItsFirstStoreToTheApic() {
         VmResult result = TestGuests.run(config("lapic-timer", LAPIC_TIMER, PlatformOptions.DEFAULT));
         assertTrue(result.exit() instanceof VmExit.MemoryFault fault && fault.address() == 0xFEE000F0L, result.exit().describe());
