@@ -31,8 +31,14 @@ public final class LocalApic implements MmioDevice, InterruptSource {
     static final int ESR_RECEIVE_ILLEGAL_VECTOR = 1 << 6;
     static final int ESR_ILLEGAL_REGISTER = 1 << 7;
     /** LVT indexes: the order of their registers from 0x320 (0x330 thermal, 0x340 performance counters). */
+    // Writable bits per LVT: vector, delivery mode, polarity, trigger, mask; the timer keeps bit 17
+    // (periodic) but not bit 18 (TSC-deadline, not modelled); delivery status (bit 12) is read-only.
     static final int TIMER = 0, THERMAL = 1, PERFORMANCE = 2, LINT0 = 3, LINT1 = 4, ERROR = 5;
-    private static final int[] LVT_WRITABLE = {0x310FF, 0x107FF, 0x107FF, 0x1A7FF, 0x1A7FF, 0x100FF};
+    /**
+     * Writable bits per LVT entry: vector, delivery mode, polarity, trigger, mask; the timer keeps
+     * bit 17 (periodic) but not bit 18 (TSC-deadline, not modelled); delivery status is read-only.
+     */
+    private static final int[] LVT_WRITABLE = {0x300FF, 0x107FF, 0x107FF, 0x1A7FF, 0x1A7FF, 0x100FF};
 
     private final InterruptSource lint0;
     private final ApicTimer timer = new ApicTimer();
