@@ -26,6 +26,25 @@ public interface CpuBackend extends AutoCloseable {
      */
     void map(long address, GuestMemory memory, long offset, long size, Protection protection);
 
+    /**
+     * Makes [{@code address}, {@code address + size}) device memory (memory-mapped I/O, as the
+     * local APIC's page at 0xFEE00000): no RAM behind it, every guest load there becomes a
+     * {@link Trap.MmioRead} and every store a {@link Trap.MmioWrite}, in the middle of the
+     * instruction, as port I/O does. Both ends must be 4 KiB aligned; call before the first run.
+     * Fetching instructions from device memory is a {@link Trap.MemoryFault}.
+     */
+    default void mapDevice(long address, long size) {
+        mapDevice(address, size, address);
+    }
+
+    /**
+     * As {@link #mapDevice(long, long)}, but the traps name {@code deviceAddress} onwards: the
+     * range is an alias of device memory elsewhere, as a shadow MMU needs when the guest's page
+     * tables map a linear page to a device frame and the emulator only ever uses linear =
+     * physical. Remove it with {@link #unmap}.
+     */
+    void mapDevice(long address, long size, long deviceAddress);
+
     /** Removes a mapping made by {@link #map}, whole; call only while the CPU is stopped. */
     void unmap(long address, long size);
 

@@ -38,6 +38,16 @@ public sealed interface Trap {
     /** An opcode the CPU does not know (#UD), at {@code eip}. */
     record InvalidOpcode(long eip) implements Trap {}
 
+    /**
+     * A load from device memory (see {@link CpuBackend#mapDevice}): {@code address} is
+     * guest-physical, {@code size} 1, 2 or 4 bytes (the emulator splits wider accesses). The
+     * outcome must carry the value the guest reads, as for {@link PortIn}.
+     */
+    record MmioRead(long address, int size) implements Trap {}
+
+    /** A store to device memory (see {@link CpuBackend#mapDevice}); {@code value} holds {@code size} bytes. */
+    record MmioWrite(long address, int size, int value) implements Trap {}
+
     /** An access to memory that is not mapped, or mapped without the right permission. */
     record MemoryFault(MemoryAccess access, long address, int size, boolean unmapped, long eip) implements Trap {}
 

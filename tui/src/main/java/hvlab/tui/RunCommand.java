@@ -50,6 +50,10 @@ final class RunCommand implements Callable<Integer> {
             description = "a raw disk image to attach, used in place (default: a built-in guest's own disk, such as hvos's, on a temporary copy)")
     String disk;
 
+    @Option(names = "--apic", description = "an MP machine as xv6 expects: a local APIC at 0xFEE00000, an I/O APIC at "
+            + "0xFEC00000 and the MP configuration table (GUESTS.md, \"APICs\")")
+    boolean apic;
+
     @Option(names = "--raw", description = "pass the guest's escape sequences and control characters to the terminal "
             + "as they are (by default they are shown as ^[ and \\xNN, so a guest cannot drive your terminal)")
     boolean raw;
@@ -87,6 +91,9 @@ final class RunCommand implements Callable<Integer> {
             config = new VmConfig(image, memoryBytes, executionMode, Duration.ofMillis(Math.round(timeoutSeconds * 1000)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (apic || GuestImages.needsApic(guest)) {
+            config = config.withPlatform(config.platform().withApic(true));
         }
         Path temporaryDisk = null;
         try {

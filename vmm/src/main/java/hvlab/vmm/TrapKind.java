@@ -20,7 +20,9 @@ public enum TrapKind {
      * A real page fault that only the VMM's shadow page tables needed (a page not yet shadowed, a
      * first write): filled in, and the guest never saw it. The cost of memory virtualization without EPT.
      */
-    SHADOW_PAGE_FAULT("shadow-pf");
+    SHADOW_PAGE_FAULT("shadow-pf"),
+    /** A load or store to device memory (the local or I/O APIC's page) reached a virtual device. */
+    MMIO("mmio");
 
     private final String label;
 

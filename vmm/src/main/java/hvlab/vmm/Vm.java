@@ -142,7 +142,8 @@ public final class Vm implements AutoCloseable {
                 platform.bus(), exitRequest, counters);
         setTrapHandler(dispatcher);
         dispatcher.setTrapLog(trapLog, this::virtualNanos);
-        dispatcher.setInterruptPending(platform.pic()::hasPendingInterrupt);
+        dispatcher.setInterruptPending(() -> platform.interrupts().hasPendingInterrupt());
+        dispatcher.setDeviceMemory(platform.mmio());
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
         dispatcher.setTranslator(translator);
         // Hypercalls exist only for guests that run paravirtualized (section IV.B.2 of the paper).
@@ -279,6 +280,9 @@ public final class Vm implements AutoCloseable {
                     hvlab.vmm.tpm.VmLaunch.configuration(config.memoryBytes(), config.mode().label(),
                             config.platform().tpm().closedBox()));
         }
+        if (config.platform().apic()) {
+            hvlab.vmm.boot.MpTable.write(ram, config.memoryBytes()); // where an MP kernel (xv6's mp.c) searches for it
+        }
         powerOnMachine();
         for (Register segment : new Register[] {Register.DS, Register.ES, Register.FS, Register.GS}) {
             cpu.write(segment, BootLayout.GUEST_KERNEL_DATA);
@@ -313,6 +317,9 @@ public final class Vm implements AutoCloseable {
         // but no shadow entry ever maps them, so the guest has no address that reaches them.
         cpu.map(ShadowPageTables.POOL, shadowTables.pool(), Protection.READ_WRITE);
         cpu.write(Register.CR4, REAL_CR4);
+        for (hvlab.vmm.devices.MmioDevice device : platform.mmio().devices()) {
+            cpu.mapDevice(device.base(), device.size()); // the APICs' pages: every access a trap to the device
+        }
         if (translator != null) {
             // Binary translation: see every block of guest code before it first runs.
             cpu.watchTranslations(0, memory.size());
@@ -480,7 +487,7 @@ public final class Vm implements AutoCloseable {
 
     /** Wakes a halted guest if an interrupt is pending and IF allows it; false if it sleeps on. */
     private boolean wakeIfInterrupted() {
-        if (!interruptsHeld && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
+        if (!interruptsHeld && vcpu.interruptsEnabled() && platform.interrupts().hasPendingInterrupt()) {
             waiting = false;
             return injectPendingInterrupt();
         }
@@ -489,8 +496,8 @@ public final class Vm implements AutoCloseable {
 
     /** The CPU's INTR pin, sampled at an instruction boundary: deliver if the guest's IF allows. False if the VM ended. */
     private boolean injectPendingInterrupt() {
-        if (entered && !interruptsHeld && vcpu.interruptsEnabled() && platform.pic().hasPendingInterrupt()) {
-            int vector = platform.pic().acknowledge();
+        if (entered && !interruptsHeld && vcpu.interruptsEnabled() && platform.interrupts().hasPendingInterrupt()) {
+            int vector = platform.interrupts().acknowledge();
             if (journal != null) {
                 journal.record(new JournalEvent.InterruptDelivered(here(), vector, MachineFingerprint.registersOf(cpu)));
             }
@@ -532,15 +539,20 @@ public final class Vm implements AutoCloseable {
     private void feedTypeahead() {
         SerialPort serial = platform.serial();
         java.io.ByteArrayOutputStream fed = journal == null ? null : new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream fedAll = new java.io.ByteArrayOutputStream();
         while (serial.bytesWaiting() < SerialPort.FIFO_DEPTH && !typeahead.isEmpty()) {
             Integer b = typeahead.poll();
             if (b != null) {
                 serial.receive(b);
+                fedAll.write(b);
                 if (fed != null) fed.write(b);
             }
         }
         if (fed != null && fed.size() > 0) {
             journal.record(new JournalEvent.SerialInput(here(), fed.toByteArray())); // what reached the guest, and where
+        }
+        if (fedAll.size() > 0) {
+            platform.alsoOnKeyboard(fedAll.toByteArray());
         }
         serialRoom = serial.bytesWaiting() < SerialPort.FIFO_DEPTH;
     }
@@ -613,14 +625,14 @@ public final class Vm implements AutoCloseable {
      * is the same on every run. Returns the VM's end if nothing will ever wake it, else null.
      */
     public VmExit skipIdleTime() {
-        for (int ticks = 0; vcpu.interruptsEnabled() && !platform.pic().hasPendingInterrupt(); ticks++) {
+        for (int ticks = 0; vcpu.interruptsEnabled() && !platform.interrupts().hasPendingInterrupt(); ticks++) {
             long next = nanosUntilNextEvent();
             if (next == SliceResult.NEVER || ticks >= MAX_IDLE_TICKS) {
                 break;
             }
             advanceClock(next);
         }
-        if (!vcpu.interruptsEnabled() || !platform.pic().hasPendingInterrupt()) {
+        if (!vcpu.interruptsEnabled() || !platform.interrupts().hasPendingInterrupt()) {
             return new VmExit.Halt(Integer.toUnsignedLong(cpu.read(Register.EIP)) - 1); // nothing will wake it
         }
         return null;
@@ -797,10 +809,10 @@ public final class Vm implements AutoCloseable {
         if (!vcpu.interruptsEnabled()) {
             return "the guest has interrupts disabled";
         }
-        if (!platform.pic().hasPendingInterrupt()) {
+        if (!platform.interrupts().hasPendingInterrupt()) {
             return "no interrupt is pending at the controller";
         }
-        int pending = platform.pic().acknowledge();
+        int pending = platform.interrupts().acknowledge();
         if (pending != vector) {
             return String.format("the controller delivers vector %#x, the recording %#x", pending, vector);
         }

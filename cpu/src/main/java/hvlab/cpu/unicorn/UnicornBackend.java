@@ -71,6 +71,16 @@ public final class UnicornBackend implements CpuBackend {
         pointerMappings.put(address, slice);
     }
 
+    @Override
+    public void mapDevice(long address, long size, long deviceAddress) {
+        if ((address & 0xFFF) != 0 || (deviceAddress & 0xFFF) != 0 || size <= 0 || (size & 0xFFF) != 0) {
+            throw new IllegalArgumentException(String.format("device memory must be whole 4 KiB pages: %#x, %d bytes", address, size));
+        }
+        // The device address travels as the callbacks' user data, so one pair of stubs serves every range.
+        MemorySegment base = MemorySegment.ofAddress(deviceAddress);
+        engine.mapIo(address, size, hooks.mmioReadHook(), base, hooks.mmioWriteHook(), base);
+    }
+
     private static final int CR0_PG = 1 << 31;
     /** Is real paging on (CR0.PG as last written)? Kept here so the trap path need not read CR0. */
     private boolean paging;

@@ -70,6 +70,16 @@ final class UnicornEngine implements AutoCloseable {
         check("uc_mem_map", invokeInt(() -> (int) UnicornLibrary.MEM_MAP.invokeExact(handle, address, size, perms)));
     }
 
+    /**
+     * {@code uc_mmio_map} (Unicorn 2.0.0 on): the range has no memory, the callbacks answer each
+     * access with the offset into the range. Unicorn gives them 1, 2 or 4 bytes at a time, aligned
+     * to their size: QEMU splits a wider access, and turns an unaligned one into a read of zero
+     * (or a dropped write) without calling them.
+     */
+    void mapIo(long address, long size, MemorySegment read, MemorySegment readData, MemorySegment write, MemorySegment writeData) {
+        check("uc_mmio_map", invokeInt(() -> (int) UnicornLibrary.MMIO_MAP.invokeExact(handle, address, size, read, readData, write, writeData)));
+    }
+
     void unmap(long address, long size) {
         check("uc_mem_unmap", invokeInt(() -> (int) UnicornLibrary.MEM_UNMAP.invokeExact(handle, address, size)));
     }

@@ -47,6 +47,8 @@ final class UnicornTrapHooks {
     private final BlockBoundaryStop boundary;
     private final MemorySegment codeHookStub;
     private final MemorySegment translationHookStub;
+    private final MemorySegment mmioReadStub;
+    private final MemorySegment mmioWriteStub;
     TrapHandler handler = trap -> TrapOutcome.STOP;
 
     // The state of the current run; reset by beginRun.
@@ -78,6 +80,61 @@ final class UnicornTrapHooks {
                 stub("onBadAccess", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS)), 1, 0, 0);
         codeHookStub = stub("onWatchedInstruction", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
         translationHookStub = stub("onBlockTranslated", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        // uc_cb_mmio_read_t and uc_cb_mmio_write_t; user data is the range's base address.
+        mmioReadStub = stub("onMmioRead", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
+        mmioWriteStub = stub("onMmioWrite", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    MemorySegment mmioReadHook() {
+        return mmioReadStub;
+    }
+
+    MemorySegment mmioWriteHook() {
+        return mmioWriteStub;
+    }
+
+    /**
+     * A load from device memory, from the middle of a translated block (QEMU's I/O path): like an
+     * IN, the value comes back as the load's result, and a stop waits for the next block.
+     */
+    long onMmioRead(long uc, long offset, int size, long base) {
+        if (stopRequested) {
+            ghost(false);
+            return 0;
+        }
+        try {
+            TrapOutcome outcome = handler.onTrap(new Trap.MmioRead(base + offset, size));
+            return switch (outcome) {
+                case TrapOutcome.ContinueWith with -> {
+                    if (with.thenStop() != null) {
+                        stopAtNextBlock(with.thenStop());
+                    }
+                    yield Integer.toUnsignedLong(with.value());
+                }
+                case TrapOutcome.Continue c -> 0xFFFFFFFFL;
+                case TrapOutcome.Stop stop -> {
+                    stopAtNextBlock(stop.reason());
+                    yield 0;
+                }
+            };
+        } catch (Throwable t) {
+            fail(t);
+            return 0;
+        }
+    }
+
+    void onMmioWrite(long uc, long offset, int size, long value, long base) {
+        if (stopRequested) {
+            ghost(false);
+            return;
+        }
+        try {
+            if (handler.onTrap(new Trap.MmioWrite(base + offset, size, (int) value)) instanceof TrapOutcome.Stop stop) {
+                stopAtNextBlock(stop.reason());
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
     }
 
     /** The stub to install as a code hook on a watched instruction. */

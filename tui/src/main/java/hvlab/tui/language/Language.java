@@ -58,6 +58,7 @@ public final class Language {
         vm.addSubcommand("list", line(new VmListCommand()));
         vm.addSubcommand("info", line(new VmInfoCommand()));
         vm.addSubcommand("console", line(new VmConsoleCommand()));
+        vm.addSubcommand("screen", line(new VmScreenCommand()));
         vm.addSubcommand("send", line(new VmSendCommand()));
         vm.addSubcommand("clone", line(new VmCloneCommand()));
         vm.addSubcommand("history", line(new VmHistoryCommand()));

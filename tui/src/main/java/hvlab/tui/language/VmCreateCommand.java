@@ -49,9 +49,16 @@ final class VmCreateCommand implements LanguageCommand {
     @Option(names = "--net", paramLabel = "NET", description = "give it a network card on this host network ('net create NET' first)")
     String network;
 
+    @Option(names = "--apic", description = "an MP machine as xv6 expects: local APIC, I/O APIC and the MP table (GUESTS.md)")
+    boolean apic;
+
+    @Option(names = "--keyboard", description = "text typed into the VM also reaches its PS/2 keyboard (IRQ 1), besides COM1")
+    boolean keyboard;
+
     @Override
     public Reply run(Context context) {
-        VmInfo info = context.host().create(new VmSpec(name, guest, memory, disk, weight, cap, mode, closedBox, network));
+        VmInfo info = context.host().create(new VmSpec(name, guest, memory, disk, weight, cap, mode, closedBox, network,
+                apic, keyboard));
         return new Reply(info, "defined " + HumanOutput.summary(info));
     }
 }

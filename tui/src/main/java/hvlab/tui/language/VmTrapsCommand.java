@@ -21,7 +21,7 @@ final class VmTrapsCommand implements LanguageCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "the VM (running, or the log of its last run)")
     String vm;
 
-    @Option(names = "--kind", paramLabel = "K", description = "only this kind: privileged, io, hypercall, cpuid, interrupt, fault, translated, shadow-pf")
+    @Option(names = "--kind", paramLabel = "K", description = "only this kind: privileged, io, hypercall, cpuid, interrupt, fault, translated, shadow-pf, mmio")
     String kind;
 
     @Option(names = "--last", paramLabel = "N", defaultValue = "20", description = "at most N records (default ${DEFAULT-VALUE})")

@@ -29,6 +29,7 @@ public final class Permissions {
             entry("expect fails", Role.AUDITOR), entry("help", Role.AUDITOR), entry("quit", Role.AUDITOR),
             entry("user list", Role.AUDITOR), entry("user whoami", Role.AUDITOR),
             entry("vm recording", Role.AUDITOR), entry("net tunnels", Role.AUDITOR), entry("threat", Role.AUDITOR),
+            entry("vm screen", Role.AUDITOR),
             // running VMs: lifecycle, consoles, snapshots, networks
             entry("vm create", Role.OPERATOR), entry("vm start", Role.OPERATOR), entry("vm pause", Role.OPERATOR),
             entry("vm resume", Role.OPERATOR), entry("vm reset", Role.OPERATOR), entry("vm shutdown", Role.OPERATOR),

@@ -99,6 +99,7 @@ final class Controller {
             case 'm' -> chooseTarget();
             case 'b' -> manager("dc balance --dry-run");
             case 'B' -> manager("dc balance");
+            case '8' -> view = VmPanel.View.SCREEN;
             case 'A' -> inBackground("attesting...", model::attestSelected);
             case 'I' -> {
                 view = VmPanel.View.VMI;

@@ -134,6 +134,13 @@ final class DatacenterModel {
                 lookInside(row, false);
                 row.vmi.readAt = now;
             }
+            if (view == VmPanel.View.SCREEN) {
+                try {
+                    row.screen = row.active() ? host(row.host).screen(row.name) : List.of();
+                } catch (HostException noScreen) {
+                    row.screen = List.of(); // stopped, undefined, or a host that cannot show one
+                }
+            }
             if (withHistory && now - row.historyReadAt > HISTORY_EVERY_NANOS) {
                 readHistory(row);
                 row.historyReadAt = now;

@@ -8,17 +8,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The selected VM, in one of six views: an overview (state, CPU share and exits per second as
+ * The selected VM, in one of seven views: an overview (state, CPU share and exits per second as
  * sparklines, memory and devices), its console (live serial output; in typing mode, keys go to
  * the guest), its exits by kind, the view of the trap-and-emulate machinery at work, and its
  * history: the snapshot tree and the latest events of its life (paper IV.E.3), and its trap log
- * ({@link TrapLogView}), and what introspection sees from outside ({@link VmiView}).
+ * ({@link TrapLogView}), what introspection sees from outside ({@link VmiView}), and its text screen.
  */
 final class VmPanel {
     enum View {
         OVERVIEW("info"), CONSOLE("console"), TRAPS("exits"), HISTORY("history"), TRAP_LOG("log"), VMI("vmi"),
         /** Not the VM's: the whole datacenter ({@link DatacenterView}), drawn in this panel's place. */
-        DATACENTER("hosts");
+        DATACENTER("hosts"),
+        SCREEN("screen");
 
         final String label;
 
@@ -42,7 +43,7 @@ final class VmPanel {
         int x = 0;
         int selectedAt = 0;
         for (View each : View.values()) {
-            if (each == View.DATACENTER && x + 8 > all.width) break; // "7 hosts" where it fits; F1 names it
+            if (each.ordinal() >= View.DATACENTER.ordinal() && x + each.label.length() + 3 > all.width) break; // where it fits; F1 names the rest
             String label = (each.ordinal() + 1) + " " + each.label;
             if (each == view) {
                 selectedAt = x;
@@ -61,6 +62,7 @@ final class VmPanel {
             case TRAP_LOG -> TrapLogView.draw(in, row);
             case VMI -> VmiView.draw(in, row);
             case DATACENTER -> { } // drawn by DatacenterUi instead of this panel
+            case SCREEN -> screen(in, row);
         }
     }
 
@@ -104,6 +106,19 @@ final class VmPanel {
                 state, r.events(), r.bytes(), r.virtualNanos() / 1e9, row.name), r.active() ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, r.active());
     }
 
+    /**
+     * The VM's CGA text screen, as a monitor plugged into it would show it (80x25; a smaller
+     * panel shows its top left). A guest that only uses its serial port leaves it blank.
+     */
+    private static void screen(Canvas in, VmRow row) {
+        int shown = Math.min(row.screen.size(), in.height - 1);
+        for (int i = 0; i < shown; i++) {
+            in.text(0, i, row.screen.get(i));
+        }
+        in.text(0, in.height - 1, row.screen.isEmpty() ? "no screen: the VM is not running"
+                : "the CGA text screen at 0xB8000 (xv6 writes its console there too)", TextColor.ANSI.BLUE, false);
+    }
+
     private static void console(Canvas in, VmRow row, boolean typing) {
         int lines = in.height - 1;
         List<String> tail = row.console.last(lines);
@@ -133,7 +148,8 @@ final class VmPanel {
         in.text(0, y++, "io          port I/O, to a virtual device");
         in.text(0, y++, "interrupt   delivered through the guest's IDT");
         in.text(0, y++, "translated  caught by binary translation (bt)");
-        in.text(0, y, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
+        in.text(0, y++, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
+        in.text(0, y, "mmio        a load or store to device memory (the APICs)");
     }
 
     private static void history(Canvas in, VmRow row) {

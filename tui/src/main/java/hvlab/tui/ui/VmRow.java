@@ -23,6 +23,8 @@ final class VmRow {
     final ConsoleTail console = new ConsoleTail(1000);
     /** The history view's lines, read from the host while that view is open. */
     List<String> history = List.of();
+    /** The screen view's lines (the CGA text screen), read from the host while that view is open. */
+    List<String> screen = List.of();
     final TrapLogState trapLog = new TrapLogState();
     final VmiState vmi = new VmiState();
     long historyReadAt;

@@ -31,13 +31,15 @@ class InterpreterTest {
     void unknownWordsAreNamed() {
         fails("frob w1", ExitStatus.USAGE, "unknown command 'frob' (type 'help' for the list)");
         fails("vm frob w1", ExitStatus.USAGE, "unknown command 'vm frob' (vm has: create, start, pause, resume, reset, "
-                + "shutdown, poweroff, destroy, undefine, list, info, console, send, clone, history, traps, gdb, backup, restore, attach, detach, migrate, recording, replay)");
+                + "shutdown, poweroff, destroy, undefine, list, info, console, screen, send, clone, history, traps, gdb, backup, restore, attach, detach, "
+                + "migrate, recording, replay)");
         fails("expect speed w1 3", ExitStatus.USAGE, "unknown command 'expect speed' (expect has: console, state, share, fails)");
         fails("vm list --colour", ExitStatus.USAGE, "vm list: unknown option '--colour' (see 'help vm list')");
         fails("vm list extra", ExitStatus.USAGE, "vm list: unexpected argument 'extra' (see 'help vm list')");
         fails("vm start", ExitStatus.USAGE, "vm start: missing required parameter: 'NAME' (see 'help vm start')");
         fails("vm", ExitStatus.USAGE, "vm needs one of: create, start, pause, resume, reset, shutdown, poweroff, destroy, "
-                + "undefine, list, info, console, send, clone, history, traps, gdb, backup, restore, attach, detach, migrate, recording, replay (see 'help vm')");
+                + "undefine, list, info, console, screen, send, clone, history, traps, gdb, backup, restore, attach, detach, migrate, "
+                + "recording, replay (see 'help vm')");
         fails("vm send t1 \"unclosed", ExitStatus.USAGE, "a quote is not closed");
     }
 
@@ -57,14 +59,14 @@ class InterpreterTest {
     void helpListsEveryCommandAndShowsOne() throws Exception {
         String overview = shell.execute("help").text();
         for (String command : new String[] {"vm create", "vm start", "vm pause", "vm resume", "vm reset", "vm shutdown",
-                "vm poweroff", "vm destroy", "vm undefine", "vm list", "vm info", "vm console", "vm send", "vm clone", "vm history", "vm traps", "vm backup", "vm restore",
+                "vm poweroff", "vm destroy", "vm undefine", "vm list", "vm info", "vm console", "vm screen", "vm send", "vm clone", "vm history", "vm traps", "vm backup", "vm restore",
                 "snapshot create", "snapshot list", "snapshot revert", "snapshot delete", "image export",
                 "image import", "image inspect", "tpm pcrs", "tpm log", "tpm policy", "tpm accept", "attest", "wait",
                 "expect console", "expect state", "expect share", "help", "quit|exit"}) {
             assertTrue(overview.contains("\n  " + command + " "), command + " in:\n" + overview);
         }
         String create = shell.execute("help vm create").text();
-        assertTrue(create.startsWith("Usage: vm create [-h] [--closed-box] [--json]"), create);
+        assertTrue(create.startsWith("Usage: vm create [-h] [--apic] [--closed-box] [--json] [--keyboard]"), create);
         assertTrue(create.contains("--weight=N"), create);
         assertEquals(create, shell.execute("vm create --help").text());
         assertTrue(shell.execute("vm --help").text().contains("Usage: vm [-h] [--json] [COMMAND]"));

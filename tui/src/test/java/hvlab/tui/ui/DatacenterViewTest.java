@@ -149,7 +149,13 @@ class DatacenterViewTest {
         assertTrue(text.matches("(?s).*lec-s1 -> h1: replicating, [1-9]\\d* checkpoints.*"), text);
         assertTrue(text.contains("the end of"), text);
         for (String host : dc.hostNames()) {
-            assertTrue(dc.host(host).list().stream().noneMatch(vm -> vm.name().startsWith("lec-")), "tidied up on " + host);
+            // A backup's copy goes when its replication's stop reaches it, a moment after 'dc replicate --stop' returns.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (dc.host(host).list().stream().anyMatch(vm -> vm.name().startsWith("lec-")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(dc.host(host).list().stream().noneMatch(vm -> vm.name().startsWith("lec-")), "tidied up on " + host + ": "
+                    + dc.host(host).list().stream().map(vm -> vm.name() + " " + vm.state()).toList() + "\n" + text);
         }
     }
 

@@ -119,6 +119,18 @@ class LectureTest {
         }
     }
 
+    @Test
+    void theApicLectureTicksEchoesTypedTextTwiceAndShowsTheScreen() throws Exception {
+        try (Host host = new Host("local", dir.resolve("store"), 2)) {
+            String printed = String.join("\n", play(host, "apic"));
+            assertTrue(printed.contains("APIC version 00050014"), printed);
+            assertTrue(printed.contains("mmio"), printed);
+            // the screen: the title, the clock, and "hello" typed on COM1 and again on the keyboard
+            assertTrue(printed.contains("apic-ticks: the local APIC's timer") && printed.contains("uptime "), printed);
+            assertTrue(printed.contains("hello\nhello"), printed);
+        }
+    }
+
     /** Plays a shipped lecture to its end on {@code host}; returns every line its commands printed. */
     private static List<String> play(Host host, String name) throws Exception {
         Interpreter interpreter = new Interpreter(host, Place.SCRIPT);

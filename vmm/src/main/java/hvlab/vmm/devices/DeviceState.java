@@ -6,5 +6,6 @@ package hvlab.vmm.devices;
  */
 public sealed interface DeviceState
         permits SerialPort.State, Pic8259.State, Pit8254.State, DebugExitDevice.State, CmosRtc.State,
-        AtaDisk.State, PowerButton.State, GenerationIdDevice.State, TpmDevice.State, NetworkCard.State {
+        AtaDisk.State, PowerButton.State, GenerationIdDevice.State, TpmDevice.State, NetworkCard.State,
+        LocalApic.State, IoApic.State, Ps2Keyboard.State, CgaText.State {
 }

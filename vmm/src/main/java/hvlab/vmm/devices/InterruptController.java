@@ -14,7 +14,7 @@ import java.util.List;
  * mode 0x08-0x0F are CPU exception vectors (0x08 is #DF), which is why every protected-mode
  * kernel reprograms the master, Linux to 0x20 and the slave to 0x28.
  */
-public final class InterruptController {
+public final class InterruptController implements InterruptSource {
     /** The master input the slave's INT output occupies. */
     public static final int CASCADE_IRQ = 2;
     /**
@@ -85,6 +85,7 @@ public final class InterruptController {
     }
 
     /** Is the master's INT output, the CPU's INTR pin, asserted? */
+    @Override
     public boolean hasPendingInterrupt() {
         return master.pendingIrq() >= 0;
     }
@@ -100,6 +101,7 @@ public final class InterruptController {
      * slave answers with its IR7 (IRQ15) and the master's ISR bit 2 stays set, so that handler
      * must send EOI to the master only (the master never learns the request was spurious).
      */
+    @Override
     public int acknowledge() {
         int level = master.pendingIrq();
         if (level < 0) {

@@ -28,12 +28,21 @@ import java.util.function.IntConsumer;
  *  0x4C0-0x4CB vTPM command buffer (only with a vTPM)  -
  *  0x500-0x51F paravirtual NIC (only with a NIC) IRQ11
  *  0xF4        debug exit (isa-debug-exit)     -
+ *  0x60, 0x64  8042 keyboard controller        IRQ1    (typed text too, with typeOnKeyboard)
+ *  0x3D4-0x3D5 CGA's 6845 CRTC (text at 0xB8000 in RAM)  -
+ *
+ *  physical    device (only with PlatformOptions.apic)
+ *  0xFEE00000  local APIC: the CPU's interrupt source, the 8259A pair on its LINT0
+ *  0xFEC00000  I/O APIC: every ISA line above also drives one of its pins (IRQ0 pin 2, else pin = IRQ)
  * </pre>
  */
 public final class PcPlatform implements AutoCloseable {
     private final IoBus bus = new IoBus();
     private final InterruptController pic = new InterruptController();
-    private final Pit8254 pit = new Pit8254(pic.line(0));
+    private final MmioBus mmio = new MmioBus();
+    private final Pit8254 pit = new Pit8254(irqLine(0));
+    private LocalApic lapic;
+    private IoApic ioapic;
     private final SerialPort serial;
     /** One character on a 115200-baud line (ten bits: start, eight data, stop). */
     private static final long CHARACTER_NANOS = 86_806;
@@ -43,6 +52,9 @@ public final class PcPlatform implements AutoCloseable {
     private final AtaDisk disk;
     private final PowerButton powerButton;
     private final GenerationIdDevice generationId;
+    private final Ps2Keyboard keyboard = new Ps2Keyboard(irqLine(Ps2Keyboard.IRQ));
+    private final CgaText cga = new CgaText();
+    private final boolean typeOnKeyboard;
     private final List<Device> devices = new ArrayList<>();
     private TpmDevice tpm;
     private NetworkCard nic;
@@ -55,16 +67,16 @@ public final class PcPlatform implements AutoCloseable {
      * @throws IllegalArgumentException naming the file, if the disk image is missing, too small or cannot be opened
      */
     public PcPlatform(IntConsumer console, ConsoleLog log, Consumer<VmExit> exit, PlatformOptions options) {
-        this.serial = new SerialPort(console, log, pic.line(4));
+        this.serial = new SerialPort(console, log, irqLine(4));
         this.rtc = new CmosRtc(options.rtcEpochSeconds());
-        this.powerButton = new PowerButton(pic.line(PowerButton.IRQ), () -> exit.accept(new VmExit.PowerOff()));
+        this.powerButton = new PowerButton(irqLine(PowerButton.IRQ), () -> exit.accept(new VmExit.PowerOff()));
         add(pic.master());
         add(pic.slave());
         add(pit);
         add(serial);
         add(rtc);
         this.disk = options.disk() == null ? null
-                : new AtaDisk(DiskImage.open(options.disk()), pic.line(14), options.diskLimits());
+                : new AtaDisk(DiskImage.open(options.disk()), irqLine(14), options.diskLimits());
         if (disk != null) {
             add(disk);
         }
@@ -72,6 +84,71 @@ public final class PcPlatform implements AutoCloseable {
         add(new DebugExitDevice(value -> exit.accept(new VmExit.DebugExit(value))));
         this.generationId = new GenerationIdDevice(options.generationId());
         add(generationId);
+        add(keyboard);
+        add(cga);
+        this.typeOnKeyboard = options.typeOnKeyboard();
+        if (options.apic()) {
+            lapic = new LocalApic(pic);
+            ioapic = new IoApic(lapic);
+            for (MmioDevice device : List.of(lapic, ioapic)) {
+                mmio.attach(device);
+                devices.add(device);
+            }
+        }
+    }
+
+    /**
+     * ISA line {@code irq} as its devices drive it: into the 8259A pair and, on an APIC machine,
+     * into the I/O APIC as well. Each controller decides by its own masks whether it interrupts
+     * (xv6 masks every 8259A input and unmasks I/O APIC pins). The wiring is the MP table's.
+     */
+    private InterruptLine irqLine(int irq) {
+        InterruptLine toPic = pic.line(irq);
+        int pin = ioApicPin(irq);
+        return high -> {
+            toPic.set(high);
+            if (ioapic != null && pin >= 0) {
+                ioapic.setPin(pin, high);
+            }
+        };
+    }
+
+    /**
+     * The I/O APIC pin an ISA IRQ drives on every PC since the MP spec: IRQ0 (the PIT) on pin 2,
+     * because pin 0 carries the 8259A's output; IRQ2 nowhere (it is the cascade); the rest on the
+     * pin of their number. {@link MpTable} states the same wiring to the guest.
+     */
+    public static int ioApicPin(int irq) {
+        return irq == 0 ? 2 : irq == InterruptController.CASCADE_IRQ ? -1 : irq;
+    }
+
+    /** The CPU's interrupt source: the local APIC on an APIC machine (the 8259A pair behind its LINT0), else the pair. */
+    public InterruptSource interrupts() {
+        return lapic != null ? lapic : pic;
+    }
+
+    /** Device memory: the APICs' pages, or nothing. */
+    public MmioBus mmio() {
+        return mmio;
+    }
+
+    public Ps2Keyboard keyboard() {
+        return keyboard;
+    }
+
+    /** The text screen's controller; {@link CgaText#screen} reads the screen. */
+    public CgaText cga() {
+        return cga;
+    }
+
+    /** The local APIC, or null on a machine without APICs. */
+    public LocalApic lapic() {
+        return lapic;
+    }
+
+    /** The I/O APIC, or null on a machine without APICs. */
+    public IoApic ioapic() {
+        return ioapic;
     }
 
     /**
@@ -96,7 +173,7 @@ public final class PcPlatform implements AutoCloseable {
         if (nic != null) {
             throw new IllegalStateException("this machine already has a network card");
         }
-        nic = new NetworkCard(options, ram, pic.line(NetworkCard.IRQ));
+        nic = new NetworkCard(options, ram, irqLine(NetworkCard.IRQ));
         add(nic);
         return nic;
     }
@@ -111,7 +188,7 @@ public final class PcPlatform implements AutoCloseable {
         return tpm;
     }
 
-    private void add(IoDevice device) {
+    void add(IoDevice device) {
         bus.attach(device);
         devices.add(device);
     }
@@ -127,6 +204,14 @@ public final class PcPlatform implements AutoCloseable {
             typed.add(b & 0xFF);
         }
         feedSerial();
+        alsoOnKeyboard(bytes);
+    }
+
+    /** Typed text goes to the PS/2 keyboard too, on a machine that has it typed there ({@code --keyboard}). */
+    public void alsoOnKeyboard(byte[] bytes) {
+        if (typeOnKeyboard) {
+            keyboard.type(bytes);
+        }
     }
 
     /** Moves typed bytes into the receive FIFO while it has room. */
@@ -157,6 +242,9 @@ public final class PcPlatform implements AutoCloseable {
         if (nic != null) {
             nic.advance(nanos);
         }
+        if (lapic != null) {
+            lapic.advance(nanos);
+        }
     }
 
     /**
@@ -169,6 +257,7 @@ public final class PcPlatform implements AutoCloseable {
         if (!typed.isEmpty()) {
             next = Math.min(next, CHARACTER_NANOS); // the next typed byte reaches the FIFO
         }
+        if (lapic != null) next = Math.min(next, lapic.nanosUntilNextInterrupt());
         return disk == null ? next : Math.min(next, disk.nanosUntilReady());
     }
 
@@ -237,6 +326,13 @@ public final class PcPlatform implements AutoCloseable {
         List<Device> targets = new ArrayList<>(devices);
         if (nic != null && saved.stream().noneMatch(NetworkCard.State.class::isInstance)) {
             targets.remove(nic);
+        }
+        // Machines saved before the keyboard and the CGA existed: both start fresh.
+        if (saved.stream().noneMatch(Ps2Keyboard.State.class::isInstance)) {
+            targets.remove(keyboard);
+        }
+        if (saved.stream().noneMatch(CgaText.State.class::isInstance)) {
+            targets.remove(cga);
         }
         if (saved.size() != targets.size()) {
             throw new IllegalArgumentException("the saved machine had " + states.size() + " devices, this one has " + devices.size());

@@ -13,9 +13,18 @@ import java.nio.file.Path;
  * @param generationId    the VM generation ID the guest reads (32 hex digits), or null for zeros
  * @param tpm             the VM's vTPM (at ports 0x4C0-0x4CB), or null for a machine without one
  * @param nic             the VM's network card (at ports 0x500-0x51F, IRQ 11), or null for a machine without one
+ * @param apic            an MP machine as xv6 expects one: a local APIC at 0xFEE00000, an I/O APIC at
+ *                        0xFEC00000, and the MP configuration table in the BIOS area ({@code MpTable})
+ * @param typeOnKeyboard  typed text ({@code vm send}) also goes to the PS/2 keyboard as scancodes,
+ *                        besides COM1
  */
 public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId,
-                              hvlab.vmm.tpm.VirtualTpm tpm, NicOptions nic) {
+                              hvlab.vmm.tpm.VirtualTpm tpm, NicOptions nic, boolean apic, boolean typeOnKeyboard) {
+
+    public PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId,
+                           hvlab.vmm.tpm.VirtualTpm tpm, NicOptions nic) {
+        this(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, false, false);
+    }
 
     public PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLimits, String generationId,
                            hvlab.vmm.tpm.VirtualTpm tpm) {
@@ -39,29 +48,37 @@ public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLi
 
     /** No disk, the clock at a fixed date (so runs repeat), no limits. */
     public static final PlatformOptions DEFAULT = new PlatformOptions(null, 1_767_225_600L /* 2026-01-01T00:00:00Z */,
-            DiskLimits.UNLIMITED, null, null, null);
+            DiskLimits.UNLIMITED, null, null, null, false, false);
 
     public PlatformOptions withDisk(Path disk) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
     }
 
     public PlatformOptions withRtcEpochSeconds(long seconds) {
-        return new PlatformOptions(disk, seconds, diskLimits, generationId, tpm, nic);
+        return new PlatformOptions(disk, seconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
     }
 
     public PlatformOptions withDiskLimits(DiskLimits limits) {
-        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId, tpm, nic);
+        return new PlatformOptions(disk, rtcEpochSeconds, limits, generationId, tpm, nic, apic, typeOnKeyboard);
     }
 
     public PlatformOptions withGenerationId(String generationId) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
     }
 
     public PlatformOptions withTpm(hvlab.vmm.tpm.VirtualTpm tpm) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
     }
 
     public PlatformOptions withNic(NicOptions nic) {
-        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic);
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
+    }
+
+    public PlatformOptions withApic(boolean apic) {
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
+    }
+
+    public PlatformOptions withTypeOnKeyboard(boolean typeOnKeyboard) {
+        return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
     }
 }

@@ -237,6 +237,21 @@ public final class Host implements HostControl, AutoCloseable {
     }
 
     @Override
+    public List<String> screen(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.vm == null || !managed.state.active()) {
+                throw new HostException("'" + vm + "' has no screen to show: it is " + managed.state.label());
+            }
+            awaitOffCpuStillThere(managed, "read its screen"); // one consistent picture, not one torn by the guest
+            return managed.vm.platform().cga().screen(managed.vm.ram());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void send(String vm, byte[] bytes) {
         lock.lock();
         try {

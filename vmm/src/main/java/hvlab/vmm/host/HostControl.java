@@ -82,6 +82,14 @@ public interface HostControl {
      * Introspection of a running or paused VM, or an intervention in it (paper IV.C.7, IV.C.9);
      * the VM is held off the CPU while the request is answered.
      */
+    /**
+     * The VM's text screen as a monitor would show it: 25 lines of 80 characters from the CGA
+     * buffer at 0xB8000 (output the guest chose to show, as its console is: no introspection).
+     */
+    default List<String> screen(String vm) {
+        throw new HostException("host '" + name() + "' cannot show a VM's screen");
+    }
+
     default hvlab.vmm.vmi.VmiResult vmi(String vm, hvlab.vmm.vmi.VmiRequest request, String actor) {
         throw new HostException("host '" + name() + "' offers no introspection");
     }

@@ -205,7 +205,7 @@ final class Lifecycle {
             throw new HostException("cannot read the image of '" + m.name + "': " + VmStore.reason(e));
         }
         PlatformOptions platform = PlatformOptions.DEFAULT.withRtcEpochSeconds(System.currentTimeMillis() / 1000)
-                .withGenerationId(d.generationId());
+                .withGenerationId(d.generationId()).withApic(d.apic()).withTypeOnKeyboard(d.keyboard());
         if (d.disk() != null) {
             platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
         }

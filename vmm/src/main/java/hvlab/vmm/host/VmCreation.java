@@ -52,7 +52,7 @@ final class VmCreation {
             String diskName = disk == null ? null : disk.create(folder);
             VmDefinition definition = new VmDefinition(spec.name(), Identity.newUuid(), spec.guest(), memory,
                     mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId(),
-                    spec.closedBox(), spec.network());
+                    spec.closedBox(), spec.network(), spec.apic() || GuestImages.needsApic(spec.guest()), spec.keyboard());
             store.save(definition);
             return definition;
         } catch (IOException e) {

@@ -18,10 +18,19 @@ import java.time.Instant;
  * @param closedBox a closed-box VM (Terra, Garfinkel et al. 2003): its configuration, measured into
  *             its vTPM, says the VMM may not look inside it, and the host refuses introspection
  * @param network the host network (a private network on the host's switch) its NIC is plugged into; null for no NIC
+ * @param apic    an MP machine (local and I/O APIC, MP table), as xv6 needs (GUESTS.md, "APICs and the MP table")
+ * @param keyboard text typed into the VM also reaches its PS/2 keyboard as scancodes, besides COM1
  */
 public record VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
                            int weight, int cap, Instant created, String mac, String generationId, boolean closedBox,
-                           String network) {
+                           String network, boolean apic, boolean keyboard) {
+
+    /** A plain PC (no APICs, typing on COM1 only), as every VM defined before they existed. */
+    public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
+                        int weight, int cap, Instant created, String mac, String generationId, boolean closedBox,
+                        String network) {
+        this(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, false, false);
+    }
 
     /** A VM without a network card. */
     public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
@@ -36,30 +45,30 @@ public record VmDefinition(String name, String uuid, String guest, long memoryBy
     }
 
     public VmDefinition withShares(int weight, int cap) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
     }
 
     public VmDefinition withDisk(String disk) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
     }
 
     public VmDefinition withGenerationId(String generationId) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
     }
 
     /** The same VM with its NIC on {@code network} (null: no NIC). */
     public VmDefinition withNetwork(String network) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
     }
 
     /** A different machine with the same contents: new name, UUID, MAC and generation ID. */
     public VmDefinition asCopy(String newName) {
         return new VmDefinition(newName, Identity.newUuid(), guest, memoryBytes, mode, disk, weight, cap, Instant.now(),
-                Identity.newMac(), Identity.newGenerationId(), closedBox, network);
+                Identity.newMac(), Identity.newGenerationId(), closedBox, network, apic, keyboard);
     }
 
     /** The same machine under another name (an import or a restore): its identity stays. */
     public VmDefinition renamed(String newName) {
-        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network);
+        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
     }
 }

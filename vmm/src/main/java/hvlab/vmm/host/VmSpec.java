@@ -12,10 +12,17 @@ package hvlab.vmm.host;
  * @param mode   trap, bt or paravirt (null for trap)
  * @param closedBox a closed-box VM in Terra's sense: its measured policy forbids introspection
  * @param network a host network to plug the VM's NIC into (it must exist: {@code net create}); null for no NIC
+ * @param apic   an MP machine: local and I/O APIC and the MP table (what xv6 needs)
+ * @param keyboard typed text also reaches the PS/2 keyboard
  */
 public record VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,
-                     boolean closedBox, String network) {
+                     boolean closedBox, String network, boolean apic, boolean keyboard) {
     public static final int DEFAULT_WEIGHT = 256;
+
+    public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,
+                  boolean closedBox, String network) {
+        this(name, guest, memory, disk, weight, cap, mode, closedBox, network, false, false);
+    }
 
     public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode, boolean closedBox) {
         this(name, guest, memory, disk, weight, cap, mode, closedBox, null);

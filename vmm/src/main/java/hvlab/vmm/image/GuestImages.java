@@ -73,6 +73,14 @@ public final class GuestImages {
         return spec != null && spec.matches("[A-Za-z0-9_-]+") ? builtIn(spec + ".img") : null;
     }
 
+    /** Built-in guests written for an APIC machine (GUESTS.md, "APICs and the MP table"): they get one wherever they run. */
+    private static final java.util.Set<String> APIC_GUESTS = java.util.Set.of("apic-ticks");
+
+    /** Does built-in guest {@code spec} need an APIC machine? */
+    public static boolean needsApic(String spec) {
+        return spec != null && APIC_GUESTS.contains(spec);
+    }
+
     /** The source of a built-in guest (NASM, or C), the README of a larger one (hvos), or null. */
     public static String builtInSource(String name) {
         byte[] source = builtIn(name + ".asm");

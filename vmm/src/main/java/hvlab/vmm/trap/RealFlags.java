@@ -24,7 +24,8 @@ public final class RealFlags {
 
     /** Can the real EFLAGS be read in this trap (see the class comment)? */
     static boolean readableIn(Trap trap) {
-        return !(trap instanceof Trap.PortIn || trap instanceof Trap.PortOut || trap instanceof Trap.MemoryFault);
+        return !(trap instanceof Trap.PortIn || trap instanceof Trap.PortOut || trap instanceof Trap.MemoryFault
+                || trap instanceof Trap.MmioRead || trap instanceof Trap.MmioWrite);
     }
 
     /** The common case, checked on every trap: IOPL 0 and VM clear. */

@@ -50,6 +50,8 @@ final class TrapDiary {
             // Inside an I/O hook Unicorn may not have written EIP back yet: near, not exact.
             case Trap.PortIn in -> Integer.toUnsignedLong(cpu.read(Register.EIP));
             case Trap.PortOut out -> Integer.toUnsignedLong(cpu.read(Register.EIP));
+            case Trap.MmioRead load -> Integer.toUnsignedLong(cpu.read(Register.EIP));
+            case Trap.MmioWrite store -> Integer.toUnsignedLong(cpu.read(Register.EIP));
         };
         boolean exact = trap instanceof Trap.Fault || trap instanceof Trap.Cpuid || trap instanceof Trap.InvalidOpcode
                 || trap instanceof Trap.WatchedInstruction || trap instanceof Trap.MemoryFault;

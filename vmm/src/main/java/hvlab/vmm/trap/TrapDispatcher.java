@@ -18,6 +18,7 @@ import hvlab.vmm.boot.BootLayout;
 import hvlab.vmm.boot.ShadowGdt;
 import hvlab.vmm.bt.BinaryTranslator;
 import hvlab.vmm.devices.IoBus;
+import hvlab.vmm.devices.MmioBus;
 import hvlab.vmm.interrupts.GuestEvent;
 import hvlab.vmm.interrupts.InterruptDelivery;
 import hvlab.vmm.interrupts.IretEmulation;
@@ -69,6 +70,8 @@ public final class TrapDispatcher implements TrapHandler {
     private final IoBus io;
     private final IoPermission ioPermission;
     private final PortIoInstructions portIo;
+    /** Device memory (the APICs' pages): loads and stores the CPU could not finish in RAM. */
+    private MmioBus mmio = new MmioBus();
     private final ExitRequest exitRequest;
     private final VirtualCpuid cpuid = new VirtualCpuid();
     private final TrapCounters counters;
@@ -115,6 +118,11 @@ public final class TrapDispatcher implements TrapHandler {
     /** The CPU's INTR pin: asked after each trap, so an interrupt that became deliverable is not kept waiting. */
     public void setInterruptPending(java.util.function.BooleanSupplier pending) {
         this.interruptPending = pending;
+    }
+
+    /** The devices in the physical address space, whose pages the CPU maps as device memory. */
+    public void setDeviceMemory(MmioBus mmio) {
+        this.mmio = mmio;
     }
 
     /** Binary translation (bt mode): the translator whose sites the CPU watches. */
@@ -224,6 +232,17 @@ public final class TrapDispatcher implements TrapHandler {
         return switch (trap) {
             case Trap.PortIn in -> portInFromHook(in);
             case Trap.PortOut out -> portOutFromHook(out);
+            case Trap.MmioRead load -> {
+                counters.count(TrapKind.MMIO);
+                int value = mmio.read(load.address(), load.size());
+                TrapOutcome after = afterDevices(TrapOutcome.CONTINUE);
+                yield after instanceof TrapOutcome.Stop ? after : TrapOutcome.value(value);
+            }
+            case Trap.MmioWrite store -> {
+                counters.count(TrapKind.MMIO);
+                mmio.write(store.address(), store.size(), store.value());
+                yield afterDevices(TrapOutcome.CONTINUE);
+            }
             case Trap.Fault fault when fault.vector() == ExceptionNames.GENERAL_PROTECTION
                     || fault.vector() == SEGMENT_NOT_PRESENT -> protectionFault(fault);
             case Trap.Fault fault when fault.vector() == PAGE_FAULT && mmu != null -> pageFault(fault);

@@ -19,6 +19,8 @@ public final class TrapWords {
         String arrived = switch (trap) {
             case Trap.PortIn in -> String.format("in %s port %#x", width(in.size()), in.port());
             case Trap.PortOut out -> String.format("out %#x to port %#x", out.value() & mask(out.size()), out.port());
+            case Trap.MmioRead load -> String.format("load %s at device memory %#x", width(load.size()), load.address());
+            case Trap.MmioWrite store -> String.format("store %#x to device memory %#x", store.value() & mask(store.size()), store.address());
             case Trap.Fault fault -> ExceptionNames.mnemonic(fault.vector())
                     + (fault.errorCode() != 0 ? String.format("(%#x)", fault.errorCode()) : "");
             case Trap.SoftwareInterrupt soft -> String.format("int %#x", soft.vector());
@@ -29,7 +31,8 @@ public final class TrapWords {
             case Trap.FastSystemCall fast -> fast.mnemonic();
             case Trap.BlockTranslated block -> String.format("new code translated at %#x (%d bytes)", block.address(), block.size());
         };
-        if (instruction == null || trap instanceof Trap.BlockTranslated || trap instanceof Trap.PortIn || trap instanceof Trap.PortOut) {
+        if (instruction == null || trap instanceof Trap.BlockTranslated || trap instanceof Trap.PortIn || trap instanceof Trap.PortOut
+                || trap instanceof Trap.MmioRead || trap instanceof Trap.MmioWrite) {
             return arrived;
         }
         return instruction.text() + (trap instanceof Trap.Fault ? "  [" + arrived + "]" : "");
