@@ -21,9 +21,10 @@ import java.util.List;
  * Network -> VMMM (paper IV.D.5: one point of control over every VMM, and V.C's VAServe, where an
  * intruder in the management deleted 100,000 sites): an outsider talks to a host's management
  * port with no credential, replays an order it overheard, and uses a host's stolen key to act as
- * the manager. Defended: hvlab's {@code HostServer} (mutual TLS under the datacenter's CA; only the
- * name {@code manager} may call). Undefended: {@link OpenManagementPort}, a plaintext port that
- * takes calls from anyone.
+ * the manager, and uses an operator's stolen credential for an admin's action ({@link StolenCredential}).
+ * Defended: hvlab's {@code HostServer} (mutual TLS under the datacenter's CA; only the name
+ * {@code manager} may call) and roles. Undefended: {@link OpenManagementPort}, a plaintext port that
+ * takes calls from anyone, and a users file that makes every user an admin.
  */
 final class NetworkToVmmm implements ThreatScenario {
     @Override
@@ -38,7 +39,8 @@ final class NetworkToVmmm implements ThreatScenario {
 
     @Override
     public String attacks() {
-        return "management calls with no credential; a replayed order; a stolen host key acting as the manager";
+        return "management calls with no credential; a replayed order; a stolen host key acting as the manager; "
+                + "a stolen operator credential used for an admin's vmi write";
     }
 
     @Override
@@ -85,9 +87,14 @@ final class NetworkToVmmm implements ThreatScenario {
                 findings.add(Finding.defence("act as the manager with a host's stolen key", Feature.VMM_MANAGEMENT, Property.AUTHENTICITY,
                         accepted, accepted ? "the port cannot tell who is calling" : stolen));
             }
+
+            // 4. A stolen operator credential used for an admin's action, through the management language.
+            if (!h1.info("web").state().equals("running")) h1.act("web", PowerAction.START, "tenant");
+            Scratch.await(10_000, () -> h1.console("web", 0).text().contains("count 1"));
+            findings.addAll(StolenCredential.attack(defended, h1, "web", log));
         }
-        return new ScenarioRun(edge(), defended, defended ? "mutual TLS, names checked (HostServer)"
-                : "a plaintext management port that takes calls from anyone (weakened)", findings, System.currentTimeMillis() - start);
+        return new ScenarioRun(edge(), defended, defended ? "mutual TLS, names checked (HostServer); olga is an operator"
+                : "a plaintext management port that takes calls from anyone, a users file where everyone is an admin (weakened)", findings, System.currentTimeMillis() - start);
     }
 
     /** A call by someone with no credential of this datacenter: the answer's text, an error line, or null (no handshake). */

@@ -26,11 +26,13 @@ import java.util.Map;
  * VMMM -> VMM (paper IV.D.1: "improper management can also lead to the transfer of VMs to
  * unsecure hosts"; IV.D.5's single point of control; IV.E.2's loss of location-boundedness): a
  * compromised manager moves a tenant's VM out of its zone, and joins a rogue host (hvlab's code,
- * run by the attacker, allowed to look inside VMs) to move the VM there and read it.
+ * run by the attacker, allowed to look inside VMs) to move the VM there and read it; and pushes a
+ * bad patch to an hvos VM ({@link BadPatch}).
  * Defended, after the paper's VI.A.1: the datacenter's hosts run the availability profile, the
  * join policy pins PCR 0 (the VMM's code) and PCR 7 (its policy, with the profile), and the VM has
  * a placement policy. Undefended: full-profile hosts, a join policy pinning the code only, no
- * placement. Every move is in both hosts' histories and secure logs either way.
+ * placement, and a patch step without its snapshot ({@link UnguardedPatch}). Every move and
+ * patch is in the hosts' histories and secure logs either way.
  */
 final class VmmmToVmm implements ThreatScenario {
     @Override
@@ -45,7 +47,7 @@ final class VmmmToVmm implements ThreatScenario {
 
     @Override
     public String attacks() {
-        return "move a tenant's VM out of its zone; join a rogue host and move the VM there to read it";
+        return "move a tenant's VM out of its zone; join a rogue host and move the VM there to read it; push a bad patch";
     }
 
     @Override
@@ -113,6 +115,9 @@ final class VmmmToVmm implements ThreatScenario {
                 log.step("manager: migrate payroll to h3, then h3's administrator reads it -> " + there);
                 findings.add(Finding.surface("move the VM to the rogue and read it", Feature.TRANSFER, Property.CONFIDENTIALITY, stolen, there));
             }
+            // A bad patch, pushed to an hvos VM on h1 (IV.D.4).
+            findings.addAll(BadPatch.attack(defended, h1, log));
+
             boolean logged = h1.secureLog().stream().anyMatch(r -> r.vm().equals("payroll") && r.kind().contains("migrat"));
             boolean anyMove = moved || !h1.hasVm("payroll");
             findings.add(Finding.defence("move it without a trace", Feature.LOGGING, Property.NON_REPUDIATION, anyMove && !logged,
@@ -125,8 +130,8 @@ final class VmmmToVmm implements ThreatScenario {
             }
         }
         return new ScenarioRun(edge(), defended, defended
-                ? "availability hosts, join policy on PCR 0 and 7, placement: payroll on h1 only"
-                : "full-profile hosts, join policy on PCR 0 only (weakened), no placement", findings, System.currentTimeMillis() - start);
+                ? "availability hosts, join policy on PCR 0 and 7, placement: payroll on h1 only, a snapshot before every patch"
+                : "full-profile hosts, join policy on PCR 0 only (weakened), no placement, patches written in place (weakened)", findings, System.currentTimeMillis() - start);
     }
 
     private static String migrate(Datacenter manager, String to) {
