@@ -12,7 +12,7 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-7 view  i type  : cmd";
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-8 view  i type  : cmd";
 
     private final DatacenterModel model;
     private final CommandRunner commands;

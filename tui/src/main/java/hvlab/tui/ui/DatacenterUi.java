@@ -131,7 +131,7 @@ public final class DatacenterUi {
         TreePanel.draw(all.inner(0, 1, treeWidth, bodyHeight), model);
         Canvas right = all.inner(treeWidth, 1, size.getColumns() - treeWidth, bodyHeight);
         if (controller.view == VmPanel.View.DATACENTER) {
-            right.frame(model.hosts().size() + " host" + (model.hosts().size() == 1 ? "" : "s") + " · [7 hosts] · 1-6: the VM's views");
+            right.frame(model.hosts().size() + " host" + (model.hosts().size() == 1 ? "" : "s") + " · [7 hosts] · 1-6, 8: the VM's views");
             var hosts = model.hostRows();
             double imbalance = hvlab.vmmm.balance.BalancePolicy.imbalance(hosts.stream()
                     .map(h -> new hvlab.vmmm.balance.HostLoad(h.name(), 1, List.of(new hvlab.vmmm.balance.VmLoad(h.name(), h.load(), 0, null, false))))
