@@ -739,7 +739,7 @@ public final class Vm implements AutoCloseable {
 
     /** Registers, RAM and serial output, hashed: what a replay must reproduce. Between slices. */
     public MachineFingerprint fingerprint() {
-        return MachineFingerprint.of(cpu, memory.segment(), consoleLog.text());
+        return MachineFingerprint.of(cpu, ram, consoleLog.text());
     }
 
     /** How {@link #runTo} ended. */

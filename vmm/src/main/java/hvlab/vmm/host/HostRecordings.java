@@ -2,7 +2,6 @@ package hvlab.vmm.host;
 
 import hvlab.vmm.Vm;
 import hvlab.vmm.VmConfig;
-import hvlab.vmm.replay.JournalEvent;
 import hvlab.vmm.replay.JournalFormatException;
 import hvlab.vmm.replay.JournalReader;
 import hvlab.vmm.replay.JournalWriter;
@@ -144,7 +143,7 @@ final class HostRecordings implements ReplayControl {
         try (Vm machine = new Vm(config, b -> { })) {
             machine.setReinjectLostTicks(recording.header().reinjectLostTicks());
             machine.boot();
-            long recorded = recording.events().stream().mapToLong(e -> e instanceof JournalEvent.ClockAdvanced c ? c.nanos() : 0).sum();
+            long recorded = recording.guestNanos();
             java.time.Duration limit = java.time.Duration.ofSeconds(Math.max(60, 20 * (recorded / 1_000_000_000L)));
             ReplayOutcome outcome = Replayer.replay(machine, recording, untilNanos, limit, n -> { });
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -201,8 +200,7 @@ final class HostRecordings implements ReplayControl {
         }
         try (InputStream in = Files.newInputStream(file)) {
             Recording r = JournalReader.read(in);
-            long nanos = r.events().stream().mapToLong(e -> e instanceof JournalEvent.ClockAdvanced c ? c.nanos() : 0).sum();
-            return new RecordingInfo(m.name, false, r.complete(), r.events().size(), Files.size(file), nanos, r.problem());
+            return new RecordingInfo(m.name, false, r.complete(), r.events().size(), Files.size(file), r.guestNanos(), r.problem());
         } catch (JournalFormatException e) {
             return new RecordingInfo(m.name, false, false, 0, 0, 0, "damaged: " + e.getMessage());
         } catch (IOException e) {

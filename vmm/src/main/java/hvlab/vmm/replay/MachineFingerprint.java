@@ -2,7 +2,7 @@ package hvlab.vmm.replay;
 
 import hvlab.cpu.CpuBackend;
 import hvlab.cpu.Register;
-import java.lang.foreign.MemorySegment;
+import hvlab.vmm.memory.GuestRam;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,6 +16,7 @@ import java.util.HexFormat;
  */
 public record MachineFingerprint(long registers, String memorySha256, String consoleSha256) {
 
+    private static final int CHUNK = 64 * 1024;
     private static final Register[] HASHED = {Register.EAX, Register.ECX, Register.EDX, Register.EBX,
         Register.ESP, Register.EBP, Register.ESI, Register.EDI, Register.EIP, Register.EFLAGS};
 
@@ -28,10 +29,12 @@ public record MachineFingerprint(long registers, String memorySha256, String con
         return h;
     }
 
-    /** @param ram the guest's RAM, hashed in place (a guest's RAM fits one buffer: at most 4 GiB is never asked for here) */
-    public static MachineFingerprint of(CpuBackend cpu, MemorySegment ram, String console) {
+    /** @param ram the guest's RAM, read through the one door to it, 64 KiB at a time */
+    public static MachineFingerprint of(CpuBackend cpu, GuestRam ram, String console) {
         MessageDigest memory = sha256();
-        memory.update(ram.asByteBuffer());
+        for (long at = 0; at < ram.size(); at += CHUNK) {
+            memory.update(ram.readBytes(at, (int) Math.min(CHUNK, ram.size() - at)));
+        }
         return new MachineFingerprint(registersOf(cpu), HexFormat.of().formatHex(memory.digest()),
                 HexFormat.of().formatHex(sha256().digest(console.getBytes(StandardCharsets.ISO_8859_1))));
     }

@@ -13,6 +13,11 @@ public record Recording(RecordingHeader header, List<JournalEvent> events, boole
         events = List.copyOf(events);
     }
 
+    /** The guest time the recording covers: its clock advances, summed. */
+    public long guestNanos() {
+        return events.stream().mapToLong(e -> e instanceof JournalEvent.ClockAdvanced c ? c.nanos() : 0).sum();
+    }
+
     /** The final event, if the recording is complete. */
     public JournalEvent.Ended end() {
         return complete ? (JournalEvent.Ended) events.getLast() : null;
