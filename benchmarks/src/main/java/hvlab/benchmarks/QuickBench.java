@@ -92,6 +92,7 @@ public final class QuickBench {
     private static final double TRACKING_GOAL = 0.8;
     /** B08's figure: its two counters (the switches it timed, their cost in all) divided, iteration by iteration. */
     private static final String NANOS_PER_SWITCH = SLICE_SWITCH + ":nanosPerSwitch";
+    private static final String REPLICATION = B17_Replication.class.getName() + ".spin";
     private static final String MIGRATION = B15_Migration.class.getName() + ".";
     /** B15's figures: the downtime each migration reported, averaged iteration by iteration. */
     private static final String DOWNTIME = ":downtimePerMigration";
@@ -480,6 +481,8 @@ public final class QuickBench {
         out.println();
         printMigration(out, table);
         out.println();
+        printReplication(out, table);
+        out.println();
         out.println("watching a VM: bench_spin with the terminal UI open on its console, and with no UI (B10)");
         Measured closed = table.row("  UI closed", UI_OBSERVER + "[ui=closed]", "MIPS");
         Measured open = table.row("  UI open, drawing 4 frames a second", UI_OBSERVER + "[ui=open]", "MIPS");
@@ -499,6 +502,16 @@ public final class QuickBench {
         table.row("  pre-copy: whole migration", MIGRATION + "preCopy", "ms");
         table.row("  stop-and-copy: whole migration", MIGRATION + "stopAndCopy", "ms");
         table.ratio("precopy_over_stopcopy_downtime", "  ratio downtime pre-copy / stop-and-copy", pre, stop, MIGRATION_GOAL, true, "");
+    }
+
+    /** B17: Remus's replication at 10, 20 and 40 epochs a second against none, the same guest in the same run. */
+    private static void printReplication(PrintStream out, Table table) {
+        out.println("replication (Remus) of bench_spin from h1 to h2 over TLS on loopback: the MIPS its console showed (B17)");
+        Measured alone = table.row("  unreplicated", REPLICATION + "[epochs=0]", "MIPS");
+        for (int epochs : new int[] {10, 20, 40}) {
+            Measured replicated = table.row("  " + epochs + " epochs a second", REPLICATION + "[epochs=" + epochs + "]", "MIPS");
+            table.ratio("replicated_" + epochs + "_over_unreplicated_mips", "  ratio / unreplicated", replicated, alone, null, "");
+        }
     }
 
     /** B13: shadow paging against the same loop with paging off, in the same run. */

@@ -127,6 +127,10 @@ class FigureJsonTest {
         put(results, p + "B15_Migration.stopAndCopy:downtimePerMigration", 100_000);
         put(results, p + "B15_Migration.preCopy", 400);
         put(results, p + "B15_Migration.stopAndCopy", 120);
+        put(results, p + "B17_Replication.spin[epochs=0]", 1000);
+        put(results, p + "B17_Replication.spin[epochs=10]", 950);
+        put(results, p + "B17_Replication.spin[epochs=20]", 900);
+        put(results, p + "B17_Replication.spin[epochs=40]", 800);
 
         List<Figure> figures = new ArrayList<>();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -153,6 +157,7 @@ class FigureJsonTest {
         assertEquals(50_000.0, byId.get("network_frames_per_second").value(), 1e-6, "a 40 us round trip: two frames");
         assertEquals(2.5, byId.get("network_two_hosts_over_one_round_trip").value(), 1e-9, "through the tunnel: 100 us against 40");
         assertEquals(0.2, byId.get("precopy_over_stopcopy_downtime").value(), 1e-9);
+        assertEquals(0.8, byId.get("replicated_40_over_unreplicated_mips").value(), 1e-9, "B17: 40 epochs a second over none");
         assertEquals(5.0, byId.get("system_call_over_gp_trap").value(), 1e-9);
         assertEquals(39.0 / 40, byId.get("preempt_armed_over_unarmed_mips").value(), 1e-9);
         assertEquals(true, byId.get("preempt_armed_over_unarmed_mips").met());

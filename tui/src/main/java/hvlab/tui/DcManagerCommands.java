@@ -130,8 +130,9 @@ final class DcManagerCommands {
     }
 
     @Command(name = "replicate", mixinStandardHelpOptions = true,
-            description = {"Keep a running copy of a VM on another host (Remus): a checkpoint every epoch; if the VM's host falls silent,",
-                    "the backup runs the VM from the last one. --stop ends it (the backup throws its copy away)."})
+            description = {"Keep a copy of a running VM on another host (Remus): a checkpoint every epoch, the VM's console and network",
+                    "output held until the backup has the checkpoint after it; if the VM's host dies, the backup runs the VM from the",
+                    "last one, and nothing the world saw is lost or repeated. --stop ends it (the backup drops its copy)."})
     static final class Replicate implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Parameters(index = "0", paramLabel = "VM") String vm;
@@ -152,7 +153,7 @@ final class DcManagerCommands {
         }
     }
 
-    @Command(name = "replicas", mixinStandardHelpOptions = true, description = "Every replication: its backup, checkpoints, pages and pause.")
+    @Command(name = "replicas", mixinStandardHelpOptions = true, description = "Every replication from both ends: checkpoints sent and acknowledged, the pause, how long output was held.")
     static final class Replicas implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--dc", defaultValue = "hvlab-dc") Path dc;

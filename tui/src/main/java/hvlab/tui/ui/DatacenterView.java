@@ -66,8 +66,13 @@ final class DatacenterView {
         in.text(0, y++, flagged.isEmpty() ? "patches  every VM up to date (:dc patches)"
                 : "patches  " + flagged.size() + " flagged: " + String.join(", ", flagged), bad ? TextColor.ANSI.RED : TextColor.ANSI.YELLOW, bad);
         for (var r : seen.replicas()) {
-            in.text(0, y++, String.format(Locale.ROOT, "replica  %s → %s · %s · %d checkpoints · held %.1f ms", r.vm(), r.backup(),
-                    r.state().split(":")[0], r.epochs(), r.lastPauseMicros() / 1000.0), TextColor.ANSI.MAGENTA, false);
+            if (r.primary()) { // the VM held off its CPU per checkpoint, and its output held until the backup has it
+                in.text(0, y++, String.format(Locale.ROOT, "replica  %s → %s · %s · %d checkpoints · held %.1f ms · output %.0f ms",
+                        r.vm(), r.peer(), r.state().split(":")[0], r.epochsAcked(), r.lastPauseMicros() / 1000.0,
+                        r.lastRoundTripMicros() / 1000.0), TextColor.ANSI.MAGENTA, false);
+            } else if (r.state().startsWith("failed over")) {
+                in.text(0, y++, "replica  " + r.vm() + " failed over from " + r.peer() + ": it runs on its backup", TextColor.ANSI.RED, true);
+            }
         }
         return y;
     }

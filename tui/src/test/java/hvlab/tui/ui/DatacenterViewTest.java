@@ -109,7 +109,7 @@ class DatacenterViewTest {
         awaitIdle();
         press(key('7'));
         String replicated = awaitFrame("the replica in view 7", () -> model().managerWatch.seen().replicas().stream()
-                .anyMatch(r -> r.epochs() > 0));
+                .anyMatch(r -> r.primary() && r.epochsAcked() > 0));
         assertTrue(replicated.contains("replica  ticks → h2 · replicating"), replicated);
         controller().run("dc replicate ticks --stop");
         awaitIdle();

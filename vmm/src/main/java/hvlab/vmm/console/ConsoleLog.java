@@ -61,9 +61,10 @@ public final class ConsoleLog {
         long from = Math.max(position, dropped());
         int length = (int) Math.max(0, total - from);
         byte[] out = new byte[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = ring[(int) ((from + i) % ring.length)];
-        }
+        int start = (int) (from % ring.length);
+        int first = Math.min(length, ring.length - start); // up to the ring's end, then from its start
+        System.arraycopy(ring, start, out, 0, first);
+        System.arraycopy(ring, 0, out, first, length - first);
         return out;
     }
 

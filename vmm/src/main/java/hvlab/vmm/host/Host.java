@@ -229,6 +229,9 @@ public final class Host implements HostControl, AutoCloseable {
             ManagedVm managed = find(vm);
             long from = Math.max(Math.max(0, since), managed.console.dropped());
             byte[] bytes = managed.console.since(from);
+            if (managed.outputCommitted >= 0) { // replicated: only what the backup holds may be seen (Checkpointing)
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.max(0, Math.min(bytes.length, managed.outputCommitted - from)));
+            }
             return new ConsoleOutput(vm, new String(bytes, java.nio.charset.StandardCharsets.UTF_8), from,
                     from + bytes.length, managed.console.dropped());
         } finally {
@@ -271,9 +274,9 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
-            if (managed.export != null) {
+            if (managed.export != null || managed.replication != null) {
                 throw new HostException("cannot take a snapshot of '" + vm + "' while it is being migrated or replicated:"
-                        + " they share its dirty-page tracker (stop the replication first)");
+                        + " they share its dirty-page tracker (dc replicate " + vm + " --stop ends a replication)");
             }
             return infoOf(managed, snapshots.create(managed, snapshot, actor), new SnapshotStore(store.folder(vm)));
         } catch (java.io.IOException e) {
@@ -787,6 +790,16 @@ public final class Host implements HostControl, AutoCloseable {
         lock.lock();
         try {
             return new LiveExport(this, find(vm), withDisk);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts replicating running VM {@code vm} to a backup, Remus's way (see {@link Checkpointing}). */
+    public Checkpointing replicate(String vm) {
+        lock.lock();
+        try {
+            return new Checkpointing(this, find(vm));
         } finally {
             lock.unlock();
         }

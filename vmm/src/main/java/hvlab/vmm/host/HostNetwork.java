@@ -142,6 +142,14 @@ final class HostNetwork {
         if (from == null) {
             return;
         }
+        Checkpointing replication = from.managed().replication;
+        if (replication != null && replication.hold(() -> switchFrame(vm, from, frame))) {
+            return; // replicated: it goes once the backup holds the checkpoint after it (Checkpointing)
+        }
+        switchFrame(vm, from, frame);
+    }
+
+    private void switchFrame(String vm, Plug from, byte[] frame) {
         tap(vm, frame);
         SwitchVerdict verdict = fabric.send(vm, frame);
         if (verdict instanceof SwitchVerdict.Dropped dropped && frame.length >= 12 && !MacAddress.of(frame, 6).equals(from.nic().mac())) {

@@ -53,12 +53,15 @@ public final class LiveExport {
         if (m.vm == null || m.state != VmLifecycle.RUNNING) {
             throw new HostException("cannot migrate '" + m.name + "': it is " + m.state.label() + " (only a running VM migrates live)");
         }
+        if (m.replication != null) {
+            throw new HostException("cannot migrate '" + m.name + "': it is replicated (its backup is its way to another host;"
+                    + " dc replicate " + m.name + " --stop ends the replication)");
+        }
         if (definition.disk() != null && !withDisk) {
             throw new HostException("cannot send '" + m.name + "' away this way: it has a disk, and only live migration copies disks");
         }
         if (m.export != null) {
-            throw new HostException("cannot send '" + m.name + "' away: it is being migrated or replicated already"
-                    + " (dc replicate " + m.name + " --stop ends a replication)");
+            throw new HostException("cannot send '" + m.name + "' away: it is being migrated already");
         }
         try {
             this.image = Files.readAllBytes(host.store().folder(m.name).resolve(VmStore.IMAGE));
@@ -129,53 +132,6 @@ public final class LiveExport {
             PageSet pages = !tracking ? PageSet.fullOf(state.ram().segment().asReadOnly())
                     : PageSet.of(state.ram().segment().asReadOnly(), m.dirtyPages.takeDirty());
             return new Final(pages, VmStateCodec.encode(state), VmHistory.lines(host.store().folder(m.name)));
-        } finally {
-            host.lock().unlock();
-        }
-    }
-
-    /**
-     * One checkpoint for replication (Remus, Cully et al. 2008): the VM is held off its CPUs just
-     * long enough to copy the pages it wrote since the last checkpoint (all of them the first time)
-     * and its machine state, then runs on. The copies are a consistent instant of the VM.
-     */
-    public Final checkpoint() {
-        host.lock().lock();
-        try {
-            requireStillHere();
-            if (m.state != VmLifecycle.RUNNING) {
-                throw new HostException("'" + m.name + "' is " + m.state.label() + ": only a running VM is replicated");
-            }
-            m.held = true;
-            host.scheduler().setWants(m.name, false, System.nanoTime());
-            try {
-                host.awaitOffCpuStillThere(m, "checkpoint it");
-                VmState state = m.vm.save();
-                PageSet pages;
-                if (!tracking || m.dirtyPages == null) { // the first, or the tracker was given up meanwhile: all pages
-                    m.trackDirtyPages(state.ram());
-                    tracking = true;
-                    pages = PageSet.fullOf(state.ram().segment().asReadOnly());
-                } else {
-                    pages = PageSet.of(state.ram().segment().asReadOnly(), m.dirtyPages.takeDirty());
-                }
-                return new Final(pages, VmStateCodec.encode(state), VmHistory.lines(host.store().folder(m.name)));
-            } finally {
-                m.held = false;
-                if (m.vm != null) host.wake(m);
-            }
-        } finally {
-            host.lock().unlock();
-        }
-    }
-
-    /** Replication is over (stopped, or its backup lost): the tracker is given back; the VM runs on. */
-    public void stopTracking() {
-        host.lock().lock();
-        try {
-            over = true;
-            if (m.export == this) m.export = null;
-            m.forgetDirtyPages();
         } finally {
             host.lock().unlock();
         }

@@ -41,11 +41,18 @@ final class ManagedVm {
      */
     boolean held;
     /**
-     * The live migration or replication sending this VM, or null. There is one at a time, and no
-     * snapshot meanwhile: they all take pages from the one dirty-page tracker, and pages one of
-     * them took would be missing from what the other sends or keeps.
+     * The live migration sending this VM, or null. There is at most one of it and
+     * {@link #replication}, and no snapshot meanwhile: they all take pages from the one dirty-page
+     * tracker, and pages one of them took would be missing from what another sends or keeps.
      */
     LiveExport export;
+    /** Its Remus replication while it is replicated (section 13), else null. */
+    volatile Checkpointing replication; // read by the NIC on the VM's thread, without the lock
+    /**
+     * Output commit: while replicated, the console shows bytes only up to this position (that of
+     * the last checkpoint the backup acknowledged); -1 when it shows everything.
+     */
+    long outputCommitted = -1;
     /** A live migration's machine, built before it arrives, its RAM filled as pages come (see {@link Host#prepareArrival}). */
     Vm arriving;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */

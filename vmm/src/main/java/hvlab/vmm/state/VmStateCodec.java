@@ -61,6 +61,46 @@ public final class VmStateCodec {
 
     /** Reads a machine written by {@link #encode}, with {@code ram} as its memory. */
     public static VmState decode(byte[] json, GuestMemory ram) {
+        Machine m = read(json);
+        if (m.ramBytes() != ram.size()) {
+            throw new IllegalArgumentException("the saved machine had " + m.ramBytes() + " bytes of RAM, not " + ram.size());
+        }
+        return new VmState(m.cpu(), m.vcpu(), m.shadow(), m.devices(), ram, m.entered(),
+                m.watched() == null ? List.of() : m.watched(), m.waiting(), m.virtualNanos(), m.console(),
+                m.counters() == null ? Map.of() : m.counters());
+    }
+
+    /**
+     * Checks that {@code json} is a whole machine of {@code ramBytes} of RAM, as {@link #decode}
+     * would, without RAM to decode it over: a replication backup checks every checkpoint this way
+     * before it takes it in place of the last good one. Returns its console, which the backup
+     * keeps apart (one parse of the document, not two).
+     */
+    public static ConsoleLog.Contents check(byte[] json, long ramBytes) {
+        Machine m = read(json);
+        if (m.ramBytes() != ramBytes) {
+            throw new IllegalArgumentException("the saved machine had " + m.ramBytes() + " bytes of RAM, not " + ramBytes);
+        }
+        return m.console();
+    }
+
+    /**
+     * The machine {@code json} with its console replaced by {@code console}: a replication
+     * backup, which receives each checkpoint's console as the bytes since the last one, puts the
+     * whole history back before it starts the VM.
+     */
+    public static byte[] withConsole(byte[] json, ConsoleLog.Contents console) {
+        Machine m = read(json);
+        Machine replaced = new Machine(m.format(), m.cpu(), m.vcpu(), m.shadow(), m.devices(), m.entered(), m.watched(), m.waiting(),
+                m.virtualNanos(), console, m.counters(), m.ramBytes());
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(replaced);
+        } catch (IOException e) {
+            throw new IllegalStateException("a machine state could not be written as JSON", e);
+        }
+    }
+
+    private static Machine read(byte[] json) {
         Machine m;
         try {
             var tree = JSON.readTree(json);
@@ -75,12 +115,7 @@ public final class VmStateCodec {
         if (m.cpu() == null || m.vcpu() == null || m.shadow() == null || m.devices() == null || m.console() == null) {
             throw new IllegalArgumentException("a saved machine with parts missing");
         }
-        if (m.ramBytes() != ram.size()) {
-            throw new IllegalArgumentException("the saved machine had " + m.ramBytes() + " bytes of RAM, not " + ram.size());
-        }
-        return new VmState(m.cpu(), m.vcpu(), m.shadow(), m.devices(), ram, m.entered(),
-                m.watched() == null ? List.of() : m.watched(), m.waiting(), m.virtualNanos(), m.console(),
-                m.counters() == null ? Map.of() : m.counters());
+        return m;
     }
 
     /** The RAM size a saved machine needs, read without decoding the rest. */

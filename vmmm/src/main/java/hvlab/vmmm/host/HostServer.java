@@ -8,6 +8,8 @@ import hvlab.vmmm.protocol.Codec;
 import hvlab.vmmm.protocol.Frames;
 import hvlab.vmmm.protocol.Message;
 import hvlab.vmmm.protocol.Message.*;
+import hvlab.vmmm.replication.ReplicationException;
+import hvlab.vmmm.replication.Replicas;
 import hvlab.vmmm.tls.DatacenterCa;
 import hvlab.vmmm.tls.Tls;
 
@@ -88,8 +90,7 @@ public final class HostServer implements AutoCloseable {
             Message first = link.receive(IDLE_MILLIS);
             switch (first) {
                 case Offer offer -> new Arrival(host, link).serve(offer, peer);
-                case Hello hello when "replica".equals(hello.role()) && peer != null && !DatacenterCa.MANAGER.equals(peer) ->
-                        new hvlab.vmmm.replication.Backup(host, link).serve(peer);
+                case ReplicaOffer offer when peer != null && !DatacenterCa.MANAGER.equals(peer) -> Replicas.of(host).serveBackup(offer, peer, link);
                 case Hello hello when DatacenterCa.MANAGER.equals(peer) && hello.version() == Codec.VERSION -> {
                     link.send(new Hello("host", host.name(), Codec.VERSION));
                     manage(link);
@@ -99,7 +100,7 @@ public final class HostServer implements AutoCloseable {
                 default -> link.send(new Failure(peer == null ? "this plaintext port takes migrations only"
                         : "'" + peer + "' may not send " + first.getClass().getSimpleName() + " here"));
             }
-        } catch (IOException | MigrationException | IllegalArgumentException e) {
+        } catch (IOException | MigrationException | ReplicationException | IllegalArgumentException e) {
             // the peer's problem, and the peer was told when it could be; this host runs on
             debug(e);
         } catch (RuntimeException bug) {
@@ -152,6 +153,7 @@ public final class HostServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Replicas.kill(host); // as a crash would: its replicated VMs' backups take over
         try {
             secure.close();
             if (insecure != null) insecure.close();

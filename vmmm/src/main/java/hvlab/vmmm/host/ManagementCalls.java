@@ -8,6 +8,8 @@ import hvlab.vmmm.migration.Json;
 import hvlab.vmmm.migration.MigrationException;
 import hvlab.vmmm.migration.Migrations;
 import hvlab.vmmm.protocol.Message.*;
+import hvlab.vmmm.replication.ReplicationException;
+import hvlab.vmmm.replication.Replicas;
 import hvlab.vmmm.tls.Tls;
 
 import java.io.IOException;
@@ -28,12 +30,9 @@ final class ManagementCalls {
     private final Host host;
     private final Tls tls;
 
-    private final hvlab.vmmm.replication.Replications replications;
-
     ManagementCalls(Host host, Tls tls) {
         this.host = host;
         this.tls = tls;
-        this.replications = new hvlab.vmmm.replication.Replications(host, tls);
     }
 
     Result call(Call call) {
@@ -49,16 +48,16 @@ final class ManagementCalls {
                 case "placement" -> hvlab.vmmm.migration.Placement.read(folder(arg(a, 0)), host.name());
                 case "place" -> place(arg(a, 0), a.subList(1, a.size()));
                 case "patch" -> hvlab.vmmm.patch.Patching.patch(host, arg(a, 0), arg(a, 1), hvlab.vmmm.patch.PatchCatalog.shipped());
-                case "replicate" -> replications.start(arg(a, 0), arg(a, 1), parse(arg(a, 2)), millis(arg(a, 3)));
-                case "unreplicate" -> replications.stop(arg(a, 0));
-                case "replicas" -> replications.list();
                 case "quarantine" -> hvlab.vmmm.patch.Patching.quarantine(host, arg(a, 0), a.size() > 1 ? a.get(1) : "the manager's order");
                 case "start", "pause", "resume", "reset", "poweroff", "destroy", "undefine" ->
                         host.act(arg(a, 0), PowerAction.valueOf(call.command().toUpperCase()), "manager");
+                case "replicate" -> Replicas.of(host).replicate(tls, arg(a, 0), arg(a, 1), parse(arg(a, 2)), millis(arg(a, 3)));
+                case "replicas" -> Replicas.of(host).status();
+                case "unreplicate" -> Replicas.of(host).stop(arg(a, 0));
                 default -> throw new HostException("'" + call.command() + "' is not a call a host takes");
             };
             return new Result(true, Json.MAPPER.writeValueAsString(answer));
-        } catch (HostException | IllegalArgumentException e) {
+        } catch (HostException | IllegalArgumentException | ReplicationException e) {
             return new Result(false, e.getMessage());
         } catch (IOException e) {
             return new Result(false, "cannot write the answer: " + e.getMessage());

@@ -143,6 +143,19 @@ public final class Datacenter implements AutoCloseable {
         }
     }
 
+    /**
+     * Replicates {@code vm}, running on {@code from}, to a backup on {@code to}, checkpointed
+     * every {@code epochMillis} ms (Remus; DESIGN.md section 13). Never on its own host:
+     * a replica there dies with it. Returns the replication's status as JSON; a refusal is one line.
+     */
+    public String replicate(String vm, String from, String to, long epochMillis) throws IOException {
+        if (from.equals(to)) {
+            throw new IllegalArgumentException("a replica is never on its primary's host: '" + vm + "' runs on " + to);
+        }
+        InetSocketAddress address = host(to).address();
+        return call(from, "replicate", vm, to, address.getHostString() + ":" + address.getPort(), Long.toString(epochMillis));
+    }
+
     private synchronized Frames link(String hostName) {
         host(hostName);
         return links.get(hostName);

@@ -164,8 +164,8 @@ public final class ManagerCommands {
     }
 
     /**
-     * The host {@code vm} is on, asked of each. A replicated VM is defined on its backup too (a
-     * copy that does not run): the host where it runs is the one meant.
+     * The host {@code vm} is on, asked of each; one where it runs or is paused comes first (a
+     * migration's target has it defined, not running, until it arrives).
      */
     public String locate(String vm) throws IOException {
         String found = null;

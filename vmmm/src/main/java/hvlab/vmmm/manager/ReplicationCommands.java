@@ -5,14 +5,14 @@ import hvlab.vmmm.migration.Json;
 import hvlab.vmmm.replication.ReplicaStatus;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code dc replicate VM --to HOST [--every MS]}, {@code dc replicate VM --stop} and
- * {@code dc replicas}: the manager tells the VM's host to keep a running copy on another host
- * (Remus), and reports how each replication stands.
+ * {@code dc replicas}: the manager tells the VM's host to keep a copy on another host, checkpointed
+ * every epoch with its output held until the backup has the checkpoint (Remus, DESIGN.md section
+ * 13), and reports how each replication stands from both ends.
  */
 final class ReplicationCommands {
     static final long DEFAULT_EPOCH_MILLIS = 200;
@@ -35,7 +35,8 @@ final class ReplicationCommands {
         if (args.size() == 2 && args.get(1).equals("--stop")) {
             String at = commands.locate(args.getFirst());
             ReplicaStatus s = Json.MAPPER.readValue(manager.call(at, "unreplicate", args.getFirst()), ReplicaStatus.class);
-            return List.of("stopping the replication of " + s.vm() + " to " + s.backup() + " (the backup throws its copy away)");
+            return List.of("stopped the replication of " + s.vm() + " to " + s.peer() + ": it runs on " + at
+                    + " unreplicated, and " + s.peer() + " drops its replica");
         }
         if ((args.size() != 3 && args.size() != 5) || !args.get(1).equals("--to") || (args.size() == 5 && !args.get(3).equals("--every"))) {
             throw new IllegalArgumentException(usage);
@@ -43,13 +44,19 @@ final class ReplicationCommands {
         String vm = args.getFirst();
         String to = args.get(2);
         String every = args.size() == 5 ? args.get(4) : String.valueOf(DEFAULT_EPOCH_MILLIS);
-        InetSocketAddress address = manager.host(to).address();
+        long millis;
+        try {
+            millis = Long.parseLong(every);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + every + "' is not a number of milliseconds: " + usage);
+        }
         String at = commands.locate(vm);
-        manager.call(at, "replicate", vm, to, address.getHostString() + ":" + address.getPort(), every);
+        manager.replicate(vm, at, to, millis);
         return List.of("replicating " + vm + " from " + at + " to " + to + ": a checkpoint every " + every
-                + " ms; if " + at + " falls silent, " + to + " runs " + vm + " from the last one");
+                + " ms, its output held until " + to + " has it; if " + at + " dies, " + to + " runs " + vm + " from the last one");
     }
 
+    /** Every replication, from each end (its primary's host and its backup's). */
     List<ReplicaStatus> statuses() throws IOException {
         List<ReplicaStatus> all = new ArrayList<>();
         for (Datacenter.HostEntry host : manager.hosts()) {

@@ -53,6 +53,11 @@ public final class Codec {
             case Failure f -> 15;
             case DiskOffer d -> 16;
             case DiskChunk d -> 17;
+            // replication: numbered apart, so that other new messages can take 16 on
+            case ReplicaOffer o -> 40;
+            case Checkpoint c -> 41;
+            case CheckpointAck a -> 42;
+            case Heartbeat h -> 43;
         };
     }
 
@@ -97,6 +102,13 @@ public final class Codec {
                     }
                     out.writeLong(d.offset()); bin(out, d.data());
                 }
+                case ReplicaOffer o -> {
+                    str(out, o.from()); bin(out, o.definitionJson()); bin(out, o.image()); strs(out, o.allowedHosts());
+                    strs(out, o.locations()); strs(out, o.history()); out.writeInt(o.epochMillis());
+                }
+                case Checkpoint c -> { out.writeInt(c.epoch()); out.writeInt(c.pages()); out.writeLong(c.consoleTotal()); bin(out, c.machine()); }
+                case CheckpointAck a -> out.writeInt(a.epoch());
+                case Heartbeat h -> { }
             }
             out.flush();
         } catch (IOException e) {
@@ -127,6 +139,10 @@ public final class Codec {
                 case 15 -> new Failure(str(in));
                 case 16 -> new DiskOffer(in.getLong());
                 case 17 -> new DiskChunk(in.getLong(), bin(in));
+                case 40 -> new ReplicaOffer(str(in), bin(in), bin(in), strs(in), strs(in), strs(in), in.getInt());
+                case 41 -> new Checkpoint(in.getInt(), in.getInt(), in.getLong(), bin(in));
+                case 42 -> new CheckpointAck(in.getInt());
+                case 43 -> new Heartbeat();
                 default -> throw new ProtocolException("unknown message type " + type);
             };
             if (in.hasRemaining()) {

@@ -69,6 +69,29 @@ public sealed interface Message {
     /** A piece of the VM's disk at {@code offset}: all of it while the VM runs, then what changed, before {@link Finish}. */
     record DiskChunk(long offset, byte[] data) implements Message {}
 
+    /**
+     * Replication (Remus; DESIGN.md section 13), primary host to backup host: keep a replica of
+     * this VM, checkpointed every {@code epochMillis}. Answered by {@link Accept} or
+     * {@link Failure}; then each epoch {@link Pages} (round = epoch) and one {@link Checkpoint}.
+     */
+    record ReplicaOffer(String from, byte[] definitionJson, byte[] image, List<String> allowedHosts, List<String> locations,
+                        List<String> history, int epochMillis) implements Message {}
+
+    /**
+     * Closes epoch {@code epoch}'s checkpoint: {@code pages} pages came before it in {@link Pages}
+     * of that epoch, and this is the machine state (VmStateCodec JSON) and console position.
+     */
+    record Checkpoint(int epoch, int pages, long consoleTotal, byte[] machine) implements Message {}
+
+    /** Backup to primary: checkpoint {@code epoch} is whole and kept; its output may be released. */
+    record CheckpointAck(int epoch) implements Message {}
+
+    /**
+     * Primary to backup, when no other message went for a while: this host's process is alive,
+     * even if its checkpoints are late (a host busy with its disk, say), so no failover yet.
+     */
+    record Heartbeat() implements Message {}
+
     /** Either side: this conversation is over, and why (one line). */
     record Failure(String reason) implements Message {}
 }
