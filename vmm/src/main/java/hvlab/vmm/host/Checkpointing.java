@@ -223,6 +223,7 @@ public final class Checkpointing {
         frames.drop();
         host.lock().lock();
         try {
+            if (over || m.replication != this || !host.hasVm(m.name) || m.vm == null) return; // ended already: the VM is no longer ours to hold
             over = true;
             m.held = true;
             host.scheduler().setWants(m.name, false, System.nanoTime());

@@ -261,6 +261,7 @@ public final class Primary {
      * output never shown, and the link cut without a word, so the backup takes over.
      */
     void kill() {
+        if (over) return; // ended in order before: nothing of it is left to kill
         killed = true;
         checkpointing.die();
         link.close();
