@@ -193,6 +193,9 @@ public final class TpmDevice implements IoDevice {
     @Override
     public void restore(DeviceState state) {
         State s = Device.expect(State.class, state, id());
+        if (s.registers() != null && s.registers().length == PORTS) { // the guest's command buffer, not a secret
+            System.arraycopy(s.registers(), 0, registers, 0, PORTS);
+        }
         byte[] json = KeyWrap.unwrap(host.wrapping(), s.wrapped(), KeyWrap.utf8("vtpm-state"));
         foreignStateRefused = json == null;
         if (json == null) {
@@ -204,9 +207,6 @@ public final class TpmDevice implements IoDevice {
             owner = s.owner();
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("the saved vTPM cannot be read: " + e.getMessage());
-        }
-        if (s.registers() != null && s.registers().length == PORTS) {
-            System.arraycopy(s.registers(), 0, registers, 0, PORTS);
         }
     }
 }

@@ -182,9 +182,9 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             ManagedVm managed = find(vm);
             if (managed.arriving != null) {
-                // a copy still coming (a live migration) or kept in step (a replica's backup): the
+                // a copy still coming (a live migration, or a replica's failover being built): the
                 // real VM runs at its source, and starting this one would run it twice (IV.E.1)
-                throw new HostException("'" + vm + "' is a copy arriving from another host (a migration, or a replica's backup):"
+                throw new HostException("'" + vm + "' is a copy arriving from another host (a migration):"
                         + " it runs here only when its source gives it up");
             }
             VmInfo before = infoOf(managed, System.nanoTime());
@@ -921,11 +921,50 @@ public final class Host implements HostControl, AutoCloseable {
      * the CPUs. Then {@link #runArrived} once the source agrees, or {@link #abandonArrival}.
      */
     public void arrive(String vm, byte[] machine, List<String> history) {
+        arrive(vm, machine, history, null);
+    }
+
+    /**
+     * The key this host's TPM makes for the vTPM of arriving VM {@code vm} (one per arrival): the
+     * source seals the vTPM to it at the stop ({@link LiveExport#sealVtpm}).
+     */
+    public hvlab.vmm.tpm.VtpmTransfer.ImportKey vtpmImportKey(String vm) {
         lock.lock();
         try {
             ManagedVm managed = find(vm);
             if (managed.arriving == null) {
                 throw new HostException("'" + vm + "' is not arriving");
+            }
+            managed.vtpmImporter = attestation.vtpmImporter(vm);
+            return managed.vtpmImporter.offered();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #arrive(String, byte[], List)}, with the VM's own vTPM sealed to this host's TPM
+     * ({@code vtpm}; null: the VM gets a new vTPM here). A vTPM that does not open is refused and
+     * nothing is taken up.
+     */
+    public void arrive(String vm, byte[] machine, List<String> history, byte[] vtpm) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            if (managed.arriving == null) {
+                throw new HostException("'" + vm + "' is not arriving");
+            }
+            if (vtpm != null) {
+                if (managed.vtpmImporter == null) {
+                    throw new HostException("the vTPM of '" + vm + "' came, but this host made no key for it");
+                }
+                try {
+                    managed.vtpmArrived = managed.vtpmImporter.open(vtpm, vm, HostAttestation.counters(store.folder(vm)));
+                } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                    throw new HostException("refused the vTPM of '" + vm + "': " + e.getMessage());
+                } finally {
+                    managed.vtpmImporter = null; // one blob per key
+                }
             }
             if (!history.equals(VmHistory.lines(store.folder(vm)))) {
                 VmHistory.write(store.folder(vm), history); // the source wrote something since the offer
@@ -989,6 +1028,13 @@ public final class Host implements HostControl, AutoCloseable {
         try {
             ManagedVm managed = find(vm);
             journal(store.folder(vm), "migrated", Map.of("actor", actor, "from", from, "to", name));
+            if (managed.vtpmArrived != null) {
+                hvlab.vmm.tpm.Tpm vtpm = managed.vtpmArrived.tpm();
+                journal(store.folder(vm), "vtpm-migrated", Map.of("from", from, "vtpm", vtpm.name(),
+                        "endorsement", hvlab.vmm.tpm.Sha256.hex(hvlab.vmm.tpm.Sha256.of(vtpm.endorsementKey().getEncoded())).substring(0, 16),
+                        "counters", managed.vtpmArrived.counters().size()));
+                managed.vtpmArrived = null;
+            }
             publish(managed, VmLifecycle.DEFINED, managed.state, actor, "arrived from " + from);
         } finally {
             lock.unlock();

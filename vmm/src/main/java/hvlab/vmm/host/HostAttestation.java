@@ -90,6 +90,16 @@ final class HostAttestation {
         return new VirtualTpm(vtpm, vtpmWrapping, d.uuid(), t -> Installation.write(file, t.state(vtpmWrapping)), d.closedBox());
     }
 
+    /** A key this host's TPM makes for the vTPM of {@code vm}, arriving by migration (VtpmTransfer). */
+    hvlab.vmm.tpm.VtpmTransfer.Importer vtpmImporter(String vm) {
+        return hvlab.vmm.tpm.VtpmTransfer.importKey(tpm, vm);
+    }
+
+    /** The monotonic counters of the VM whose folder is {@code folder}. */
+    static MonotonicCounters counters(Path folder) {
+        return new MonotonicCounters(folder.resolve(COUNTERS));
+    }
+
     /** The clone of a VM's vTPM: the same measurements under a new identity certified by this host. */
     Tpm newIdentity(Tpm vtpm, VmDefinition d) {
         return vtpm.withNewIdentity("vm " + d.name() + " " + d.uuid(), tpm);

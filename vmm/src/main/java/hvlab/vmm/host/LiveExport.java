@@ -138,6 +138,26 @@ public final class LiveExport {
     }
 
     /**
+     * The VM's vTPM (keys, PCRs, log, NV, monotonic counters) sealed to the target's TPM
+     * ({@link hvlab.vmm.tpm.VtpmTransfer}), taken after {@link #stop} while the VM is held, so it
+     * is the vTPM of the same instant as the machine state. Null for a VM without a vTPM. A key
+     * that is not the target TPM's is refused here, before anything is sealed.
+     */
+    public byte[] sealVtpm(hvlab.vmm.tpm.VtpmTransfer.ImportKey to, String target) {
+        host.lock().lock();
+        try {
+            requireStillHere();
+            if (!m.held) {
+                throw new IllegalStateException("a vTPM is sealed after the stop, while the VM is held");
+            }
+            hvlab.vmm.devices.TpmDevice device = m.vm.platform().tpm();
+            return device == null ? null : hvlab.vmm.tpm.VtpmTransfer.seal(device.tpm(), device.owner(), to, m.name, target);
+        } finally {
+            host.lock().unlock();
+        }
+    }
+
+    /**
      * The migration failed before the target took over: the VM runs on here as if nothing had
      * happened (resumed if this export paused it), and a history event says why.
      */

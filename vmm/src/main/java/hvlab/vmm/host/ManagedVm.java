@@ -53,6 +53,9 @@ final class ManagedVm {
      * the last checkpoint the backup acknowledged); -1 when it shows everything.
      */
     long outputCommitted = -1;
+    /** An arriving VM's vTPM import key (its target TPM's, for this arrival only), then the vTPM that came sealed to it. */
+    hvlab.vmm.tpm.VtpmTransfer.Importer vtpmImporter;
+    hvlab.vmm.tpm.VtpmTransfer.Arrived vtpmArrived;
     /** A live migration's machine, built before it arrives, its RAM filled as pages come (see {@link Host#prepareArrival}). */
     Vm arriving;
     /** A lifecycle action is taking the machine away: the end of its last slice is not a guest exit. */

@@ -45,7 +45,12 @@ final class VmTpms {
             return;
         }
         Path folder = host.store().folder(m.name);
-        if (device.foreignStateRefused()) {
+        if (m.vtpmArrived != null) {
+            // it migrated: its own vTPM came sealed to this host's TPM (VtpmTransfer), and replaces
+            // the one the machine was built with; the state in the machine, wrapped by the source's
+            // TPM, could not be read here and is not needed
+            device.replaceTpm(m.vtpmArrived.tpm());
+        } else if (device.foreignStateRefused()) {
             host.journal(folder, "vtpm-replaced", Map.of("reason", "its saved vTPM was sealed by another host's TPM"));
         } else if (!m.definition.uuid().equals(device.owner())) {
             String original = device.owner();

@@ -62,6 +62,26 @@ public final class MonotonicCounters {
         return next;
     }
 
+    /**
+     * Raises each counter to at least the value in {@code carried} (a vTPM that migrated brings its
+     * counters' values), stored before this returns; a counter never goes down.
+     */
+    public synchronized void atLeast(Map<Integer, Long> carried) {
+        Map<Integer, Long> before = new TreeMap<>(values);
+        carried.forEach((counter, value) -> {
+            if (counter != null && value != null && value > read(counter)) values.put(counter, value);
+        });
+        if (file != null && !before.equals(values)) {
+            try {
+                hvlab.vmm.host.VmStore.writeAtomically(file, JSON.writeValueAsBytes(values));
+            } catch (IOException e) {
+                values.clear();
+                values.putAll(before);
+                throw new UncheckedIOException("cannot store the monotonic counters", e);
+            }
+        }
+    }
+
     public synchronized Map<Integer, Long> all() {
         return Map.copyOf(values);
     }

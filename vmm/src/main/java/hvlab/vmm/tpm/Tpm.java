@@ -192,6 +192,20 @@ public final class Tpm implements Issuer {
         return chain;
     }
 
+    /**
+     * Certifies a key this TPM holds for {@code role} (TPM2_Certify): its attestation key signs
+     * that the key is its own. A vTPM's import key on a migration's target is one
+     * ({@link VtpmTransfer}).
+     */
+    public synchronized Certificate certifyKey(String subject, String role, PublicKey key) {
+        return Certificate.issue(subject, role, key, name(), keys.attestation().getPrivate());
+    }
+
+    /** The attestation key's certificate and the chain above it, as a verifier walks them. */
+    public List<Certificate> quoteChain() {
+        return keys.quoteChain();
+    }
+
     /** The same TPM with a new identity (new EK, AK and SRK): what a cloned VM's vTPM becomes. */
     public synchronized Tpm withNewIdentity(String name, Issuer issuer) {
         Tpm copy = new Tpm(TpmKeys.create(name, issuer), counters);

@@ -30,6 +30,8 @@ public final class Arrival {
 
     private final Host host;
     private final Frames link;
+    /** The VM's vTPM as it came, sealed to this host's TPM. */
+    private byte[] vtpm;
 
     public Arrival(Host host, Frames link) {
         this.host = host;
@@ -70,9 +72,13 @@ public final class Arrival {
         try {
             placement.arrivedAt(host.name()).write(host.store().folder(vm));
             link.send(new Accept());
+            link.send(new VtpmKey(Json.MAPPER.writeValueAsBytes(host.vtpmImportKey(vm))));
             Finish finish = receivePages(definition);
+            if (vtpm == null) {
+                throw refuse("the vTPM of '" + vm + "' did not come before its machine state");
+            }
             try {
-                host.arrive(vm, finish.machine(), finish.history());
+                host.arrive(vm, finish.machine(), finish.history(), vtpm);
             } catch (HostException e) {
                 throw refuse(e.getMessage());
             }
@@ -113,6 +119,8 @@ public final class Arrival {
                 } catch (HostException e) {
                     throw refuse(e.getMessage());
                 }
+            } else if (message instanceof VtpmState state && vtpm == null) {
+                vtpm = state.sealed(); // opened by this host's TPM with the machine state, at Finish
             } else if (message instanceof Finish f) {
                 return f;
             } else if (message instanceof Failure f) {

@@ -5,6 +5,7 @@ import hvlab.vmm.host.HostException;
 import hvlab.vmm.host.DiskCopy;
 import hvlab.vmm.host.LiveExport;
 import hvlab.vmm.snapshot.PageSet;
+import hvlab.vmm.tpm.VtpmTransfer;
 import hvlab.vmmm.protocol.Codec;
 import hvlab.vmmm.protocol.Frames;
 import hvlab.vmmm.protocol.Message;
@@ -71,6 +72,7 @@ public final class PreCopy {
                 link.send(new DiskOffer(disk.size()));
             }
             expect(link.receive(), Accept.class, target);
+            VtpmTransfer.ImportKey vtpmKey = importKey(expect(link.receive(), VtpmKey.class, target), target);
             sendDisk(wholeDisk);
             int round = 0;
             if (!limits.stopAndCopy()) {
@@ -106,6 +108,10 @@ public final class PreCopy {
             send(round, last.pages());
             if (disk != null) {
                 sendDisk(disk.changed()); // what the guest wrote to its disk since: with the VM stopped, the rest
+            }
+            byte[] vtpm = export.sealVtpm(vtpmKey, target); // the same instant as the machine state
+            if (vtpm != null) {
+                link.send(new VtpmState(vtpm));
             }
             link.send(new Finish(last.machine(), last.history()));
             expect(link.receive(), Ready.class, target);
@@ -150,6 +156,25 @@ public final class PreCopy {
             pagesSent += count;
             bytesSent += data.length;
         }
+    }
+
+    /**
+     * The target TPM's key for the vTPM, checked before the first page goes: certified by the
+     * attestation key of the TPM of the host named {@code target}, or the migration stops here.
+     */
+    private static VtpmTransfer.ImportKey importKey(VtpmKey message, String target) {
+        VtpmTransfer.ImportKey key;
+        try {
+            key = Json.MAPPER.readValue(message.importKeyJson(), VtpmTransfer.ImportKey.class);
+        } catch (IOException e) {
+            throw new MigrationException("the target's vTPM import key is not valid JSON");
+        }
+        try {
+            VtpmTransfer.check(key, target);
+        } catch (IllegalArgumentException e) {
+            throw new MigrationException(e.getMessage());
+        }
+        return key;
     }
 
     private void sendDisk(List<DiskCopy.Chunk> chunks) throws IOException {

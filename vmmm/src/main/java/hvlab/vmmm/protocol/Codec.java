@@ -53,6 +53,8 @@ public final class Codec {
             case Failure f -> 15;
             case DiskOffer d -> 16;
             case DiskChunk d -> 17;
+            case VtpmKey k -> 18;
+            case VtpmState v -> 19;
             // replication: numbered apart, so that other new messages can take 16 on
             case ReplicaOffer o -> 40;
             case Checkpoint c -> 41;
@@ -102,6 +104,8 @@ public final class Codec {
                     }
                     out.writeLong(d.offset()); bin(out, d.data());
                 }
+                case VtpmKey k -> bin(out, k.importKeyJson());
+                case VtpmState v -> bin(out, v.sealed());
                 case ReplicaOffer o -> {
                     str(out, o.from()); bin(out, o.definitionJson()); bin(out, o.image()); strs(out, o.allowedHosts());
                     strs(out, o.locations()); strs(out, o.history()); out.writeInt(o.epochMillis());
@@ -139,6 +143,8 @@ public final class Codec {
                 case 15 -> new Failure(str(in));
                 case 16 -> new DiskOffer(in.getLong());
                 case 17 -> new DiskChunk(in.getLong(), bin(in));
+                case 18 -> new VtpmKey(bin(in));
+                case 19 -> new VtpmState(bin(in));
                 case 40 -> new ReplicaOffer(str(in), bin(in), bin(in), strs(in), strs(in), strs(in), in.getInt());
                 case 41 -> new Checkpoint(in.getInt(), in.getInt(), in.getLong(), bin(in));
                 case 42 -> new CheckpointAck(in.getInt());

@@ -70,6 +70,16 @@ public sealed interface Message {
     record DiskChunk(long offset, byte[] data) implements Message {}
 
     /**
+     * Target to source, right after {@link Accept}: the key its TPM made for this arrival's vTPM
+     * ({@code VtpmTransfer.ImportKey} as JSON: a P-256 key, certified by the TPM's attestation key,
+     * and the chain up to its endorsement key).
+     */
+    record VtpmKey(byte[] importKeyJson) implements Message {}
+
+    /** Source to target, at the stop, before {@link Finish}: the VM's vTPM sealed to that key (VtpmTransfer). */
+    record VtpmState(byte[] sealed) implements Message {}
+
+    /**
      * Replication (Remus; DESIGN.md section 13), primary host to backup host: keep a replica of
      * this VM, checkpointed every {@code epochMillis}. Answered by {@link Accept} or
      * {@link Failure}; then each epoch {@link Pages} (round = epoch) and one {@link Checkpoint}.

@@ -24,6 +24,7 @@ class HostileInputTest {
             new Progress("pre-copy", 2, 10, 40960, 1234, 55.5, 800), new Offer("h1", new byte[] {1}, new byte[] {2}, List.of("h1"), List.of(), List.of()),
             new Accept(), new Pages(3, new int[] {0, 7}, new byte[2 * Codec.PAGE]), new Finish(new byte[] {'{', '}'}, List.of("{}")),
             new Ready(), new Commit(), new Running("h2"), new Failure("no"), new DiskOffer(1 << 20), new DiskChunk(4096, new byte[] {5, 6}),
+            new VtpmKey(new byte[] {'{', '}'}), new VtpmState(new byte[] {7, 8, 9}),
             new ReplicaOffer("h1", new byte[] {1}, new byte[] {2}, List.of("h2"), List.of("h1"), List.of("{}"), 50),
             new Checkpoint(4, 2, 1234, new byte[] {'{', '}'}), new CheckpointAck(4), new Heartbeat());
 
@@ -73,7 +74,7 @@ class HostileInputTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] bytes = new byte[random.nextInt(64)];
             random.nextBytes(bytes);
-            int type = i % 2 == 0 ? random.nextInt(18) : 40 + random.nextInt(4); // migration and disks, then replication
+            int type = i % 2 == 0 ? random.nextInt(20) : 40 + random.nextInt(4); // migration and disks, then replication
             try {
                 Codec.decode(type, bytes);
             } catch (ProtocolException expected) {
