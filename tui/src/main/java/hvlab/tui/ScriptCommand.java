@@ -41,6 +41,9 @@ final class ScriptCommand implements Callable<Integer> {
     @Option(names = {"-x", "--trace"}, description = "print each line on standard error before it runs")
     boolean trace;
 
+    @Option(names = "--datacenter", description = "start ./hv's datacenter in this process (hosts h1-h3, h1 on the store) and let 'dc ...' run on its manager")
+    boolean datacenter;
+
     private final HostOpener opener;
     private final InputStream in;
     private final PrintStream out;
@@ -86,13 +89,27 @@ final class ScriptCommand implements Callable<Integer> {
         }
         java.nio.file.Path store = hostOptions.store(System.getenv());
         hvlab.tui.roles.Principal principal = userOptions.principal(store);
-        HostControl host = opener.open(store, hostOptions.threads());
+        hvlab.vmmm.manager.EmbeddedDatacenter dc;
+        try {
+            dc = datacenter ? UiCommand.startDatacenter(store, hostOptions.threads()) : null;
+        } catch (java.io.IOException e) {
+            err.println("hv: cannot start the datacenter: " + e.getMessage());
+            return ExitStatus.CANT_CREATE;
+        }
+        HostControl host = dc != null ? dc.host("h1") : opener.open(store, hostOptions.threads());
         Script.Result result;
         try {
-            result = script.run(new Interpreter(host, Place.SCRIPT, principal, new hvlab.tui.roles.Users(store)), out::println,
-                    trace ? err::println : line -> { });
+            Interpreter interpreter = new Interpreter(host, Place.SCRIPT, principal, new hvlab.tui.roles.Users(store));
+            if (dc != null) {
+                interpreter = interpreter.withDatacenter(new hvlab.vmmm.manager.ManagerCommands(dc.manager(), hvlab.vmmm.manager.ManagerCommands.Watcher.NONE));
+            }
+            result = script.run(interpreter, out::println, trace ? err::println : line -> { });
         } finally {
-            HostOpener.close(host);
+            if (dc != null) {
+                dc.close();
+            } else {
+                HostOpener.close(host);
+            }
         }
         out.flush();
         if (!result.ok()) {

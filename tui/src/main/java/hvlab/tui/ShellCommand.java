@@ -31,6 +31,10 @@ final class ShellCommand implements Callable<Integer> {
     @Option(names = "--history", paramLabel = "FILE", description = "where to keep the command history (default: ~/.hvlab_history)")
     Path history;
 
+    @Option(names = "--datacenter", description = "start ./hv's datacenter in this process (hosts h1-h3 over loopback TLS, h1 on the store)"
+            + " and let 'dc ...' run on its manager; the shell's own host is h1")
+    boolean datacenter;
+
     private final HostOpener opener;
     private final InputStream in;
     private final PrintStream out;
@@ -46,16 +50,26 @@ final class ShellCommand implements Callable<Integer> {
         Path store = hostOptions.store(System.getenv());
         int threads = hostOptions.threads();
         hvlab.tui.roles.Principal principal = userOptions.principal(store); // before the host: a wrong user creates nothing
-        HostControl host = opener.open(store, threads);
+        hvlab.vmmm.manager.EmbeddedDatacenter dc = datacenter ? UiCommand.startDatacenter(store, threads) : null;
+        HostControl host = dc != null ? dc.host("h1") : opener.open(store, threads);
         try (Terminal terminal = terminal()) {
             Path historyFile = history != null ? history : Path.of(System.getProperty("user.home"), ".hvlab_history");
             String banner = "hvlab shell on host '" + host.name() + "' (store " + store + ", " + threads + " worker thread"
-                    + (threads == 1 ? "" : "s") + ") as " + principal.label() + ". Type 'help' for the commands, 'quit' to leave.";
+                    + (threads == 1 ? "" : "s") + ") as " + principal.label()
+                    + (dc == null ? "" : ", in a datacenter of hosts " + String.join(", ", dc.hostNames()) + " ('dc ...' for its manager)")
+                    + ". Type 'help' for the commands, 'quit' to leave.";
             var interpreter = new hvlab.tui.language.Interpreter(host, hvlab.tui.language.Place.SHELL, principal,
                     new hvlab.tui.roles.Users(store));
+            if (dc != null) {
+                interpreter = interpreter.withDatacenter(new hvlab.vmmm.manager.ManagerCommands(dc.manager(), hvlab.vmmm.manager.ManagerCommands.Watcher.NONE));
+            }
             return new Shell(host, interpreter, terminal, historyFile, System.getenv("HV_DEBUG") != null).run(banner);
         } finally {
-            HostOpener.close(host);
+            if (dc != null) {
+                dc.close();
+            } else {
+                HostOpener.close(host);
+            }
         }
     }
 

@@ -42,6 +42,8 @@ public final class Interpreter {
     private final Place place;
     private final Principal principal;
     private final Users users;
+    /** The datacenter's manager for {@code dc ...}, or null where there is none. */
+    private final hvlab.vmmm.manager.ManagerCommands datacenter;
 
     /** An interpreter for the store's owner, an admin (tests, and places with no store). */
     public Interpreter(HostControl host, Place place) {
@@ -53,10 +55,25 @@ public final class Interpreter {
      * @param users     the host's users file, for {@code user add}; null where there is none
      */
     public Interpreter(HostControl host, Place place, Principal principal, Users users) {
+        this(host, place, principal, users, null);
+    }
+
+    private Interpreter(HostControl host, Place place, Principal principal, Users users, hvlab.vmmm.manager.ManagerCommands datacenter) {
         this.host = host;
         this.place = place;
         this.principal = principal;
         this.users = users;
+        this.datacenter = datacenter;
+    }
+
+    /** The same interpreter with a datacenter's manager, which then runs {@code dc ...} ({@code hv shell --datacenter}). */
+    public Interpreter withDatacenter(hvlab.vmmm.manager.ManagerCommands manager) {
+        return new Interpreter(host, place, principal, users, manager);
+    }
+
+    /** The datacenter's manager, or null. */
+    hvlab.vmmm.manager.ManagerCommands datacenter() {
+        return datacenter;
     }
 
     public Principal principal() {

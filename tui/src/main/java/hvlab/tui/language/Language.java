@@ -37,7 +37,9 @@ public final class Language {
         // everything after "expect fails" is the other command's, options included
         expect.getSubcommands().get("fails").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         top.put("expect", expect);
-        top.put("dc", line(new DcLineCommand()));
+        CommandLine dc = line(new DcLineCommand());
+        dc.setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true); // the manager's options are its own, in order
+        top.put("dc", dc);
         top.put("help", line(new HelpCommand()));
         CommandLine quit = line(new QuitCommand());
         top.put("quit", quit);

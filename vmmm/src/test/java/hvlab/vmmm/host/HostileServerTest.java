@@ -58,6 +58,7 @@ class HostileServerTest {
                 if (m instanceof Offer) {
                     answer = link.receive();
                     if (answer instanceof Failure) return answer;
+                    assertInstanceOf(VtpmKey.class, link.receive(), "the target's TPM key for the vTPM follows its Accept");
                 }
             }
             return link.receive();
@@ -82,9 +83,18 @@ class HostileServerTest {
         Message outOfOrder = offer(new Offer("x", definition("q", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
                 new Commit());
         assertTrue(outOfOrder instanceof Failure f && f.reason().contains("Commit in the middle"), outOfOrder.toString());
+        Message noVtpm = offer(new Offer("x", definition("n", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
+                new Finish("{}".getBytes(), List.of()));
+        assertTrue(noVtpm instanceof Failure f && f.reason().contains("the vTPM of 'n' did not come"), noVtpm.toString());
+        Message garbageVtpm = offer(new Offer("x", definition("g", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
+                new VtpmState(new byte[] {0, 3, 1, 2, 3, 4, 5}), new Finish("{}".getBytes(), List.of()));
+        assertTrue(garbageVtpm instanceof Failure f && f.reason().startsWith("refused the vTPM of 'g'"), garbageVtpm.toString());
+        Message twoVtpms = offer(new Offer("x", definition("t", 2 << 20), new byte[] {(byte) 0xf4}, List.of(), List.of(), List.of()),
+                new VtpmState(new byte[] {1}), new VtpmState(new byte[] {2}));
+        assertTrue(twoVtpms instanceof Failure f && f.reason().contains("VtpmState in the middle"), twoVtpms.toString());
 
         var h1 = dc.host("h1");
-        for (String vm : List.of("big", "p", "o", "m", "q")) {
+        for (String vm : List.of("big", "p", "o", "m", "q", "n", "g", "t")) {
             for (int i = 0; i < 100 && h1.hasVm(vm); i++) Thread.sleep(20); // the server cleans up after it answers
             assertFalse(h1.hasVm(vm), vm + " was left behind");
         }
