@@ -5,6 +5,7 @@ import hvlab.vmm.host.Host;
 import hvlab.vmm.host.VmInfo;
 import hvlab.vmmm.migration.Json;
 import hvlab.vmmm.migration.Placement;
+import hvlab.vmmm.replication.Replicas;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +31,10 @@ public record LoadReport(String host, int capacity, List<Vm> vms) {
         List<Vm> vms = new ArrayList<>();
         for (VmInfo info : host.list()) {
             Placement placement = Placement.read(host.store().folder(info.name()), host.name());
-            vms.add(new Vm(info.name(), info.state(), info.share(), info.memoryBytes(), placement.allowedHosts(),
+            // a VM replicated from here stays while it is: live migration refuses it (its backup
+            // would be left replicating a VM that went), and its backup's host is not another place for it
+            List<String> allowed = Replicas.of(host).replicating(info.name()) ? List.of(host.name()) : placement.allowedHosts();
+            vms.add(new Vm(info.name(), info.state(), info.share(), info.memoryBytes(), allowed,
                     lastMoved(host.history(info.name()))));
         }
         return new LoadReport(host.name(), host.threads(), vms);

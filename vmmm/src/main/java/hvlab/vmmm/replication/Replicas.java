@@ -88,6 +88,12 @@ public final class Replicas {
         return all;
     }
 
+    /** Is {@code vm} replicated from this host now? */
+    public boolean replicating(String vm) {
+        Primary primary = primaries.get(vm);
+        return primary != null && primary.active();
+    }
+
     /** The epoch of the last whole checkpoint held for {@code vm}, -1 if none (tests look). */
     public int heldEpoch(String vm) {
         Backup backup = backups.get(vm);

@@ -158,16 +158,22 @@ class ReplicationTest {
         assertTrue(migrate.getMessage().contains("it is replicated"), migrate.getMessage());
         var twice = assertThrows(IllegalArgumentException.class, () -> manager.run(List.of("replicate", "c", "--to", "h2")));
         assertTrue(twice.getMessage().contains("replicated to h2 already"), twice.getMessage());
+        assertEquals(List.of("h1"), allowed(h1, "c"), "the balancer leaves a replicated VM where it is");
         assertTrue(manager.run(List.of("replicate", "c", "--stop")).getFirst().contains("runs on h1 unreplicated"));
         await(() -> lines(manager, "replicas").contains("was stopped on h1"));
         assertFalse(h2.hasVm("c"));
         assertEquals("s1", h1.snapshot("c", "s1", "test").name(), "the tracker is the snapshots' again");
         assertEquals("running", h1.info("c").state(), "the primary runs on");
+        assertEquals(List.of(), allowed(h1, "c"), "and may be balanced again");
         var fast = assertThrows(IllegalArgumentException.class, () -> manager.run(List.of("replicate", "c", "--to", "h2", "--every", "5")));
         assertEquals("an epoch of 5 ms: take 10 to 1000 ms", fast.getMessage());
         manager.run(List.of("place", "c", "h1"));
         var refused = assertThrows(IllegalArgumentException.class, () -> manager.run(List.of("replicate", "c", "--to", "h2")));
         assertEquals("'c' may run only on h1 (its placement policy), not on h2: it may not have a backup there", refused.getMessage());
+    }
+
+    static List<String> allowed(Host host, String vm) {
+        return hvlab.vmmm.balance.LoadReport.of(host).vms().stream().filter(v -> v.name().equals(vm)).findFirst().orElseThrow().allowedHosts();
     }
 
     static String lines(ManagerCommands manager, String... words) {
