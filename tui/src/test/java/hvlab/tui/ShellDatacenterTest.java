@@ -61,6 +61,19 @@ class ShellDatacenterTest {
     }
 
     @Test
+    void aScriptThatEndsWhileReplicatingLeavesNoFailoverBehind() throws Exception {
+        String script = String.join("\n", "vm create c --guest counter", "vm start c", "wait c --console \"count 2\" --timeout 20s",
+                "dc replicate c --to h3 --every 50", "wait --for 1s", "dc replicas", "");
+        Run run = hv(script, "script", "--datacenter", "--store", dir.resolve("store").toString(), "--threads", "1", "-");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("h3: c <- h1 (backup): replicating"), run.out());
+        Thread.sleep(500);
+        try (var h3 = new hvlab.vmm.host.Host("h3", dir.resolve("store").resolve("datacenter").resolve("h3"), 1)) {
+            assertFalse(h3.hasVm("c"), "the datacenter ended with its process: no backup took over");
+        }
+    }
+
+    @Test
     void aScriptWithADatacenterStopsAtAManagersRefusalAndWithoutOneDcSaysWhereItRuns() {
         String script = String.join("\n", "dc hosts", "vm create c --guest counter", "dc replicate c --to h1", "");
         Run run = hv(script, "script", "--datacenter", "--store", dir.resolve("store").toString(), "--threads", "1", "-");

@@ -131,6 +131,8 @@ public final class EmbeddedDatacenter implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        // the whole datacenter ends with this process, not one host: no backup here takes over
+        servers.values().forEach(server -> hvlab.vmmm.replication.Replicas.shuttingDown(server.host()));
         for (HostServer server : servers.values()) {
             server.close();
             server.host().close();

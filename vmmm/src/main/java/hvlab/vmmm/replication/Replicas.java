@@ -104,6 +104,12 @@ public final class Replicas {
         return dying;
     }
 
+    /** This host is going down with the others of its process: the replicas it holds are dropped, not started. */
+    public static void shuttingDown(Host host) {
+        Replicas book = BOOKS.get(host);
+        if (book != null) book.dying = true;
+    }
+
     /**
      * The host goes down as a killed process would: every VM it replicates is held for good with
      * its unacknowledged output unseen, every stream is cut without a word (their backups take
