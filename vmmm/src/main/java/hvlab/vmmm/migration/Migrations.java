@@ -49,7 +49,8 @@ public final class Migrations {
 
     /** The outcome as one line. */
     public static String describe(MigrationReport r) {
-        return String.format(java.util.Locale.ROOT, "migrated %s from %s to %s%s: downtime %.1f ms, total %.1f ms, %d pages", r.vm(), r.from(), r.to(),
-                r.secure() ? " over TLS" : " (INSECURE: plaintext)", r.downtimeMicros() / 1000.0, r.totalMicros() / 1000.0, r.pagesSent());
+        return String.format(java.util.Locale.ROOT, "migrated %s from %s to %s%s: downtime %.1f ms, total %.1f ms, %d pages%s", r.vm(), r.from(), r.to(),
+                r.secure() ? " over TLS" : " (INSECURE: plaintext)", r.downtimeMicros() / 1000.0, r.totalMicros() / 1000.0, r.pagesSent(),
+                r.vtpm() == null ? "" : "; its vTPM sealed to the TPM of " + r.vtpm());
     }
 }

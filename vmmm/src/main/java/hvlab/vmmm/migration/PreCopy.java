@@ -123,7 +123,7 @@ public final class PreCopy {
                     (ended - pausedAt) / 1000, 0, (ended - pausedAt) / 1000));
             export.commit(target, "migration");
             return new MigrationReport(vm, host.name(), target, rounds, pagesSent, bytesSent, (ended - pausedAt) / 1000,
-                    (ended - started) / 1000, secure);
+                    (ended - started) / 1000, secure, vtpm == null ? null : vtpmKey.chain().get(1).subject());
         } catch (IOException | RuntimeException e) { // a bug of ours too: the VM must not stay held
             String why = reason(e);
             if (committed) {

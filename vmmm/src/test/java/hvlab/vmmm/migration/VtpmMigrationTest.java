@@ -54,7 +54,9 @@ class VtpmMigrationTest {
         await(() -> h1.console("m", 0).text().contains("tick 2"));
         String secret = line(h1.console("m", 0).text(), "sealed a new secret: ");
 
-        dc.manager().migrate("m", "h1", "h2", false, MigrationLimits.DEFAULT, p -> { });
+        String report = dc.manager().migrate("m", "h1", "h2", false, MigrationLimits.DEFAULT, p -> { });
+        assertEquals("host h2", Json.MAPPER.readTree(report).get("vtpm").asText(), report);
+        assertTrue(Migrations.describe(Json.MAPPER.readValue(report, MigrationReport.class)).endsWith("; its vTPM sealed to the TPM of host h2"));
         assertFalse(h1.hasVm("m"));
         int ticks = count(h2.console("m", 0).text(), "tick ");
         await(() -> count(h2.console("m", 0).text(), "tick ") >= ticks + 3);
