@@ -51,7 +51,7 @@ class ShellDatacenterTest {
         assertEquals(0, run.status(), run.out() + run.err());
         String screen = run.out();
         assertTrue(screen.contains("in a datacenter of hosts h1, h2, h3"), screen);
-        assertTrue(screen.contains("migrated c from h1 to h2 over TLS"), screen);
+        assertTrue(screen.contains("migrated c from h1 to h2 over TLS") && screen.contains("pages; its vTPM sealed to the TPM of host h2"), screen);
         assertTrue(screen.contains("has been on: h1 -> h2"), screen);
         assertTrue(screen.contains("a replica is never on its primary's host"), screen);
         assertTrue(screen.contains("replicating c from h2 to h3"), screen);

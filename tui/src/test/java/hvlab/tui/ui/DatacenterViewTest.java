@@ -147,6 +147,7 @@ class DatacenterViewTest {
         assertTrue(text.contains("UNPATCHED AGAIN: lost HVSA-2026-002 by the revert to snapshot 'pre-HVSA-2026-002'"), text);
         assertTrue(text.matches("(?s).*lec-rp +h1 +no patches +quarantined: HVSA-2026-003 has no fix.*"), text);
         assertTrue(text.matches("(?s).*lec-s1 -> h1: replicating, [1-9]\\d* checkpoints.*"), text);
+        assertTrue(text.contains("migrated lec-m from h1 to h3 over TLS") && text.contains("its vTPM sealed to the TPM of host h3"), text);
         assertTrue(text.contains("the end of"), text);
         for (String host : dc.hostNames()) {
             // A backup's copy goes when its replication's stop reaches it, a moment after 'dc replicate --stop' returns.
