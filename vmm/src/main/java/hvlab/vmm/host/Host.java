@@ -519,6 +519,15 @@ public final class Host implements HostControl, AutoCloseable {
      * {@code config.timeout()} passes first, it is powered off and the result says so.
      */
     public hvlab.vmm.VmResult runToEnd(hvlab.vmm.VmConfig config, java.util.function.IntConsumer console) {
+        return runToEnd(config, console, name -> { });
+    }
+
+    /**
+     * The same, telling {@code running} the VM's name once it runs, so that the caller can type
+     * into it with {@link #send} (the terminal of {@code hv run hvos}).
+     */
+    public hvlab.vmm.VmResult runToEnd(hvlab.vmm.VmConfig config, java.util.function.IntConsumer console,
+                                       Consumer<String> running) {
         lock.lock();
         try {
             long now = System.nanoTime();
@@ -535,6 +544,7 @@ public final class Host implements HostControl, AutoCloseable {
             managed.vm = vm;
             managed.state = VmLifecycle.RUNNING;
             wake(managed);
+            running.accept(id);
             long deadline = config.timeout().isZero() ? Long.MAX_VALUE : now + config.timeout().toNanos();
             try {
                 while (managed.result == null) {
