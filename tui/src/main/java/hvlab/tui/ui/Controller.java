@@ -222,6 +222,7 @@ final class Controller {
             }
             case ArrowUp -> recall(-1);
             case ArrowDown -> recall(1);
+            case Tab -> complete();
             case Enter -> {
                 String line = commandLine.toString().trim();
                 commandLine = null;
@@ -232,6 +233,19 @@ final class Controller {
             }
             case Character -> commandLine.append(key.getCharacter());
             default -> { }
+        }
+    }
+
+    /** Tab: the word being typed completed from the language, on the first host (where ':' commands run). */
+    private void complete() {
+        if (model.hosts().isEmpty()) {
+            return;
+        }
+        var completer = new hvlab.tui.shell.LanguageCompleter(model.hosts().getFirst());
+        Completion done = Completion.of(commandLine.toString(), completer::suggestions);
+        commandLine = new StringBuilder(done.line());
+        if (!done.candidates().isEmpty()) {
+            say(String.join("  ", done.candidates()));
         }
     }
 

@@ -192,6 +192,26 @@ class DatacenterUiTest {
     }
 
     @Test
+    void tabCompletesTheCommandLineAsTheShellDoes() throws Exception {
+        press(key(':'));
+        for (char c : "vm cr".toCharArray()) press(key(c));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm create "), "one candidate: the word, and a space");
+        for (char c : "x --gu".toCharArray()) press(key(c));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm create x --guest "));
+        for (char c : "ti".toCharArray()) press(key(c));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm create x --guest ticks "), "a built-in guest");
+        press(new KeyStroke(KeyType.Escape));
+
+        press(key(':'));
+        for (char c : "vm info ".toCharArray()) press(key(c));
+        String both = press(new KeyStroke(KeyType.Tab));
+        assertTrue(both.contains("hello  ticks"), "two VMs fit: both are listed\n" + both);
+        press(key('h'));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm info hello "), "the host's VM names");
+        press(new KeyStroke(KeyType.Escape));
+    }
+
+    @Test
     void itRedrawsForALargerTerminalAndSaysSoWhenTooSmall() throws Exception {
         terminal.setTerminalSize(new TerminalSize(120, 40));
         String large = frame();
