@@ -12,7 +12,8 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-8 view  i type  : cmd";
+    /** What a newcomer needs, in 80 columns: quitting included; the rest (S snapshot, A attest, ...) is under F1. */
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  1-8 view  i type  : cmd  q quit";
 
     private final DatacenterModel model;
     private final CommandRunner commands;

@@ -134,7 +134,8 @@ final class VmPanel {
         in.text(0, 0, String.format(Locale.ROOT, "%-11s %12s %9s  %s", "kind", "total", "per s", "last " + VmRow.HISTORY / 4 + " s"),
                 TextColor.ANSI.DEFAULT, true);
         int y = 1;
-        for (Map.Entry<String, Long> entry : row.info.traps().entrySet()) {
+        // In a fixed order: the host's map has none, and rows that swap places between frames cannot be watched.
+        for (Map.Entry<String, Long> entry : new java.util.TreeMap<>(row.info.traps()).entrySet()) {
             RateHistory rates = row.exitsByKind.get(entry.getKey());
             double now = rates == null ? 0 : rates.latest();
             in.text(0, y, String.format(Locale.ROOT, "%-11s %12d %9s  ", entry.getKey(), entry.getValue(), rate(now)));

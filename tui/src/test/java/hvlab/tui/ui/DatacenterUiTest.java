@@ -104,6 +104,10 @@ class DatacenterUiTest {
         assertTrue(screenText.contains("○ hello"), screenText);
         assertTrue(screenText.contains("○ ticks"), screenText);
         assertTrue(screenText.contains("F1 help"), screenText);
+        String keys = screenText.lines().toList().getLast();
+        for (String needed : List.of("s start", "p pause", "r resume", "1-8 view", "i type", "q quit")) {
+            assertTrue(keys.contains(needed), "the bottom line shows '" + needed + "' in 80 columns: " + keys);
+        }
         assertEquals(24, screenText.lines().count());
         assertTrue(screenText.lines().allMatch(line -> line.length() == 80));
     }
@@ -119,6 +123,10 @@ class DatacenterUiTest {
         press(key('3'));
         String exits = frame();
         assertTrue(exits.contains("privileged") && exits.contains("interrupt"), exits);
+        for (int i = 0; i < 3; i++) { // the same order in every frame, so that a person can follow a row
+            String again = frame();
+            assertTrue(again.indexOf("│interrupt ") < again.indexOf("│io ") && again.indexOf("│io ") < again.indexOf("│privileged "), again);
+        }
         String paused = press(key('p'));
         assertTrue(paused.contains("‖ ticks") && paused.contains("paused"), paused);
         String resumed = press(key('r'));
