@@ -7,6 +7,7 @@ import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import hvlab.vmm.host.Host;
+import hvlab.vmm.host.PowerAction;
 import hvlab.vmm.host.VmSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +158,27 @@ class DatacenterUiTest {
         String shown = frame();
         for (int row = 0; row < 3 && !shown.contains("─ anet ·"); row++) shown = press(new KeyStroke(KeyType.ArrowDown));
         assertTrue(shown.contains("NIC (0x500, IRQ11) on lan, 52:54:00:"), shown);
+    }
+
+    @Test
+    void theOverviewShowsTheIdsAlertsOfTheVmsNetwork() throws Exception {
+        host.network().create("lan");
+        host.network().mirror("lan", List.of(), "test");
+        for (String[] vm : new String[][] {{"victim", "net-echo"}, {"scanner", "port-scan"}}) {
+            host.create(new hvlab.vmm.host.VmSpec(vm[0], vm[1], "4M", null, hvlab.vmm.host.VmSpec.DEFAULT_WEIGHT, 0, null, false, "lan"));
+            host.act(vm[0], PowerAction.START, "test");
+        }
+        String shown = frame();
+        for (int row = 0; row < 4 && !shown.contains("─ scanner ·"); row++) shown = press(new KeyStroke(KeyType.ArrowDown));
+        assertTrue(shown.contains("─ scanner ·"), shown);
+        String alerted = awaitFrame("the IDS alert in view 1", () -> {
+            try {
+                return frame().contains("IDS: ");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(alerted.contains("on lan (:net alerts)") && alerted.contains("scanner: port scan"), alerted);
     }
 
     @Test
