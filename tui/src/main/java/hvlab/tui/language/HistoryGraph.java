@@ -36,15 +36,24 @@ public final class HistoryGraph {
      * descends from is marked "◀ now" (followed by {@code nowNote} when given).
      */
     public static List<String> snapshotTree(List<SnapshotInfo> snapshots, String nowNote) {
-        return tree(snapshots, List.of(), nowNote);
+        return tree(snapshots, List.of(), nowNote, false);
+    }
+
+    /** The tree for a narrow panel: name, "◀ now", then only the time of day and the state. */
+    public static List<String> compactTree(List<SnapshotInfo> snapshots) {
+        return tree(snapshots, List.of(), null, true);
+    }
+
+    /** As {@link #compactTree(List)}, with the runs reverts left behind and the clones' forks from the history. */
+    public static List<String> compactTree(List<SnapshotInfo> snapshots, List<String> events) {
+        return tree(snapshots, HistoryMark.of(snapshots, parse(events)), null, true);
     }
 
     /** The snapshot tree with the runs reverts left behind and the clones' forks hung where they happened. */
-    private static List<String> tree(List<SnapshotInfo> snapshots, List<HistoryMark> marks, String nowNote) {
+    private static List<String> tree(List<SnapshotInfo> snapshots, List<HistoryMark> marks, String nowNote, boolean compact) {
         List<String> lines = new ArrayList<>();
-        List<Object> roots = children(snapshots, marks, null);
-        for (int i = 0; i < roots.size(); i++) {
-            drawItem(snapshots, marks, roots.get(i), "", "", lines, nowNote);
+        for (Object root : children(snapshots, marks, null)) {
+            drawItem(snapshots, marks, root, "", "", lines, nowNote, compact);
         }
         return lines;
     }
@@ -58,23 +67,27 @@ public final class HistoryGraph {
     }
 
     private static void drawItem(List<SnapshotInfo> all, List<HistoryMark> marks, Object item, String lead, String childLead,
-                                 List<String> lines, String nowNote) {
-        if (item instanceof HistoryMark mark) {
+                                 List<String> lines, String nowNote, boolean compact) {
+        if (!(item instanceof HistoryMark mark)) {
+            draw(all, marks, (SnapshotInfo) item, lead, childLead, lines, nowNote, compact);
+        } else if (compact) {
+            lines.add(lead + (mark.fork() ? "⑂ " + mark.vm() + "  " + TIME_OF_DAY.format(mark.time()) + " cloned"
+                    : "✕ " + TIME_OF_DAY.format(mark.time()) + " left: reverted to " + mark.to()));
+        } else {
             lines.add(lead + (mark.fork()
                     ? "⑂ " + mark.vm() + "  " + CLOCK.format(mark.time()) + "  cloned: " + mark.vm() + " goes on from here"
                     : "✕ " + CLOCK.format(mark.time()) + "  a run left behind: reverted to " + mark.to()));
-        } else {
-            draw(all, marks, (SnapshotInfo) item, lead, childLead, lines, nowNote, false);
         }
     }
 
-    /** The tree for a narrow panel: name, "◀ now", then only the time of day and the state. */
-    public static List<String> compactTree(List<SnapshotInfo> snapshots) {
-        List<String> lines = new ArrayList<>();
-        for (SnapshotInfo root : childrenOf(snapshots, null)) {
-            draw(snapshots, List.of(), root, "", "", lines, null, true);
+    private static void drawChildren(List<SnapshotInfo> all, List<HistoryMark> marks, SnapshotInfo node, String childLead,
+                                     List<String> lines, String nowNote, boolean compact) {
+        List<Object> children = children(all, marks, node.name());
+        for (int i = 0; i < children.size(); i++) {
+            boolean last = i == children.size() - 1;
+            drawItem(all, marks, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines,
+                    nowNote, compact);
         }
-        return lines;
     }
 
     private static void draw(List<SnapshotInfo> all, List<HistoryMark> marks, SnapshotInfo node, String lead, String childLead,
@@ -83,11 +96,7 @@ public final class HistoryGraph {
         if (compact) {
             lines.add(lead + mark + " " + node.name() + (node.current() ? " ◀ now" : "") + "  "
                     + TIME_OF_DAY.format(node.created()) + " " + node.vmState());
-            List<SnapshotInfo> children = childrenOf(all, node.name());
-            for (int i = 0; i < children.size(); i++) {
-                boolean last = i == children.size() - 1;
-                draw(all, marks, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, null, true);
-            }
+            drawChildren(all, marks, node, childLead, lines, null, true);
             return;
         }
         StringBuilder line = new StringBuilder(lead).append(mark).append(' ').append(node.name())
@@ -102,11 +111,7 @@ public final class HistoryGraph {
             line.append("  ◀ now").append(nowNote == null ? "" : " " + nowNote);
         }
         lines.add(line.toString());
-        List<Object> children = children(all, marks, node.name());
-        for (int i = 0; i < children.size(); i++) {
-            boolean last = i == children.size() - 1;
-            drawItem(all, marks, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, nowNote);
-        }
+        drawChildren(all, marks, node, childLead, lines, nowNote, false);
     }
 
     private static List<SnapshotInfo> childrenOf(List<SnapshotInfo> all, String parent) {
@@ -124,7 +129,7 @@ public final class HistoryGraph {
         if (snapshots.isEmpty()) {
             lines.add("  (no snapshots: its life is still a line)");
         }
-        tree(snapshots, marks, null).forEach(line -> lines.add("  " + line));
+        tree(snapshots, marks, null, false).forEach(line -> lines.add("  " + line));
         lines.add("");
         lines.add("Events:");
         for (Map<String, Object> event : parsed) {

@@ -89,6 +89,12 @@ class HistoryGraphTest {
         assertTrue(dot.contains("\"snap:b\" -> \"link0\" [label=\"clone-to\", style=dotted];"), dot);
         assertTrue(dot.contains("\"snap:b\" -> \"left1\""), dot);
         assertFalse(dot.contains("\"w1\" [shape=box"), "no edge needs the VM's own box: " + dot);
+
+        // The UI's narrow panel draws the same marks, shorter.
+        List<String> compact = HistoryGraph.compactTree(tree, life);
+        assertTrue(compact.contains("│   └─✕ 10:00:02 left: reverted to base"), String.join("\n", compact));
+        assertTrue(compact.contains("  ├─⑂ w2  10:00:04 cloned"), String.join("\n", compact));
+        assertEquals(HistoryGraph.compactTree(tree), HistoryGraph.compactTree(tree, List.of()));
     }
 
     @Test
