@@ -272,7 +272,7 @@ final class DatacenterModel {
             if (snapshots.isEmpty()) {
                 lines.add("  none yet: its life is a line (S takes one)");
             } else {
-                HistoryGraph.compactTree(snapshots).forEach(line -> lines.add("  " + line));
+                HistoryGraph.compactTree(snapshots, events).forEach(line -> lines.add("  " + line));
             }
             lines.add("");
             lines.add("Latest events");

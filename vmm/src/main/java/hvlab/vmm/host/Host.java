@@ -591,6 +591,31 @@ public final class Host implements HostControl, AutoCloseable {
         return networkCommands;
     }
 
+    @Override
+    public hvlab.vmm.devices.PlatformOptions.DiskLimits diskLimits(String vm) {
+        lock.lock();
+        try {
+            return DiskLimitsFile.read(store.folder(find(vm).name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public hvlab.vmm.devices.PlatformOptions.DiskLimits limitDisk(String vm, hvlab.vmm.devices.PlatformOptions.DiskLimits limits,
+                                                                String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            DiskLimitsFile.write(store.folder(managed.name), limits);
+            journal(store.folder(managed.name), "disk-limit", Map.of("bytesPerSecond", limits.bytesPerSecond(),
+                    "operationsPerSecond", limits.operationsPerSecond(), "actor", actor));
+            return limits;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The switch and its ports, for the lifecycle that plugs machines in and out. */
     HostNetwork hostNetwork() {
         return network;
