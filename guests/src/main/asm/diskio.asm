@@ -15,7 +15,7 @@
 ;
 ; Expected output:
 ;   diskio: 64 sectors written and verified
-;   diskio: 128 KiB moved in N us of virtual time (X KiB/s), or "in under 1 us of virtual time"
+;   diskio: 64 KiB moved in N us of virtual time (X KiB/s), or "in under 1 us of virtual time"
 ; Exit: debug exit 0 (status 1) on success; 1 with no disk, 2 when the drive reports an error,
 ; 3 when a sector reads back wrong.
 
@@ -174,7 +174,7 @@ print_time:
         call print_unsigned
         mov esi, us_label
         call print
-        mov eax, 128 * 1000000  ; KiB/s = 128 KiB * 10^6 / microseconds
+        mov eax, 64 * 1000000   ; KiB/s = 64 KiB (32 written, 32 read) * 10^6 / microseconds
         xor edx, edx
         div ebx
         call print_unsigned
@@ -212,11 +212,11 @@ mismatch:
 
 started:          dq 0
 verified:         db "diskio: 64 sectors written and verified", 10, 0
-moved:            db "diskio: 128 KiB moved in ", 0
+moved:            db "diskio: 64 KiB moved in ", 0
 us_label:         db " us of virtual time (", 0
 rate_label:       db " KiB/s)", 10, 0
-instant:          db "diskio: 128 KiB moved in under 1 us of virtual time", 10, 0
-long_time:        db "diskio: 128 KiB moved in over an hour of virtual time", 10, 0
+instant:          db "diskio: 64 KiB moved in under 1 us of virtual time", 10, 0
+long_time:        db "diskio: 64 KiB moved in over an hour of virtual time", 10, 0
 no_disk_message:  db "diskio: no disk on the primary ATA channel", 10, 0
 error_message:    db "diskio: the drive reported an error", 10, 0
 mismatch_message: db "diskio: wrong data read back from sector ", 0

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /** {@code hv lecture FILE}: the terminal UI, playing a lecture step by step (Space: next step). */
 @Command(name = "lecture", mixinStandardHelpOptions = true,
         description = {"Play a lecture in the terminal UI: each step shows its caption and runs its commands when you press Space.",
-                "FILE is a lecture file or the name of a shipped one: deprivileging, red-pill, paravirtualization, power-and-shares."})
+                "FILE is a lecture file or the name of a shipped one (a wrong name lists them all): deprivileging, red-pill, attestation, shadow-paging..."})
 final class LectureCommand implements Callable<Integer> {
     @Mixin
     HostOptions options = new HostOptions();

@@ -26,13 +26,20 @@ final class LectureFiles {
     /** A shipped lecture copied to a temporary file, or null if there is none by that name. */
     static Path extract(String name) {
         String base = name.endsWith(".lecture") ? name.substring(0, name.length() - 8) : name;
+        if (!base.matches("[A-Za-z0-9-]+")) {
+            return null; // a shipped lecture's name is one word: nothing else is looked up or made
+        }
         try (InputStream in = LectureFiles.class.getResourceAsStream("/lectures/" + base + ".lecture")) {
             if (in == null) {
                 return null;
             }
-            Path file = Files.createTempFile(base, ".lecture");
-            file.toFile().deleteOnExit();
+            // In a folder of its own, under its own name: the UI names the lecture by its file
+            // ("the end of deprivileging.lecture"), not by a temporary file's random digits.
+            Path folder = Files.createTempDirectory("hvlab-lecture");
+            folder.toFile().deleteOnExit();
+            Path file = folder.resolve(base + ".lecture");
             Files.write(file, in.readAllBytes());
+            file.toFile().deleteOnExit(); // deleted before its folder (the reverse order of registration)
             return file;
         } catch (IOException e) {
             return null;

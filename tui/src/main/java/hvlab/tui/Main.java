@@ -48,7 +48,7 @@ public final class Main implements Callable<Integer> {
     /** The same, reading the shell's (or {@code hv script -}'s) input from {@code in}, on the host {@code opener} opens. */
     static int execute(String[] args, InputStream in, PrintStream out, PrintStream err, HostOpener opener) {
         CommandLine cli = new CommandLine(new Main(out, err));
-        cli.addSubcommand("run", new RunCommand(out, err));
+        cli.addSubcommand("run", new RunCommand(in, out, err));
         cli.addSubcommand("guests", new GuestsCommand(out));
         cli.addSubcommand("fuzz", new FuzzCommand(out, err));
         cli.addSubcommand("tui", new UiCommand(err));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 import hvlab.vmm.image.GuestImageException;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +63,17 @@ final class RunCommand implements Callable<Integer> {
     private static final double MAX_TIMEOUT_SECONDS = 365 * 24 * 3600;
     private final hvlab.vmm.console.TerminalSafe safe = new hvlab.vmm.console.TerminalSafe();
 
+    @Option(names = "--stdin", description = "type what arrives on standard input into the guest's serial port, as "
+            + "'vm send' does (the default when standard input is a terminal: ./hv run hvos --timeout 0 gives its shell; "
+            + "from a pipe: printf 'ps\\n' | hv run hvos --stdin)")
+    boolean stdin;
+
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
-    RunCommand(PrintStream out, PrintStream err) {
+    RunCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
@@ -110,8 +118,15 @@ final class RunCommand implements Callable<Integer> {
                 config = config.withPlatform(config.platform().withDisk(temporaryDisk));
             }
             // One guest on a host of one CPU: the same scheduler, lifecycle and isolation as every VM.
+            boolean terminal = !stdin && GuestKeyboard.stdinIsTerminal();
+            GuestKeyboard[] keyboard = new GuestKeyboard[1];
             try (Host host = Host.temporary("local", 1)) {
-                result = host.runToEnd(config, json ? b -> { } : this::echo);
+                result = host.runToEnd(config, json ? b -> { } : this::echo,
+                        vm -> keyboard[0] = stdin || terminal ? GuestKeyboard.attach(host, vm, in, terminal) : null);
+            } finally {
+                if (keyboard[0] != null) {
+                    keyboard[0].close();
+                }
             }
         } finally {
             if (temporaryDisk != null) {

@@ -159,6 +159,25 @@ class HostScriptsTest {
     }
 
     @Test
+    void theRollbackScriptRevertsACounterBranchesAndForksAClone() throws Exception {
+        Outcome o = script("rollback.hv", shipped("rollback.hv"));
+        assertEquals(0, o.status(), o.both());
+        // The revert took the console back with the machine: count 40 had not happened.
+        assertTrue(o.out().contains("ok: 'expect console r1 contains count 40' failed as expected"), o.both());
+        String r1 = o.out().substring(o.out().indexOf("History of r1"), o.out().indexOf("Events:"));
+        assertTrue(r1.contains("  ○ early  "), r1);
+        assertTrue(r1.contains("  ├─○ late  "), r1);
+        assertTrue(r1.contains("  │ └─✕ ") && r1.contains("a run left behind: reverted to early"), r1);
+        assertTrue(r1.contains("  └─● branch  ") && r1.contains("◀ now"), r1);
+        String g1 = o.out().substring(o.out().indexOf("History of g1"));
+        assertTrue(g1.contains("⑂ g2  ") && g1.contains("cloned: g2 goes on from here"), g1);
+        assertTrue(g1.contains("\"snap:s\" -> \"link0\" [label=\"clone-to\", style=dotted];"), g1);
+        // genid saw the revert, and its clone saw that it is a copy.
+        assertTrue(o.out().contains("'generation changed' is on the console of g1"), o.both());
+        assertTrue(o.out().contains("'generation changed' is on the console of g2"), o.both());
+    }
+
+    @Test
     void theShellOnARealHostRefusesIllegalTransitionsNamingTheState() throws Exception {
         String input = """
                 vm create p1 --guest spinner

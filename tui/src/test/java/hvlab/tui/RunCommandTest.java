@@ -231,4 +231,32 @@ class RunCommandTest {
         assertTrue(o.out().lines().anyMatch(l -> l.matches("hvos +a small teaching OS in C.*")), o.out());
         assertTrue(hv("guests", "hvos").out().contains("## Reading order"));
     }
+
+    /** hv with {@code typed} on its standard input (a pipe, not a terminal). */
+    static Outcome hvTyping(String typed, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int status = Main.execute(args, new java.io.ByteArrayInputStream(typed.getBytes(StandardCharsets.US_ASCII)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Main.IN_PROCESS);
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void hvosShellAnswersWhatIsTypedOnStdin() throws Exception {
+        Outcome o = hvTyping("ps\necho typed through\n", "run", "hvos", "--stdin", "--json", "--timeout", "4");
+        String serial = o.json().get("serial").asText();
+        // The guest echoes what it reads; the line may arrive before the shell's first prompt.
+        assertTrue(serial.contains("  PID  PPID STATE     PAGES NAME\n"), serial);
+        assertTrue(serial.lines().anyMatch(l -> l.matches(" +1 +0 \\w+ +\\d+ init")), serial);
+        assertTrue(serial.lines().anyMatch(l -> l.matches(" +\\d+ +2 running +\\d+ ps")), serial);
+        assertTrue(serial.contains("typed through\n$ "), serial); // the output of echo, then a prompt
+    }
+
+    @Test
+    void aPipeIsNotReadUnlessAskedFor() throws Exception {
+        Outcome o = hvTyping("ps\n", "run", "hvos", "--json", "--timeout", "2");
+        String serial = o.json().get("serial").asText();
+        assertTrue(serial.contains("init: starting sh"), serial);
+        assertFalse(serial.contains("PPID"), serial);
+    }
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -107,5 +108,35 @@ class TpmCommandsTest {
         Outcome badPcr = hv("tpm", "log", "local", "--pcr", "99");
         assertEquals(64, badPcr.status());
         assertOneLine(badPcr);
+    }
+
+    /**
+     * Terra's closed box, kept by every way the host has of looking inside a VM or changing it:
+     * each vmi command and the debugger, tried on a running closed-box VM, is refused for that
+     * reason (not for another, such as the VM not running or having no OS profile: hvos has
+     * one), and an open-box twin is looked into.
+     */
+    @Test
+    void everyIntrospectionCommandRefusesAClosedBoxVm() throws Exception {
+        List<String> looks = List.of("vmi regs V", "vmi idt V", "vmi read V 0x100000 16", "vmi integrity V", "vmi scan V",
+                "vmi restore V --idt 32", "vmi write V 0x200000 90", "vmi ps V", "vmi lies V --timeout 2s", "vmi kernel V",
+                "vmi kill V 2", "vmi watch V --syscalls --for 1s", "vmi watch V --cr3 --for 1s", "vm gdb V --port 0");
+        StringBuilder script = new StringBuilder("""
+                vm create cb --guest hvos --closed-box
+                vm create ob --guest ticks
+                vm start cb
+                vm start ob
+                """);
+        looks.forEach(c -> script.append("expect fails ").append(c.replace("V", "cb")).append('\n'));
+        script.append("vmi regs ob\nvmi read ob 0x100000 16\nvm poweroff cb\nvm poweroff ob\n");
+        Path file = Files.writeString(dir.resolve("closed.hv"), script);
+        Outcome o = hv("script", file.toString());
+        assertEquals(0, o.status(), o.both());
+        String refusal = "'cb' is a closed-box VM: its policy, measured into its vTPM, forbids introspection";
+        for (String c : looks) {
+            String command = c.replace("V", "cb");
+            assertTrue(o.out().contains("ok: '" + command + "' failed as expected:\n" + refusal), command + ":\n" + o.both());
+        }
+        assertTrue(o.out().contains("eip "), "the open box's registers were read: " + o.out());
     }
 }

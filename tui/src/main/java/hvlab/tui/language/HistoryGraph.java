@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,33 +36,67 @@ public final class HistoryGraph {
      * descends from is marked "◀ now" (followed by {@code nowNote} when given).
      */
     public static List<String> snapshotTree(List<SnapshotInfo> snapshots, String nowNote) {
-        List<String> lines = new ArrayList<>();
-        for (SnapshotInfo root : childrenOf(snapshots, null)) {
-            draw(snapshots, root, "", "", lines, nowNote, false);
-        }
-        return lines;
+        return tree(snapshots, List.of(), nowNote, false);
     }
 
     /** The tree for a narrow panel: name, "◀ now", then only the time of day and the state. */
     public static List<String> compactTree(List<SnapshotInfo> snapshots) {
+        return tree(snapshots, List.of(), null, true);
+    }
+
+    /** As {@link #compactTree(List)}, with the runs reverts left behind and the clones' forks from the history. */
+    public static List<String> compactTree(List<SnapshotInfo> snapshots, List<String> events) {
+        return tree(snapshots, HistoryMark.of(snapshots, parse(events)), null, true);
+    }
+
+    /** The snapshot tree with the runs reverts left behind and the clones' forks hung where they happened. */
+    private static List<String> tree(List<SnapshotInfo> snapshots, List<HistoryMark> marks, String nowNote, boolean compact) {
         List<String> lines = new ArrayList<>();
-        for (SnapshotInfo root : childrenOf(snapshots, null)) {
-            draw(snapshots, root, "", "", lines, null, true);
+        for (Object root : children(snapshots, marks, null)) {
+            drawItem(snapshots, marks, root, "", "", lines, nowNote, compact);
         }
         return lines;
     }
 
-    private static void draw(List<SnapshotInfo> all, SnapshotInfo node, String lead, String childLead,
+    /** A snapshot's children and the marks under it (or the roots, for null), in the order they happened. */
+    private static List<Object> children(List<SnapshotInfo> snapshots, List<HistoryMark> marks, String parent) {
+        List<Object> items = new ArrayList<>(childrenOf(snapshots, parent));
+        marks.stream().filter(m -> Objects.equals(m.after(), parent)).forEach(items::add);
+        items.sort(Comparator.comparing(item -> item instanceof SnapshotInfo s ? s.created() : ((HistoryMark) item).time()));
+        return items;
+    }
+
+    private static void drawItem(List<SnapshotInfo> all, List<HistoryMark> marks, Object item, String lead, String childLead,
+                                 List<String> lines, String nowNote, boolean compact) {
+        if (!(item instanceof HistoryMark mark)) {
+            draw(all, marks, (SnapshotInfo) item, lead, childLead, lines, nowNote, compact);
+        } else if (compact) {
+            lines.add(lead + (mark.fork() ? "⑂ " + mark.vm() + "  " + TIME_OF_DAY.format(mark.time()) + " cloned"
+                    : "✕ " + TIME_OF_DAY.format(mark.time()) + " left: reverted to " + mark.to()));
+        } else {
+            lines.add(lead + (mark.fork()
+                    ? "⑂ " + mark.vm() + "  " + CLOCK.format(mark.time()) + "  cloned: " + mark.vm() + " goes on from here"
+                    : "✕ " + CLOCK.format(mark.time()) + "  a run left behind: reverted to " + mark.to()));
+        }
+    }
+
+    private static void drawChildren(List<SnapshotInfo> all, List<HistoryMark> marks, SnapshotInfo node, String childLead,
+                                     List<String> lines, String nowNote, boolean compact) {
+        List<Object> children = children(all, marks, node.name());
+        for (int i = 0; i < children.size(); i++) {
+            boolean last = i == children.size() - 1;
+            drawItem(all, marks, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines,
+                    nowNote, compact);
+        }
+    }
+
+    private static void draw(List<SnapshotInfo> all, List<HistoryMark> marks, SnapshotInfo node, String lead, String childLead,
                              List<String> lines, String nowNote, boolean compact) {
         String mark = node.current() ? "●" : "○";
         if (compact) {
             lines.add(lead + mark + " " + node.name() + (node.current() ? " ◀ now" : "") + "  "
                     + TIME_OF_DAY.format(node.created()) + " " + node.vmState());
-            List<SnapshotInfo> children = childrenOf(all, node.name());
-            for (int i = 0; i < children.size(); i++) {
-                boolean last = i == children.size() - 1;
-                draw(all, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, null, true);
-            }
+            drawChildren(all, marks, node, childLead, lines, null, true);
             return;
         }
         StringBuilder line = new StringBuilder(lead).append(mark).append(' ').append(node.name())
@@ -76,11 +111,7 @@ public final class HistoryGraph {
             line.append("  ◀ now").append(nowNote == null ? "" : " " + nowNote);
         }
         lines.add(line.toString());
-        List<SnapshotInfo> children = childrenOf(all, node.name());
-        for (int i = 0; i < children.size(); i++) {
-            boolean last = i == children.size() - 1;
-            draw(all, children.get(i), childLead + (last ? "└─" : "├─"), childLead + (last ? "  " : "│ "), lines, nowNote, false);
-        }
+        drawChildren(all, marks, node, childLead, lines, nowNote, false);
     }
 
     private static List<SnapshotInfo> childrenOf(List<SnapshotInfo> all, String parent) {
@@ -93,14 +124,15 @@ public final class HistoryGraph {
         List<String> lines = new ArrayList<>();
         lines.add("History of " + vm);
         lines.add("");
+        List<Map<String, Object>> parsed = parse(events);
+        List<HistoryMark> marks = HistoryMark.of(snapshots, parsed);
         if (snapshots.isEmpty()) {
             lines.add("  (no snapshots: its life is still a line)");
-        } else {
-            snapshotTree(snapshots, null).forEach(line -> lines.add("  " + line));
         }
+        tree(snapshots, marks, null, false).forEach(line -> lines.add("  " + line));
         lines.add("");
         lines.add("Events:");
-        for (Map<String, Object> event : parse(events)) {
+        for (Map<String, Object> event : parsed) {
             lines.add("  " + describe(event));
         }
         return lines;
@@ -157,7 +189,8 @@ public final class HistoryGraph {
 
     /**
      * The history as Graphviz DOT: a node per snapshot, an edge to each child, a "now" node
-     * on the current one, and a box for each VM this one was cloned into or from.
+     * on the current one, a node for each run a revert left behind, and a box for each VM this
+     * one was cloned into (forking from where it stood) or from.
      */
     public static String dot(String vm, List<SnapshotInfo> snapshots, List<String> events) {
         StringBuilder dot = new StringBuilder("digraph history {\n");
@@ -174,21 +207,41 @@ public final class HistoryGraph {
         snapshots.stream().filter(SnapshotInfo::current).findFirst().ifPresent(current -> dot
                 .append("  now [shape=plaintext, label=\"now\"];\n  ")
                 .append(quote("snap:" + current.name())).append(" -> now [style=dashed];\n"));
+        // The runs reverts left behind and the clones' forks, where they happened; before the
+        // first snapshot that is the VM itself.
+        List<Map<String, Object>> parsed = parse(events);
+        List<HistoryMark> marks = HistoryMark.of(snapshots, parsed);
         int link = 0;
-        for (Map<String, Object> event : parse(events)) {
+        int left = 0;
+        for (HistoryMark mark : marks) {
+            String from = mark.after() == null ? quote(vm) : quote("snap:" + mark.after());
+            if (mark.fork()) {
+                String node = quote("link" + link++);
+                dot.append("  ").append(node).append(" [shape=box, label=").append(quote(mark.vm())).append("];\n");
+                dot.append("  ").append(from).append(" -> ").append(node).append(" [label=\"clone-to\", style=dotted];\n");
+            } else {
+                String node = quote("left" + left++);
+                dot.append("  ").append(node).append(" [shape=plaintext, label=")
+                        .append(quote("left " + TIME_OF_DAY.format(mark.time()) + "\nreverted to " + mark.to())).append("];\n");
+                dot.append("  ").append(from).append(" -> ").append(node).append(" [style=dashed, color=gray];\n");
+            }
+        }
+        boolean vmBox = marks.stream().anyMatch(m -> m.after() == null);
+        for (Map<String, Object> event : parsed) {
             String name = String.valueOf(event.get("event"));
-            if (!LINKS.contains(name)) {
+            if (!LINKS.contains(name) || name.equals("clone-to")) {
                 continue;
             }
             String other = String.valueOf(event.getOrDefault("vm", event.getOrDefault("from",
                     event.getOrDefault("file", event.get("with")))));
             String node = quote("link" + link++);
+            vmBox = true;
             dot.append("  ").append(node).append(" [shape=box, label=").append(quote(other)).append("];\n");
-            boolean outward = List.of("clone-to", "duplicate-identity", "export", "backup").contains(name);
+            boolean outward = List.of("duplicate-identity", "export", "backup").contains(name);
             dot.append("  ").append(outward ? quote(vm) + " -> " + node : node + " -> " + quote(vm))
                     .append(" [label=").append(quote(name)).append(", style=dotted];\n");
         }
-        if (link > 0) {
+        if (vmBox) {
             dot.append("  ").append(quote(vm)).append(" [shape=box, style=bold];\n");
         }
         return dot.append("}\n").toString();

@@ -73,6 +73,7 @@ public final class Language {
         vm.addSubcommand("migrate", line(new VmMigrateCommand()));
         vm.addSubcommand("recording", line(new VmRecordingCommand()));
         vm.addSubcommand("replay", line(new VmReplayCommand()));
+        vm.addSubcommand("iotune", line(new VmIotuneCommand()));
         return vm;
     }
 

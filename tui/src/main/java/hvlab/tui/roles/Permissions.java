@@ -39,7 +39,7 @@ public final class Permissions {
             entry("snapshot revert", Role.OPERATOR), entry("snapshot delete", Role.OPERATOR), entry("net create", Role.OPERATOR),
             entry("vmi lies", Role.OPERATOR), // it types ps into the guest
             // A replay runs a copy of the VM's past in a machine of its own: it reads what the guest did.
-            entry("vm replay", Role.OPERATOR), entry("net limit", Role.OPERATOR),
+            entry("vm replay", Role.OPERATOR), entry("net limit", Role.OPERATOR), entry("vm iotune", Role.OPERATOR),
             // power over guests' insides, over images that leave or enter, over traffic, over users
             entry("vmi restore", Role.ADMIN), entry("vmi write", Role.ADMIN), entry("vmi kill", Role.ADMIN),
             entry("vm gdb", Role.ADMIN), entry("vm backup", Role.ADMIN), entry("vm restore", Role.ADMIN),

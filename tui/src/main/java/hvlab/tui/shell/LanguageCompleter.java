@@ -24,12 +24,13 @@ import java.util.stream.Stream;
  * words, then each command's options, and for arguments what can go there: VM names from the
  * host (asked afresh on every Tab, so a VM created a moment ago completes), built-in guests
  * after {@code --guest}, state names after {@code --state}. JLine shows only the candidates that
- * start with what has been typed, so we offer everything that fits the position.
+ * start with what has been typed, so we offer everything that fits the position. The terminal
+ * UI's command line (':') completes with the same suggestions.
  */
-final class LanguageCompleter implements Completer {
+public final class LanguageCompleter implements Completer {
     private final HostControl host;
 
-    LanguageCompleter(HostControl host) {
+    public LanguageCompleter(HostControl host) {
         this.host = host;
     }
 
@@ -40,7 +41,7 @@ final class LanguageCompleter implements Completer {
     }
 
     /** What may come after the words {@code before}, when the word being typed is {@code typing}. */
-    Stream<String> suggestions(List<String> before, String typing) {
+    public Stream<String> suggestions(List<String> before, String typing) {
         Map<String, CommandLine> top = Language.commands();
         // "help vm cr<Tab>" completes command words just as "vm cr<Tab>" does.
         boolean help = !before.isEmpty() && before.getFirst().equals("help");

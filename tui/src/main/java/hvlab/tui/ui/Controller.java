@@ -12,7 +12,8 @@ import java.util.List;
  * the management language; the keys are shortcuts, shown at the bottom of the screen.
  */
 final class Controller {
-    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  S snap  1-8 view  i type  : cmd";
+    /** What a newcomer needs, in 80 columns: quitting included; the rest (S snapshot, A attest, ...) is under F1. */
+    static final String KEYS = "F1 help  ↑↓ VM  s start p pause r resume x off  1-8 view  i type  : cmd  q quit";
 
     private final DatacenterModel model;
     private final CommandRunner commands;
@@ -222,6 +223,7 @@ final class Controller {
             }
             case ArrowUp -> recall(-1);
             case ArrowDown -> recall(1);
+            case Tab -> complete();
             case Enter -> {
                 String line = commandLine.toString().trim();
                 commandLine = null;
@@ -232,6 +234,19 @@ final class Controller {
             }
             case Character -> commandLine.append(key.getCharacter());
             default -> { }
+        }
+    }
+
+    /** Tab: the word being typed completed from the language, on the first host (where ':' commands run). */
+    private void complete() {
+        if (model.hosts().isEmpty()) {
+            return;
+        }
+        var completer = new hvlab.tui.shell.LanguageCompleter(model.hosts().getFirst());
+        Completion done = Completion.of(commandLine.toString(), completer::suggestions);
+        commandLine = new StringBuilder(done.line());
+        if (!done.candidates().isEmpty()) {
+            say(String.join("  ", done.candidates()));
         }
     }
 

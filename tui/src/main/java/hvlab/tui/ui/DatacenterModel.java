@@ -151,8 +151,22 @@ final class DatacenterModel {
                 } catch (HostException noRecordingHere) {
                     row.recording = null; // a host that cannot record, or the VM went away
                 }
+                row.alerts = alertsOn(row);
                 row.recordingReadAt = now;
             }
+        }
+    }
+
+    /** What the host's IDS said about the network the VM's card is on (empty without a card, or on failure). */
+    private List<hvlab.vmm.host.NetworkControl.Alert> alertsOn(VmRow row) {
+        String network = row.info == null ? null : row.info.network();
+        if (network == null) {
+            return List.of();
+        }
+        try {
+            return host(row.host).network().alerts().stream().filter(a -> a.network().equals(network)).toList();
+        } catch (RuntimeException noSwitchHere) {
+            return List.of(); // a host without a switch to ask (a remote one that cannot say)
         }
     }
 
@@ -258,7 +272,7 @@ final class DatacenterModel {
             if (snapshots.isEmpty()) {
                 lines.add("  none yet: its life is a line (S takes one)");
             } else {
-                HistoryGraph.compactTree(snapshots).forEach(line -> lines.add("  " + line));
+                HistoryGraph.compactTree(snapshots, events).forEach(line -> lines.add("  " + line));
             }
             lines.add("");
             lines.add("Latest events");

@@ -17,7 +17,7 @@ final class HelpPanel {
         "  S           take a snapshot (revert: :snapshot revert VM NAME)",
         "  A           attest the VM (a host's ✓/✗ is its own attestation)",
         "  M           figure 4: the paper's assessment beside hvlab's measured one",
-        "  :           the management language, as in 'hv shell'",
+        "  :           the management language as in 'hv shell' (Tab, ↑↓ history)",
         "              e.g.  vm create web --guest counter   vm info web",
         "  q, Ctrl-C   quit (this embedded datacenter's VMs stop with it)",
         "",

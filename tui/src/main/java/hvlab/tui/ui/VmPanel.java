@@ -86,12 +86,25 @@ final class VmPanel {
         in.text(2, y++, "debug exit (0xF4)  vTPM (0x4C0)" + (info.disk() == null ? "" : "  ATA disk (0x1F0, IRQ14) " + info.disk()));
         if (info.network() != null) {
             in.text(2, y++, "NIC (0x500, IRQ11) on " + info.network() + ", " + info.mac());
+            y = alerts(in, y, row);
         }
         y++;
         recording(in, y++, row);
         if (info.lastExit() != null) {
             in.text(0, y + 1, "last end: " + info.lastExit(), info.state().equals("crashed") ? TextColor.ANSI.RED : TextColor.ANSI.DEFAULT, false);
         }
+    }
+
+    /** The IDS on the VM's network (paper IV.C.11, a switch's mirror port): how many alerts, and the latest. */
+    private static int alerts(Canvas in, int y, VmRow row) {
+        if (row.alerts.isEmpty()) {
+            return y;
+        }
+        var last = row.alerts.getLast();
+        in.text(2, y++, "IDS: " + row.alerts.size() + " alert" + (row.alerts.size() == 1 ? "" : "s") + " on " + last.network()
+                + " (:net alerts)", TextColor.ANSI.RED, true);
+        in.text(4, y++, last.port() + ": " + last.message(), TextColor.ANSI.RED, false);
+        return y;
     }
 
     /** One line on the VM's recording for deterministic replay (DESIGN.md section 14), if it has one. */
@@ -134,7 +147,8 @@ final class VmPanel {
         in.text(0, 0, String.format(Locale.ROOT, "%-11s %12s %9s  %s", "kind", "total", "per s", "last " + VmRow.HISTORY / 4 + " s"),
                 TextColor.ANSI.DEFAULT, true);
         int y = 1;
-        for (Map.Entry<String, Long> entry : row.info.traps().entrySet()) {
+        // In a fixed order: the host's map has none, and rows that swap places between frames cannot be watched.
+        for (Map.Entry<String, Long> entry : new java.util.TreeMap<>(row.info.traps()).entrySet()) {
             RateHistory rates = row.exitsByKind.get(entry.getKey());
             double now = rates == null ? 0 : rates.latest();
             in.text(0, y, String.format(Locale.ROOT, "%-11s %12d %9s  ", entry.getKey(), entry.getValue(), rate(now)));

@@ -31,6 +31,8 @@ final class VmRow {
     /** Its recording for deterministic replay (view 1), read at most once a second; null if none can be had. */
     hvlab.vmm.host.RecordingInfo recording;
     long recordingReadAt;
+    /** The IDS's alerts on its network, newest last (view 1), read with the recording; empty when none or no NIC. */
+    List<hvlab.vmm.host.NetworkControl.Alert> alerts = List.of();
 
     VmRow(String host, String name) {
         this.host = host;

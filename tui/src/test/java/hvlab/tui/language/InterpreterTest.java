@@ -32,14 +32,14 @@ class InterpreterTest {
         fails("frob w1", ExitStatus.USAGE, "unknown command 'frob' (type 'help' for the list)");
         fails("vm frob w1", ExitStatus.USAGE, "unknown command 'vm frob' (vm has: create, start, pause, resume, reset, "
                 + "shutdown, poweroff, destroy, undefine, list, info, console, screen, send, clone, history, traps, gdb, backup, restore, attach, detach, "
-                + "migrate, recording, replay)");
+                + "migrate, recording, replay, iotune)");
         fails("expect speed w1 3", ExitStatus.USAGE, "unknown command 'expect speed' (expect has: console, state, share, fails)");
         fails("vm list --colour", ExitStatus.USAGE, "vm list: unknown option '--colour' (see 'help vm list')");
         fails("vm list extra", ExitStatus.USAGE, "vm list: unexpected argument 'extra' (see 'help vm list')");
         fails("vm start", ExitStatus.USAGE, "vm start: missing required parameter: 'NAME' (see 'help vm start')");
         fails("vm", ExitStatus.USAGE, "vm needs one of: create, start, pause, resume, reset, shutdown, poweroff, destroy, "
                 + "undefine, list, info, console, screen, send, clone, history, traps, gdb, backup, restore, attach, detach, migrate, "
-                + "recording, replay (see 'help vm')");
+                + "recording, replay, iotune (see 'help vm')");
         fails("vm send t1 \"unclosed", ExitStatus.USAGE, "a quote is not closed");
     }
 

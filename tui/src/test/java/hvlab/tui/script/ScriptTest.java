@@ -107,7 +107,7 @@ class ScriptTest {
 
     @Test
     void everyShippedScriptParses() throws Exception {
-        for (String name : List.of("fair-shares", "power-cycle", "first-steps", "hvos-tour")) {
+        for (String name : List.of("fair-shares", "power-cycle", "first-steps", "hvos-tour", "rollback")) {
             Script script = Script.builtIn(name).orElseThrow(() -> new AssertionError(name + " is not shipped"));
             assertEquals(name + ".hv", script.name());
             assertTrue(script.check().ok(), name + ": " + script.check());

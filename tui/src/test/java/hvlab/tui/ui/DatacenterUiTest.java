@@ -7,6 +7,7 @@ import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import hvlab.vmm.host.Host;
+import hvlab.vmm.host.PowerAction;
 import hvlab.vmm.host.VmSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +105,10 @@ class DatacenterUiTest {
         assertTrue(screenText.contains("○ hello"), screenText);
         assertTrue(screenText.contains("○ ticks"), screenText);
         assertTrue(screenText.contains("F1 help"), screenText);
+        String keys = screenText.lines().toList().getLast();
+        for (String needed : List.of("s start", "p pause", "r resume", "1-8 view", "i type", "q quit")) {
+            assertTrue(keys.contains(needed), "the bottom line shows '" + needed + "' in 80 columns: " + keys);
+        }
         assertEquals(24, screenText.lines().count());
         assertTrue(screenText.lines().allMatch(line -> line.length() == 80));
     }
@@ -119,6 +124,10 @@ class DatacenterUiTest {
         press(key('3'));
         String exits = frame();
         assertTrue(exits.contains("privileged") && exits.contains("interrupt"), exits);
+        for (int i = 0; i < 3; i++) { // the same order in every frame, so that a person can follow a row
+            String again = frame();
+            assertTrue(again.indexOf("│interrupt ") < again.indexOf("│io ") && again.indexOf("│io ") < again.indexOf("│privileged "), again);
+        }
         String paused = press(key('p'));
         assertTrue(paused.contains("‖ ticks") && paused.contains("paused"), paused);
         String resumed = press(key('r'));
@@ -149,6 +158,27 @@ class DatacenterUiTest {
         String shown = frame();
         for (int row = 0; row < 3 && !shown.contains("─ anet ·"); row++) shown = press(new KeyStroke(KeyType.ArrowDown));
         assertTrue(shown.contains("NIC (0x500, IRQ11) on lan, 52:54:00:"), shown);
+    }
+
+    @Test
+    void theOverviewShowsTheIdsAlertsOfTheVmsNetwork() throws Exception {
+        host.network().create("lan");
+        host.network().mirror("lan", List.of(), "test");
+        for (String[] vm : new String[][] {{"victim", "net-echo"}, {"scanner", "port-scan"}}) {
+            host.create(new hvlab.vmm.host.VmSpec(vm[0], vm[1], "4M", null, hvlab.vmm.host.VmSpec.DEFAULT_WEIGHT, 0, null, false, "lan"));
+            host.act(vm[0], PowerAction.START, "test");
+        }
+        String shown = frame();
+        for (int row = 0; row < 4 && !shown.contains("─ scanner ·"); row++) shown = press(new KeyStroke(KeyType.ArrowDown));
+        assertTrue(shown.contains("─ scanner ·"), shown);
+        String alerted = awaitFrame("the IDS alert in view 1", () -> {
+            try {
+                return frame().contains("IDS: ");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(alerted.contains("on lan (:net alerts)") && alerted.contains("scanner: port scan"), alerted);
     }
 
     @Test
@@ -189,6 +219,26 @@ class DatacenterUiTest {
             }
         });
         assertTrue(ran.contains("ran: vm list"), ran);
+    }
+
+    @Test
+    void tabCompletesTheCommandLineAsTheShellDoes() throws Exception {
+        press(key(':'));
+        for (char c : "vm cr".toCharArray()) press(key(c));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm create "), "one candidate: the word, and a space");
+        for (char c : "x --gu".toCharArray()) press(key(c));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm create x --guest "));
+        for (char c : "ti".toCharArray()) press(key(c));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm create x --guest ticks "), "a built-in guest");
+        press(new KeyStroke(KeyType.Escape));
+
+        press(key(':'));
+        for (char c : "vm info ".toCharArray()) press(key(c));
+        String both = press(new KeyStroke(KeyType.Tab));
+        assertTrue(both.contains("hello  ticks"), "two VMs fit: both are listed\n" + both);
+        press(key('h'));
+        assertTrue(press(new KeyStroke(KeyType.Tab)).contains(": vm info hello "), "the host's VM names");
+        press(new KeyStroke(KeyType.Escape));
     }
 
     @Test

@@ -69,9 +69,10 @@ class LectureTest {
     @Test
     void theRollbackLectureShowsTheGuestNoticingTheRevert() throws Exception {
         try (Host host = new Host("local", dir.resolve("store"), 1)) {
-            play(host, "rollback");
+            String all = String.join("\n", play(host, "rollback"));
             assertEquals(List.of("before", "later"), host.snapshots("lec-gen").stream().map(s -> s.name()).sorted().toList());
             assertTrue(host.console("lec-gen-copy", 0).text().contains("session 3 count"));
+            assertTrue(all.contains("a run left behind: reverted to before") && all.contains("⑂ lec-gen-copy  "), all);
         }
     }
 

@@ -71,7 +71,7 @@ class TmuxEndToEndTest {
     }
 
     @Test
-    void startTicksWatchItPauseResumeAndQuit() throws Exception {
+    void startTicksWatchItPauseResumeThenTypeIntoAnotherVmAndQuit() throws Exception {
         Assumptions.assumeTrue(tmuxInstalled(), "tmux is not installed: the end-to-end UI test needs it (apt-get install tmux)");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = String.format("HVLAB_STORE=%s %s --enable-native-access=ALL-UNNAMED -cp '%s' hvlab.tui.Main",
@@ -95,6 +95,19 @@ class TmuxEndToEndTest {
         assertTrue(paused.contains("paused"), paused);
         keys("r");
         waitFor("● ticks");
+
+        keys("Down", "Down", "Down", "Down");        // select another VM: typist, which echoes what it reads
+        waitFor("─ typist · defined");
+        keys("s", "2");                              // start it and open its console
+        waitFor("typist: type a line");
+        keys("i");                                   // type into the guest's serial port
+        waitFor("Esc stops");
+        keys("hello q", "Enter");                    // 'q' is the guest's now, not the UI's
+        String typed = waitFor("> hello q");
+        assertTrue(typed.contains("● typist"), "typing did not quit the UI or stop the VM:\n" + typed);
+        keys("Escape");
+        waitFor("i: type into the guest");
+
         keys("F1");
         waitFor("Press any key to go back");
         keys("Escape", "q");

@@ -522,6 +522,15 @@ public final class Host implements HostControl, AutoCloseable {
      * {@code config.timeout()} passes first, it is powered off and the result says so.
      */
     public hvlab.vmm.VmResult runToEnd(hvlab.vmm.VmConfig config, java.util.function.IntConsumer console) {
+        return runToEnd(config, console, name -> { });
+    }
+
+    /**
+     * The same, telling {@code running} the VM's name once it runs, so that the caller can type
+     * into it with {@link #send} (the terminal of {@code hv run hvos}).
+     */
+    public hvlab.vmm.VmResult runToEnd(hvlab.vmm.VmConfig config, java.util.function.IntConsumer console,
+                                       Consumer<String> running) {
         lock.lock();
         try {
             long now = System.nanoTime();
@@ -538,6 +547,7 @@ public final class Host implements HostControl, AutoCloseable {
             managed.vm = vm;
             managed.state = VmLifecycle.RUNNING;
             wake(managed);
+            running.accept(id);
             long deadline = config.timeout().isZero() ? Long.MAX_VALUE : now + config.timeout().toNanos();
             try {
                 while (managed.result == null) {
@@ -582,6 +592,31 @@ public final class Host implements HostControl, AutoCloseable {
     @Override
     public NetworkControl network() {
         return networkCommands;
+    }
+
+    @Override
+    public hvlab.vmm.devices.PlatformOptions.DiskLimits diskLimits(String vm) {
+        lock.lock();
+        try {
+            return DiskLimitsFile.read(store.folder(find(vm).name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public hvlab.vmm.devices.PlatformOptions.DiskLimits limitDisk(String vm, hvlab.vmm.devices.PlatformOptions.DiskLimits limits,
+                                                                String actor) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            DiskLimitsFile.write(store.folder(managed.name), limits);
+            journal(store.folder(managed.name), "disk-limit", Map.of("bytesPerSecond", limits.bytesPerSecond(),
+                    "operationsPerSecond", limits.operationsPerSecond(), "actor", actor));
+            return limits;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The switch and its ports, for the lifecycle that plugs machines in and out. */

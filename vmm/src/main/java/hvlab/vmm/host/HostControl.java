@@ -146,6 +146,17 @@ public interface HostControl {
         throw new HostException("host " + name() + " has no virtual network");
     }
 
+    /** The rate limits on {@code vm}'s disk (unlimited when none were set). */
+    default hvlab.vmm.devices.PlatformOptions.DiskLimits diskLimits(String vm) {
+        throw new HostException("host " + name() + " cannot limit disks");
+    }
+
+    /** Keeps new limits for {@code vm}'s disk; a machine built from now on (a start, a revert) gets them. */
+    default hvlab.vmm.devices.PlatformOptions.DiskLimits limitDisk(String vm, hvlab.vmm.devices.PlatformOptions.DiskLimits limits,
+                                                                 String actor) {
+        throw new HostException("host " + name() + " cannot limit disks");
+    }
+
     /** Calls {@code listener} with every lifecycle event from now on, on the host's own thread. */
     AutoCloseable subscribe(Consumer<LifecycleEvent> listener);
 }

@@ -207,7 +207,7 @@ final class Lifecycle {
         PlatformOptions platform = PlatformOptions.DEFAULT.withRtcEpochSeconds(System.currentTimeMillis() / 1000)
                 .withGenerationId(d.generationId()).withApic(d.apic()).withTypeOnKeyboard(d.keyboard());
         if (d.disk() != null) {
-            platform = platform.withDisk(VmCreation.diskPath(folder, d.disk()));
+            platform = platform.withDisk(VmCreation.diskPath(folder, d.disk())).withDiskLimits(DiskLimitsFile.read(folder));
         }
         return new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
     }

@@ -147,7 +147,22 @@ final class DescriptorReader {
         }
         return new OvfDescriptor(name, uuid, guest, memory, mode, (int) number(text(hvlab, "Weight"), 1, 65535, "hvlab:Weight"),
                 (int) number(text(hvlab, "Cap"), 0, 100, "hvlab:Cap"), created, mac,
-                match(text(hvlab, "GenerationId"), HEX128, "hvlab:GenerationId"), state, capacity, files, encryption);
+                match(text(hvlab, "GenerationId"), HEX128, "hvlab:GenerationId"), state, capacity, files, encryption,
+                new OvfDescriptor.Machine(flag(hvlab, "ClosedBox"), flag(hvlab, "Apic"), flag(hvlab, "Keyboard")));
+    }
+
+    /** An optional true/false element of the hvlab section: absent in images older than it, so false. */
+    private boolean flag(Element hvlab, String name) {
+        List<Element> found = children(hvlab, Ovf.HVLAB, name);
+        if (found.isEmpty()) {
+            return false;
+        }
+        String value = only(hvlab, Ovf.HVLAB, name).getTextContent().trim();
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw refuse("hvlab:" + name + " '" + value + "' is not true or false");
+        };
     }
 
     /** References (DSP0243 7.1): each File a known payload, named as this VM's file of that kind must be. */

@@ -144,6 +144,9 @@ final class DescriptorWriter {
         text(section, Ovf.HVLAB, "hvlab:Guest", d.guest());
         text(section, Ovf.HVLAB, "hvlab:Created", d.created().toString());
         text(section, Ovf.HVLAB, "hvlab:State", d.state());
+        text(section, Ovf.HVLAB, "hvlab:ClosedBox", Boolean.toString(d.machine().closedBox()));
+        text(section, Ovf.HVLAB, "hvlab:Apic", Boolean.toString(d.machine().apic()));
+        text(section, Ovf.HVLAB, "hvlab:Keyboard", Boolean.toString(d.machine().keyboard()));
         if (d.encryption() != null) {
             OvfDescriptor.Encryption e = d.encryption();
             Element encryption = child(section, Ovf.HVLAB, "hvlab:Encryption");

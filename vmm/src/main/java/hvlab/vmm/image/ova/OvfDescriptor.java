@@ -17,10 +17,24 @@ import java.util.List;
  * @param diskCapacity the disk's size in bytes, 0 for a VM without a disk
  * @param files        the References, in archive order
  * @param encryption   how the payload was encrypted, or null when it was not
+ * @param machine      what kind of VM it is beyond its size: a closed box, an MP machine
  */
 public record OvfDescriptor(String name, String uuid, String guest, long memoryBytes, String mode, int weight, int cap,
                             Instant created, String mac, String generationId, String state, long diskCapacity,
-                            List<FileRef> files, Encryption encryption) {
+                            List<FileRef> files, Encryption encryption, Machine machine) {
+
+    /**
+     * The VM's kind, which must survive a trip through an image. A closed box above all: were the
+     * flag lost on import, exporting and importing a Terra closed-box VM would turn it into an
+     * open box that the VMM may introspect (its vTPM's PCR 5 would then tell, but only a tenant
+     * who attests would notice). An image written before these existed says none of them.
+     *
+     * @param closedBox Terra's closed box: the VMM may not look inside
+     * @param apic      an MP machine with local and I/O APICs (xv6's)
+     * @param keyboard  typed text reaches the PS/2 keyboard too
+     */
+    public record Machine(boolean closedBox, boolean apic, boolean keyboard) {
+    }
 
     public static final String RUNNING = "running";
     public static final String PAUSED = "paused";
@@ -64,12 +78,14 @@ public record OvfDescriptor(String name, String uuid, String guest, long memoryB
 
     static OvfDescriptor of(VmDefinition d, String state, long diskCapacity, List<FileRef> files, Encryption encryption) {
         return new OvfDescriptor(d.name(), d.uuid(), d.guest(), d.memoryBytes(), d.mode(), d.weight(), d.cap(), d.created(),
-                d.mac(), d.generationId(), state, diskCapacity, files, encryption);
+                d.mac(), d.generationId(), state, diskCapacity, files, encryption,
+                new Machine(d.closedBox(), d.apic(), d.keyboard()));
     }
 
     /** The VM this describes; its disk is set by the host when it installs the disk file. */
     public VmDefinition definition() {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, null, weight, cap, created, mac, generationId);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, null, weight, cap, created, mac, generationId,
+                machine.closedBox(), null, machine.apic(), machine.keyboard());
     }
 
     public FileRef file(Payload payload) {
