@@ -153,6 +153,7 @@ public final class Vm implements AutoCloseable {
         dispatcher.setHypercallHandler(hypercalls != null ? hypercalls : HypercallTable.disabled());
         this.realPaging = new CpuPaging(cpu, memory);
         this.mmu = new ShadowMmu(vcpu, ram, shadowTables, realPaging);
+        mmu.setDeviceFrames(platform.mmio()::claims);
         dispatcher.setMmu(mmu);
         privileged.setTlbListener(new TlbListener() {
             @Override

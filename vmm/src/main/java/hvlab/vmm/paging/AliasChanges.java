@@ -13,6 +13,8 @@ import java.util.Set;
  */
 final class AliasChanges {
     private final Map<Long, Long> toMake = new HashMap<>();
+    /** Pages to alias to a device's page (its physical address). */
+    private final Map<Long, Long> devicesToMake = new HashMap<>();
     private final Set<Long> toDrop = new HashSet<>();
     private boolean dropAll;
 
@@ -20,16 +22,24 @@ final class AliasChanges {
         toMake.put(page, frame);
     }
 
+    void makeDevice(long page, long deviceFrame) {
+        devicesToMake.put(page, deviceFrame);
+    }
+
     void drop(long page) {
+        toMake.remove(page);
+        devicesToMake.remove(page);
         toDrop.add(page);
     }
 
     void dropAll() {
         dropAll = true;
+        toMake.clear();
+        devicesToMake.clear();
     }
 
     boolean pending() {
-        return dropAll || !toDrop.isEmpty() || !toMake.isEmpty();
+        return dropAll || !toDrop.isEmpty() || !toMake.isEmpty() || !devicesToMake.isEmpty();
     }
 
     /** Applies what waited, drops first; new aliases only while the guest still pages. */
@@ -45,7 +55,9 @@ final class AliasChanges {
         toDrop.clear();
         if (paging) {
             toMake.forEach(real::alias);
+            devicesToMake.forEach(real::aliasDevice);
         }
         toMake.clear();
+        devicesToMake.clear();
     }
 }

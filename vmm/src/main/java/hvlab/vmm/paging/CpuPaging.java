@@ -40,6 +40,8 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     private final GuestMemory nothing = new GuestMemory(PAGE);
     /** Linear page to the guest frame aliased there, or -1 for {@link #nothing}. */
     private final Map<Long, Long> aliases = new HashMap<>();
+    /** Linear page to the device page (physical) aliased there: device memory, which traps. */
+    private final Map<Long, Long> deviceAliases = new HashMap<>();
     private long flushes;
 
     public CpuPaging(CpuBackend cpu, GuestMemory ram) {
@@ -105,9 +107,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
      */
     @Override
     public void alias(long linearPage, long frame) {
-        if (aliases.containsKey(linearPage)) {
-            cpu.unmap(linearPage, PAGE);
-        }
+        dropAlias(linearPage);
         if (frame < 0) {
             cpu.map(linearPage, nothing, Protection.ALL);
         } else {
@@ -117,8 +117,22 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     }
 
     @Override
+    public boolean aliasedDevice(long linearPage, long frame) {
+        Long now = deviceAliases.get(linearPage);
+        return now != null && now == frame;
+    }
+
+    /** As {@link #alias}, for a device's page: the emulator's traps name {@code frame}, the device's own address. */
+    @Override
+    public void aliasDevice(long linearPage, long frame) {
+        dropAlias(linearPage);
+        cpu.mapDevice(linearPage, PAGE, frame);
+        deviceAliases.put(linearPage, frame);
+    }
+
+    @Override
     public void dropAlias(long linearPage) {
-        if (aliases.remove(linearPage) != null) {
+        if (aliases.remove(linearPage) != null || deviceAliases.remove(linearPage) != null) {
             cpu.unmap(linearPage, PAGE);
         }
     }
@@ -128,7 +142,11 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         for (long page : aliases.keySet()) {
             cpu.unmap(page, PAGE);
         }
+        for (long page : deviceAliases.keySet()) {
+            cpu.unmap(page, PAGE);
+        }
         aliases.clear();
+        deviceAliases.clear();
     }
 
     /** Times the real TLB was emptied. */

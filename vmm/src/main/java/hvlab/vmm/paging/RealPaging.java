@@ -39,6 +39,15 @@ public interface RealPaging {
     /** Backs the linear page (above RAM) with guest frame {@code frame}, or with nothing (-1). */
     void alias(long linearPage, long frame);
 
+    /** Is the linear page (above RAM) an alias of the device page at physical {@code frame} now? */
+    boolean aliasedDevice(long linearPage, long frame);
+
+    /**
+     * Makes the linear page (above RAM) an alias of the device page at physical {@code frame}:
+     * accesses trap to the device with the device's own address. Dropped as RAM aliases are.
+     */
+    void aliasDevice(long linearPage, long frame);
+
     void dropAlias(long linearPage);
 
     void dropAliases();

@@ -49,6 +49,8 @@ public final class ShadowMmu {
     private final PagingCounters counters = new PagingCounters();
     /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
     private final AliasChanges aliasChanges = new AliasChanges();
+    /** Is a physical address device memory (the platform's MMIO bus claims it)? None until told. */
+    private java.util.function.LongPredicate deviceFrames = frame -> false;
 
     public ShadowMmu(VirtualCpu vcpu, GuestRam ram, ShadowPageTables shadows, RealPaging real) {
         this.vcpu = vcpu;
@@ -57,6 +59,14 @@ public final class ShadowMmu {
         this.observer = new GuestPageTables(ram, false);
         this.shadows = shadows;
         this.real = real;
+    }
+
+    /**
+     * Which physical frames are device memory (the local APIC, the I/O APIC): frames the guest's
+     * tables may name, but that are never RAM (DESIGN.md section 17).
+     */
+    public void setDeviceFrames(java.util.function.LongPredicate claims) {
+        this.deviceFrames = claims;
     }
 
     public PagingCounters counters() {
@@ -99,17 +109,23 @@ public final class ShadowMmu {
                     hvlab.vmm.boot.BootLayout.VMM_REGION + hvlab.vmm.boot.BootLayout.VMM_REGION_SIZE - 1));
         }
         long frame = t.physical() & ~0xFFFL;
-        if (!ram.contains(frame, 4096)) {
-            return new ShadowFault.Refused(String.format("the guest's page tables map linear 0x%08x to physical 0x%08x, "
-                    + "which is not RAM (the VM has %d MiB)", linear, frame, ram.size() >> 20));
-        }
         long page = linear & ~0xFFFL;
-        if (page < ram.size() && page != frame) {
+        boolean device = deviceFrames.test(frame);
+        if (!device && !ram.contains(frame, 4096)) {
+            return new ShadowFault.Refused(String.format("the guest's page tables map linear 0x%08x to physical 0x%08x, "
+                    + "which is not RAM (the VM has %d MiB) and no device's memory", linear, frame, ram.size() >> 20));
+        }
+        if (device) {
+            ShadowFault refused = deviceMapping(linear, page, frame);
+            if (refused != null) {
+                return refused;
+            }
+        } else if (page < ram.size() && page != frame) {
             return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to frame 0x%08x: below the top of RAM "
                     + "this VMM can only map a page to itself, because its emulator (Unicorn 2.0.1) ignores the frame a page "
                     + "table names there; map other pages above 0x%08x", linear, frame, ram.size()));
         }
-        if (page >= ram.size() && !real.aliased(page, frame)) {
+        if (!device && page >= ram.size() && !real.aliased(page, frame)) {
             aliasChanges.make(page, frame); // the emulator's memory map must show the frame at this linear page
         }
         int entry = ShadowEntry.of(t, linear, view() == ShadowPageTables.View.KERNEL, writeProtect());
@@ -137,6 +153,35 @@ public final class ShadowMmu {
     }
 
     /**
+     * A linear page the guest maps to device memory (xv6's DEVSPACE: the APICs, writable, PCD and
+     * PWT, which mean nothing to an emulator and are dropped). The shadow entry is made as for RAM
+     * (read-only until the first store sets the guest's dirty flag), but the frame is never
+     * treated as RAM: no RAM alias, no dirty tracking, no snapshot copy (it is not in guest RAM),
+     * and the VMM's own reads of it through the guest's tables end the VM as outside RAM.
+     * <ul>
+     *   <li>Linear = physical (xv6): the device's pages are in the emulator's map at that address
+     *       since power-on, so the shadow entry is all it takes. Mapping RAM there would fail.</li>
+     *   <li>Elsewhere above RAM: an alias of the device ({@code CpuBackend.mapDevice} with the
+     *       device's address), so its traps still name the physical register the guest meant.</li>
+     *   <li>Below the top of RAM: refused, as any page not mapping itself there (section 10).</li>
+     * </ul>
+     * Returns the refusal, or null to go on and install the entry.
+     */
+    private ShadowFault deviceMapping(long linear, long page, long frame) {
+        if (page == frame) {
+            return null;
+        }
+        if (page < ram.size() || ShadowPageTables.inPool(page) || page == CpuPaging.SCRATCH) {
+            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to device frame 0x%08x: this VMM maps "
+                    + "device memory at its own address or above RAM, outside the shadow pool and the hole", linear, frame));
+        }
+        if (!real.aliasedDevice(page, frame)) {
+            aliasChanges.makeDevice(page, frame);
+        }
+        return null;
+    }
+
+    /**
      * The emulator found nothing at all at linear address {@code linear} (no RAM, no alias yet;
      * see {@link CpuPaging}). With paging on, that is a page above RAM touched for the first
      * time: back it with the frame the guest's tables name, or with nothing when they name none,
@@ -151,8 +196,13 @@ public final class ShadowMmu {
         }
         PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false,
                 (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
-        long frame = walk instanceof PageWalk.Translation t && ram.contains(t.physical() & ~0xFFFL, 4096)
-                ? t.physical() & ~0xFFFL : -1;
+        long mapped = walk instanceof PageWalk.Translation t ? t.physical() & ~0xFFFL : -1;
+        if (mapped >= 0 && deviceFrames.test(mapped)) {
+            real.aliasDevice(page, mapped); // a device's page elsewhere: its accesses trap as the device's own
+            counters.aliases++;
+            return true;
+        }
+        long frame = mapped >= 0 && ram.contains(mapped, 4096) ? mapped : -1;
         real.alias(page, frame);
         counters.aliases++;
         return true;

@@ -40,8 +40,11 @@ class ShadowMmuTest {
         public void withPagingOff(Runnable work) { calls.add("paging off"); work.run(); }
         public boolean aliased(long page, long frame) { return aliases.containsKey(page) && aliases.get(page) == frame; }
         public void alias(long page, long frame) { aliases.put(page, frame); }
-        public void dropAlias(long page) { aliases.remove(page); }
-        public void dropAliases() { aliases.clear(); }
+        final Map<Long, Long> devices = new HashMap<>();
+        public boolean aliasedDevice(long page, long frame) { return devices.containsKey(page) && devices.get(page) == frame; }
+        public void aliasDevice(long page, long frame) { aliases.remove(page); devices.put(page, frame); }
+        public void dropAlias(long page) { aliases.remove(page); devices.remove(page); }
+        public void dropAliases() { aliases.clear(); devices.clear(); }
     }
 
     @AfterEach
