@@ -312,7 +312,7 @@ public final class Vm implements AutoCloseable {
 
     /** What boot and restore share: map memory, point the CPU at the VMM's tables, instrument bt. */
     private void powerOnMachine() {
-        cpu.map(0, memory, Protection.ALL);
+        realPaging.identity(); // RAM at its own addresses; the shadow MMU moves it while the guest pages
         vmmRegion.map(cpu);
         // The shadow tables: in the machine's physical address space for the real MMU to walk,
         // but no shadow entry ever maps them, so the guest has no address that reaches them.
@@ -322,8 +322,9 @@ public final class Vm implements AutoCloseable {
             cpu.mapDevice(device.base(), device.size()); // the APICs' pages: every access a trap to the device
         }
         if (translator != null) {
-            // Binary translation: see every block of guest code before it first runs.
-            cpu.watchTranslations(0, memory.size());
+            // Binary translation: see every block of guest code before it first runs, at any
+            // linear address (a paging kernel runs above its RAM: xv6 at 0x80100000).
+            cpu.watchTranslations(0, 1L << 32);
         }
         booted = true;
     }
@@ -456,6 +457,11 @@ public final class Vm implements AutoCloseable {
         }
         for (long eip : pending.watch()) {
             cpu.watchInstruction(eip);
+            if (mmu.pagingEnabled()) {
+                // The CPU dropped the block at eip by linear address, which Unicorn 2.0.1 finds only
+                // through the real page tables; drop it where the emulator shows its frame too.
+                mmu.dropTranslationsAt(eip, at -> cpu.invalidateTranslations(at, 1));
+            }
         }
     }
 

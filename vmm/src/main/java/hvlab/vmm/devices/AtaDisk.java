@@ -22,8 +22,11 @@ import java.util.List;
  * cannot be read, ABRT for a command we do not implement, a write to a read-only image or a
  * write the host refused. The host's I/O errors never reach the VMM's caller.
  *
- * <p>Only device 0 exists. Selecting device 1 (device register bit 4) makes the status read 0,
- * which is how drivers such as xv6's learn there is no second disk. With no disk at all,
+ * <p>The image is device 0 (the master) or, as xv6's Makefile attaches its file system, device 1
+ * (the slave). The other device: selecting an absent device 1 (device register bit 4) makes the
+ * status read 0, which is how drivers such as xv6's learn there is no second disk; a device 0
+ * beside an image on device 1 is a blank drive that is always ready and ignores commands (xv6
+ * waits for it to be ready, then only ever uses device 1). With no disk at all,
  * {@link PcPlatform} attaches nothing here and the ports float (0xFF), which is how Linux learns
  * the channel is empty.
  *
@@ -68,9 +71,20 @@ public final class AtaDisk implements IoDevice {
     private Phase phase = Phase.IDLE;
     private int command;
     private long ioErrors;
+    /** Which device of the channel the image is: 0 or 1. */
+    private final int unit;
 
     /** @param irq the drive's INTRQ, normally {@code pic.line(14)} */
     public AtaDisk(DiskImage disk, InterruptLine irq, PlatformOptions.DiskLimits limits) {
+        this(disk, irq, limits, 0);
+    }
+
+    /** @param unit 0: the image is device 0; 1: it is device 1, beside a blank device 0 */
+    public AtaDisk(DiskImage disk, InterruptLine irq, PlatformOptions.DiskLimits limits, int unit) {
+        if (unit != 0 && unit != 1) {
+            throw new IllegalArgumentException("an ATA channel has devices 0 and 1, not " + unit);
+        }
+        this.unit = unit;
         this.disk = disk;
         this.irq = irq;
         this.limiter = new DiskRateLimiter(limits);
@@ -124,12 +138,12 @@ public final class AtaDisk implements IoDevice {
         transfer.restore(s.lba(), s.sectorsLeft(), s.operationCharged(), s.buffer(), s.position());
         limiter.restore(s.limiter());
         ioErrors = s.ioErrors();
-        irqHigh = interruptPending && (control & CONTROL_NIEN) == 0 && !registers.device1Selected();
+        irqHigh = interruptPending && (control & CONTROL_NIEN) == 0 && ours();
     }
 
     @Override
     public int read(int port, int size) {
-        if (port == CONTROL_BLOCK) return registers.device1Selected() ? 0 : status; // alternate status: no acknowledge
+        if (port == CONTROL_BLOCK) return ours() ? status : otherStatus(); // alternate status: no acknowledge
         return switch (port - COMMAND_BLOCK) {
             case DATA -> readData(size);
             case ERROR -> registers.error;
@@ -162,7 +176,7 @@ public final class AtaDisk implements IoDevice {
                 updateIrq();
             }
             default -> {
-                if (!registers.device1Selected()) command(v);
+                if (ours()) command(v);
             }
         }
     }
@@ -211,8 +225,18 @@ public final class AtaDisk implements IoDevice {
         return old;
     }
 
+    /** Is the device the registers select the image's? */
+    private boolean ours() {
+        return registers.device1Selected() == (unit == 1);
+    }
+
+    /** The status of the device that is not the image: an absent device 1, or a blank device 0 that is always ready. */
+    private int otherStatus() {
+        return unit == 1 ? READY : 0;
+    }
+
     private int readStatus() {
-        if (registers.device1Selected()) return 0;
+        if (!ours()) return otherStatus();
         interruptPending = false; // reading the status register acknowledges INTRQ
         updateIrq();
         return status;
@@ -374,7 +398,7 @@ public final class AtaDisk implements IoDevice {
 
     /** INTRQ: a pending interrupt of the selected device, unless the driver masked it with nIEN. */
     private void updateIrq() {
-        boolean high = interruptPending && (control & CONTROL_NIEN) == 0 && !registers.device1Selected();
+        boolean high = interruptPending && (control & CONTROL_NIEN) == 0 && ours();
         if (high != irqHigh) {
             irqHigh = high;
             irq.set(high);

@@ -76,7 +76,7 @@ public final class PcPlatform implements AutoCloseable {
         add(serial);
         add(rtc);
         this.disk = options.disk() == null ? null
-                : new AtaDisk(DiskImage.open(options.disk()), irqLine(14), options.diskLimits());
+                : new AtaDisk(DiskImage.open(options.disk()), irqLine(14), options.diskLimits(), options.diskUnit());
         if (disk != null) {
             add(disk);
         }

@@ -50,6 +50,15 @@ public record PlatformOptions(Path disk, long rtcEpochSeconds, DiskLimits diskLi
     public static final PlatformOptions DEFAULT = new PlatformOptions(null, 1_767_225_600L /* 2026-01-01T00:00:00Z */,
             DiskLimits.UNLIMITED, null, null, null, false, false);
 
+    /**
+     * Which device of the ATA channel the disk is: 1 on an APIC machine, the PC xv6 expects, whose
+     * Makefile attaches the file system as the primary channel's second disk (its {@code ide.c}
+     * reads only device 1; device 0 held its boot block); 0 on the others.
+     */
+    public int diskUnit() {
+        return apic ? 1 : 0;
+    }
+
     public PlatformOptions withDisk(Path disk) {
         return new PlatformOptions(disk, rtcEpochSeconds, diskLimits, generationId, tpm, nic, apic, typeOnKeyboard);
     }

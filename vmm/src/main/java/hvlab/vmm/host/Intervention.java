@@ -108,8 +108,8 @@ final class Intervention {
 
     /**
      * Drops the CPU's translations of what was written. The CPU is stopped here, so in a paging
-     * guest they can go by physical address with real paging off for a moment, instead of the
-     * whole cache before the next run (6 s here, during which the guest stood still).
+     * guest they go where the emulator shows those frames now, instead of the whole cache before
+     * the next run (6 s here, during which the guest stood still).
      */
     private void flush() {
         var mmu = m.vm.mmu();
@@ -117,8 +117,11 @@ final class Intervention {
             ram().flushWrites();
             return;
         }
-        var cpu = m.vm.cpu();
-        ram().flushWrites((at, length) -> mmu.withRealPagingOff(() -> cpu.invalidateTranslations(at, length)));
+        if (!mmu.pagingEnabled()) {
+            ram().flushWrites();
+            return;
+        }
+        ram().flushWrites(mmu::dropCodeNow); // where the emulator shows those frames now
     }
 
     private GuestRam ram() {

@@ -1,63 +1,75 @@
 package hvlab.vmm.paging;
 
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Changes to the emulator's memory map that the shadow MMU decided on inside a trap and that wait
  * for the CPU to stop (see {@link CpuPaging}: on Unicorn 2.0.1 the memory map does the
- * translation of linear pages above RAM). A page to alias to a frame, a page whose alias must go
- * (INVLPG), or every alias (a CR3 load, a restore).
+ * translation, and only mapping a page that had nothing is safe while the CPU runs). A run of frames to
+ * move to linear pages, a device page to alias, placeholders to drop, frames whose translated
+ * code must go (the VMM wrote them), or everything back as at power-on (a restore).
  */
 final class AliasChanges {
-    private final Map<Long, Long> toMake = new HashMap<>();
+    /** Linear page to {frame, pages}: a run of frames to show from there. */
+    private final Map<Long, long[]> moves = new LinkedHashMap<>();
     /** Pages to alias to a device's page (its physical address). */
-    private final Map<Long, Long> devicesToMake = new HashMap<>();
-    private final Set<Long> toDrop = new HashSet<>();
-    private boolean dropAll;
+    private final Map<Long, Long> devices = new LinkedHashMap<>();
+    /** Frame ranges written by the VMM: {from, length} pairs. */
+    private final List<long[]> codeWritten = new ArrayList<>();
+    private boolean dropPlaceholders;
+    private boolean identity;
 
-    void make(long page, long frame) {
-        toMake.put(page, frame);
+    void move(long page, long frame, long pages) {
+        moves.put(page, new long[] {frame, pages});
     }
 
     void makeDevice(long page, long deviceFrame) {
-        devicesToMake.put(page, deviceFrame);
+        devices.put(page, deviceFrame);
     }
 
-    void drop(long page) {
-        toMake.remove(page);
-        devicesToMake.remove(page);
-        toDrop.add(page);
+    void codeWritten(long frame, long length) {
+        codeWritten.add(new long[] {frame, length});
     }
 
-    void dropAll() {
-        dropAll = true;
-        toMake.clear();
-        devicesToMake.clear();
+    void dropPlaceholders() {
+        dropPlaceholders = true;
+    }
+
+    /** Every change still waiting is stale: RAM goes back to its own addresses. */
+    void identity() {
+        identity = true;
+        moves.clear();
+        devices.clear();
+        codeWritten.clear();
     }
 
     boolean pending() {
-        return dropAll || !toDrop.isEmpty() || !toMake.isEmpty() || !devicesToMake.isEmpty();
+        return identity || dropPlaceholders || !moves.isEmpty() || !devices.isEmpty() || !codeWritten.isEmpty();
     }
 
-    /** Applies what waited, drops first; new aliases only while the guest still pages. */
-    void apply(RealPaging real, boolean paging) {
-        if (dropAll) {
-            real.dropAliases();
-            dropAll = false;
-            toDrop.clear();
+    /** Applies what waited; moves and aliases only while the guest still pages. */
+    void apply(RealPaging real, boolean paging, LongConsumer vacated) {
+        if (identity) {
+            real.identity();
+            identity = false;
         }
-        for (long page : toDrop) {
-            real.dropAlias(page);
+        for (long[] range : codeWritten) {
+            real.dropCode(range[0], range[1]); // before any move: the code is found where it is now
         }
-        toDrop.clear();
+        codeWritten.clear();
+        if (dropPlaceholders) {
+            real.dropPlaceholders();
+            dropPlaceholders = false;
+        }
         if (paging) {
-            toMake.forEach(real::alias);
-            devicesToMake.forEach(real::aliasDevice);
+            moves.forEach((page, run) -> real.move(page, run[0], run[1], vacated));
+            devices.forEach((page, frame) -> real.aliasDevice(page, frame, vacated));
         }
-        toMake.clear();
-        devicesToMake.clear();
+        moves.clear();
+        devices.clear();
     }
 }

@@ -7,7 +7,11 @@ import hvlab.cpu.Register;
 import hvlab.vmm.boot.BootLayout;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * {@link RealPaging} over the real CPU, Unicorn 2.0.1, whose MMU has two flaws this class works
@@ -38,10 +42,15 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     private final GuestMemory scratch = new GuestMemory(PAGE);
     /** Stands in at a linear page the guest does not map, so that the access reaches the page walk and faults there. */
     private final GuestMemory nothing = new GuestMemory(PAGE);
-    /** Linear page to the guest frame aliased there, or -1 for {@link #nothing}. */
-    private final Map<Long, Long> aliases = new HashMap<>();
+    /** Runs of 4 MiB for RAM at its own addresses. */
+    private static final long CHUNK = 4L << 20;
+    /** Where each guest frame is shown. */
+    private final FrameRuns runs = new FrameRuns();
+    /** Linear pages backed by {@link #nothing}. */
+    private final Set<Long> placeholders = new HashSet<>();
     /** Linear page to the device page (physical) aliased there: device memory, which traps. */
     private final Map<Long, Long> deviceAliases = new HashMap<>();
+    private long moves;
     private long flushes;
 
     public CpuPaging(CpuBackend cpu, GuestMemory ram) {
@@ -67,7 +76,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     @Override
     public void disable() {
         cpu.write(Register.CR0, cpu.read(Register.CR0) & ~(PG | WP));
-        dropAliases();
+        identity(); // linear is physical again: RAM back at its own addresses
         emptyTlb(); // translations made with paging on must not outlive it
     }
 
@@ -93,27 +102,72 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         flushes++;
     }
 
-    /** Is the linear page above RAM backed by this frame ({@code -1}: by nothing) now? */
-    @Override
-    public boolean aliased(long linearPage, long frame) {
-        Long now = aliases.get(linearPage);
-        return now != null && now == frame;
-    }
-
     /**
-     * Backs the linear page {@code linearPage} (above RAM) with guest frame {@code frame}, or with
-     * nothing ({@code frame} = -1). Safe inside the emulator's unmapped-memory hook for a page that
-     * has no mapping yet; replacing one needs the CPU stopped.
+     * The machine at power-on, and whenever the guest stops paging: RAM at its own addresses, in
+     * runs of 4 MiB (so that a frame moving away later cuts one 4 MiB piece, not all of RAM).
      */
     @Override
-    public void alias(long linearPage, long frame) {
-        dropAlias(linearPage);
-        if (frame < 0) {
-            cpu.map(linearPage, nothing, Protection.ALL);
-        } else {
-            cpu.map(linearPage, ram, frame, PAGE, Protection.ALL);
+    public void identity() {
+        if (identityNow()) {
+            return;
         }
-        aliases.put(linearPage, frame);
+        dropPlaceholders();
+        apply(runs.clear());
+        for (long at = 0; at < ram.size(); at += CHUNK) {
+            apply(List.of(runs.add(new FrameRuns.Run(at, at, Math.min(CHUNK, ram.size() - at) / PAGE))));
+        }
+    }
+
+    private boolean identityNow() {
+        if (!placeholders.isEmpty() || !deviceAliases.isEmpty() || runs.size() != (ram.size() + CHUNK - 1) / CHUNK) {
+            return false;
+        }
+        for (FrameRuns.Run run : runs.runs()) {
+            if (run.linear() != run.frame() || run.linear() % CHUNK != 0 || run.pages() * PAGE != Math.min(CHUNK, ram.size() - run.linear())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long frameAt(long linearPage) {
+        return runs.frameAt(linearPage);
+    }
+
+    @Override
+    public long linearOf(long frame) {
+        return runs.linearOf(frame);
+    }
+
+    @Override
+    public boolean canShow(long linearPage, long frame) {
+        return runs.free(linearPage, frame) && !placeholders.contains(linearPage) && !deviceAliases.containsKey(linearPage);
+    }
+
+    /** Maps only (safe inside the unmapped-memory hook): every page and frame must pass {@link #canShow}. */
+    @Override
+    public void show(long linear, long frame, long pages) {
+        apply(List.of(runs.add(new FrameRuns.Run(linear, frame, pages))));
+    }
+
+    @Override
+    public void move(long linear, long frame, long pages, LongConsumer vacated) {
+        for (long page = linear; page < linear + pages * PAGE; page += PAGE) {
+            dropPlaceholder(page);
+            if (deviceAliases.remove(page) != null) {
+                cpu.unmap(page, PAGE);
+            }
+        }
+        apply(runs.move(linear, frame, pages, vacated));
+        moves++;
+    }
+
+    /** Stands in at a linear page the guest does not map (or whose frame is shown elsewhere): maps only. */
+    @Override
+    public void showNothing(long linearPage) {
+        cpu.map(linearPage, nothing, Protection.ALL);
+        placeholders.add(linearPage);
     }
 
     @Override
@@ -122,31 +176,99 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         return now != null && now == frame;
     }
 
-    /** As {@link #alias}, for a device's page: the emulator's traps name {@code frame}, the device's own address. */
+    /** A device's page at another linear address: the emulator's traps name {@code frame}, the device's own address. */
     @Override
-    public void aliasDevice(long linearPage, long frame) {
-        dropAlias(linearPage);
+    public void aliasDevice(long linearPage, long frame, LongConsumer vacated) {
+        dropPlaceholder(linearPage);
+        if (deviceAliases.remove(linearPage) != null) {
+            cpu.unmap(linearPage, PAGE);
+        }
+        apply(runs.cut(linearPage, 1, 0, 0, vacated));
         cpu.mapDevice(linearPage, PAGE, frame);
         deviceAliases.put(linearPage, frame);
     }
 
     @Override
-    public void dropAlias(long linearPage) {
-        if (aliases.remove(linearPage) != null || deviceAliases.remove(linearPage) != null) {
+    public void dropPlaceholders() {
+        for (long page : placeholders) {
+            cpu.unmap(page, PAGE);
+        }
+        placeholders.clear();
+        for (long page : deviceAliases.keySet()) {
+            cpu.unmap(page, PAGE);
+        }
+        deviceAliases.clear();
+    }
+
+    @Override
+    public int placeholders() {
+        return placeholders.size() + deviceAliases.size();
+    }
+
+    private void dropPlaceholder(long linearPage) {
+        if (placeholders.remove(linearPage)) {
             cpu.unmap(linearPage, PAGE);
         }
     }
 
+    /**
+     * Removes the translated code of frames [{@code frame}, + {@code length}) where they are shown
+     * now (the VMM wrote them). Only with the CPU stopped.
+     */
     @Override
-    public void dropAliases() {
-        for (long page : aliases.keySet()) {
-            cpu.unmap(page, PAGE);
+    public void dropCode(long frame, long length) {
+        withCodeRemoval(() -> {
+            for (long at = frame & ~(PAGE - 1); at < frame + length; at += PAGE) {
+                long linear = runs.linearOf(at);
+                if (linear >= 0) {
+                    cpu.invalidateTranslations(linear, PAGE);
+                }
+            }
+        });
+    }
+
+    /** Carries out the steps: a run's code is removed before the run is unmapped (see {@link FrameRuns}). */
+    private void apply(List<FrameRuns.Step> steps) {
+        for (FrameRuns.Step step : steps) {
+            switch (step) {
+                case FrameRuns.Step.Unmap unmap -> {
+                    FrameRuns.Run run = unmap.run();
+                    withCodeRemoval(() -> cpu.invalidateTranslations(run.linear(), run.pages() * PAGE));
+                    cpu.unmap(run.linear(), run.pages() * PAGE);
+                }
+                case FrameRuns.Step.Map map -> cpu.map(map.run().linear(), ram, map.run().frame(), map.run().pages() * PAGE, Protection.ALL);
+            }
         }
-        for (long page : deviceAliases.keySet()) {
-            cpu.unmap(page, PAGE);
+    }
+
+    /**
+     * Runs {@code work} (removals of translated code by address) with real paging off: Unicorn
+     * 2.0.1 takes the address as linear and, with paging on, walks the page tables for it, where a
+     * page may not be mapped (the user view), raising a #PF it swallows (section 10). With paging
+     * off, linear = physical = the run's own mapping, whose RAM block files the code.
+     */
+    private void withCodeRemoval(Runnable work) {
+        int cr0 = cpu.read(Register.CR0);
+        if ((cr0 & PG) == 0) {
+            work.run();
+            return;
         }
-        aliases.clear();
-        deviceAliases.clear();
+        cpu.write(Register.CR0, cr0 & ~(PG | WP));
+        try {
+            work.run();
+        } finally {
+            cpu.write(Register.CR0, cr0);
+            emptyTlb();
+        }
+    }
+
+    /** Runs in the emulator's map now, and frames moved since the VM started. */
+    public int runs() {
+        return runs.size();
+    }
+
+    public long moves() {
+        return moves;
     }
 
     /** Times the real TLB was emptied. */

@@ -21,8 +21,10 @@ public final class PagingCounters {
     long viewSwitches;
     /** Times the shadow pool ran dry and everything was dropped. */
     long poolDrops;
-    /** Linear pages above RAM given an alias in the emulator's memory map (see CpuPaging). */
+    /** First touches of a linear page the emulator's map had nothing at (a run, a placeholder or a device alias made; see CpuPaging). */
     long aliases;
+    /** Frames moved to another linear page, one place per frame (see FrameRuns). */
+    long moves;
 
     public long hiddenFaults() { return hiddenFaults; }
 
@@ -40,6 +42,8 @@ public final class PagingCounters {
 
     public long aliases() { return aliases; }
 
+    public long moves() { return moves; }
+
     /** Label to count, in a stable order, for reports. */
     public Map<String, Long> byLabel() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -50,7 +54,8 @@ public final class PagingCounters {
         out.put("real TLB flushes", tlbFlushes);
         out.put("kernel/user view switches", viewSwitches);
         out.put("shadow pool drops", poolDrops);
-        out.put("pages aliased above RAM", aliases);
+        out.put("linear pages first mapped", aliases);
+        out.put("frames moved", moves);
         return out;
     }
 }

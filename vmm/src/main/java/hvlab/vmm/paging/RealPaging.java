@@ -33,22 +33,51 @@ public interface RealPaging {
      */
     void withPagingOff(Runnable work);
 
-    /** Is the linear page (above RAM) backed by guest frame {@code frame} (or by nothing, -1)? */
-    boolean aliased(long linearPage, long frame);
+    /** Back to the machine at power-on: RAM at its own addresses, nothing else of the MMU's mapped. */
+    void identity();
 
-    /** Backs the linear page (above RAM) with guest frame {@code frame}, or with nothing (-1). */
-    void alias(long linearPage, long frame);
+    /** The guest frame linear page {@code linearPage} shows now, or -1. */
+    long frameAt(long linearPage);
+
+    /** The linear page guest frame {@code frame} is shown at now, or -1. */
+    long linearOf(long frame);
+
+    /** Nothing is mapped at the linear page and the frame is shown nowhere: {@link #show} may use them. */
+    boolean canShow(long linearPage, long frame);
+
+    /**
+     * Shows frames [{@code frame}, + {@code pages}) at [{@code linear}, + {@code pages}); each page
+     * and frame must pass {@link #canShow}. Maps only: safe inside the unmapped-memory hook.
+     */
+    void show(long linear, long frame, long pages);
+
+    /**
+     * Makes linear pages [{@code linear}, + {@code pages}) show frames [{@code frame}, + {@code
+     * pages}), taking the frames from where they are shown and whatever the pages showed away;
+     * tells {@code vacated} each linear page that stopped showing its frame. Only with the CPU
+     * stopped.
+     */
+    void move(long linear, long frame, long pages, java.util.function.LongConsumer vacated);
+
+    /** Backs a linear page with nothing of the guest's, so that an access reaches the page walk. Maps only. */
+    void showNothing(long linearPage);
 
     /** Is the linear page (above RAM) an alias of the device page at physical {@code frame} now? */
     boolean aliasedDevice(long linearPage, long frame);
 
     /**
-     * Makes the linear page (above RAM) an alias of the device page at physical {@code frame}:
-     * accesses trap to the device with the device's own address. Dropped as RAM aliases are.
+     * Makes the linear page an alias of the device page at physical {@code frame}: accesses trap
+     * to the device with the device's own address. Only with the CPU stopped, or in the hook for
+     * a page with nothing mapped.
      */
-    void aliasDevice(long linearPage, long frame);
+    void aliasDevice(long linearPage, long frame, java.util.function.LongConsumer vacated);
 
-    void dropAlias(long linearPage);
+    /** Unmaps the placeholders of {@link #showNothing} and the device aliases. Only with the CPU stopped. */
+    void dropPlaceholders();
 
-    void dropAliases();
+    /** Placeholders and device aliases mapped now. */
+    int placeholders();
+
+    /** Removes the emulator's translated code of frames the VMM wrote, where they are shown. CPU stopped. */
+    void dropCode(long frame, long length);
 }

@@ -31,6 +31,9 @@ import hvlab.vmm.memory.GuestRam;
 public final class ShadowMmu {
     /** A shadow fault that comes back after it was filled and the real TLB emptied: a VMM bug, not a loop to spin in. */
     private static final int REPEAT_LIMIT = 3;
+    private static final boolean DEBUG = System.getenv("HV_MOVES") != null;
+    /** Placeholder pages kept across address-space switches before they are all unmapped. */
+    private static final int PLACEHOLDER_LIMIT = 256;
 
     private final VirtualCpu vcpu;
     private final GuestRam ram;
@@ -120,13 +123,11 @@ public final class ShadowMmu {
             if (refused != null) {
                 return refused;
             }
-        } else if (page < ram.size() && page != frame) {
-            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to frame 0x%08x: below the top of RAM "
-                    + "this VMM can only map a page to itself, because its emulator (Unicorn 2.0.1) ignores the frame a page "
-                    + "table names there; map other pages above 0x%08x", linear, frame, ram.size()));
-        }
-        if (!device && page >= ram.size() && !real.aliased(page, frame)) {
-            aliasChanges.make(page, frame); // the emulator's memory map must show the frame at this linear page
+        } else {
+            ShadowFault refused = ramMapping(linear, page, frame);
+            if (refused != null) {
+                return refused;
+            }
         }
         int entry = ShadowEntry.of(t, linear, view() == ShadowPageTables.View.KERNEL, writeProtect());
         if (entry == 0) {
@@ -171,7 +172,7 @@ public final class ShadowMmu {
         if (page == frame) {
             return null;
         }
-        if (page < ram.size() || ShadowPageTables.inPool(page) || page == CpuPaging.SCRATCH) {
+        if (page < ram.size() || reserved(page)) {
             return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to device frame 0x%08x: this VMM maps "
                     + "device memory at its own address or above RAM, outside the shadow pool and the hole", linear, frame));
         }
@@ -179,6 +180,68 @@ public final class ShadowMmu {
             aliasChanges.makeDevice(page, frame);
         }
         return null;
+    }
+
+    /**
+     * A linear page the guest maps to a RAM frame. The emulator's memory map must show the frame
+     * at that page (Unicorn 2.0.1 translates linear = physical); if it shows something else, the
+     * frame moves there when the CPU stops ({@link CpuPaging}, one place per frame), and the entry
+     * installed now takes effect then. A page where the VMM or a device sits is refused.
+     */
+    private ShadowFault ramMapping(long linear, long page, long frame) {
+        if (reserved(page) || deviceFrames.test(page)) {
+            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to RAM frame 0x%08x, over the shadow "
+                    + "pool, the hole or a device's own address, where this VMM cannot show RAM", linear, frame));
+        }
+        if (real.frameAt(page) != frame) {
+            long from = real.linearOf(frame);
+            long layout = from < 0 ? Long.MIN_VALUE : from - frame; // where the group it moves with sits now
+            long first = page;
+            while (first > (page & ~0x3FFFFFL) && movable(first - 4096, frame - (page - first) - 4096, layout)) {
+                first -= 4096;
+            }
+            long last = page;
+            while (last + 4096 < (page & ~0x3FFFFFL) + (4L << 20) && movable(last + 4096, frame + (last - page) + 4096, layout)) {
+                last += 4096;
+            }
+            aliasChanges.move(first, frame - (page - first), (last - first) / 4096 + 1);
+            if (DEBUG) System.err.printf("[move] %08x <- %08x x%d (fault %08x, was at %08x)%n", first, frame - (page - first), (last - first) / 4096 + 1, linear, from);
+            counters.moves++;
+        }
+        return null;
+    }
+
+    /**
+     * May a move to {@code page} take {@code frame} along? When the guest maps it there, it is not
+     * shown there yet, and it is shown nowhere, or where the guest's tables no longer map it, or
+     * in the same layout as the frame that faulted ({@code layout}: linear minus frame where that
+     * one is shown; RAM at its own address while xv6's entry code moves to KERNBASE + pa) and not
+     * in use there since the last TLB flush. A frame in use elsewhere (a user page at its low
+     * address, the code running now) stays: moving it too would only make it come back.
+     */
+    private boolean movable(long page, long frame, long layout) {
+        if (frame < 0 || !ram.contains(frame, 4096) || reserved(page) || deviceFrames.test(page) || real.frameAt(page) == frame
+                || !mapsTo(page, frame)) {
+            return false;
+        }
+        long shownAt = real.linearOf(frame);
+        return shownAt < 0 || (shownAt - frame == layout && !inUse(shownAt)) || !mapsTo(shownAt, frame);
+    }
+
+    /** Has the guest used the page since its shadows were last emptied (a shadow entry in either view)? */
+    private boolean inUse(long page) {
+        return shadows.entry(ShadowPageTables.View.KERNEL, page) != 0 || shadows.entry(ShadowPageTables.View.USER, page) != 0;
+    }
+
+    /** Do the guest's tables map linear {@code page} to {@code frame} now (walked without a trace)? */
+    private boolean mapsTo(long page, long frame) {
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
+        return walk instanceof PageWalk.Translation t && (t.physical() & ~0xFFFL) == frame;
+    }
+
+    /** Linear pages where the emulator's map holds the VMM's own memory: never a guest page's. */
+    private static boolean reserved(long page) {
+        return ShadowPageTables.inPool(page) || ShadowPageTables.inVmmRegion(page) || page == CpuPaging.SCRATCH;
     }
 
     /**
@@ -190,22 +253,52 @@ public final class ShadowMmu {
      */
     public boolean onUnmappedAccess(long linear) {
         long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
-        if (!vcpu.pagingEnabled() || page < ram.size() || ShadowPageTables.inPool(page)
-                || ShadowPageTables.inVmmRegion(page) || page == CpuPaging.SCRATCH) {
+        if (!vcpu.pagingEnabled() || reserved(page) || deviceFrames.test(page)) {
             return false;
         }
-        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false,
-                (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
         long mapped = walk instanceof PageWalk.Translation t ? t.physical() & ~0xFFFL : -1;
         if (mapped >= 0 && deviceFrames.test(mapped)) {
-            real.aliasDevice(page, mapped); // a device's page elsewhere: its accesses trap as the device's own
+            real.aliasDevice(page, mapped, vacated -> { }); // nothing was mapped here: nothing to vacate
             counters.aliases++;
             return true;
         }
-        long frame = mapped >= 0 && ram.contains(mapped, 4096) ? mapped : -1;
-        real.alias(page, frame);
+        if (mapped >= 0 && ram.contains(mapped, 4096) && real.canShow(page, mapped)) {
+            showRun(page, mapped);
+        } else {
+            real.showNothing(page); // the walk faults, or the fill moves the frame here with the CPU stopped
+        }
         counters.aliases++;
         return true;
+    }
+
+    /**
+     * Maps the frame at {@code page} and, in the same run, the pages around it (inside its 4 MiB
+     * of linear space) that the guest maps to the frames around it and that nothing shows yet: a
+     * kernel's map of all RAM at KERNBASE + pa (xv6, Linux) becomes a few dozen emulator mappings
+     * instead of one per page, each found on the first touch of its 4 MiB. Only a layout the
+     * guest's tables state now is used; the fill checks each page again before it is used.
+     */
+    private void showRun(long page, long frame) {
+        long chunk = page & ~0x3FFFFFL;
+        long first = page;
+        while (first > chunk && sameLayout(first - 4096, frame - (page - first) - 4096)) {
+            first -= 4096;
+        }
+        long last = page;
+        while (last + 4096 < chunk + (4L << 20) && sameLayout(last + 4096, frame + (last - page) + 4096)) {
+            last += 4096;
+        }
+        real.show(first, frame - (page - first), (last - first) / 4096 + 1);
+    }
+
+    private boolean sameLayout(long page, long frame) {
+        return frame >= 0 && ram.contains(frame, 4096) && !reserved(page) && !deviceFrames.test(page) && real.canShow(page, frame)
+                && mapsTo(page, frame);
+    }
+
+    private boolean largePages() {
+        return (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0;
     }
 
     /** The guest loaded CR3 (a new address space, or the same one to empty its TLB). */
@@ -215,7 +308,11 @@ public final class ShadowMmu {
             return; // no shadows while the guest does not page: nothing to forget
         }
         dropAll();
-        aliasChanges.dropAll();
+        // The emulator's map stays: every page is checked against it again when its shadow
+        // entry is filled. Only the placeholders, which pile up with address spaces, go.
+        if (real.placeholders() > PLACEHOLDER_LIMIT) {
+            aliasChanges.dropPlaceholders();
+        }
     }
 
     /** The guest ran INVLPG: its TLB forgets that page, and so does the shadow. */
@@ -225,17 +322,14 @@ public final class ShadowMmu {
             return;
         }
         long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
-        shadows.drop(page);
-        if (page >= ram.size()) {
-            aliasChanges.drop(page);
-        }
+        shadows.drop(page); // the emulator's map may stay: the next fill checks it
         flushNeeded = true;
     }
 
     /** The VM was restored from a saved state: nothing in the shadows or the real TLB can be trusted. */
     public void reset() {
         dropAll();
-        aliasChanges.dropAll();
+        aliasChanges.identity();
         loadedRoot = -2; // neither off nor a root: the next sync sets the real CPU either way
     }
 
@@ -261,7 +355,7 @@ public final class ShadowMmu {
             return; // an interrupt delivered from outside took the guest into its kernel: no flush needed
         }
         boolean aliasesChanged = aliasChanges.pending();
-        aliasChanges.apply(real, vcpu.pagingEnabled());
+        aliasChanges.apply(real, vcpu.pagingEnabled(), shadows::drop);
         if (!vcpu.pagingEnabled()) {
             if (loadedRoot != -1) {
                 real.disable();
@@ -304,34 +398,34 @@ public final class ShadowMmu {
 
     /**
      * Drops the CPU's translated code at the guest's linear address {@code linear}: finds its
-     * physical address in the guest's tables (leaving no trace) and hands it to {@code drop} (the
-     * backend's {@code invalidateTranslations}) with real paging off for the moment it takes. A
-     * hook added after the code was translated (a VMI breakpoint) reaches it only then. Nothing
-     * to do where the guest maps nothing. Only while the CPU is stopped.
+     * frame in the guest's tables (leaving no trace) and removes the code where the emulator shows
+     * that frame now. A hook added after the code was translated (a VMI breakpoint) reaches it only
+     * then. Nothing to do where the guest maps nothing. Only while the CPU is stopped.
      */
-    public void dropTranslationsAt(long linear, java.util.function.LongConsumer drop) {
-        long physical = linear;
-        if (vcpu.pagingEnabled()) {
-            PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), linear, false, false, false,
-                    (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
-            if (!(walk instanceof PageWalk.Translation t)) {
-                return;
-            }
-            physical = t.physical();
+    public void dropTranslationsAt(long linear, java.util.function.LongConsumer dropAtPhysical) {
+        if (!vcpu.pagingEnabled()) {
+            dropAtPhysical.accept(linear);
+            return;
         }
-        long at = physical;
-        withRealPagingOff(() -> drop.accept(at));
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), linear, false, false, false, largePages());
+        if (walk instanceof PageWalk.Translation t && ram.contains(t.physical(), 1)) {
+            real.dropCode(t.physical(), 1);
+        }
     }
 
     /**
-     * Runs {@code work} with real paging off for a moment (linear = physical), then puts the real
-     * MMU back with an empty TLB: for the VMM dropping translated code by physical address, which
-     * Unicorn takes as linear and, with paging on, finds only where the loaded view maps it. The
-     * alternative, a flush of the whole cache before the next run, took 6 s here. Only while the
-     * CPU is stopped.
+     * The VMM wrote guest RAM [{@code physical}, + {@code length}) (an emulated string
+     * instruction, an intervention): the emulator's translations of that code must go, wherever
+     * the frames are shown. Inside a trap this waits for the CPU to stop ({@link #realCpuBehind});
+     * QEMU only notices stores it made itself.
      */
-    public void withRealPagingOff(Runnable work) {
-        real.withPagingOff(work);
+    public void codeWritten(long physical, long length) {
+        aliasChanges.codeWritten(physical, length);
+    }
+
+    /** As {@link #codeWritten}, with the CPU stopped: done now. */
+    public void dropCodeNow(long physical, long length) {
+        real.dropCode(physical, length);
     }
 
     private boolean enterKernelViewNow() {

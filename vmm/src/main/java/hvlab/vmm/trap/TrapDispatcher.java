@@ -152,7 +152,7 @@ public final class TrapDispatcher implements TrapHandler {
      */
     public VmExit deliver(GuestEvent event) {
         VmExit failed = delivery.deliver(event, state);
-        ram.flushWrites();
+        flushWrites();
         if (failed == null) {
             counters.count(TrapKind.INTERRUPT);
         }
@@ -191,7 +191,7 @@ public final class TrapDispatcher implements TrapHandler {
             }
             outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
-        ram.flushWrites();
+        flushWrites();
         if (mmu != null && !ended && mmu.realCpuBehind() && !mmu.enterKernelView() && !(outcome instanceof TrapOutcome.Stop)) {
             // A new privilege level, CR3 or paging mode must reach the real MMU before the next
             // instruction, and that can only be done with the CPU stopped (ShadowMmu.sync).
@@ -202,6 +202,19 @@ public final class TrapDispatcher implements TrapHandler {
             diary.afterTrap(trap, answer, counters.last());
         }
         return answer;
+    }
+
+    /**
+     * Tells the CPU about guest code the VMM overwrote. With the guest paging, the shadow MMU
+     * drops it where the emulator shows those frames, with the CPU stopped (a stop that the
+     * recheck after a trap makes): Unicorn 2.0.1 could only drop all of it from inside the trap.
+     */
+    private void flushWrites() {
+        if (mmu != null && mmu.pagingEnabled()) {
+            ram.flushWrites(mmu::codeWritten);
+        } else {
+            ram.flushWrites();
+        }
     }
 
     /** Where the trap log writes, and the clock its records carry (the VM's virtual time). */

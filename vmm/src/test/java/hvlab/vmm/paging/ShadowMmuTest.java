@@ -25,26 +25,52 @@ class ShadowMmuTest {
     private final GuestRam ram = new GuestRam(memory, null);
     private final VirtualCpu vcpu = new VirtualCpu();
     private final ShadowPageTables shadows = new ShadowPageTables();
-    private final RecordingPaging real = new RecordingPaging();
+    private final RecordingPaging real = new RecordingPaging(8L << 20);
     private final ShadowMmu mmu = new ShadowMmu(vcpu, ram, shadows, real);
 
-    /** The real CPU, as far as the MMU drives it: what it was told, in order. */
+    /** The real CPU, as far as the MMU drives it: what it was told, in order, and its map kept by the real {@link FrameRuns}. */
     static final class RecordingPaging implements RealPaging {
         final List<String> calls = new ArrayList<>();
-        final Map<Long, Long> aliases = new HashMap<>();
+        final FrameRuns runs = new FrameRuns();
+        final java.util.Set<Long> nothing = new java.util.HashSet<>();
+        final Map<Long, Long> devices = new HashMap<>();
+        final long ramSize;
+
+        RecordingPaging(long ramSize) {
+            this.ramSize = ramSize;
+            identity();
+        }
 
         public void load(long root) { calls.add("load " + Long.toHexString(root)); }
         public void switchRoot(long root) { calls.add("switch " + Long.toHexString(root)); }
-        public void disable() { calls.add("disable"); aliases.clear(); }
+        public void disable() { calls.add("disable"); identity(); }
         @Override
         public void withPagingOff(Runnable work) { calls.add("paging off"); work.run(); }
-        public boolean aliased(long page, long frame) { return aliases.containsKey(page) && aliases.get(page) == frame; }
-        public void alias(long page, long frame) { aliases.put(page, frame); }
-        final Map<Long, Long> devices = new HashMap<>();
+        public void identity() {
+            runs.clear();
+            nothing.clear();
+            devices.clear();
+            runs.add(new FrameRuns.Run(0, 0, ramSize / 4096));
+        }
+        public long frameAt(long page) { return runs.frameAt(page); }
+        public long linearOf(long frame) { return runs.linearOf(frame); }
+        public boolean canShow(long page, long frame) { return runs.free(page, frame) && !nothing.contains(page) && !devices.containsKey(page); }
+        public void show(long linear, long frame, long pages) { runs.add(new FrameRuns.Run(linear, frame, pages)); }
+        public void move(long page, long frame, long pages, java.util.function.LongConsumer vacated) {
+            for (long p = page; p < page + pages * 4096; p += 4096) nothing.remove(p);
+            calls.add("move " + Long.toHexString(frame) + " to " + Long.toHexString(page) + " x" + pages);
+            runs.move(page, frame, pages, vacated);
+        }
+        public void showNothing(long page) { nothing.add(page); }
         public boolean aliasedDevice(long page, long frame) { return devices.containsKey(page) && devices.get(page) == frame; }
-        public void aliasDevice(long page, long frame) { aliases.remove(page); devices.put(page, frame); }
-        public void dropAlias(long page) { aliases.remove(page); devices.remove(page); }
-        public void dropAliases() { aliases.clear(); devices.clear(); }
+        public void aliasDevice(long page, long frame, java.util.function.LongConsumer vacated) {
+            nothing.remove(page);
+            runs.cut(page, 1, 0, 0, vacated);
+            devices.put(page, frame);
+        }
+        public void dropPlaceholders() { nothing.clear(); devices.clear(); }
+        public int placeholders() { return nothing.size() + devices.size(); }
+        public void dropCode(long frame, long length) { calls.add("drop code " + Long.toHexString(frame)); }
     }
 
     @AfterEach
@@ -94,14 +120,60 @@ class ShadowMmuTest {
     }
 
     @Test
-    void aPageAboveRamIsAliasedToItsFrame() {
+    void aPageTouchedFirstIsShownInARunOfTheFramesAroundIt() {
         pagingOn();
-        assertTrue(mmu.onUnmappedAccess(0x40000010));
-        assertEquals(0x300000L, real.aliases.get(0x40000000L));
+        long table = 0x203000; // linear 0x80000000 + pa -> pa for the first 4 MiB, as xv6's kernel maps RAM
+        ram.write(PD + 512 * 4, 4, (int) table | P | RW);
+        for (int i = 0; i < 1024; i++) {
+            ram.write(table + 4L * i, 4, (i << 12) | P | RW);
+        }
+        real.identity();
+        real.runs.cut(0, 1024, 0, 0, page -> { }); // the guest left its boot tables: low RAM shown nowhere
+        assertTrue(mmu.onUnmappedAccess(0x80001010L));
+        assertEquals(new FrameRuns.Run(0x80000000L, 0, 1024), real.runs.atLinear(0x80001000L),
+                "the pages the guest maps contiguously around it, in one emulator mapping");
         assertTrue(mmu.onUnmappedAccess(0x50000000));
-        assertEquals(-1L, real.aliases.get(0x50000000L), "no mapping: backed by nothing, so the walk faults for the guest");
-        assertFalse(mmu.onUnmappedAccess(0x7FF000), "below the top of RAM: not the MMU's business");
-        assertFalse(mmu.onUnmappedAccess(ShadowPageTables.POOL), "the shadow pool is never aliased");
+        assertTrue(real.nothing.contains(0x50000000L), "no mapping: backed by nothing, so the walk faults for the guest");
+        assertFalse(mmu.onUnmappedAccess(ShadowPageTables.POOL), "the shadow pool is never the guest's");
+    }
+
+    @Test
+    void framesTheGuestNoLongerMapsWhereTheyAreShownMoveInBulk() {
+        pagingOn();
+        long table = 0x203000;
+        ram.write(PD + 512 * 4, 4, (int) table | P | RW);
+        for (int i = 0; i < 1024; i++) {
+            ram.write(table + 4L * i, 4, (i << 12) | P | RW);
+        }
+        ram.write(PD, 4, 0); // low memory unmapped: RAM at its own address is stale
+        ram.write(PT + 5 * 4, 4, 0x9000 | P | RW | US); // but frame 0x9000 is still a user page at 0x5000 ...
+        ram.write(PD, 4, (int) PT | P | RW | US);
+        for (int i = 0; i < 1024; i++) {
+            ram.write(PT + 4L * i, 4, i == 5 ? 0x9000 | P | RW | US : 0);
+        }
+        real.move(0x5000, 0x9000, 1, page -> { });
+        assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x80002000L, 4));
+        mmu.sync();
+        assertEquals("move 0 to 80000000 x9", real.calls.get(real.calls.size() - 2), "up to the frame in use at 0x5000");
+        assertEquals(0x5000L, real.linearOf(0x9000));
+        assertEquals(0x8000L, real.frameAt(0x80008000L));
+    }
+
+    @Test
+    void aFrameWantedAtASecondAddressMovesAndItsOldPageLosesItsShadowEntry() {
+        pagingOn();
+        mmu.onRealPageFault(0x300000, 4); // the kernel reads frame 0x300000 at its own address
+        assertNotEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x300000));
+        ram.write(PT + 4, 4, 0x300000 | P | RW | US); // linear 0x1000 -> 0x300000, as xv6 maps user pages low
+        assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x1000, 4));
+        assertTrue(mmu.realCpuBehind(), "the move waits for the CPU to stop");
+        mmu.sync();
+        assertEquals(0x300000L, real.frameAt(0x1000));
+        assertEquals(0x1000L, real.linearOf(0x300000), "one place per frame");
+        assertEquals(-1L, real.frameAt(0x300000), "the frame's old page shows nothing now");
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x300000), "and its stale shadow entry is gone");
+        assertEquals(0x2000L, real.frameAt(0x2000), "the rest of RAM stays where it was");
+        assertEquals(1, mmu.counters().moves());
     }
 
     @Test
@@ -160,9 +232,10 @@ class ShadowMmuTest {
         ram.write(table, 4, (int) ShadowPageTables.POOL | P | RW | US); // linear 0x80000000 -> the pool
         var pool = (ShadowFault.Refused) mmu.onRealPageFault(0x80000000L, 6);
         assertTrue(pool.reason().contains("not RAM"), pool.reason());
-        ram.write(PT + 4, 4, 0x300000 | P | RW); // linear 0x1000 -> frame 0x300000, below the top of RAM
-        var inRam = (ShadowFault.Refused) mmu.onRealPageFault(0x1000, 4);
-        assertTrue(inRam.reason().contains("only map a page to itself"), inRam.reason());
+        ram.write(table + 4, 4, 0x1000 | P | RW | US); // linear 0x80001000 -> frame 0x1000, fine
+        ram.write(PD + 1020 * 4, 4, (int) table | P | RW | US);
+        var overPool = (ShadowFault.Refused) mmu.onRealPageFault(ShadowPageTables.POOL + 0x1000, 6); // linear in the pool -> RAM
+        assertTrue(overPool.reason().contains("shadow pool"), overPool.reason());
     }
 
     @Test
@@ -200,6 +273,9 @@ class ShadowMmuTest {
                 }
             }
         }
-        real.aliases.forEach((page, frame) -> assertTrue(frame == -1 || ram.contains(frame, 4096)));
+        for (FrameRuns.Run run : real.runs.runs()) {
+            assertTrue(ram.contains(run.frame(), run.pages() * 4096), "every run is guest RAM: " + run);
+            assertFalse(ShadowPageTables.inPool(run.linear()) || ShadowPageTables.inVmmRegion(run.linear()), "and never over the VMM: " + run);
+        }
     }
 }
