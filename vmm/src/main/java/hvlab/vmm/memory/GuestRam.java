@@ -189,7 +189,7 @@ public final class GuestRam {
     /**
      * As {@link #flushWrites}, but {@code drop} is told the range instead of the CPU: for the
      * VMM writing with the CPU stopped, which can drop translations more precisely than the CPU
-     * can on its own in a paging guest (see {@code ShadowMmu.withRealPagingOff}).
+     * can on its own in a paging guest (see {@code ShadowMmu.dropCodeNow}).
      */
     public void flushWrites(java.util.function.BiConsumer<Long, Long> drop) {
         if (dirtyFrom <= dirtyTo) {

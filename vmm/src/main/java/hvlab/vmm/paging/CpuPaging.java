@@ -80,22 +80,6 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         emptyTlb(); // translations made with paging on must not outlive it
     }
 
-    @Override
-    public void withPagingOff(Runnable work) {
-        int cr0 = cpu.read(Register.CR0);
-        if ((cr0 & PG) == 0) {
-            work.run();
-            return;
-        }
-        cpu.write(Register.CR0, cr0 & ~(PG | WP));
-        try {
-            work.run();
-        } finally {
-            cpu.write(Register.CR0, cr0);
-            emptyTlb(); // entries made with paging off map linear = physical: they must go
-        }
-    }
-
     private void emptyTlb() {
         cpu.map(SCRATCH, scratch, Protection.READ_ONLY);
         cpu.unmap(SCRATCH, PAGE);

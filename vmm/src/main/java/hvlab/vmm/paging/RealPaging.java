@@ -24,15 +24,6 @@ public interface RealPaging {
     /** Turns real paging off: linear addresses are physical again. */
     void disable();
 
-    /**
-     * Runs {@code work} with real paging off for a moment (linear = physical, aliases kept), then
-     * puts CR0 back and empties the TLB, so that nothing the CPU learned meanwhile outlives it.
-     * For the VMM dropping translated code by physical address: Unicorn takes such ranges as
-     * linear and walks the page tables it has, where a kernel page may not be mapped (the user
-     * view). Only while the CPU is stopped.
-     */
-    void withPagingOff(Runnable work);
-
     /** Back to the machine at power-on: RAM at its own addresses, nothing else of the MMU's mapped. */
     void identity();
 

@@ -31,7 +31,6 @@ import hvlab.vmm.memory.GuestRam;
 public final class ShadowMmu {
     /** A shadow fault that comes back after it was filled and the real TLB emptied: a VMM bug, not a loop to spin in. */
     private static final int REPEAT_LIMIT = 3;
-    private static final boolean DEBUG = System.getenv("HV_MOVES") != null;
     /** Placeholder pages kept across address-space switches before they are all unmapped. */
     private static final int PLACEHOLDER_LIMIT = 256;
 
@@ -52,8 +51,8 @@ public final class ShadowMmu {
     private final PagingCounters counters = new PagingCounters();
     /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
     private final AliasChanges aliasChanges = new AliasChanges();
-    /** Is a physical address device memory (the platform's MMIO bus claims it)? None until told. */
-    private java.util.function.LongPredicate deviceFrames = frame -> false;
+    /** Where the emulator shows each frame the guest maps: see {@link FramePlacement}. */
+    private final FramePlacement placement;
 
     public ShadowMmu(VirtualCpu vcpu, GuestRam ram, ShadowPageTables shadows, RealPaging real) {
         this.vcpu = vcpu;
@@ -62,6 +61,7 @@ public final class ShadowMmu {
         this.observer = new GuestPageTables(ram, false);
         this.shadows = shadows;
         this.real = real;
+        this.placement = new FramePlacement(vcpu, ram, observer, shadows, real, aliasChanges, counters);
     }
 
     /**
@@ -69,7 +69,7 @@ public final class ShadowMmu {
      * tables may name, but that are never RAM (DESIGN.md section 17).
      */
     public void setDeviceFrames(java.util.function.LongPredicate claims) {
-        this.deviceFrames = claims;
+        placement.setDeviceFrames(claims);
     }
 
     public PagingCounters counters() {
@@ -113,21 +113,14 @@ public final class ShadowMmu {
         }
         long frame = t.physical() & ~0xFFFL;
         long page = linear & ~0xFFFL;
-        boolean device = deviceFrames.test(frame);
+        boolean device = placement.isDevice(frame);
         if (!device && !ram.contains(frame, 4096)) {
             return new ShadowFault.Refused(String.format("the guest's page tables map linear 0x%08x to physical 0x%08x, "
                     + "which is not RAM (the VM has %d MiB) and no device's memory", linear, frame, ram.size() >> 20));
         }
-        if (device) {
-            ShadowFault refused = deviceMapping(linear, page, frame);
-            if (refused != null) {
-                return refused;
-            }
-        } else {
-            ShadowFault refused = ramMapping(linear, page, frame);
-            if (refused != null) {
-                return refused;
-            }
+        ShadowFault refused = device ? placement.device(linear, page, frame) : placement.ram(linear, page, frame);
+        if (refused != null) {
+            return refused;
         }
         int entry = ShadowEntry.of(t, linear, view() == ShadowPageTables.View.KERNEL, writeProtect());
         if (entry == 0) {
@@ -154,151 +147,18 @@ public final class ShadowMmu {
     }
 
     /**
-     * A linear page the guest maps to device memory (xv6's DEVSPACE: the APICs, writable, PCD and
-     * PWT, which mean nothing to an emulator and are dropped). The shadow entry is made as for RAM
-     * (read-only until the first store sets the guest's dirty flag), but the frame is never
-     * treated as RAM: no RAM alias, no dirty tracking, no snapshot copy (it is not in guest RAM),
-     * and the VMM's own reads of it through the guest's tables end the VM as outside RAM.
-     * <ul>
-     *   <li>Linear = physical (xv6): the device's pages are in the emulator's map at that address
-     *       since power-on, so the shadow entry is all it takes. Mapping RAM there would fail.</li>
-     *   <li>Elsewhere above RAM: an alias of the device ({@code CpuBackend.mapDevice} with the
-     *       device's address), so its traps still name the physical register the guest meant.</li>
-     *   <li>Below the top of RAM: refused, as any page not mapping itself there (section 10).</li>
-     * </ul>
-     * Returns the refusal, or null to go on and install the entry.
-     */
-    private ShadowFault deviceMapping(long linear, long page, long frame) {
-        if (page == frame) {
-            return null;
-        }
-        if (page < ram.size() || reserved(page)) {
-            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to device frame 0x%08x: this VMM maps "
-                    + "device memory at its own address or above RAM, outside the shadow pool and the hole", linear, frame));
-        }
-        if (!real.aliasedDevice(page, frame)) {
-            aliasChanges.makeDevice(page, frame);
-        }
-        return null;
-    }
-
-    /**
-     * A linear page the guest maps to a RAM frame. The emulator's memory map must show the frame
-     * at that page (Unicorn 2.0.1 translates linear = physical); if it shows something else, the
-     * frame moves there when the CPU stops ({@link CpuPaging}, one place per frame), and the entry
-     * installed now takes effect then. A page where the VMM or a device sits is refused.
-     */
-    private ShadowFault ramMapping(long linear, long page, long frame) {
-        if (reserved(page) || deviceFrames.test(page)) {
-            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to RAM frame 0x%08x, over the shadow "
-                    + "pool, the hole or a device's own address, where this VMM cannot show RAM", linear, frame));
-        }
-        if (real.frameAt(page) != frame) {
-            long from = real.linearOf(frame);
-            long layout = from < 0 ? Long.MIN_VALUE : from - frame; // where the group it moves with sits now
-            long first = page;
-            while (first > (page & ~0x3FFFFFL) && movable(first - 4096, frame - (page - first) - 4096, layout)) {
-                first -= 4096;
-            }
-            long last = page;
-            while (last + 4096 < (page & ~0x3FFFFFL) + (4L << 20) && movable(last + 4096, frame + (last - page) + 4096, layout)) {
-                last += 4096;
-            }
-            aliasChanges.move(first, frame - (page - first), (last - first) / 4096 + 1);
-            if (DEBUG) System.err.printf("[move] %08x <- %08x x%d (fault %08x, was at %08x)%n", first, frame - (page - first), (last - first) / 4096 + 1, linear, from);
-            counters.moves++;
-        }
-        return null;
-    }
-
-    /**
-     * May a move to {@code page} take {@code frame} along? When the guest maps it there, it is not
-     * shown there yet, and it is shown nowhere, or where the guest's tables no longer map it, or
-     * in the same layout as the frame that faulted ({@code layout}: linear minus frame where that
-     * one is shown; RAM at its own address while xv6's entry code moves to KERNBASE + pa) and not
-     * in use there since the last TLB flush. A frame in use elsewhere (a user page at its low
-     * address, the code running now) stays: moving it too would only make it come back.
-     */
-    private boolean movable(long page, long frame, long layout) {
-        if (frame < 0 || !ram.contains(frame, 4096) || reserved(page) || deviceFrames.test(page) || real.frameAt(page) == frame
-                || !mapsTo(page, frame)) {
-            return false;
-        }
-        long shownAt = real.linearOf(frame);
-        return shownAt < 0 || (shownAt - frame == layout && !inUse(shownAt)) || !mapsTo(shownAt, frame);
-    }
-
-    /** Has the guest used the page since its shadows were last emptied (a shadow entry in either view)? */
-    private boolean inUse(long page) {
-        return shadows.entry(ShadowPageTables.View.KERNEL, page) != 0 || shadows.entry(ShadowPageTables.View.USER, page) != 0;
-    }
-
-    /** Do the guest's tables map linear {@code page} to {@code frame} now (walked without a trace)? */
-    private boolean mapsTo(long page, long frame) {
-        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
-        return walk instanceof PageWalk.Translation t && (t.physical() & ~0xFFFL) == frame;
-    }
-
-    /** Linear pages where the emulator's map holds the VMM's own memory: never a guest page's. */
-    private static boolean reserved(long page) {
-        return ShadowPageTables.inPool(page) || ShadowPageTables.inVmmRegion(page) || page == CpuPaging.SCRATCH;
-    }
-
-    /**
-     * The emulator found nothing at all at linear address {@code linear} (no RAM, no alias yet;
-     * see {@link CpuPaging}). With paging on, that is a page above RAM touched for the first
-     * time: back it with the frame the guest's tables name, or with nothing when they name none,
-     * so that the access goes on to the page walk, which fills the shadow or faults for the guest.
-     * Returns false when the access is not the MMU's business (paging off, the VMM's own ranges).
+     * The emulator found nothing at all at linear address {@code linear} (no run of RAM, no alias
+     * yet; see {@link CpuPaging}). With paging on, that is a page touched for the first time since
+     * its frame went elsewhere, or ever: back it with the frames the guest's tables name, or with
+     * nothing when they name none or the frame is shown elsewhere, so that the access goes on to
+     * the page walk, which fills the shadow (moving the frame) or faults for the guest. Returns
+     * false when the access is not the MMU's business (paging off, the VMM's own ranges).
      */
     public boolean onUnmappedAccess(long linear) {
-        long page = (linear & 0xFFFFFFFFL) & ~0xFFFL;
-        if (!vcpu.pagingEnabled() || reserved(page) || deviceFrames.test(page)) {
+        if (!vcpu.pagingEnabled()) {
             return false;
         }
-        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
-        long mapped = walk instanceof PageWalk.Translation t ? t.physical() & ~0xFFFL : -1;
-        if (mapped >= 0 && deviceFrames.test(mapped)) {
-            real.aliasDevice(page, mapped, vacated -> { }); // nothing was mapped here: nothing to vacate
-            counters.aliases++;
-            return true;
-        }
-        if (mapped >= 0 && ram.contains(mapped, 4096) && real.canShow(page, mapped)) {
-            showRun(page, mapped);
-        } else {
-            real.showNothing(page); // the walk faults, or the fill moves the frame here with the CPU stopped
-        }
-        counters.aliases++;
-        return true;
-    }
-
-    /**
-     * Maps the frame at {@code page} and, in the same run, the pages around it (inside its 4 MiB
-     * of linear space) that the guest maps to the frames around it and that nothing shows yet: a
-     * kernel's map of all RAM at KERNBASE + pa (xv6, Linux) becomes a few dozen emulator mappings
-     * instead of one per page, each found on the first touch of its 4 MiB. Only a layout the
-     * guest's tables state now is used; the fill checks each page again before it is used.
-     */
-    private void showRun(long page, long frame) {
-        long chunk = page & ~0x3FFFFFL;
-        long first = page;
-        while (first > chunk && sameLayout(first - 4096, frame - (page - first) - 4096)) {
-            first -= 4096;
-        }
-        long last = page;
-        while (last + 4096 < chunk + (4L << 20) && sameLayout(last + 4096, frame + (last - page) + 4096)) {
-            last += 4096;
-        }
-        real.show(first, frame - (page - first), (last - first) / 4096 + 1);
-    }
-
-    private boolean sameLayout(long page, long frame) {
-        return frame >= 0 && ram.contains(frame, 4096) && !reserved(page) && !deviceFrames.test(page) && real.canShow(page, frame)
-                && mapsTo(page, frame);
-    }
-
-    private boolean largePages() {
-        return (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0;
+        return placement.firstTouch((linear & 0xFFFFFFFFL) & ~0xFFFL);
     }
 
     /** The guest loaded CR3 (a new address space, or the same one to empty its TLB). */
@@ -407,7 +267,7 @@ public final class ShadowMmu {
             dropAtPhysical.accept(linear);
             return;
         }
-        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), linear, false, false, false, largePages());
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), linear, false, false, false, (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
         if (walk instanceof PageWalk.Translation t && ram.contains(t.physical(), 1)) {
             real.dropCode(t.physical(), 1);
         }

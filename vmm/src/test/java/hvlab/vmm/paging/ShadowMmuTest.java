@@ -44,8 +44,6 @@ class ShadowMmuTest {
         public void load(long root) { calls.add("load " + Long.toHexString(root)); }
         public void switchRoot(long root) { calls.add("switch " + Long.toHexString(root)); }
         public void disable() { calls.add("disable"); identity(); }
-        @Override
-        public void withPagingOff(Runnable work) { calls.add("paging off"); work.run(); }
         public void identity() {
             runs.clear();
             nothing.clear();

@@ -1,0 +1,200 @@
+package hvlab.vmm.paging;
+
+import hvlab.vmm.VirtualCpu;
+import hvlab.vmm.memory.GuestRam;
+
+import java.util.function.LongPredicate;
+
+/**
+ * Where the emulator must show each frame the guest's tables name, decided page by page for the
+ * {@link ShadowMmu} (DESIGN.md section 17, "RAM that moves"). Unicorn 2.0.1 translates linear =
+ * physical, so a guest page at linear L that maps frame F works only where the emulator's memory
+ * map shows F at L: this class keeps that true, with {@link CpuPaging} doing the mapping and
+ * {@link FrameRuns} the bookkeeping (one place per frame).
+ *
+ * <ul>
+ *   <li>A device frame (the APICs) is never RAM: at its own address nothing is needed, above RAM
+ *       it is a device alias, elsewhere it is refused.</li>
+ *   <li>A RAM frame is shown where the guest uses it: on the first touch of a page with nothing
+ *       mapped, as a run of the frames the guest maps around it (xv6's KERNBASE + pa in 4 MiB
+ *       pieces); on a shadow fill whose page shows another frame, by moving it, with the frames
+ *       around it that are not in use where they are (the move waits for the CPU to stop).</li>
+ *   <li>Pages where the VMM keeps its own memory (the shadow pool, the hole, the VMM region) and
+ *       a device's own addresses never show RAM.</li>
+ * </ul>
+ */
+final class FramePlacement {
+    private final VirtualCpu vcpu;
+    private final GuestRam ram;
+    private final GuestPageTables observer;
+    private final ShadowPageTables shadows;
+    private final RealPaging real;
+    private final AliasChanges aliasChanges;
+    private final PagingCounters counters;
+    /** Is a physical address device memory (the platform's MMIO bus claims it)? None until told. */
+    private LongPredicate deviceFrames = frame -> false;
+
+    FramePlacement(VirtualCpu vcpu, GuestRam ram, GuestPageTables observer, ShadowPageTables shadows, RealPaging real,
+                   AliasChanges aliasChanges, PagingCounters counters) {
+        this.vcpu = vcpu;
+        this.ram = ram;
+        this.observer = observer;
+        this.shadows = shadows;
+        this.real = real;
+        this.aliasChanges = aliasChanges;
+        this.counters = counters;
+    }
+
+    void setDeviceFrames(LongPredicate claims) {
+        this.deviceFrames = claims;
+    }
+
+    boolean isDevice(long frame) {
+        return deviceFrames.test(frame);
+    }
+
+    /**
+     * A linear page the guest maps to device memory (xv6's DEVSPACE: the APICs, writable, PCD and
+     * PWT, which mean nothing to an emulator and are dropped). The shadow entry is made as for RAM
+     * (read-only until the first store sets the guest's dirty flag), but the frame is never
+     * treated as RAM: no RAM alias, no dirty tracking, no snapshot copy (it is not in guest RAM),
+     * and the VMM's own reads of it through the guest's tables end the VM as outside RAM.
+     * <ul>
+     *   <li>Linear = physical (xv6): the device's pages are in the emulator's map at that address
+     *       since power-on, so the shadow entry is all it takes. Mapping RAM there would fail.</li>
+     *   <li>Elsewhere above RAM: an alias of the device ({@code CpuBackend.mapDevice} with the
+     *       device's address), so its traps still name the physical register the guest meant.</li>
+     *   <li>Below the top of RAM: refused. A kernel has no reason to put a device's registers
+     *       where its RAM is, and keeping them out keeps RAM's runs whole.</li>
+     * </ul>
+     * Returns the refusal, or null to go on and install the entry.
+     */
+    ShadowFault device(long linear, long page, long frame) {
+        if (page == frame) {
+            return null;
+        }
+        if (page < ram.size() || reserved(page)) {
+            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to device frame 0x%08x: this VMM maps "
+                    + "device memory at its own address or above RAM, outside the shadow pool and the hole", linear, frame));
+        }
+        if (!real.aliasedDevice(page, frame)) {
+            aliasChanges.makeDevice(page, frame);
+        }
+        return null;
+    }
+
+    /**
+     * A linear page the guest maps to a RAM frame. The emulator's memory map must show the frame
+     * at that page (Unicorn 2.0.1 translates linear = physical); if it shows something else, the
+     * frame moves there when the CPU stops ({@link CpuPaging}, one place per frame), and the entry
+     * installed now takes effect then. A page where the VMM or a device sits is refused.
+     */
+    ShadowFault ram(long linear, long page, long frame) {
+        if (reserved(page) || deviceFrames.test(page)) {
+            return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to RAM frame 0x%08x, over the shadow "
+                    + "pool, the hole or a device's own address, where this VMM cannot show RAM", linear, frame));
+        }
+        if (real.frameAt(page) != frame) {
+            long from = real.linearOf(frame);
+            long layout = from < 0 ? Long.MIN_VALUE : from - frame; // where the group it moves with sits now
+            long first = page;
+            while (first > (page & ~0x3FFFFFL) && movable(first - 4096, frame - (page - first) - 4096, layout)) {
+                first -= 4096;
+            }
+            long last = page;
+            while (last + 4096 < (page & ~0x3FFFFFL) + (4L << 20) && movable(last + 4096, frame + (last - page) + 4096, layout)) {
+                last += 4096;
+            }
+            aliasChanges.move(first, frame - (page - first), (last - first) / 4096 + 1);
+            counters.moves++;
+        }
+        return null;
+    }
+
+    /**
+     * May a move to {@code page} take {@code frame} along? When the guest maps it there, it is not
+     * shown there yet, and it is shown nowhere, or where the guest's tables no longer map it, or
+     * in the same layout as the frame that faulted ({@code layout}: linear minus frame where that
+     * one is shown; RAM at its own address while xv6's entry code moves to KERNBASE + pa) and not
+     * in use there since the last TLB flush. A frame in use elsewhere (a user page at its low
+     * address, the code running now) stays: moving it too would only make it come back.
+     */
+    private boolean movable(long page, long frame, long layout) {
+        if (frame < 0 || !ram.contains(frame, 4096) || reserved(page) || deviceFrames.test(page) || real.frameAt(page) == frame
+                || !mapsTo(page, frame)) {
+            return false;
+        }
+        long shownAt = real.linearOf(frame);
+        return shownAt < 0 || (shownAt - frame == layout && !inUse(shownAt)) || !mapsTo(shownAt, frame);
+    }
+
+    /** Has the guest used the page since its shadows were last emptied (a shadow entry in either view)? */
+    private boolean inUse(long page) {
+        return shadows.entry(ShadowPageTables.View.KERNEL, page) != 0 || shadows.entry(ShadowPageTables.View.USER, page) != 0;
+    }
+
+    /** Do the guest's tables map linear {@code page} to {@code frame} now (walked without a trace)? */
+    private boolean mapsTo(long page, long frame) {
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
+        return walk instanceof PageWalk.Translation t && (t.physical() & ~0xFFFL) == frame;
+    }
+
+    /** Linear pages where the emulator's map holds the VMM's own memory: never a guest page's. */
+    private static boolean reserved(long page) {
+        return ShadowPageTables.inPool(page) || ShadowPageTables.inVmmRegion(page) || page == CpuPaging.SCRATCH;
+    }
+
+    /**
+     * Maps the frame at {@code page} and, in the same run, the pages around it (inside its 4 MiB
+     * of linear space) that the guest maps to the frames around it and that nothing shows yet: a
+     * kernel's map of all RAM at KERNBASE + pa (xv6, Linux) becomes a few dozen emulator mappings
+     * instead of one per page, each found on the first touch of its 4 MiB. Only a layout the
+     * guest's tables state now is used; the fill checks each page again before it is used.
+     */
+    private void showRun(long page, long frame) {
+        long chunk = page & ~0x3FFFFFL;
+        long first = page;
+        while (first > chunk && sameLayout(first - 4096, frame - (page - first) - 4096)) {
+            first -= 4096;
+        }
+        long last = page;
+        while (last + 4096 < chunk + (4L << 20) && sameLayout(last + 4096, frame + (last - page) + 4096)) {
+            last += 4096;
+        }
+        real.show(first, frame - (page - first), (last - first) / 4096 + 1);
+    }
+
+    private boolean sameLayout(long page, long frame) {
+        return frame >= 0 && ram.contains(frame, 4096) && !reserved(page) && !deviceFrames.test(page) && real.canShow(page, frame)
+                && mapsTo(page, frame);
+    }
+
+    private boolean largePages() {
+        return (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0;
+    }
+
+    /**
+     * The emulator had nothing at linear {@code page} (see {@link ShadowMmu#onUnmappedAccess}):
+     * a run of frames, a device alias, or a placeholder so that the access reaches the page walk.
+     * Maps only, which is safe inside the emulator's hook. False for the VMM's own pages.
+     */
+    boolean firstTouch(long page) {
+        if (reserved(page) || deviceFrames.test(page)) {
+            return false;
+        }
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
+        long mapped = walk instanceof PageWalk.Translation t ? t.physical() & ~0xFFFL : -1;
+        if (mapped >= 0 && deviceFrames.test(mapped)) {
+            real.aliasDevice(page, mapped, vacated -> { }); // nothing was mapped here: nothing to vacate
+            counters.aliases++;
+            return true;
+        }
+        if (mapped >= 0 && ram.contains(mapped, 4096) && real.canShow(page, mapped)) {
+            showRun(page, mapped);
+        } else {
+            real.showNothing(page); // the walk faults, or the fill moves the frame here with the CPU stopped
+        }
+        counters.aliases++;
+        return true;
+    }
+}
