@@ -154,6 +154,9 @@ public final class Vm implements AutoCloseable {
         this.realPaging = new CpuPaging(cpu, memory);
         this.mmu = new ShadowMmu(vcpu, ram, shadowTables, realPaging);
         mmu.setDeviceFrames(platform.mmio()::claims);
+        // RAM moves only on the APIC machine (xv6's): on the others hvos's rootkit lecture crashes
+        // with it, an open bug (DESIGN.md section 17), and section 10's aliases suffice there.
+        mmu.setRamMoves(config.platform().apic());
         dispatcher.setMmu(mmu);
         privileged.setTlbListener(new TlbListener() {
             @Override

@@ -16,6 +16,8 @@ import java.util.function.LongConsumer;
 final class AliasChanges {
     /** Linear page to {frame, pages}: a run of frames to show from there. */
     private final Map<Long, long[]> moves = new LinkedHashMap<>();
+    /** Pages above RAM to alias to a frame, RAM staying where it is (section 10's scheme). */
+    private final Map<Long, Long> aliases = new LinkedHashMap<>();
     /** Pages to alias to a device's page (its physical address). */
     private final Map<Long, Long> devices = new LinkedHashMap<>();
     /** Frame ranges written by the VMM: {from, length} pairs. */
@@ -25,6 +27,10 @@ final class AliasChanges {
 
     void move(long page, long frame, long pages) {
         moves.put(page, new long[] {frame, pages});
+    }
+
+    void alias(long page, long frame) {
+        aliases.put(page, frame);
     }
 
     void makeDevice(long page, long deviceFrame) {
@@ -43,12 +49,13 @@ final class AliasChanges {
     void identity() {
         identity = true;
         moves.clear();
+        aliases.clear();
         devices.clear();
         codeWritten.clear();
     }
 
     boolean pending() {
-        return identity || dropPlaceholders || !moves.isEmpty() || !devices.isEmpty() || !codeWritten.isEmpty();
+        return identity || dropPlaceholders || !moves.isEmpty() || !aliases.isEmpty() || !devices.isEmpty() || !codeWritten.isEmpty();
     }
 
     /** Applies what waited; moves and aliases only while the guest still pages. */
@@ -67,9 +74,11 @@ final class AliasChanges {
         }
         if (paging) {
             moves.forEach((page, run) -> real.move(page, run[0], run[1], vacated));
+            aliases.forEach(real::alias);
             devices.forEach((page, frame) -> real.aliasDevice(page, frame, vacated));
         }
         moves.clear();
+        aliases.clear();
         devices.clear();
     }
 }

@@ -50,6 +50,8 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     private final Set<Long> placeholders = new HashSet<>();
     /** Linear page to the device page (physical) aliased there: device memory, which traps. */
     private final Map<Long, Long> deviceAliases = new HashMap<>();
+    /** Linear page (above RAM) to the frame aliased there as a second mapping (section 10's scheme). */
+    private final Map<Long, Long> aliases = new HashMap<>();
     private long moves;
     private long flushes;
 
@@ -103,7 +105,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     }
 
     private boolean identityNow() {
-        if (!placeholders.isEmpty() || !deviceAliases.isEmpty() || runs.size() != (ram.size() + CHUNK - 1) / CHUNK) {
+        if (!placeholders.isEmpty() || !deviceAliases.isEmpty() || !aliases.isEmpty() || runs.size() != (ram.size() + CHUNK - 1) / CHUNK) {
             return false;
         }
         for (FrameRuns.Run run : runs.runs()) {
@@ -116,7 +118,8 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
 
     @Override
     public long frameAt(long linearPage) {
-        return runs.frameAt(linearPage);
+        Long aliased = aliases.get(linearPage);
+        return aliased != null ? aliased : runs.frameAt(linearPage);
     }
 
     @Override
@@ -126,7 +129,8 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
 
     @Override
     public boolean canShow(long linearPage, long frame) {
-        return runs.free(linearPage, frame) && !placeholders.contains(linearPage) && !deviceAliases.containsKey(linearPage);
+        return runs.free(linearPage, frame) && !placeholders.contains(linearPage) && !deviceAliases.containsKey(linearPage)
+                && !aliases.containsKey(linearPage);
     }
 
     /** Maps only (safe inside the unmapped-memory hook): every page and frame must pass {@link #canShow}. */
@@ -145,6 +149,16 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         }
         apply(runs.move(linear, frame, pages, vacated));
         moves++;
+    }
+
+    @Override
+    public void alias(long linearPage, long frame) {
+        dropPlaceholder(linearPage);
+        if (aliases.remove(linearPage) != null || deviceAliases.remove(linearPage) != null) {
+            cpu.unmap(linearPage, PAGE);
+        }
+        cpu.map(linearPage, ram, frame, PAGE, Protection.ALL);
+        aliases.put(linearPage, frame);
     }
 
     /** Stands in at a linear page the guest does not map (or whose frame is shown elsewhere): maps only. */
@@ -182,11 +196,15 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
             cpu.unmap(page, PAGE);
         }
         deviceAliases.clear();
+        for (long page : aliases.keySet()) {
+            cpu.unmap(page, PAGE);
+        }
+        aliases.clear();
     }
 
     @Override
     public int placeholders() {
-        return placeholders.size() + deviceAliases.size();
+        return placeholders.size() + deviceAliases.size() + aliases.size();
     }
 
     private void dropPlaceholder(long linearPage) {

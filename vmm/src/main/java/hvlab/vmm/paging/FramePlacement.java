@@ -33,6 +33,8 @@ final class FramePlacement {
     private final PagingCounters counters;
     /** Is a physical address device memory (the platform's MMIO bus claims it)? None until told. */
     private LongPredicate deviceFrames = frame -> false;
+    /** RAM moves (xv6's machine) or stays at its own addresses with aliases above it (section 10). */
+    private boolean ramMoves;
 
     FramePlacement(VirtualCpu vcpu, GuestRam ram, GuestPageTables observer, ShadowPageTables shadows, RealPaging real,
                    AliasChanges aliasChanges, PagingCounters counters) {
@@ -47,6 +49,19 @@ final class FramePlacement {
 
     void setDeviceFrames(LongPredicate claims) {
         this.deviceFrames = claims;
+    }
+
+    /**
+     * Turns "RAM that moves" on (DESIGN.md section 17). Off, a page below the top of RAM may only
+     * map itself and a page above RAM is a second mapping of its frame, dropped at each CR3 load
+     * (section 10's scheme, which hvos runs on).
+     */
+    void setRamMoves(boolean on) {
+        this.ramMoves = on;
+    }
+
+    boolean ramMoves() {
+        return ramMoves;
     }
 
     boolean isDevice(long frame) {
@@ -67,7 +82,7 @@ final class FramePlacement {
      *   <li>Below the top of RAM: refused. A kernel has no reason to put a device's registers
      *       where its RAM is, and keeping them out keeps RAM's runs whole.</li>
      * </ul>
-     * Returns the refusal, or null to go on and install the entry.
+     * Returns the refusal, {@link #LATER}, or null to go on and install the entry.
      */
     ShadowFault device(long linear, long page, long frame) {
         if (page == frame) {
@@ -79,20 +94,41 @@ final class FramePlacement {
         }
         if (!real.aliasedDevice(page, frame)) {
             aliasChanges.makeDevice(page, frame);
+            return LATER;
         }
         return null;
     }
 
     /**
+     * The answer when the emulator's map must change first: no shadow entry yet. The CPU stops,
+     * the map changes, the instruction runs again and faults again, and that fill installs the
+     * entry. An entry installed now would let the access through to whatever the map shows at
+     * the page until the CPU stops, if the emulator ran one more access before stopping.
+     */
+    static final ShadowFault LATER = new ShadowFault.Filled();
+
+    /**
      * A linear page the guest maps to a RAM frame. The emulator's memory map must show the frame
      * at that page (Unicorn 2.0.1 translates linear = physical); if it shows something else, the
-     * frame moves there when the CPU stops ({@link CpuPaging}, one place per frame), and the entry
-     * installed now takes effect then. A page where the VMM or a device sits is refused.
+     * frame moves there when the CPU stops ({@link CpuPaging}, one place per frame) and the
+     * answer is {@link #LATER}. A page where the VMM or a device sits is refused.
      */
     ShadowFault ram(long linear, long page, long frame) {
         if (reserved(page) || deviceFrames.test(page)) {
             return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to RAM frame 0x%08x, over the shadow "
                     + "pool, the hole or a device's own address, where this VMM cannot show RAM", linear, frame));
+        }
+        if (!ramMoves) {
+            if (page < ram.size() && page != frame) {
+                return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to frame 0x%08x: below the top of RAM "
+                        + "this VMM can only map a page to itself on a machine without APICs, because its emulator (Unicorn "
+                        + "2.0.1) ignores the frame a page table names there; map other pages above 0x%08x", linear, frame, ram.size()));
+            }
+            if (page >= ram.size() && real.frameAt(page) != frame) {
+                aliasChanges.alias(page, frame);
+                return LATER;
+            }
+            return null;
         }
         if (real.frameAt(page) != frame) {
             long from = real.linearOf(frame);
@@ -107,6 +143,7 @@ final class FramePlacement {
             }
             aliasChanges.move(first, frame - (page - first), (last - first) / 4096 + 1);
             counters.moves++;
+            return LATER;
         }
         return null;
     }
@@ -179,7 +216,7 @@ final class FramePlacement {
      * Maps only, which is safe inside the emulator's hook. False for the VMM's own pages.
      */
     boolean firstTouch(long page) {
-        if (reserved(page) || deviceFrames.test(page)) {
+        if (reserved(page) || deviceFrames.test(page) || (!ramMoves && page < ram.size())) {
             return false;
         }
         PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
@@ -189,7 +226,9 @@ final class FramePlacement {
             counters.aliases++;
             return true;
         }
-        if (mapped >= 0 && ram.contains(mapped, 4096) && real.canShow(page, mapped)) {
+        if (!ramMoves && mapped >= 0 && ram.contains(mapped, 4096)) {
+            real.alias(page, mapped); // section 10's scheme: a second mapping, RAM staying where it is
+        } else if (mapped >= 0 && ram.contains(mapped, 4096) && real.canShow(page, mapped)) {
             showRun(page, mapped);
         } else {
             real.showNothing(page); // the walk faults, or the fill moves the frame here with the CPU stopped

@@ -50,6 +50,13 @@ public interface RealPaging {
      */
     void move(long linear, long frame, long pages, java.util.function.LongConsumer vacated);
 
+    /**
+     * Section 10's scheme, for machines where RAM does not move: a second mapping of {@code frame}
+     * at a linear page above RAM, RAM staying where it is. Dropped with the placeholders. Maps
+     * only, when the page had nothing; else only with the CPU stopped.
+     */
+    void alias(long linearPage, long frame);
+
     /** Backs a linear page with nothing of the guest's, so that an access reaches the page walk. Maps only. */
     void showNothing(long linearPage);
 

@@ -72,6 +72,11 @@ public final class ShadowMmu {
         placement.setDeviceFrames(claims);
     }
 
+    /** RAM that moves (DESIGN.md section 17), for the APIC machine xv6 runs on; off by default. */
+    public void setRamMoves(boolean on) {
+        placement.setRamMoves(on);
+    }
+
     public PagingCounters counters() {
         return counters;
     }
@@ -118,9 +123,9 @@ public final class ShadowMmu {
             return new ShadowFault.Refused(String.format("the guest's page tables map linear 0x%08x to physical 0x%08x, "
                     + "which is not RAM (the VM has %d MiB) and no device's memory", linear, frame, ram.size() >> 20));
         }
-        ShadowFault refused = device ? placement.device(linear, page, frame) : placement.ram(linear, page, frame);
-        if (refused != null) {
-            return refused;
+        ShadowFault notNow = device ? placement.device(linear, page, frame) : placement.ram(linear, page, frame);
+        if (notNow != null) {
+            return notNow; // refused, or filled once the emulator's map has changed (FramePlacement.LATER)
         }
         int entry = ShadowEntry.of(t, linear, view() == ShadowPageTables.View.KERNEL, writeProtect());
         if (entry == 0) {
@@ -170,8 +175,8 @@ public final class ShadowMmu {
         dropAll();
         // The emulator's map stays: every page is checked against it again when its shadow
         // entry is filled. Only the placeholders, which pile up with address spaces, go.
-        if (real.placeholders() > PLACEHOLDER_LIMIT) {
-            aliasChanges.dropPlaceholders();
+        if (!placement.ramMoves() || real.placeholders() > PLACEHOLDER_LIMIT) {
+            aliasChanges.dropPlaceholders(); // without moving RAM: every alias goes, as section 10 has it
         }
     }
 

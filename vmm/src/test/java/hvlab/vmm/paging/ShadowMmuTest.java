@@ -26,7 +26,13 @@ class ShadowMmuTest {
     private final VirtualCpu vcpu = new VirtualCpu();
     private final ShadowPageTables shadows = new ShadowPageTables();
     private final RecordingPaging real = new RecordingPaging(8L << 20);
-    private final ShadowMmu mmu = new ShadowMmu(vcpu, ram, shadows, real);
+    private final ShadowMmu mmu = newMmu();
+
+    private ShadowMmu newMmu() {
+        ShadowMmu made = new ShadowMmu(vcpu, ram, shadows, real);
+        made.setRamMoves(true);
+        return made;
+    }
 
     /** The real CPU, as far as the MMU drives it: what it was told, in order, and its map kept by the real {@link FrameRuns}. */
     static final class RecordingPaging implements RealPaging {
@@ -60,6 +66,7 @@ class ShadowMmuTest {
             runs.move(page, frame, pages, vacated);
         }
         public void showNothing(long page) { nothing.add(page); }
+        public void alias(long page, long frame) { nothing.remove(page); runs.add(new FrameRuns.Run(page, frame, 1)); }
         public boolean aliasedDevice(long page, long frame) { return devices.containsKey(page) && devices.get(page) == frame; }
         public void aliasDevice(long page, long frame, java.util.function.LongConsumer vacated) {
             nothing.remove(page);
@@ -165,6 +172,7 @@ class ShadowMmuTest {
         ram.write(PT + 4, 4, 0x300000 | P | RW | US); // linear 0x1000 -> 0x300000, as xv6 maps user pages low
         assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x1000, 4));
         assertTrue(mmu.realCpuBehind(), "the move waits for the CPU to stop");
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x1000), "and so does the entry: nothing may reach the page before");
         mmu.sync();
         assertEquals(0x300000L, real.frameAt(0x1000));
         assertEquals(0x1000L, real.linearOf(0x300000), "one place per frame");
@@ -172,6 +180,9 @@ class ShadowMmuTest {
         assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x300000), "and its stale shadow entry is gone");
         assertEquals(0x2000L, real.frameAt(0x2000), "the rest of RAM stays where it was");
         assertEquals(1, mmu.counters().moves());
+        assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x1000, 4)); // the access again
+        assertEquals(0x300000 | P | US, shadows.entry(ShadowPageTables.View.KERNEL, 0x1000));
+        assertFalse(mmu.realCpuBehind(), "no second move");
     }
 
     @Test
