@@ -111,6 +111,30 @@ class ImageCommandsTest {
     }
 
     @Test
+    void anImportThatAsksForASignatureRefusesAnUnsignedImageAndAnotherSigner() throws Exception {
+        Interpreter source = on("source");
+        ok(source, "vm create h --guest hello --mem 4M");
+        Path signed = dir.resolve("h.ova");
+        Path unsigned = dir.resolve("h-unsigned.ova");
+        String exported = ok(source, "image export h " + signed).text();
+        ok(source, "image export h " + unsigned + " --unsigned");
+        java.util.regex.Matcher fingerprint = java.util.regex.Pattern.compile("signed by (SHA256:\\S+)").matcher(exported);
+        assertTrue(fingerprint.find(), exported);
+
+        Interpreter target = on("target");
+        Outcome refused = target.execute("image import " + unsigned + " --signed", with(null));
+        assertEquals(ExitStatus.BAD_INPUT, refused.status());
+        assertEquals(unsigned + ": unsigned: nothing says who made it, and a signature was asked for", refused.error());
+        Outcome other = target.execute("image import " + signed + " --signer SHA256:someone-else", with(null));
+        assertEquals(ExitStatus.BAD_INPUT, other.status());
+        assertTrue(other.error().endsWith(", not by SHA256:someone-else"), other.error());
+        assertFalse(Files.exists(dir.resolve("target/vms/h")), "a refused image leaves the store as it was");
+
+        ok(target, "image import " + signed + " --signer " + fingerprint.group(1).replaceAll("[,;)]$", ""));
+        assertTrue(ok(target, "vm list").text().contains("h "));
+    }
+
+    @Test
     void aTamperedImageIsRefusedByTheCommandLineAndTheStoreStaysAsItWas() throws Exception {
         Interpreter source = on("source");
         ok(source, "vm create h --guest hello --mem 4M");

@@ -71,10 +71,37 @@ final class ImageTransfer {
 
     /** Checks {@code file} in every way and installs the VM in it as {@code as} (null: its own name). */
     static Reply bring(Context context, Path file, String as, boolean json, String event) {
+        return bring(context, file, as, json, event, SignerPolicy.ANY);
+    }
+
+    /**
+     * Who must have signed an image before it is taken in. A manifest can only be checked against
+     * itself: whoever changes a file can write a new manifest and drop the signature, and the image
+     * then reads as merely unsigned. Only a rule that asks for a signature, or for one signer,
+     * stops that (paper IV.B.1: an image is data anyone holding it can modify).
+     *
+     * @param signedOnly refuse an image without a signature
+     * @param signer     refuse an image not signed by this key ({@code SHA256:...}), or null for any signer
+     */
+    record SignerPolicy(boolean signedOnly, String signer) {
+        static final SignerPolicy ANY = new SignerPolicy(false, null);
+
+        void check(Path file, ImportedImage image) {
+            if (image.signer() == null && (signedOnly || signer != null)) {
+                throw CommandFailure.badInput(file + ": unsigned: nothing says who made it, and a signature was asked for");
+            }
+            if (signer != null && !signer.equals(image.signer())) {
+                throw CommandFailure.badInput(file + ": signed by " + image.signer() + ", not by " + signer);
+            }
+        }
+    }
+
+    static Reply bring(Context context, Path file, String as, boolean json, String event, SignerPolicy policy) {
         Path store = ImageCommand.storeOf(context.host());
         PublicKey trusted = store == null ? null : SigningKey.publicKeyOfStore(store);
         try (ImportedImage image = OvaReader.read(file, () -> context.session().secrets().passphrase("passphrase of " + file, false),
                 trusted, ImageCommand.progress(context.session(), event + " of " + file, json))) {
+            policy.check(file, image);
             VmInfo info = context.host().install(image.bundle(), as, context.session().actor(), event);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("vm", info);
