@@ -177,7 +177,7 @@ public final class QuickBench {
                     if (i + 1 >= args.length) {
                         usageError("--chart needs a FILE.svg to draw the ratios in");
                     }
-                    chart = outputPath("--chart", args[++i]);
+                    chart = chartPath(args[++i]);
                 }
                 case "-h", "--help" -> {
                     System.out.println("usage: java " + NATIVE_ACCESS + " -jar benchmarks.jar [--quick] [--json FILE] [--chart FILE.svg]");
@@ -191,7 +191,7 @@ public final class QuickBench {
                     if (arg.startsWith("--json=")) {
                         json = outputPath("--json", arg.substring("--json=".length()));
                     } else if (arg.startsWith("--chart=")) {
-                        chart = outputPath("--chart", arg.substring("--chart=".length()));
+                        chart = chartPath(arg.substring("--chart=".length()));
                     } else {
                         usageError("unknown argument '" + arg + "' (the options are --quick, --json FILE and --chart FILE.svg)");
                     }
@@ -259,6 +259,14 @@ public final class QuickBench {
     private static void usageError(String message) {
         System.err.println("bench: " + message);
         System.exit(2);
+    }
+
+    /** The chart is SVG only: a FILE.png would get SVG inside, so any other name is refused before the run. */
+    private static Path chartPath(String name) {
+        if (!name.toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+            usageError("--chart " + name + ": the chart is drawn as SVG, give a FILE.svg (rsvg-convert makes a PNG of it)");
+        }
+        return outputPath("--chart", name);
     }
 
     /**

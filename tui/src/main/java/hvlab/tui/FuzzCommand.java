@@ -75,6 +75,8 @@ final class FuzzCommand implements Callable<Integer> {
         Map<String, Long> exits = new TreeMap<>();
         Map<String, Long> kinds = new TreeMap<>();
         List<Broken> broken = new ArrayList<>();
+        long pieces = 0;
+        long traps = 0;
         long started = System.nanoTime();
         long lastProgress = started;
         try (RandomAccessFile progress = progressFile == null ? null : new RandomAccessFile(progressFile.toFile(), "rw")) {
@@ -83,6 +85,8 @@ final class FuzzCommand implements Callable<Integer> {
                 note(progress, caseSeed);
                 FuzzCase fuzzCase = fuzzer.generate(caseSeed);
                 ContainmentFuzzer.Verdict verdict = fuzzer.run(fuzzCase);
+                pieces += fuzzCase.pieces();
+                traps += verdict.traps();
                 exits.merge(verdict.exitReason(), 1L, Long::sum);
                 kinds.merge(fuzzCase.mode().label() + "/" + fuzzCase.kind().name().toLowerCase().replace('_', '-'), 1L, Long::sum);
                 if (!verdict.contained()) {
@@ -95,17 +99,25 @@ final class FuzzCommand implements Callable<Integer> {
                 long now = System.nanoTime();
                 if (now - lastProgress >= PROGRESS_NANOS) {
                     lastProgress = now;
-                    err.printf("[fuzz] %d/%d cases, %.1f cases/s, %d broken%n", i + 1, runs, (i + 1) / seconds(now - started),
-                            broken.size());
+                    err.printf("[fuzz] %d/%d cases, %.1f cases/s, %d VM exits, %d broken%n", i + 1, runs,
+                            (i + 1) / seconds(now - started), traps, broken.size());
                 }
             }
         }
         double seconds = seconds(System.nanoTime() - started);
-        report(seconds, exits, kinds, broken);
+        report(seconds, new Inputs(pieces, traps), exits, kinds, broken);
         return broken.isEmpty() ? ExitStatus.OK : 1;
     }
 
-    private void report(double seconds, Map<String, Long> exits, Map<String, Long> kinds, List<Broken> broken) throws IOException {
+    /**
+     * What the cases were made of and what the VMM had to decide: the random pieces generated (an
+     * instruction, a small group, or a run of random bytes; a segment stops at its first fault, so
+     * not every piece runs) and the VM exits the VMM handled for the guests (exceptions reflected,
+     * instructions emulated, port accesses, hypercalls).
+     */
+    record Inputs(long pieces, long traps) {}
+
+    private void report(double seconds, Inputs inputs, Map<String, Long> exits, Map<String, Long> kinds, List<Broken> broken) throws IOException {
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("cases", runs);
@@ -113,6 +125,10 @@ final class FuzzCommand implements Callable<Integer> {
             summary.put("mode", mode);
             summary.put("seconds", Math.round(seconds * 10) / 10.0);
             summary.put("casesPerSecond", Math.round(runs / seconds * 10) / 10.0);
+            summary.put("pieces", inputs.pieces());
+            summary.put("piecesPerSecond", Math.round(inputs.pieces() / seconds));
+            summary.put("vmExits", inputs.traps());
+            summary.put("vmExitsPerSecond", Math.round(inputs.traps() / seconds));
             summary.put("escapes", broken.stream().filter(Broken::escape).count());
             summary.put("broken", broken);
             summary.put("exits", exits);
@@ -121,6 +137,8 @@ final class FuzzCommand implements Callable<Integer> {
         } else {
             out.printf("%d cases (seeds %d..%d, mode %s) in %.1f s: %.1f cases/s%n", runs, seed, seed + runs - 1, mode, seconds,
                     runs / seconds);
+            out.printf("inputs: %d random pieces (%.0f/s), %d VM exits handled (%.0f/s)%n", inputs.pieces(),
+                    inputs.pieces() / seconds, inputs.traps(), inputs.traps() / seconds);
             out.printf("escapes: %d, broken invariants: %d%n", broken.stream().filter(Broken::escape).count(), broken.size());
             for (Broken b : broken) {
                 out.printf("  seed %d (%s, %s): %s%n", b.seed(), b.mode(), b.kind(), b.problem());

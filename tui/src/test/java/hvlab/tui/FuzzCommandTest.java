@@ -44,6 +44,9 @@ class FuzzCommandTest {
             ended += count.asLong();
         }
         assertEquals(30, ended, "every case ends one way or another");
+        assertTrue(summary.get("pieces").asLong() >= 30, "every case holds at least one random piece: " + summary);
+        assertTrue(summary.get("vmExits").asLong() > 0, "the VMM handled the guests' exits: " + summary);
+        assertTrue(summary.get("piecesPerSecond").asLong() > 0, summary.toString());
         assertEquals("71", Files.readString(progress).trim(), "the last case started is the last seed");
     }
 
@@ -53,6 +56,7 @@ class FuzzCommandTest {
         assertEquals(0, outcome.status(), outcome.err());
         assertTrue(outcome.out().contains("5 cases (seeds 7..11, mode bt)"), outcome.out());
         assertTrue(outcome.out().contains("cases/s"), outcome.out());
+        assertTrue(outcome.out().matches("(?s).*inputs: \\d+ random pieces \\(\\d+/s\\), \\d+ VM exits handled.*"), outcome.out());
         assertTrue(outcome.out().contains("escapes: 0, broken invariants: 0"), outcome.out());
     }
 

@@ -46,8 +46,13 @@ public final class ContainmentFuzzer {
      */
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** What running one case came to; {@code problem} is null when every invariant held. */
-    public record Verdict(FuzzCase fuzzCase, String exitReason, String exitDetail, long nanos, String problem) {
+    /**
+     * What running one case came to; {@code problem} is null when every invariant held.
+     * {@code traps} counts the VM exits the VMM handled for the guest (every exception reflected,
+     * instruction emulated, port access, hypercall: each a guest-chosen input the VMM had to
+     * decide on), so a campaign can say how many it checked, not only how many guests it made.
+     */
+    public record Verdict(FuzzCase fuzzCase, String exitReason, String exitDetail, long nanos, long traps, String problem) {
         public boolean contained() {
             return problem == null;
         }
@@ -100,16 +105,18 @@ public final class ContainmentFuzzer {
         kernel.tables(kind == FuzzCase.Kind.DESCRIPTOR_TABLES, values.below(3));
         InstructionTable table = new InstructionTable(values, emitter);
         int at = FuzzLayout.SEGMENTS;
+        int pieces = 0;
         for (int s = 0; s < segments; s++) {
             emitter.at(FuzzLayout.SEGMENT_TABLE + 4 * s).u32(FuzzLayout.ORIGIN + at);
             emitter.at(at);
             for (int n = values.between(1, 8); n > 0; n--) {
                 table.emit(kind);
+                pieces++;
             }
             emitter.u8(0x0F, 0x0B);                                     // ud2: on to the handler
             at = emitter.offset();
         }
-        return new FuzzCase(seed, mode, kind, userMode, emitter.image(), MEMORY, TIMEOUT);
+        return new FuzzCase(seed, mode, kind, userMode, emitter.image(), MEMORY, TIMEOUT, pieces);
     }
 
     /** A user task's EFLAGS: IF on, IOPL 0 mostly (so port I/O goes to the TSS bitmap), now and then VM or NT. */
@@ -127,6 +134,7 @@ public final class ContainmentFuzzer {
         String reason = "none";
         String detail = "";
         String problem;
+        long traps = 0;
         try (Vm vm = new Vm(config, b -> { }, new ConsoleLog(4096))) {
             long cpuBefore = THREADS.getCurrentThreadCpuTime();
             VmResult result = vm.run();
@@ -136,11 +144,12 @@ public final class ContainmentFuzzer {
                 reason = label(exit, vm);
                 detail = exit.describe();
             }
+            traps = vm.counters().total();
             problem = check(vm, exit, cpuNanos, c.timeout());
         } catch (Throwable t) {
             problem = "the VMM threw " + t;
         }
-        return new Verdict(c, reason, detail, System.nanoTime() - started, problem);
+        return new Verdict(c, reason, detail, System.nanoTime() - started, traps, problem);
     }
 
     /** How the VM ended, for the tally: the exit's reason word, with the two known emulator limits named apart. */

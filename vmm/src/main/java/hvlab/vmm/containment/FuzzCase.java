@@ -9,9 +9,11 @@ import java.time.Duration;
  * the mode (the generator is deterministic), plus what it made from them.
  *
  * @param userMode the random code runs in a user task (virtual CPL 3) of the fuzz kernel, not in the kernel itself
+ * @param pieces how many random pieces (an instruction, a short group that belongs together, or a run of
+ *               random bytes) the case's segments hold: the hostile inputs it was made of
  */
 public record FuzzCase(long seed, ExecutionMode mode, Kind kind, boolean userMode, byte[] image, long memoryBytes,
-                       Duration timeout) {
+                       Duration timeout, int pieces) {
 
     /** What the random segments are made of. */
     public enum Kind {
@@ -28,7 +30,7 @@ public record FuzzCase(long seed, ExecutionMode mode, Kind kind, boolean userMod
     }
 
     public String describe() {
-        return String.format("seed %d: %s, %s, %s, %d bytes", seed, mode.label(), kind.name().toLowerCase().replace('_', '-'),
-                userMode ? "user task" : "kernel", image.length);
+        return String.format("seed %d: %s, %s, %s, %d pieces, %d bytes", seed, mode.label(),
+                kind.name().toLowerCase().replace('_', '-'), userMode ? "user task" : "kernel", pieces, image.length);
     }
 }

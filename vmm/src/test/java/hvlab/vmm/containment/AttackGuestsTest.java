@@ -38,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class AttackGuestsTest {
     private static final Set<ExecutionMode> ALL = EnumSet.allOf(ExecutionMode.class);
-    private static final Set<ExecutionMode> NATIVE_STRING_IO = EnumSet.of(TRAP, BT);
     private static final Duration SHORT = Duration.ofMillis(400);
     private static final Duration NORMAL = Duration.ofSeconds(10);
     /** How far past its timeout a VM may end: a slice and one trap's work. */
@@ -80,7 +79,7 @@ class AttackGuestsTest {
 
     static final List<Attack> ATTACKS = List.of(
             new Attack("gdt-frame-push", ALL, Ending.MEMORY_FAULT),
-            new Attack("rep-insb-vmm", NATIVE_STRING_IO, Ending.MEMORY_FAULT),
+            new Attack("rep-insb-vmm", ALL, Ending.MEMORY_FAULT),
             new Attack("ltr-busy-vmm", ALL, Ending.MEMORY_FAULT),
             new Attack("sgdt-sidt-vmm", ALL, Ending.MEMORY_FAULT),
             new Attack("callgate-forge", ALL, Ending.MEMORY_FAULT),
@@ -96,7 +95,7 @@ class AttackGuestsTest {
             new Attack("hypercall-measure-long", EnumSet.of(PARAVIRT), Ending.TIMEOUT, 64L << 20, SHORT),
             new Attack("hypercall-measure-long", EnumSet.of(PARAVIRT), Ending.TIMEOUT, 1L << 30, SHORT),
             new Attack("hypercall-console-huge", EnumSet.of(PARAVIRT), Ending.TIMEOUT, 1L << 30, SHORT),
-            new Attack("rep-insb-huge", NATIVE_STRING_IO, Ending.TIMEOUT, 64L << 20, SHORT),
+            new Attack("rep-insb-huge", ALL, Ending.TIMEOUT, 64L << 20, SHORT),
             new Attack("serial-flood", ALL, Ending.TIMEOUT, 4L << 20, SHORT),
             new Attack("redpill-outside-image", EnumSet.of(BT), Ending.REPORTED),
             new Attack("sidt-hidden", EnumSet.of(BT), Ending.REPORTED),
@@ -111,8 +110,8 @@ class AttackGuestsTest {
             new Attack("idt-beyond-ram", ALL, Ending.MEMORY_FAULT),
             new Attack("gdt-beyond-ram", ALL, Ending.TRIPLE_FAULT),
             new Attack("stack-wrap", ALL, Ending.MEMORY_FAULT),
-            new Attack("string-end-of-ram", NATIVE_STRING_IO, Ending.MEMORY_FAULT),
-            new Attack("string-out-end-of-ram", NATIVE_STRING_IO, Ending.MEMORY_FAULT),
+            new Attack("string-end-of-ram", ALL, Ending.MEMORY_FAULT),
+            new Attack("string-out-end-of-ram", ALL, Ending.MEMORY_FAULT),
             new Attack("operand-size-16", ALL, Ending.REPORTED),
             new Attack("frame-overwrites-gdt", ALL, Ending.REPORTED),
             new Attack("lazy-flags-out", ALL, Ending.REPORTED),
@@ -129,7 +128,7 @@ class AttackGuestsTest {
             new Attack("paging-user-supervisor", ALL, Ending.REPORTED),
             new Attack("paging-hole-unmapped", ALL, Ending.REPORTED),
             new Attack("paging-recursive", ALL, Ending.REPORTED),
-            new Attack("paging-string-io", NATIVE_STRING_IO, Ending.REPORTED));
+            new Attack("paging-string-io", ALL, Ending.REPORTED));
 
     static Stream<Arguments> everyAttackInItsModes() {
         List<Arguments> runs = new ArrayList<>();

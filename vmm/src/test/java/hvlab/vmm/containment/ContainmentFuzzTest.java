@@ -41,6 +41,9 @@ class ContainmentFuzzTest {
         assertArrayEquals(first.image(), second.image());
         assertEquals(first.mode(), second.mode());
         assertEquals(first.kind(), second.kind());
+        assertEquals(first.pieces(), second.pieces());
+        assertTrue(first.pieces() >= 1 && first.pieces() <= FuzzLayout.MAX_SEGMENTS / 4 * 8,
+                "1 to 12 segments of 1 to 8 pieces: " + first.describe());
     }
 
     private static void assertContained(ExecutionMode mode, long seed) {
@@ -48,5 +51,9 @@ class ContainmentFuzzTest {
         ContainmentFuzzer.Verdict verdict = fuzzer.run(fuzzer.generate(seed));
         assertTrue(verdict.contained(), () -> verdict.fuzzCase().describe() + ": " + verdict.problem()
                 + " (exit: " + verdict.exitDetail() + ")");
+        if (verdict.exitReason().equals("debug-exit")) {
+            // the kernel's last act is an OUT to the debug-exit port, a VM exit the VMM handled
+            assertTrue(verdict.traps() >= 1, () -> verdict.fuzzCase().describe() + " ended by OUT, yet counted no exit");
+        }
     }
 }
