@@ -11,11 +11,19 @@ int main(int argc, char **argv) {
         return 1;
     }
     static struct udp_dgram d;
-    d.local_port = (uint16_t) port;
-    printf("udpecho: listening on port %d\n", port);
+    /* Take the port before saying so. A receive binds its port (kernel/udp.c), and a datagram
+     * for a port nobody holds is dropped: announced first, a datagram sent on seeing the
+     * announcement could come before the first receive and be lost. So the first receive waits
+     * one tick, only to bind, and the announcement follows it. */
+    int announced = 0;
     for (;;) {
         d.local_port = (uint16_t) port;
-        int n = udprecv(&d, 0);
+        int n = udprecv(&d, announced ? 0 : 1);
+        if (!announced) {
+            announced = 1;
+            if (n >= 0 || n == E_TIMEDOUT) printf("udpecho: listening on port %d\n", port);
+            if (n == E_TIMEDOUT) continue;
+        }
         if (n < 0) {
             printf("udpecho: %s\n", strerror(n));
             return 1;
