@@ -71,7 +71,8 @@ public final class Permissions {
 
     /**
      * {@code dc ...} by its manager's command: reading the datacenter is an auditor's, explaining a
-     * balance ({@code --dry-run}) too; everything that moves, patches, quarantines, places or
+     * balance ({@code --dry-run}) too; typing into a VM on a host, its console, a network, an
+     * operator's; everything that moves, patches, quarantines, places or
      * replicates VMs across hosts is an admin's (it decides where a guest's memory goes, IV.E.2).
      */
     private static Role dcNeeds(List<String> words) {
@@ -79,6 +80,9 @@ public final class Permissions {
         String what = at >= 0 && at + 1 < words.size() ? words.get(at + 1) : "";
         if (DC_READS.contains(what) || (what.equals("balance") && words.contains("--dry-run"))) {
             return Role.AUDITOR;
+        }
+        if (what.equals("vm") || what.equals("net")) {
+            return Role.OPERATOR; // typing into a VM, reading its console, a network: an operator's, on any host
         }
         return Role.ADMIN;
     }

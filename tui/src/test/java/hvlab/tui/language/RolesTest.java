@@ -152,6 +152,9 @@ class RolesTest {
                 "dc replicate c --to h3", "dc undefine c")) {
             refused(operator, line, "permission denied: olga is an operator, and 'dc' needs an admin");
         }
+        permitted(operator, "dc vm h2 send c ps");
+        permitted(operator, "dc net h2 create lan");
+        refused(auditor, "dc vm h2 send c ps", "permission denied: carol is an auditor, and 'dc' needs an operator");
         assertTrue(host.audits.contains("olga (operator), shell | dc migrate c --to h2 | refused: needs an admin"), host.audits.toString());
         permitted(as("root", Role.ADMIN), "dc migrate c --to h2");
     }
