@@ -15,7 +15,8 @@ import java.util.List;
  */
 @Command(name = "dc", description = {"The datacenter manager: dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...]",
         "| dc where VM | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM | dc undefine VM [--if-exists]",
-        "| dc replicate VM --to HOST [--every MS] | dc replicate VM --stop | dc replicas.",
+        "| dc replicate VM --to HOST [--every MS] | dc replicate VM --stop | dc replicas",
+        "| dc vm HOST send VM TEXT | dc vm HOST console VM | dc vm HOST wait VM TEXT | dc net HOST create NET.",
         "Runs in 'hv shell --datacenter', 'hv script --datacenter FILE' and ./hv's command line (':'), over a datacenter of hosts h1-h3;",
         "'hv dc ...' does the same for hosts in their own processes."})
 final class DcLineCommand implements LanguageCommand {

@@ -57,10 +57,34 @@ public final class Permissions {
         if (FRESH_IS_ADMIN.contains(command) && words.contains("--fresh")) {
             return Role.ADMIN;
         }
+        if (command.equals("dc")) {
+            return dcNeeds(words);
+        }
         if (command.equals("vm recording") && words.contains("--stop")) {
             return Role.OPERATOR; // ends the recording: a change to the running VM's life
         }
         return TABLE.getOrDefault(command, Role.ADMIN);
+    }
+
+    /** The manager's commands that only read: where VMs run and may run, hosts, patch levels, replications. */
+    private static final Set<String> DC_READS = Set.of("hosts", "where", "patches", "replicas");
+
+    /**
+     * {@code dc ...} by its manager's command: reading the datacenter is an auditor's, explaining a
+     * balance ({@code --dry-run}) too; typing into a VM on a host, its console, a network, an
+     * operator's; everything that moves, patches, quarantines, places or
+     * replicates VMs across hosts is an admin's (it decides where a guest's memory goes, IV.E.2).
+     */
+    private static Role dcNeeds(List<String> words) {
+        int at = words.indexOf("dc");
+        String what = at >= 0 && at + 1 < words.size() ? words.get(at + 1) : "";
+        if (DC_READS.contains(what) || (what.equals("balance") && words.contains("--dry-run"))) {
+            return Role.AUDITOR;
+        }
+        if (what.equals("vm") || what.equals("net")) {
+            return Role.OPERATOR; // typing into a VM, reading its console, a network: an operator's, on any host
+        }
+        return Role.ADMIN;
     }
 
     /** Every command the table names (for the test that every command of the language is in it). */

@@ -138,4 +138,24 @@ class RolesTest {
         }
         line.getSubcommands().values().forEach(sub -> collect(sub, into));
     }
+
+    @Test
+    void theManagersCommandsAreReadByAnAuditorAndChangedOnlyByAnAdmin() {
+        Interpreter auditor = as("carol", Role.AUDITOR);
+        Interpreter operator = as("olga", Role.OPERATOR);
+        // Without a datacenter these fail further on; what matters is that the role let them through.
+        for (String line : List.of("dc hosts", "dc where c", "dc patches", "dc replicas", "dc balance --dry-run")) {
+            permitted(auditor, line);
+        }
+        refused(auditor, "dc balance", "permission denied: carol is an auditor, and 'dc' needs an admin");
+        for (String line : List.of("dc migrate c --to h2", "dc place c h1", "dc patch c hvos-login-2", "dc quarantine c",
+                "dc replicate c --to h3", "dc undefine c")) {
+            refused(operator, line, "permission denied: olga is an operator, and 'dc' needs an admin");
+        }
+        permitted(operator, "dc vm h2 send c ps");
+        permitted(operator, "dc net h2 create lan");
+        refused(auditor, "dc vm h2 send c ps", "permission denied: carol is an auditor, and 'dc' needs an operator");
+        assertTrue(host.audits.contains("olga (operator), shell | dc migrate c --to h2 | refused: needs an admin"), host.audits.toString());
+        permitted(as("root", Role.ADMIN), "dc migrate c --to h2");
+    }
 }

@@ -54,6 +54,13 @@ final class ManagementCalls {
                 case "replicate" -> Replicas.of(host).replicate(tls, arg(a, 0), arg(a, 1), parse(arg(a, 2)), millis(arg(a, 3)));
                 case "replicas" -> Replicas.of(host).status();
                 case "unreplicate" -> Replicas.of(host).stop(arg(a, 0));
+                // what an operator at the host's shell would do: type a line, make a network
+                case "send" -> {
+                    host.send(arg(a, 0), (arg(a, 1) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    yield "typed";
+                }
+                case "net-create" -> host.network().list().stream().anyMatch(n -> n.name().equals(arg(a, 0)))
+                        ? host.network().show(arg(a, 0)) : host.network().create(arg(a, 0));
                 default -> throw new HostException("'" + call.command() + "' is not a call a host takes");
             };
             return new Result(true, Json.MAPPER.writeValueAsString(answer));

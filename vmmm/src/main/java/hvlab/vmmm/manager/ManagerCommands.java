@@ -21,7 +21,8 @@ import java.util.List;
 public final class ManagerCommands {
     public static final String USAGE = "dc hosts | dc migrate VM --to HOST | dc balance [--dry-run] | dc place VM [HOST...] | dc where VM | dc undefine VM [--if-exists]"
             + " | dc patches [VM...] | dc patch VM PATCH | dc quarantine VM"
-            + " | dc replicate VM --to HOST [--every MS] | dc replicate VM --stop | dc replicas";
+            + " | dc replicate VM --to HOST [--every MS] | dc replicate VM --stop | dc replicas"
+            + " | dc vm HOST send VM TEXT | dc vm HOST console VM | dc vm HOST wait VM TEXT | dc net HOST create NET";
 
     /** Hears every migration the commands make, as it goes (the UI draws it). */
     public interface Watcher {
@@ -67,6 +68,7 @@ public final class ManagerCommands {
             }
             case "patches", "patch", "quarantine" -> new PatchCommands(manager, this).run(words);
             case "replicate", "replicas" -> new ReplicationCommands(manager, this).run(words);
+            case "vm", "net" -> new HostCommands(manager).run(words);
             default -> throw new IllegalArgumentException("'" + words.getFirst() + "' is not a datacenter command: " + USAGE);
         };
     }

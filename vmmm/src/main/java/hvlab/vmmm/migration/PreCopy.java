@@ -90,13 +90,12 @@ public final class PreCopy {
                     double dirtyRate = dirty == null ? 0 : dirty.size() / (roundNanos / 1e9);
                     long estimate = dirty == null ? 0 : (long) (dirty.size() * (double) Codec.PAGE / Math.max(1, linkRate) * 1e6);
                     report(new Progress("pre-copy", round, pages.size(), (long) pages.size() * Codec.PAGE, roundNanos / 1000, dirtyRate, estimate));
-                    boolean small = dirty == null || dirty.size() <= limits.stopAtPages();
-                    boolean outOfTime = (System.nanoTime() - started) / 1_000_000 >= limits.maxMillis();
-                    boolean outpaced = round > 0 && dirtyRate * Codec.PAGE > linkRate;
+                    StopRule.Reason stop = StopRule.decide(limits, round, dirty == null ? -1 : dirty.size(),
+                            (System.nanoTime() - started) / 1_000_000, dirtyRate, linkRate);
                     round++;
                     if (dirty == null) break;
                     pages = dirty;
-                    if (small || outOfTime || outpaced) {
+                    if (stop != StopRule.Reason.GO_ON) {
                         send(round, pages); // the last round while it runs: small by now, or no better to come
                         round++;
                         break;
