@@ -318,6 +318,21 @@ final class UnicornTrapHooks {
             };
             boolean unmapped = type == UC_MEM_READ_UNMAPPED || type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_FETCH_UNMAPPED;
             TrapOutcome outcome = handler.onTrap(new Trap.MemoryFault(access, address, size, unmapped, eip));
+            if (outcome instanceof TrapOutcome.Stop stop && unmapped) {
+                // Never stop from here by failing the access. Unicorn ends the run then with
+                // cpu_loop_exit and no cpu_restore_state, so EIP is left where the emulator last
+                // stored it: the start of the first block of a chain of translated blocks, not
+                // this instruction. The next run would execute again everything from there, with
+                // registers and memory already changed by the first pass (xv6's memset ran its
+                // prologue twice, its stack frame slid by 8 bytes and REP STOSD wrote up to
+                // 0x8e000000: the "unexpected trap 14" of DESIGN.md section 17). A stop wanted
+                // here (an interrupt became deliverable, a move waits for the CPU) is taken at the
+                // next block boundary, where EIP is exact, and the access goes on: to the memory
+                // the VMM has just mapped, or, if it mapped nothing (the VM ends), to Unicorn's
+                // own error, which ends the run at once as before.
+                stopAtNextBlock(stop.reason());
+                return true;
+            }
             if (outcome instanceof TrapOutcome.Stop stop) {
                 keepReason(stop.reason());
                 stop();
