@@ -228,6 +228,11 @@ public final class UnicornBackend implements CpuBackend {
         // one short; a stop request made since then must, so it is raised again.
         boundary.clear();
         if (externalStop) {
+            // Stopped before the first instruction: the CPU stands where it was to start, as after a
+            // stop at a block boundary. Without this, EIP kept whatever it held before (0 on a
+            // fresh engine), and a VMM asking "has the guest left the boot trampoline yet?" was told
+            // yes while the CPU had never run.
+            write(Register.EIP, (int) (eip - codeSegmentBase()));
             externalStop = false;
             return RunResult.requested();
         }

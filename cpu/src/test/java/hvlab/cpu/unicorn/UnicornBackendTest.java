@@ -124,6 +124,17 @@ class UnicornBackendTest {
     }
 
     @Test
+    void aStopRequestedBeforeTheRunLeavesTheCpuWhereItWasToStart() {
+        cpu.setTrapHandler(trap -> TrapOutcome.STOP);
+        cpu.write(Register.EIP, 0);
+        cpu.requestStop(); // a pause asked for before the slice began: nothing may run
+        RunResult stopped = run(0x40, 0xE6, 0xF4); // inc eax ; out 0xf4, al
+        assertEquals(RunResult.Cause.REQUESTED, stopped.cause());
+        assertEquals(CODE, cpu.read(Register.EIP), "where the run was to start, not what EIP held before");
+        assertEquals(0, cpu.read(Register.EAX), "nothing ran");
+    }
+
+    @Test
     void softwareInterruptArrivesWithEipPastTheInstruction() {
         cpu.setTrapHandler(trap -> {
             traps.add(trap);
