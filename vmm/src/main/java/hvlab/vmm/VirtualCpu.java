@@ -11,7 +11,9 @@ import java.util.Arrays;
  * <p>The most visible piece is the interrupt flag. A deprivileged guest's CLI and STI raise #GP;
  * the VMM then flips {@link #interruptsEnabled()} here, and the real EFLAGS.IF never changes.
  * That is also why POPF cannot be trusted at CPL 3: the hardware silently ignores its IF bit
- * (SDM Vol. 2, POPF), one of the sensitive-but-unprivileged instructions.
+ * (SDM Vol. 2, POPF), one of the sensitive-but-unprivileged instructions. Unless the VM mirrors
+ * the flag ({@link #mirrorsInterruptFlag()}): then the real IF follows this one, so that PUSHF
+ * reads what the guest's CLI and STI set (see {@code trap/InterruptFlagMirror}).
  *
  * <p>The same goes for the control registers, the debug registers, the descriptor-table
  * registers and the model-specific registers: the guest reads back what it wrote, and only
@@ -97,6 +99,13 @@ public final class VirtualCpu {
     public boolean interruptsEnabled() { return interruptsEnabled; }
 
     public void setInterruptsEnabled(boolean enabled) { this.interruptsEnabled = enabled; }
+
+    private boolean mirrorsInterruptFlag;
+
+    /** Does the real EFLAGS.IF follow the virtual one (a choice of the VM's, fixed at its creation)? */
+    public boolean mirrorsInterruptFlag() { return mirrorsInterruptFlag; }
+
+    public void setMirrorsInterruptFlag(boolean mirror) { this.mirrorsInterruptFlag = mirror; }
 
     /** True after HLT until the next interrupt. */
     public boolean halted() { return halted; }

@@ -144,6 +144,7 @@ public final class Vm implements AutoCloseable {
         dispatcher.setTrapLog(trapLog, this::virtualNanos);
         dispatcher.setInterruptPending(() -> platform.interrupts().hasPendingInterrupt());
         dispatcher.setDeviceMemory(platform.mmio());
+        vcpu.setMirrorsInterruptFlag(config.mirrorInterruptFlag());
         this.translator = config.mode() == ExecutionMode.BT ? new BinaryTranslator(vcpu, disassembler) : null;
         dispatcher.setTranslator(translator);
         // Hypercalls exist only for guests that run paravirtualized (section IV.B.2 of the paper).
@@ -324,11 +325,11 @@ public final class Vm implements AutoCloseable {
         for (hvlab.vmm.devices.MmioDevice device : platform.mmio().devices()) {
             cpu.mapDevice(device.base(), device.size()); // the APICs' pages: every access a trap to the device
         }
-        if (translator != null) {
-            // Binary translation: see every block of guest code before it first runs, at any
-            // linear address (a paging kernel runs above its RAM: xv6 at 0x80100000).
-            cpu.watchTranslations(0, 1L << 32);
-        }
+        // See every block of guest code as it is translated, at any linear address (a paging
+        // kernel runs above its RAM: xv6 at 0x80100000): binary translation scans it before it
+        // first runs, and in every mode the shadow MMU learns which frames hold code, so that a
+        // store of the VMM's elsewhere costs no stop (paging/CodeFrames).
+        cpu.watchTranslations(0, 1L << 32);
         booted = true;
     }
 
@@ -379,6 +380,7 @@ public final class Vm implements AutoCloseable {
             long eip = entered ? Integer.toUnsignedLong(cpu.read(Register.EIP)) : BootLayout.TRAMPOLINE;
             dispatcher.beginRun();
             mmu.sync(); // the real MMU follows the guest's paging, privilege level and TLB flushes
+            hvlab.vmm.trap.InterruptFlagMirror.sync(vcpu, cpu); // after any interrupt just delivered
             long runStarted = System.nanoTime();
             RunResult result = cpu.run(eip, Duration.ofNanos(left));
             long ran = System.nanoTime() - runStarted;

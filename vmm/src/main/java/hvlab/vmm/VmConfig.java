@@ -10,9 +10,11 @@ import java.time.Duration;
 
 /**
  * Everything needed to boot one VM: the guest image, its RAM, the execution mode, how long
- * {@link Vm#run()} may take (0 for ever), and the devices' options (disk, clock, limits).
+ * {@link Vm#run()} may take (0 for ever), the devices' options (disk, clock, limits), and
+ * whether the real interrupt flag mirrors the guest's ({@code trap/InterruptFlagMirror}).
  */
-public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout, PlatformOptions platform) {
+public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout, PlatformOptions platform,
+                       boolean mirrorInterruptFlag) {
     public static final long DEFAULT_MEMORY = 16L << 20;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -33,6 +35,10 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
         }
     }
 
+    public VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout, PlatformOptions platform) {
+        this(image, memoryBytes, mode, timeout, platform, false);
+    }
+
     public VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, Duration timeout) {
         this(image, memoryBytes, mode, timeout, PlatformOptions.DEFAULT);
     }
@@ -42,15 +48,20 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
     }
 
     public VmConfig withMode(ExecutionMode mode) {
-        return new VmConfig(image, memoryBytes, mode, timeout, platform);
+        return new VmConfig(image, memoryBytes, mode, timeout, platform, mirrorInterruptFlag);
     }
 
     public VmConfig withMemory(long bytes) {
-        return new VmConfig(image, bytes, mode, timeout, platform);
+        return new VmConfig(image, bytes, mode, timeout, platform, mirrorInterruptFlag);
     }
 
     public VmConfig withTimeout(Duration timeout) {
-        return new VmConfig(image, memoryBytes, mode, timeout, platform);
+        return new VmConfig(image, memoryBytes, mode, timeout, platform, mirrorInterruptFlag);
+    }
+
+    /** The same VM with the real interrupt flag mirroring the guest's, or not. */
+    public VmConfig withMirroredInterruptFlag(boolean mirror) {
+        return new VmConfig(image, memoryBytes, mode, timeout, platform, mirror);
     }
 
     /** How the image is laid into RAM and entered (checked when this config was made). */
@@ -63,7 +74,7 @@ public record VmConfig(GuestImage image, long memoryBytes, ExecutionMode mode, D
     }
 
     public VmConfig withPlatform(PlatformOptions platform) {
-        return new VmConfig(image, memoryBytes, mode, timeout, platform);
+        return new VmConfig(image, memoryBytes, mode, timeout, platform, mirrorInterruptFlag);
     }
 
     /** Parses sizes such as 16M, 512K, 1G or a plain number of bytes. */

@@ -51,6 +51,7 @@ public final class ShadowMmu {
     private final PagingCounters counters = new PagingCounters();
     /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
     private final AliasChanges aliasChanges = new AliasChanges();
+    private final CodeFrames codeFrames = new CodeFrames();
     /** Where the emulator shows each frame the guest maps: see {@link FramePlacement}. */
     private final FramePlacement placement;
 
@@ -285,12 +286,42 @@ public final class ShadowMmu {
      * QEMU only notices stores it made itself.
      */
     public void codeWritten(long physical, long length) {
+        if (!codeFrames.anyIn(physical, length)) {
+            return; // a stack or a buffer: the emulator has no code from there to drop
+        }
+        codeFrames.dropped(physical, length);
         aliasChanges.codeWritten(physical, length);
     }
 
     /** As {@link #codeWritten}, with the CPU stopped: done now. */
     public void dropCodeNow(long physical, long length) {
+        codeFrames.dropped(physical, length);
         real.dropCode(physical, length);
+    }
+
+    /**
+     * The emulator translated a block of guest code at linear {@code [linear, + length)}: its
+     * frames may hold code from now on (see {@link CodeFrames}). Walks the guest's tables
+     * without leaving a trace; a page the tables do not map holds nothing of the guest's.
+     */
+    public void codeTranslated(long linear, int length) {
+        for (long page = linear & ~0xFFFL; page < linear + length; page += 4096) {
+            long from = Math.max(page, linear), to = Math.min(page + 4096, linear + length);
+            if (!vcpu.pagingEnabled()) {
+                codeFrames.translated(from, to - from);
+                continue;
+            }
+            PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), from & 0xFFFFFFFFL, false, false, false,
+                    (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+            if (walk instanceof PageWalk.Translation t) {
+                codeFrames.translated(t.physical(), to - from);
+            }
+        }
+    }
+
+    /** How many guest frames the emulator may hold translated code for. */
+    public int codeFrameCount() {
+        return codeFrames.count();
     }
 
     private boolean enterKernelViewNow() {

@@ -170,6 +170,12 @@ public final class TrapDispatcher implements TrapHandler {
         if (ended) {
             return TrapOutcome.STOP;
         }
+        if (trap instanceof Trap.BlockTranslated block && translator == null) {
+            // Not a trap of the guest's: the emulator telling the shadow MMU where code is. It
+            // leaves the interrupt shadow, the counters and the trap log as they were.
+            if (mmu != null) mmu.codeTranslated(block.address(), block.size());
+            return TrapOutcome.CONTINUE;
+        }
         if (TRACE) {
             System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x eflags=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(),
                     cpu.read(Register.ESP), cpu.read(Register.EFLAGS));
@@ -192,6 +198,9 @@ public final class TrapDispatcher implements TrapHandler {
             outcome = end(new VmExit.CpuError("the emulator refused the VMM's emulation of a trap: " + e.getMessage()));
         }
         flushWrites();
+        if (!ended && RealFlags.readableIn(trap)) {
+            InterruptFlagMirror.sync(vcpu, cpu);
+        }
         if (mmu != null && !ended && mmu.realCpuBehind() && !mmu.enterKernelView() && !(outcome instanceof TrapOutcome.Stop)) {
             // A new privilege level, CR3 or paging mode must reach the real MMU before the next
             // instruction, and that can only be done with the CPU stopped (ShadowMmu.sync).
@@ -443,8 +452,8 @@ public final class TrapDispatcher implements TrapHandler {
 
     /** A block was translated: binary translation scans it before it runs. */
     private TrapOutcome translated(Trap.BlockTranslated block) {
-        if (translator == null) {
-            return TrapOutcome.CONTINUE;
+        if (mmu != null) {
+            mmu.codeTranslated(block.address(), block.size());
         }
         byte[] code;
         if (mmu != null && mmu.pagingEnabled()) {

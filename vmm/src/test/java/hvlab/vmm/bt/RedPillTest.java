@@ -54,6 +54,21 @@ class RedPillTest {
     }
 
     @Test
+    void mirroringTheInterruptFlagClosesPushfAndOnlyPushf() throws Exception {
+        GuestImage image = GuestImages.resolve("redpill");
+        VmConfig config = VmConfig.of(image).withMode(ExecutionMode.TRAP).withTimeout(Duration.ofSeconds(20)).withMirroredInterruptFlag(true);
+        VmResult result;
+        try (Vm vm = new Vm(config, b -> { })) {
+            result = vm.run();
+        }
+        assertTrue(result.serial().contains("redpill: PUSHF says IF = 0 after CLI -> as on bare metal"), result.serial());
+        assertTrue(result.serial().contains("redpill: SIDT  says the IDT is at 00000000"), "the tables still leak");
+        assertTrue(result.serial().contains("redpill: a VMM is detected (3 of 4 checks)"), result.serial());
+        assertInstanceOf(VmExit.Halt.class, result.exit());
+        assertTrue(result.traps(TrapKind.PRIVILEGED) > 0, "CLI still traps: the guest is still deprivileged");
+    }
+
+    @Test
     void underBinaryTranslationNoCheckDoes() throws Exception {
         VmResult result = run(GuestImages.resolve("redpill"), ExecutionMode.BT);
         String idt = loadedAt(result.serial(), "SIDT"), gdt = loadedAt(result.serial(), "SGDT");

@@ -287,4 +287,31 @@ class ShadowMmuTest {
             assertFalse(ShadowPageTables.inPool(run.linear()) || ShadowPageTables.inVmmRegion(run.linear()), "and never over the VMM: " + run);
         }
     }
+
+    @Test
+    void theVmmsStoresStopTheCpuOnlyWhereTheEmulatorTranslatedCode() {
+        pagingOn();
+        real.calls.clear();
+        mmu.codeWritten(0x150ff8, 8); // an interrupt frame on a kernel stack: no code was ever there
+        assertFalse(mmu.realCpuBehind(), "a store to a stack costs no stop");
+        mmu.codeTranslated(0x40000010, 32); // a user block, at 0x40000000 -> frame 0x300000
+        mmu.codeWritten(0x300ffc, 4);
+        assertTrue(mmu.realCpuBehind(), "a store to a frame with code must wait for the CPU to stop, then drop it");
+        mmu.sync();
+        assertTrue(real.calls.contains("drop code 300ffc"), real.calls.toString());
+        real.calls.clear();
+        mmu.codeWritten(0x300000, 4);
+        assertFalse(mmu.realCpuBehind(), "its code is gone: until it is translated again, the frame is data");
+        mmu.codeTranslated(0xffe, 4); // a block across two pages, identity-mapped: both frames hold code
+        mmu.codeWritten(0x1000, 1);
+        assertTrue(mmu.realCpuBehind());
+        assertEquals(1, mmu.codeFrameCount(), "frame 0 still holds code; frame 1's is being dropped");
+    }
+
+    @Test
+    void aBlockThatThePagesDoNotMapMarksNothing() {
+        pagingOn();
+        mmu.codeTranslated(0x50000000, 16); // unmapped in the guest's tables
+        assertEquals(0, mmu.codeFrameCount());
+    }
 }
