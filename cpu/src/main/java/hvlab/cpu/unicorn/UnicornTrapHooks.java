@@ -190,7 +190,7 @@ final class UnicornTrapHooks {
                 inInterruptHook = false;
             }
             if (outcome instanceof TrapOutcome.Stop stop) {
-                stopAndResumeAt(readEip(), fault ? eip : interruptInstructionAddress(vector, eip), stop.reason());
+                stopBetweenBlocks(readEip(), fault ? eip : interruptInstructionAddress(vector, eip), stop.reason());
             }
         } catch (Throwable t) {
             fail(t);
@@ -409,6 +409,28 @@ final class UnicornTrapHooks {
      * (that second trap is a {@link #ghost}, ignored), and put the chosen EIP in place once
      * {@code uc_emu_start} has returned.
      */
+    /**
+     * As {@link #stopAndResumeAt}, from the interrupt hook, which Unicorn calls between blocks:
+     * there EIP is written in place, which leaves the stop standing, so the CPU stops before it
+     * runs anything. Through the register API, Unicorn 2.0.1 treats a new EIP as "quit this block
+     * and go on from there" and cancels the stop ({@code uc->quit_request} resets
+     * {@code stop_request} in {@code cpus.c}): the trapping instruction then ran once more,
+     * natively, and only its faulting again (a ghost) ended the run. Most emulated instructions
+     * do fault again, but not all: an IRET the VMM emulated had already popped its frame, and
+     * xv6's next words on the stack made a valid same-level IRET that loaded them into EFLAGS,
+     * virtual-8086 mode and IOPL 3 included.
+     */
+    private void stopBetweenBlocks(int eip, long trappingInstruction, StopReason reason) {
+        if (live == null) {
+            stopAndResumeAt(eip, trappingInstruction, reason);
+            return;
+        }
+        keepReason(reason);
+        resumeEip = Integer.toUnsignedLong(eip);
+        live.setEip((int) trappingInstruction);
+        stop();
+    }
+
     private void stopAndResumeAt(int eip, long trappingInstruction, StopReason reason) {
         keepReason(reason);
         resumeEip = Integer.toUnsignedLong(eip);

@@ -134,6 +134,35 @@ class UnicornBackendTest {
         assertEquals(0, cpu.read(Register.EAX), "nothing ran");
     }
 
+    /**
+     * A fault the VMM emulated and then stops after (an interrupt to deliver) must not run again.
+     * Writing EIP through Unicorn's register API cancels a stop, so the CPU used to go back to
+     * the faulting instruction and run it natively once more, counting on it faulting again: an
+     * IRET the VMM had emulated did not (its frame was popped), and xv6 in trap mode got EFLAGS
+     * with virtual-8086 mode from its stack. Here the "emulation" of a division by zero sets ECX
+     * to 2 and skips the DIV; had it run again, EAX would be halved.
+     */
+    @Test
+    void aStopAfterAnEmulatedFaultRunsTheFaultingInstructionNoMore() {
+        StopReason deliver = new StopReason() { };
+        cpu.setTrapHandler(trap -> switch (trap) {
+            case Trap.Fault f when f.vector() == 0 -> {
+                cpu.write(Register.ECX, 2);
+                cpu.write(Register.EIP, (int) f.eip() + 2); // past "div ecx", as an emulation resumes
+                yield TrapOutcome.stop(deliver);
+            }
+            default -> TrapOutcome.STOP;
+        });
+        cpu.write(Register.EAX, 10);
+        cpu.write(Register.EDX, 0);
+        cpu.write(Register.ECX, 0);
+        RunResult result = run(0xF7, 0xF1, 0xF4); // div ecx ; hlt
+        assertEquals(RunResult.Cause.STOPPED, result.cause());
+        assertSame(deliver, result.reason());
+        assertEquals(10, cpu.read(Register.EAX), "the DIV ran natively after its emulation");
+        assertEquals(CODE + 2, Integer.toUnsignedLong(cpu.read(Register.EIP)), "resumes past the emulated instruction");
+    }
+
     @Test
     void softwareInterruptArrivesWithEipPastTheInstruction() {
         cpu.setTrapHandler(trap -> {
