@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 /** {@code hv run GUEST}: boot one guest, run it to its end, report. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Boot one guest and run it to its end.",
-                "GUEST is a built-in guest name (see 'hv guests'), an .asm file (assembled with NASM) or a flat .bin image."},
+                "GUEST is a built-in guest name (see 'hv guests'), xv6 (MIT's, once built: README), an .asm, .c, .bin or .elf file."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the guest halted", "(v<<1)|1:the guest wrote v to the debug-exit port 0xF4",
                 "64:usage error", "65:bad input (NASM error, not a guest image)", "66:missing or unreadable file",
@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of the guest's output")
     boolean json;
 
-    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "16M", description = "guest RAM, e.g. 16M, 64M (default ${DEFAULT-VALUE})")
+    @Option(names = "--mem", paramLabel = "SIZE", description = "guest RAM, e.g. 16M, 64M (default 16M; 256M for xv6)")
     String memory;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "trap",
@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
         long memoryBytes;
         try {
             executionMode = ExecutionMode.parse(mode);
-            memoryBytes = VmConfig.parseSize(memory);
+            memoryBytes = memory == null ? GuestImages.defaultMemory(guest) : VmConfig.parseSize(memory);
             if (!(timeoutSeconds >= 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
                 throw new IllegalArgumentException("--timeout must be a number of seconds from 0 (no limit) to "
                         + (long) MAX_TIMEOUT_SECONDS + " (a year), not " + timeoutSeconds);
@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        config = config.withMirroredInterruptFlag(ifMirror);
+        config = config.withMirroredInterruptFlag(ifMirror || GuestImages.mirrorsInterruptFlag(guest));
         if (apic || GuestImages.needsApic(guest)) {
             config = config.withPlatform(config.platform().withApic(true));
         }

@@ -209,7 +209,7 @@ final class Lifecycle {
         if (d.disk() != null) {
             platform = platform.withDisk(VmCreation.diskPath(folder, d.disk())).withDiskLimits(DiskLimitsFile.read(folder));
         }
-        return new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform);
+        return new VmConfig(new GuestImage(m.name, image), d.memoryBytes(), Host.modeOf(d), Duration.ZERO, platform, d.ifMirror());
     }
 
     /**

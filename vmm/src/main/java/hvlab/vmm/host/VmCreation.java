@@ -33,7 +33,7 @@ final class VmCreation {
 
     VmDefinition create(VmSpec spec) {
         GuestImage image = resolve(spec.guest());
-        long memory = spec.memory() == null ? VmConfig.DEFAULT_MEMORY : size(spec.memory(), "--mem");
+        long memory = spec.memory() == null ? GuestImages.defaultMemory(spec.guest()) : size(spec.memory(), "--mem");
         ExecutionMode mode = spec.mode() == null ? ExecutionMode.TRAP : mode(spec.mode());
         try {
             new VmConfig(image, memory, mode, java.time.Duration.ZERO);
@@ -52,7 +52,8 @@ final class VmCreation {
             String diskName = disk == null ? null : disk.create(folder);
             VmDefinition definition = new VmDefinition(spec.name(), Identity.newUuid(), spec.guest(), memory,
                     mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId(),
-                    spec.closedBox(), spec.network(), spec.apic() || GuestImages.needsApic(spec.guest()), spec.keyboard());
+                    spec.closedBox(), spec.network(), spec.apic() || GuestImages.needsApic(spec.guest()), spec.keyboard(),
+                    spec.ifMirror() || GuestImages.mirrorsInterruptFlag(spec.guest()));
             store.save(definition);
             return definition;
         } catch (IOException e) {

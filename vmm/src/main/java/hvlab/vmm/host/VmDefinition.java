@@ -20,10 +20,19 @@ import java.time.Instant;
  * @param network the host network (a private network on the host's switch) its NIC is plugged into; null for no NIC
  * @param apic    an MP machine (local and I/O APIC, MP table), as xv6 needs (GUESTS.md, "APICs and the MP table")
  * @param keyboard text typed into the VM also reaches its PS/2 keyboard as scancodes, besides COM1
+ * @param ifMirror the real interrupt flag follows the guest's, so that PUSHF tells the truth in trap
+ *             mode (trap/InterruptFlagMirror): how xv6 runs under trap-and-emulate
  */
 public record VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
                            int weight, int cap, Instant created, String mac, String generationId, boolean closedBox,
-                           String network, boolean apic, boolean keyboard) {
+                           String network, boolean apic, boolean keyboard, boolean ifMirror) {
+
+    /** Without interrupt-flag mirroring, as every VM defined before it existed. */
+    public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
+                        int weight, int cap, Instant created, String mac, String generationId, boolean closedBox,
+                        String network, boolean apic, boolean keyboard) {
+        this(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard, false);
+    }
 
     /** A plain PC (no APICs, typing on COM1 only), as every VM defined before they existed. */
     public VmDefinition(String name, String uuid, String guest, long memoryBytes, String mode, String disk,
@@ -45,30 +54,30 @@ public record VmDefinition(String name, String uuid, String guest, long memoryBy
     }
 
     public VmDefinition withShares(int weight, int cap) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard, ifMirror);
     }
 
     public VmDefinition withDisk(String disk) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard, ifMirror);
     }
 
     public VmDefinition withGenerationId(String generationId) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard, ifMirror);
     }
 
     /** The same VM with its NIC on {@code network} (null: no NIC). */
     public VmDefinition withNetwork(String network) {
-        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
+        return new VmDefinition(name, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard, ifMirror);
     }
 
     /** A different machine with the same contents: new name, UUID, MAC and generation ID. */
     public VmDefinition asCopy(String newName) {
         return new VmDefinition(newName, Identity.newUuid(), guest, memoryBytes, mode, disk, weight, cap, Instant.now(),
-                Identity.newMac(), Identity.newGenerationId(), closedBox, network, apic, keyboard);
+                Identity.newMac(), Identity.newGenerationId(), closedBox, network, apic, keyboard, ifMirror);
     }
 
     /** The same machine under another name (an import or a restore): its identity stays. */
     public VmDefinition renamed(String newName) {
-        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard);
+        return new VmDefinition(newName, uuid, guest, memoryBytes, mode, disk, weight, cap, created, mac, generationId, closedBox, network, apic, keyboard, ifMirror);
     }
 }

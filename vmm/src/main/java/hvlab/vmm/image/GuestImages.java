@@ -44,6 +44,14 @@ public final class GuestImages {
                 throw new GuestImageException(GuestImageException.Kind.MISSING_FILE, "cannot read " + spec + ": " + e.getMessage());
             }
         }
+        if (spec.equals(Xv6Build.NAME)) {
+            Path kernel = Xv6Build.folder().resolve("kernel");
+            try {
+                return check(new GuestImage(Xv6Build.NAME, Files.readAllBytes(kernel)), kernel.toString());
+            } catch (IOException e) {
+                throw new GuestImageException(GuestImageException.Kind.MISSING_FILE, "cannot read " + kernel + ": " + e.getMessage());
+            }
+        }
         byte[] code = builtIn(spec + ".bin");
         if (code == null) {
             code = builtIn(spec + ".elf");
@@ -70,11 +78,31 @@ public final class GuestImages {
      * user programs), or null for a guest that has none or a spec that is not a built-in name.
      */
     public static byte[] builtInDisk(String spec) {
+        if (Xv6Build.NAME.equals(spec)) {
+            try {
+                return Files.readAllBytes(Xv6Build.folder().resolve("fs.img")); // its file system, copied for each VM
+            } catch (IOException | GuestImageException e) {
+                return null;
+            }
+        }
         return spec != null && spec.matches("[A-Za-z0-9_-]+") ? builtIn(spec + ".img") : null;
     }
 
-    /** Built-in guests written for an APIC machine (GUESTS.md, "APICs and the MP table"): they get one wherever they run. */
-    private static final java.util.Set<String> APIC_GUESTS = java.util.Set.of("apic-ticks");
+    /** Guests written for an APIC machine (GUESTS.md, "APICs and the MP table"): they get one wherever they run. */
+    private static final java.util.Set<String> APIC_GUESTS = java.util.Set.of("apic-ticks", Xv6Build.NAME);
+
+    /** The RAM guest {@code spec} gets when none is asked for: xv6 uses up to 224 MiB whatever the machine has. */
+    public static long defaultMemory(String spec) {
+        return Xv6Build.NAME.equals(spec) ? Xv6Build.MEMORY : hvlab.vmm.VmConfig.DEFAULT_MEMORY;
+    }
+
+    /**
+     * Does guest {@code spec} run with the interrupt flag mirrored (trap/InterruptFlagMirror)? xv6
+     * does: it reads IF with PUSHF, and would panic under plain trap-and-emulate.
+     */
+    public static boolean mirrorsInterruptFlag(String spec) {
+        return Xv6Build.NAME.equals(spec);
+    }
 
     /** Does built-in guest {@code spec} need an APIC machine? */
     public static boolean needsApic(String spec) {
