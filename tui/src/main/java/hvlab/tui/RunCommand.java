@@ -55,9 +55,10 @@ final class RunCommand implements Callable<Integer> {
             + "0xFEC00000 and the MP configuration table (GUESTS.md, \"APICs\")")
     boolean apic;
 
-    @Option(names = "--if-mirror", description = "the real interrupt flag follows the guest's, so that PUSHF shows what its "
-            + "CLI and STI set: how xv6 runs in trap mode (DESIGN.md, \"Mirroring the interrupt flag\"; redpill then sees 3 leaks of 4)")
-    boolean ifMirror;
+    @Option(names = "--if-mirror", negatable = true, description = "the real interrupt flag follows the guest's, so that PUSHF "
+            + "shows what its CLI and STI set: how xv6 runs in trap mode (default: on for xv6, off for the rest; redpill then "
+            + "sees 3 leaks of 4; DESIGN.md section 17)")
+    Boolean ifMirror;
 
     @Option(names = "--raw", description = "pass the guest's escape sequences and control characters to the terminal "
             + "as they are (by default they are shown as ^[ and \\xNN, so a guest cannot drive your terminal)")
@@ -104,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        config = config.withMirroredInterruptFlag(ifMirror || GuestImages.mirrorsInterruptFlag(guest));
+        config = config.withMirroredInterruptFlag(ifMirror != null ? ifMirror : GuestImages.mirrorsInterruptFlag(guest));
         if (apic || GuestImages.needsApic(guest)) {
             config = config.withPlatform(config.platform().withApic(true));
         }

@@ -23,6 +23,7 @@ public final class TrapLog {
     static final int MAX_UNSEEN = 4096;
 
     private final TrapRecord[] ring;
+    private final List<TrapRecord> firstKept = new ArrayList<>();
     private final long intervalNanos;
     private final int perSecond;
     /** The bucket, in nanoseconds of sampling: each kept record costs one interval, time refills it. */
@@ -123,6 +124,17 @@ public final class TrapLog {
 
     public synchronized void keep(TrapRecord record) {
         ring[(int) (kept++ % ring.length)] = record;
+        if (firstKept.size() < ring.length) {
+            firstKept.add(record);
+        }
+    }
+
+    /**
+     * The first records the log ever kept, oldest first, as many as the ring holds: a boot, from
+     * its first privileged instruction, after the ring has long moved on ({@code vm traps --boot}).
+     */
+    public synchronized List<TrapRecord> first() {
+        return List.copyOf(firstKept);
     }
 
     /** The kept records with a number above {@code afterSeq}, oldest first. */

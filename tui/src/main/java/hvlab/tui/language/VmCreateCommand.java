@@ -55,9 +55,9 @@ final class VmCreateCommand implements LanguageCommand {
     @Option(names = "--keyboard", description = "text typed into the VM also reaches its PS/2 keyboard (IRQ 1), besides COM1")
     boolean keyboard;
 
-    @Option(names = "--if-mirror", description = "the real interrupt flag follows the guest's, so PUSHF tells the truth in trap mode "
-            + "(how xv6 runs under trap-and-emulate; on for the xv6 guest)")
-    boolean ifMirror;
+    @Option(names = "--if-mirror", negatable = true, description = "the real interrupt flag follows the guest's, so PUSHF tells "
+            + "the truth in trap mode (how xv6 runs under trap-and-emulate; default: on for the xv6 guest, off for the rest)")
+    Boolean ifMirror;
 
     @Override
     public Reply run(Context context) {

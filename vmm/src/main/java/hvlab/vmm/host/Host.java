@@ -360,6 +360,19 @@ public final class Host implements HostControl, AutoCloseable {
         }
     }
 
+    /** The first traps the VM's log kept in its current (or last) run: its boot, trap by trap. */
+    @Override
+    public TrapLogReport bootTraps(String vm) {
+        lock.lock();
+        try {
+            ManagedVm managed = find(vm);
+            hvlab.vmm.TrapLog log = managed.vm != null ? managed.vm.trapLog() : managed.lastTrapLog;
+            return log == null ? TrapLogReport.NONE : new TrapLogReport(log.seen(), log.perSecond(), log.first());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void record(String vm, String event, Map<String, ?> details) {
         lock.lock();

@@ -68,6 +68,11 @@ public interface HostControl {
      */
     TrapLogReport trapLog(String vm, long afterSeq);
 
+    /** The first traps the VM's log kept in its run: its boot, trap by trap. By default: none kept. */
+    default TrapLogReport bootTraps(String vm) {
+        return TrapLogReport.NONE;
+    }
+
     /** The VM's history, one JSON object a line, oldest first. */
     List<String> history(String vm);
 

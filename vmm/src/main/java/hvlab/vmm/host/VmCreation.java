@@ -53,7 +53,7 @@ final class VmCreation {
             VmDefinition definition = new VmDefinition(spec.name(), Identity.newUuid(), spec.guest(), memory,
                     mode.label(), diskName, spec.weight(), spec.cap(), Instant.now(), Identity.newMac(), Identity.newGenerationId(),
                     spec.closedBox(), spec.network(), spec.apic() || GuestImages.needsApic(spec.guest()), spec.keyboard(),
-                    spec.ifMirror() || GuestImages.mirrorsInterruptFlag(spec.guest()));
+                    spec.ifMirror() != null ? spec.ifMirror() : GuestImages.mirrorsInterruptFlag(spec.guest()));
             store.save(definition);
             return definition;
         } catch (IOException e) {

@@ -14,15 +14,16 @@ package hvlab.vmm.host;
  * @param network a host network to plug the VM's NIC into (it must exist: {@code net create}); null for no NIC
  * @param apic   an MP machine: local and I/O APIC and the MP table (what xv6 needs)
  * @param keyboard typed text also reaches the PS/2 keyboard
- * @param ifMirror the real interrupt flag follows the guest's (trap/InterruptFlagMirror)
+ * @param ifMirror the real interrupt flag follows the guest's (trap/InterruptFlagMirror); null for the
+ *               guest's own default (on for xv6, off for the rest)
  */
 public record VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,
-                     boolean closedBox, String network, boolean apic, boolean keyboard, boolean ifMirror) {
+                     boolean closedBox, String network, boolean apic, boolean keyboard, Boolean ifMirror) {
     public static final int DEFAULT_WEIGHT = 256;
 
     public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,
                   boolean closedBox, String network, boolean apic, boolean keyboard) {
-        this(name, guest, memory, disk, weight, cap, mode, closedBox, network, apic, keyboard, false);
+        this(name, guest, memory, disk, weight, cap, mode, closedBox, network, apic, keyboard, null);
     }
 
     public VmSpec(String name, String guest, String memory, String disk, int weight, int cap, String mode,

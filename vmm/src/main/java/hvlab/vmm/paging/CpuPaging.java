@@ -207,6 +207,11 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         return placeholders.size() + deviceAliases.size() + aliases.size();
     }
 
+    @Override
+    public int runCount() {
+        return runs.size();
+    }
+
     private void dropPlaceholder(long linearPage) {
         if (placeholders.remove(linearPage)) {
             cpu.unmap(linearPage, PAGE);

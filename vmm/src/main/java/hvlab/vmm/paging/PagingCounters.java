@@ -25,8 +25,12 @@ public final class PagingCounters {
     long aliases;
     /** Frames moved to another linear page, one place per frame (see FrameRuns). */
     long moves;
+    /** Times RAM went back to its own addresses because the map had too many runs (ShadowMmu.sync). */
+    long compactions;
 
     public long hiddenFaults() { return hiddenFaults; }
+
+    public long compactions() { return compactions; }
 
     public long guestFaults() { return guestFaults; }
 

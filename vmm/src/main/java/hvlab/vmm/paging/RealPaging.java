@@ -76,6 +76,9 @@ public interface RealPaging {
     /** Placeholders and device aliases mapped now. */
     int placeholders();
 
+    /** How many runs of RAM the emulator's memory map holds now (each one of Unicorn's RAM blocks). */
+    int runCount();
+
     /** Removes the emulator's translated code of frames the VMM wrote, where they are shown. CPU stopped. */
     void dropCode(long frame, long length);
 }

@@ -199,6 +199,27 @@ public final class ShadowMmu {
         loadedRoot = -2; // neither off nor a root: the next sync sets the real CPU either way
     }
 
+    /**
+     * Most runs of RAM the emulator's map may hold before it is put back as at power-on. Each run
+     * is one of QEMU's RAM blocks, and QEMU finds room for a new block by comparing every block
+     * with every other ({@code find_ram_offset}): a map of n runs makes each move cost n squared.
+     * A guest whose pages move one by one (xv6's {@code sbrk} hands a process frames in falling
+     * order, so no two are neighbours) would otherwise slow down without end: usertests' memory
+     * test spent three quarters of its time there.
+     */
+    static final int RUN_LIMIT = 512;
+
+    /**
+     * RAM back at its own addresses and every shadow entry dropped, as after a restore: frames
+     * move again, in runs, as the guest touches them. Costs a burst of shadow faults; bounds
+     * the cost of every move after it.
+     */
+    private void compact() {
+        dropAll();
+        real.identity();
+        counters.compactions++;
+    }
+
     private void dropAll() {
         shadows.dropAll();
         flushNeeded = true;
@@ -222,6 +243,10 @@ public final class ShadowMmu {
         }
         boolean aliasesChanged = aliasChanges.pending();
         aliasChanges.apply(real, vcpu.pagingEnabled(), shadows::drop);
+        if (real.runCount() > RUN_LIMIT) {
+            compact();
+            aliasesChanged = true;
+        }
         if (!vcpu.pagingEnabled()) {
             if (loadedRoot != -1) {
                 real.disable();

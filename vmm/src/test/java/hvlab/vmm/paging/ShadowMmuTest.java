@@ -75,6 +75,7 @@ class ShadowMmuTest {
         }
         public void dropPlaceholders() { nothing.clear(); devices.clear(); }
         public int placeholders() { return nothing.size() + devices.size(); }
+        public int runCount() { return runs.size(); }
         public void dropCode(long frame, long length) { calls.add("drop code " + Long.toHexString(frame)); }
     }
 
@@ -313,5 +314,21 @@ class ShadowMmuTest {
         pagingOn();
         mmu.codeTranslated(0x50000000, 16); // unmapped in the guest's tables
         assertEquals(0, mmu.codeFrameCount());
+    }
+
+    @Test
+    void aMapCutIntoTooManyRunsIsPutBackAsAtPowerOn() {
+        pagingOn();
+        real.runs.clear(); // frames moved one by one, none next to another: one run each
+        for (int i = 0; i <= ShadowMmu.RUN_LIMIT; i++) {
+            real.show(2L * i * 4096, 2L * i * 4096, 1);
+        }
+        mmu.onRealPageFault(0x100123, 4);
+        mmu.sync();
+        assertEquals(1, mmu.counters().compactions());
+        assertEquals(1, real.runCount(), "RAM back at its own addresses");
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x100123), "and no shadow entry survives it");
+        mmu.sync();
+        assertEquals(1, mmu.counters().compactions(), "a map of few runs stays as it is");
     }
 }

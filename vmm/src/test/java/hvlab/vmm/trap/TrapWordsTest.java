@@ -68,6 +68,16 @@ class TrapWordsTest {
     }
 
     @Test
+    void theFirstRecordsStayAfterTheRingHasMovedOn() {
+        TrapLog log = new TrapLog(4, 10, 3);
+        for (int i = 1; i <= 10; i++) {
+            log.keep(new TrapRecord(i, i, 0x100000 + i, "privileged", "mov cr" + i + ", eax", "emulated"));
+        }
+        assertEquals(List.of(7L, 8L, 9L, 10L), log.after(0).stream().map(TrapRecord::seq).toList(), "the ring: the newest");
+        assertEquals(List.of(1L, 2L, 3L, 4L), log.first().stream().map(TrapRecord::seq).toList(), "the boot: the oldest, kept");
+    }
+
+    @Test
     void aGuestsRhythmDoesNotAliasWithTheSampling() {
         // A timer guest: every 50 ms a burst of five traps (interrupt, EOI, IRET, output, HLT),
         // then quiet. Sampling at 20 a second must not keep only the first of each burst.
