@@ -66,7 +66,7 @@ class InterpreterTest {
             assertTrue(overview.contains("\n  " + command + " "), command + " in:\n" + overview);
         }
         String create = shell.execute("help vm create").text();
-        assertTrue(create.startsWith("Usage: vm create [-h] [--apic] [--closed-box] [--json] [--keyboard]"), create);
+        assertTrue(create.startsWith("Usage: vm create [-h] [--apic] [--closed-box] [--[no-]if-mirror] [--json] [--keyboard]"), create);
         assertTrue(create.contains("--weight=N"), create);
         assertEquals(create, shell.execute("vm create --help").text());
         assertTrue(shell.execute("vm --help").text().contains("Usage: vm [-h] [--json] [COMMAND]"));

@@ -200,14 +200,14 @@ public final class ShadowMmu {
     }
 
     /**
-     * Most runs of RAM the emulator's map may hold before it is put back as at power-on. Each run
-     * is one of QEMU's RAM blocks, and QEMU finds room for a new block by comparing every block
+     * Most runs of RAM (and placeholder pages) the emulator's map may hold before it is put back
+     * as at power-on. Each is one of QEMU's RAM blocks, and QEMU finds room for a new block by comparing every block
      * with every other ({@code find_ram_offset}): a map of n runs makes each move cost n squared.
      * A guest whose pages move one by one (xv6's {@code sbrk} hands a process frames in falling
      * order, so no two are neighbours) would otherwise slow down without end: usertests' memory
      * test spent three quarters of its time there.
      */
-    static final int RUN_LIMIT = 512;
+    static final int RUN_LIMIT = 160;
 
     /**
      * RAM back at its own addresses and every shadow entry dropped, as after a restore: frames
@@ -243,7 +243,7 @@ public final class ShadowMmu {
         }
         boolean aliasesChanged = aliasChanges.pending();
         aliasChanges.apply(real, vcpu.pagingEnabled(), shadows::drop);
-        if (real.runCount() > RUN_LIMIT) {
+        if (real.runCount() + real.placeholders() > RUN_LIMIT) {
             compact();
             aliasesChanged = true;
         }
