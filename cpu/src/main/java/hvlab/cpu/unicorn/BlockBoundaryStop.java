@@ -142,6 +142,11 @@ final class BlockBoundaryStop implements AutoCloseable {
         cell.set(JAVA_LONG, STOP_AT, blocks);
     }
 
+    /** The count the CPU stops at ({@link #NEVER}: none). */
+    long stopAt() {
+        return cell.get(JAVA_LONG, STOP_AT);
+    }
+
     @Override
     public void close() {
         clear();

@@ -249,6 +249,10 @@ public final class UnicornBackend implements CpuBackend {
                 boundary.forgetTaken();
                 countedTranslations = singleStep; // a start with count 0 removes the count hook
                 int error = engine.start(start, NEVER, 0, singleStep ? 1 : 0);
+                if (hooks.windowStopArmed) {
+                    hooks.windowStopArmed = false;
+                    boundary.stopAtCount(replayStopAt);
+                }
                 if (error == AbortGuard.ABORTED) {
                     hooks.resumeEip = -1;
                     return RunResult.cpuError("Unicorn aborted while translating the guest's code (an emulator bug that "
@@ -334,8 +338,12 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public void stopAtBlocksRun(long blocks) {
-        boundary.stopAtCount(blocks < 0 ? BlockBoundaryStop.NEVER : blocks);
+        replayStopAt = blocks < 0 ? BlockBoundaryStop.NEVER : blocks;
+        boundary.stopAtCount(replayStopAt);
     }
+
+    /** The block count a replay asked to stop at ({@link #stopAtBlocksRun}), kept across the VMM's own stops by count. */
+    private long replayStopAt = BlockBoundaryStop.NEVER;
 
     @Override
     public void requestStop() {

@@ -58,6 +58,8 @@ final class UnicornTrapHooks {
     /** True while the VMM handles a trap of the interrupt hook, where EIP may be written in place (see {@link LiveCpuState#setEip}). */
     boolean inInterruptHook;
     long resumeEip = -1;
+    /** A stop after the next block was asked for in this run ({@link #stopAfterNextBlock}). */
+    boolean windowStopArmed;
     StopReason stopReason;
     Throwable handlerFailure;
 
@@ -191,6 +193,8 @@ final class UnicornTrapHooks {
             }
             if (outcome instanceof TrapOutcome.Stop stop) {
                 stopBetweenBlocks(readEip(), fault ? eip : interruptInstructionAddress(vector, eip), stop.reason());
+            } else if (outcome instanceof TrapOutcome.ContinueWith with && with.thenStop() != null) {
+                stopAfterNextBlock(with.thenStop());
             }
         } catch (Throwable t) {
             fail(t);
@@ -396,6 +400,21 @@ final class UnicornTrapHooks {
      * of this block still runs, and its traps are real (the guest executes those instructions),
      * so they are handled as usual; the first reason given is the one the run reports.
      */
+    /**
+     * Lets the block the guest resumes in run, and stops before the one after it: "after at least
+     * one more instruction", where the interrupt shadow of STI ends (SDM Vol. 2, STI). The block
+     * stub stops by its count (see {@link BlockBoundaryStop#stopAtCount}); the run puts the count
+     * back when it ends ({@link #windowStopArmed}).
+     */
+    private void stopAfterNextBlock(StopReason reason) {
+        keepReason(reason);
+        windowStopArmed = true;
+        long next = boundary.count() + 1, standing = boundary.stopAt();
+        if (standing == BlockBoundaryStop.NEVER || standing < boundary.count() || standing > next) {
+            boundary.stopAtCount(next); // a replay's stop that comes first stays as it is
+        }
+    }
+
     private void stopAtNextBlock(StopReason reason) {
         keepReason(reason);
         boundary.request();

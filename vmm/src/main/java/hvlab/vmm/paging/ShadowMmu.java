@@ -207,7 +207,7 @@ public final class ShadowMmu {
      * order, so no two are neighbours) would otherwise slow down without end: usertests' memory
      * test spent three quarters of its time there.
      */
-    static final int RUN_LIMIT = 160;
+    static final int RUN_LIMIT = 512;
 
     /**
      * RAM back at its own addresses and every shadow entry dropped, as after a restore: frames

@@ -234,13 +234,21 @@ public final class TrapDispatcher implements TrapHandler {
     /**
      * A real CPU samples its INTR pin at every instruction boundary. When this trap left an
      * interrupt pending with the guest's IF set (an EOI, a device), stop at the next boundary to
-     * deliver it. Not when this very trap set IF (STI): the instruction after STI runs first,
-     * the "interrupt shadow" that makes {@code sti; hlt} wait for an interrupt instead of
-     * missing it (SDM Vol. 2, STI).
+     * deliver it. When this very trap set IF (STI), after one more block: the instruction after
+     * STI runs first, the "interrupt shadow" that makes {@code sti; hlt} wait for an interrupt
+     * instead of missing it (SDM Vol. 2, STI).
      */
     private TrapOutcome withInterruptWindow(TrapOutcome outcome) {
-        if (interruptShadow || !vcpu.interruptsEnabled() || !interruptPending.getAsBoolean()) {
+        if (!vcpu.interruptsEnabled() || !interruptPending.getAsBoolean()) {
             return outcome;
+        }
+        if (interruptShadow) {
+            // After STI: the next instruction runs first, then the interrupt is taken. Stop after
+            // the block the guest resumes in. Waiting for the guest's next trap was not enough:
+            // with PUSHF running natively (the mirrored IF) xv6's scheduler goes from STI to the
+            // CLI of its next lock without a trap in between, and a disk interrupt waited for
+            // the end of the slice.
+            return outcome instanceof TrapOutcome.Continue ? new TrapOutcome.ContinueWith(0, VmStop.INTERRUPT_WINDOW) : outcome;
         }
         return switch (outcome) {
             case TrapOutcome.Continue c -> TrapOutcome.stop(VmStop.INTERRUPT_WINDOW);
