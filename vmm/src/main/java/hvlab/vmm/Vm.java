@@ -342,7 +342,7 @@ public final class Vm implements AutoCloseable {
         try {
             return runSliceFed(maxSlice);
         } finally {
-            serialRoom = platform.serial().bytesWaiting() < SerialPort.FIFO_DEPTH;
+            serialRoom = receiverReady() && platform.serial().bytesWaiting() < SerialPort.FIFO_DEPTH;
         }
     }
 
@@ -552,7 +552,7 @@ public final class Vm implements AutoCloseable {
         SerialPort serial = platform.serial();
         java.io.ByteArrayOutputStream fed = journal == null ? null : new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream fedAll = new java.io.ByteArrayOutputStream();
-        while (serial.bytesWaiting() < SerialPort.FIFO_DEPTH && !typeahead.isEmpty()) {
+        while (receiverReady() && serial.bytesWaiting() < SerialPort.FIFO_DEPTH && !typeahead.isEmpty()) {
             Integer b = typeahead.poll();
             if (b != null) {
                 serial.receive(b);
@@ -566,7 +566,16 @@ public final class Vm implements AutoCloseable {
         if (fedAll.size() > 0) {
             platform.alsoOnKeyboard(fedAll.toByteArray());
         }
-        serialRoom = serial.bytesWaiting() < SerialPort.FIFO_DEPTH;
+        serialRoom = receiverReady() && serial.bytesWaiting() < SerialPort.FIFO_DEPTH;
+    }
+
+    /**
+     * May typed text go to the guest now? Once its serial driver listens (SerialPort.listening);
+     * on a machine that also types on its PS/2 keyboard, at once, as before: a guest may read
+     * only the keyboard.
+     */
+    private boolean receiverReady() {
+        return platform.serial().listening() || config.platform().typeOnKeyboard();
     }
 
     /** Types {@code bytes} into the guest's serial port (COM1's receiver). Any thread. */

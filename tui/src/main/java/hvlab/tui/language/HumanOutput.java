@@ -53,7 +53,7 @@ final class HumanOutput {
         lines.add(new String[] {"host", vm.host()});
         lines.add(new String[] {"state", vm.state()});
         lines.add(new String[] {"guest", vm.guest()});
-        lines.add(new String[] {"mode", vm.mode()});
+        lines.add(new String[] {"mode", vm.ifMirror() ? vm.mode() + " (interrupt flag mirrored)" : vm.mode()});
         lines.add(new String[] {"memory", size(vm.memoryBytes())});
         lines.add(new String[] {"disk", vm.disk() == null ? "none" : vm.disk()});
         if (vm.network() != null) {
@@ -76,8 +76,8 @@ final class HumanOutput {
 
     /** One line about a VM, for {@code vm create}. */
     static String summary(VmInfo vm) {
-        return String.format("%s (guest %s, %s, %s mode, weight %d, %s)", vm.name(), vm.guest(), size(vm.memoryBytes()),
-                vm.mode(), vm.weight(), vm.cap() == 0 ? "no cap" : "cap " + vm.cap() + "%");
+        return String.format("%s (guest %s, %s, %s, weight %d, %s)", vm.name(), vm.guest(), size(vm.memoryBytes()),
+                vm.modeDescription(), vm.weight(), vm.cap() == 0 ? "no cap" : "cap " + vm.cap() + "%");
     }
 
     static String weightCap(VmInfo vm) {

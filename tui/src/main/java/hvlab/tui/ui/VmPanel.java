@@ -36,7 +36,7 @@ final class VmPanel {
             return;
         }
         VmInfo info = row.info;
-        canvas.frame(row.name + " · " + info.state() + " · " + info.mode() + " mode");
+        canvas.frame(row.name + " · " + info.state() + " · " + info.modeDescription());
         Canvas all = canvas.inside();
         // One space between tabs so that six fit in 80 columns; the selected one's brackets take
         // the spaces around it, so it is drawn last.

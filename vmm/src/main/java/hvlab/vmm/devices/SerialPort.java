@@ -76,6 +76,8 @@ public final class SerialPort implements IoDevice {
     private final InterruptLine irq;
     private final ArrayDeque<Integer> received = new ArrayDeque<>(FIFO_DEPTH);
     private int interruptEnable;
+    /** The guest has read the LSR since this port was made (not saved: IER says enough after a restore, or the next read). */
+    private boolean lineStatusRead;
     private int lineControl;
     private int modemControl;
     private int scratch;
@@ -220,6 +222,18 @@ public final class SerialPort implements IoDevice {
         return received.size();
     }
 
+    /**
+     * Is the guest's driver listening to the receiver yet: has it enabled the received-data
+     * interrupt, or read the line status to poll for data? Text typed ahead waits until it is
+     * (see {@code Vm.sendInput}). Bytes that reach a UART before its driver has set it up are
+     * lost on real hardware too, when the driver empties the FIFO (hvos and Linux write FCR with
+     * both "clear" bits): a pipe into {@code hv run --stdin} lost its first 16 bytes whenever
+     * they came before hvos's {@code console_init}.
+     */
+    public boolean listening() {
+        return lineStatusRead || (interruptEnable & IER_RECEIVED_DATA) != 0;
+    }
+
     /** Bytes lost because they arrived to a full receive FIFO. */
     public long overruns() {
         return overruns;
@@ -243,6 +257,7 @@ public final class SerialPort implements IoDevice {
 
     /** Reading the LSR clears the error bits it reports (overrun here). */
     private int readLineStatus() {
+        lineStatusRead = true;
         int status = LSR_TRANSMITTER_EMPTY | (received.isEmpty() ? 0 : LSR_DATA_READY) | (overrun ? LSR_OVERRUN : 0);
         overrun = false;
         return status;

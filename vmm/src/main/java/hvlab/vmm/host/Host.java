@@ -1212,7 +1212,7 @@ public final class Host implements HostControl, AutoCloseable {
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
                 scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m),
-                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()));
+                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()), d.ifMirror());
     }
 
     // ---- the worker threads -----------------------------------------------------------------

@@ -16,14 +16,28 @@ import java.util.Map;
  *                        was not made a new machine (paper IV.E.1, loss of uniqueness)
  * @param network         the host network its NIC is on, or null for a VM without one
  * @param mac             its MAC address (the one its NIC has, and the switch holds it to)
+ * @param ifMirror        the real interrupt flag follows the guest's (trap/InterruptFlagMirror)
  */
 public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
                      String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
                      Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
-                     String network, String mac) {
+                     String network, String mac, boolean ifMirror) {
     public VmInfo {
         traps = traps == null ? Map.of() : Map.copyOf(traps);
         sameIdentityAs = sameIdentityAs == null ? List.of() : List.copyOf(sameIdentityAs);
+    }
+
+    public VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
+                  String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
+                  Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
+                  String network, String mac) {
+        this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
+                lastExit, virtualMillis, sameIdentityAs, network, mac, false);
+    }
+
+    /** The execution mode as a person reads it: trap mode says when the interrupt flag is mirrored. */
+    public String modeDescription() {
+        return ifMirror ? mode + " mode, IF mirrored" : mode + " mode";
     }
 
     /** A VM without a network card. */

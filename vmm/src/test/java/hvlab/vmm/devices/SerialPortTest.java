@@ -149,4 +149,16 @@ class SerialPortTest {
         com1.receive(0x1FF);
         assertEquals(0xFF, com1.read(RBR, 1), "a received value is one byte");
     }
+
+    @Test
+    void theReceiverListensOnceTheDriverPollsTheLineStatusOrEnablesItsInterrupt() {
+        assertFalse(com1.listening(), "a fresh UART: typed text waits");
+        com1.write(0x3F9, 1, 0x02); // THR-empty interrupt only
+        assertFalse(com1.listening());
+        com1.write(0x3F9, 1, 0x01); // received data
+        assertTrue(com1.listening());
+        SerialPort poller = new SerialPort(b -> { }, new ConsoleLog(), level -> { });
+        poller.read(0x3FD, 1); // LSR: a polling driver looking for data
+        assertTrue(poller.listening());
+    }
 }
