@@ -369,14 +369,14 @@ final class UnicornTrapHooks {
      * to instrument the block (see {@link Trap.BlockTranslated}).
      */
     void onBlockTranslated(MemorySegment uc, MemorySegment current, MemorySegment previous, MemorySegment userData) {
-        if (stopRequested) {
-            return;
-        }
+        // Reported even after a stop was asked for: the block stays in the cache and runs from
+        // there on the next run without being reported again, so binary translation would never
+        // scan it and the shadow MMU never learn its frame holds code (paging/CodeFrames).
         try {
             MemorySegment tb = current.reinterpret(TB_BYTES);
             long pc = tb.get(ValueLayout.JAVA_LONG, TB_PC);
             int size = Short.toUnsignedInt(tb.get(ValueLayout.JAVA_SHORT, TB_SIZE));
-            if (handler.onTrap(new Trap.BlockTranslated(pc, size)) instanceof TrapOutcome.Stop stop) {
+            if (handler.onTrap(new Trap.BlockTranslated(pc, size)) instanceof TrapOutcome.Stop stop && !stopRequested) {
                 stopAtNextBlock(stop.reason());
             }
         } catch (Throwable t) {
