@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * The README says how to build it ("Booting MIT's xv6").
  */
-final class Xv6Build {
+public final class Xv6Build {
     static final String NAME = "xv6";
     /** xv6 uses RAM up to PHYSTOP (224 MiB) whatever the machine has. */
     static final long MEMORY = 256L << 20;
@@ -29,7 +29,7 @@ final class Xv6Build {
     private Xv6Build() {}
 
     /** The folder with {@code kernel} and {@code fs.img}, built if need be. */
-    static synchronized Path folder() throws GuestImageException {
+    public static synchronized Path folder() throws GuestImageException {
         if (found != null && Files.isRegularFile(found.resolve("kernel")) && Files.isRegularFile(found.resolve("fs.img"))) {
             return found;
         }
