@@ -16,13 +16,16 @@ import java.util.function.LongConsumer;
 final class AliasChanges {
     /** Linear page to {frame, pages}: a run of frames to show from there. */
     private final Map<Long, long[]> moves = new LinkedHashMap<>();
-    /** Pages above RAM to alias to a frame, RAM staying where it is (section 10's scheme). */
+    /** Pages to alias to a frame, the frame staying where it is (see {@link RealPaging#alias}). */
     private final Map<Long, Long> aliases = new LinkedHashMap<>();
     /** Pages to alias to a device's page (its physical address). */
     private final Map<Long, Long> devices = new LinkedHashMap<>();
     /** Frame ranges written by the VMM: {from, length} pairs. */
     private final List<long[]> codeWritten = new ArrayList<>();
+    /** Alias pages to take away: their frame holds code now, which must have one place. */
+    private final List<Long> unaliases = new ArrayList<>();
     private boolean dropPlaceholders;
+    private boolean dropAliases;
     private boolean identity;
 
     void move(long page, long frame, long pages) {
@@ -35,6 +38,15 @@ final class AliasChanges {
 
     void makeDevice(long page, long deviceFrame) {
         devices.put(page, deviceFrame);
+    }
+
+    void unalias(long page) {
+        unaliases.add(page);
+    }
+
+    /** Every alias goes (too many of them: each is one of QEMU's RAM blocks). */
+    void dropAliases() {
+        dropAliases = true;
     }
 
     void codeWritten(long frame, long length) {
@@ -52,10 +64,12 @@ final class AliasChanges {
         aliases.clear();
         devices.clear();
         codeWritten.clear();
+        unaliases.clear();
     }
 
     boolean pending() {
-        return identity || dropPlaceholders || !moves.isEmpty() || !aliases.isEmpty() || !devices.isEmpty() || !codeWritten.isEmpty();
+        return identity || dropPlaceholders || dropAliases || !moves.isEmpty() || !aliases.isEmpty() || !devices.isEmpty()
+                || !codeWritten.isEmpty() || !unaliases.isEmpty();
     }
 
     /** Applies what waited; moves and aliases only while the guest still pages. */
@@ -68,13 +82,21 @@ final class AliasChanges {
             real.dropCode(range[0], range[1]); // before any move: the code is found where it is now
         }
         codeWritten.clear();
+        for (long page : unaliases) {
+            real.unalias(page, vacated);
+        }
+        unaliases.clear();
+        if (dropAliases) {
+            real.dropAliases(vacated);
+            dropAliases = false;
+        }
         if (dropPlaceholders) {
             real.dropPlaceholders();
             dropPlaceholders = false;
         }
         if (paging) {
             moves.forEach((page, run) -> real.move(page, run[0], run[1], vacated));
-            aliases.forEach(real::alias);
+            aliases.forEach((page, frame) -> real.alias(page, frame, 1, vacated));
             devices.forEach((page, frame) -> real.aliasDevice(page, frame, vacated));
         }
         moves.clear();

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -50,8 +51,10 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     private final Set<Long> placeholders = new HashSet<>();
     /** Linear page to the device page (physical) aliased there: device memory, which traps. */
     private final Map<Long, Long> deviceAliases = new HashMap<>();
-    /** Linear page (above RAM) to the frame aliased there as a second mapping (section 10's scheme). */
-    private final Map<Long, Long> aliases = new HashMap<>();
+    /** Second mappings of frames shown elsewhere (section 10's scheme above RAM; user pages of data where RAM moves). */
+    private final FrameAliases aliases = new FrameAliases();
+    /** Hears which frames lost their translated code. */
+    private BiConsumer<Long, Long> codeDropped = (frame, length) -> { };
     private long moves;
     private long flushes;
 
@@ -105,7 +108,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     }
 
     private boolean identityNow() {
-        if (!placeholders.isEmpty() || !deviceAliases.isEmpty() || !aliases.isEmpty() || runs.size() != (ram.size() + CHUNK - 1) / CHUNK) {
+        if (!placeholders.isEmpty() || !deviceAliases.isEmpty() || aliases.size() > 0 || runs.size() != (ram.size() + CHUNK - 1) / CHUNK) {
             return false;
         }
         for (FrameRuns.Run run : runs.runs()) {
@@ -118,8 +121,8 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
 
     @Override
     public long frameAt(long linearPage) {
-        Long aliased = aliases.get(linearPage);
-        return aliased != null ? aliased : runs.frameAt(linearPage);
+        long aliased = aliases.frameAt(linearPage);
+        return aliased >= 0 ? aliased : runs.frameAt(linearPage);
     }
 
     @Override
@@ -130,7 +133,13 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     @Override
     public boolean canShow(long linearPage, long frame) {
         return runs.free(linearPage, frame) && !placeholders.contains(linearPage) && !deviceAliases.containsKey(linearPage)
-                && !aliases.containsKey(linearPage);
+                && !aliases.contains(linearPage);
+    }
+
+    @Override
+    public boolean empty(long linearPage) {
+        return runs.atLinear(linearPage) == null && !placeholders.contains(linearPage) && !deviceAliases.containsKey(linearPage)
+                && !aliases.contains(linearPage);
     }
 
     /** Maps only (safe inside the unmapped-memory hook): every page and frame must pass {@link #canShow}. */
@@ -146,19 +155,71 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
             if (deviceAliases.remove(page) != null) {
                 cpu.unmap(page, PAGE);
             }
+            unalias(page, vacated);
         }
         apply(runs.move(linear, frame, pages, vacated));
         moves++;
     }
 
     @Override
-    public void alias(long linearPage, long frame) {
-        dropPlaceholder(linearPage);
-        if (aliases.remove(linearPage) != null || deviceAliases.remove(linearPage) != null) {
-            cpu.unmap(linearPage, PAGE);
+    public void alias(long linear, long frame, long pages, LongConsumer vacated) {
+        for (long page = linear; page < linear + pages * PAGE; page += PAGE) {
+            dropPlaceholder(page);
+            if (deviceAliases.remove(page) != null) {
+                cpu.unmap(page, PAGE);
+            }
+            unalias(page, vacated);
         }
-        cpu.map(linearPage, ram, frame, PAGE, Protection.ALL);
-        aliases.put(linearPage, frame);
+        apply(runs.cut(linear, pages, 0, 0, vacated));
+        cpu.map(linear, ram, frame, pages * PAGE, Protection.ALL);
+        aliases.put(new FrameRuns.Run(linear, frame, pages));
+    }
+
+    @Override
+    public List<Long> aliasesOf(long frame) {
+        return aliases.pagesOf(frame);
+    }
+
+    /** Takes the whole alias run holding {@code linearPage} away, its translated code first (a new mapping may get its RAM addresses). */
+    @Override
+    public void unalias(long linearPage, LongConsumer vacated) {
+        FrameRuns.Run run = aliases.runAt(linearPage);
+        if (run == null) {
+            return;
+        }
+        withCodeRemoval(() -> cpu.invalidateTranslations(run.linear(), run.pages() * PAGE));
+        aliases.remove(run);
+        cpu.unmap(run.linear(), run.pages() * PAGE);
+        vacateAll(run, vacated);
+    }
+
+    @Override
+    public void dropAliases(LongConsumer vacated) {
+        if (aliases.size() == 0) {
+            return;
+        }
+        List<FrameRuns.Run> all = aliases.clear();
+        withCodeRemoval(() -> all.forEach(run -> cpu.invalidateTranslations(run.linear(), run.pages() * PAGE)));
+        for (FrameRuns.Run run : all) {
+            cpu.unmap(run.linear(), run.pages() * PAGE);
+            vacateAll(run, vacated);
+        }
+    }
+
+    private static void vacateAll(FrameRuns.Run run, LongConsumer vacated) {
+        for (long page = run.linear(); page < run.linearEnd(); page += PAGE) {
+            vacated.accept(page);
+        }
+    }
+
+    @Override
+    public int aliasCount() {
+        return aliases.size();
+    }
+
+    @Override
+    public void onCodeDropped(BiConsumer<Long, Long> listener) {
+        this.codeDropped = listener;
     }
 
     /** Stands in at a linear page the guest does not map (or whose frame is shown elsewhere): maps only. */
@@ -181,6 +242,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
         if (deviceAliases.remove(linearPage) != null) {
             cpu.unmap(linearPage, PAGE);
         }
+        unalias(linearPage, vacated);
         apply(runs.cut(linearPage, 1, 0, 0, vacated));
         cpu.mapDevice(linearPage, PAGE, frame);
         deviceAliases.put(linearPage, frame);
@@ -196,15 +258,17 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
             cpu.unmap(page, PAGE);
         }
         deviceAliases.clear();
-        for (long page : aliases.keySet()) {
-            cpu.unmap(page, PAGE);
-        }
-        aliases.clear();
+        dropAliases(page -> { });
     }
 
     @Override
     public int placeholders() {
-        return placeholders.size() + deviceAliases.size() + aliases.size();
+        return placeholders.size() + deviceAliases.size();
+    }
+
+    @Override
+    public void coalesce() {
+        apply(runs.coalesce());
     }
 
     @Override
@@ -230,8 +294,12 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
                 if (linear >= 0) {
                     cpu.invalidateTranslations(linear, PAGE);
                 }
+                for (long page : aliases.pagesOf(at)) {
+                    cpu.invalidateTranslations(page, PAGE);
+                }
             }
         });
+        codeDropped.accept(frame, length);
     }
 
     /** Carries out the steps: a run's code is removed before the run is unmapped (see {@link FrameRuns}). */
@@ -241,6 +309,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
                 case FrameRuns.Step.Unmap unmap -> {
                     FrameRuns.Run run = unmap.run();
                     withCodeRemoval(() -> cpu.invalidateTranslations(run.linear(), run.pages() * PAGE));
+                    codeDropped.accept(run.frame(), run.pages() * PAGE);
                     cpu.unmap(run.linear(), run.pages() * PAGE);
                 }
                 case FrameRuns.Step.Map map -> cpu.map(map.run().linear(), ram, map.run().frame(), map.run().pages() * PAGE, Protection.ALL);

@@ -33,6 +33,8 @@ final class FramePlacement {
     private final PagingCounters counters;
     /** Is a physical address device memory (the platform's MMIO bus claims it)? None until told. */
     private LongPredicate deviceFrames = frame -> false;
+    /** May the emulator hold translated code from this frame ({@link CodeFrames})? Such a frame has one place only. */
+    private LongPredicate holdsCode = frame -> true;
     /** RAM moves (xv6's machine) or stays at its own addresses with aliases above it (section 10). */
     private boolean ramMoves;
 
@@ -45,6 +47,10 @@ final class FramePlacement {
         this.real = real;
         this.aliasChanges = aliasChanges;
         this.counters = counters;
+    }
+
+    void setHoldsCode(LongPredicate holdsCode) {
+        this.holdsCode = holdsCode;
     }
 
     void setDeviceFrames(LongPredicate claims) {
@@ -112,8 +118,13 @@ final class FramePlacement {
      * at that page (Unicorn 2.0.1 translates linear = physical); if it shows something else, the
      * frame moves there when the CPU stops ({@link CpuPaging}, one place per frame) and the
      * answer is {@link #LATER}. A page where the VMM or a device sits is refused.
+     *
+     * <p>A user page of data is the exception ({@link #showsAsAlias}): the frame stays where it is
+     * and the page becomes a second mapping of it, made at once when nothing is mapped there.
+     *
+     * @param user the guest's tables let user code reach the page
      */
-    ShadowFault ram(long linear, long page, long frame) {
+    ShadowFault ram(long linear, long page, long frame, boolean user) {
         if (reserved(page) || deviceFrames.test(page)) {
             return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to RAM frame 0x%08x, over the shadow "
                     + "pool, the hole or a device's own address, where this VMM cannot show RAM", linear, frame));
@@ -129,6 +140,15 @@ final class FramePlacement {
                 return LATER;
             }
             return null;
+        }
+        if (real.frameAt(page) != frame && showsAsAlias(user, frame)) {
+            counters.userAliases++;
+            if (real.empty(page)) {
+                aliasRun(page, frame); // maps only: nothing was there
+                return null;
+            }
+            aliasChanges.alias(page, frame);
+            return LATER;
         }
         if (real.frameAt(page) != frame) {
             long from = real.linearOf(frame);
@@ -146,6 +166,66 @@ final class FramePlacement {
             return LATER;
         }
         return null;
+    }
+
+    /**
+     * Is a user page of {@code frame} shown as a second mapping rather than by moving the frame?
+     * Where RAM moves, for a frame the emulator holds no code from: the kernel's map of all RAM
+     * (xv6's KERNBASE + pa) stays whole however many user pages a process grows, so the number of
+     * QEMU's RAM blocks stays bounded ({@link ShadowMmu#ALIAS_LIMIT}). When code is translated
+     * from an aliased frame, its aliases go ({@link ShadowMmu#codeTranslated}) and it moves as
+     * before: code keeps one place ({@link FrameAliases} says why).
+     */
+    private boolean showsAsAlias(boolean user, long frame) {
+        return ramMoves && user && !holdsCode.test(frame);
+    }
+
+    /**
+     * Shows {@code frame} at the empty user page {@code page} as a second mapping and, in the same
+     * mapping, the pages around it (inside its 4 MiB of linear space) that the guest maps to the
+     * frames around it as user data and where nothing is shown yet: a process's heap, laid out
+     * in RAM as the kernel allocated it, becomes a few mappings instead of one per page. Maps
+     * only, which is safe inside a trap and inside the emulator's hook.
+     */
+    private void aliasRun(long page, long frame) {
+        long chunk = page & ~0x3FFFFFL;
+        long first = page;
+        while (first > chunk && userData(first - 4096, frame - (page - first) - 4096)) {
+            first -= 4096;
+        }
+        long last = page;
+        while (last + 4096 < chunk + (4L << 20) && userData(last + 4096, frame + (last - page) + 4096)) {
+            last += 4096;
+        }
+        while (last + 4096 < chunk + (4L << 20) && notMappedYet(last + 4096, frame + (last - page) + 4096)) {
+            last += 4096;
+        }
+        real.alias(first, frame - (page - first), (last - first) / 4096 + 1, vacated -> { });
+    }
+
+    /**
+     * Ahead of a heap: is linear {@code page} empty, unmapped in the guest's tables, and {@code
+     * frame} RAM without code? Then the alias run may show it there already. Nothing can reach it
+     * (no shadow entry without a mapping); if the guest later maps the page to that frame, as a
+     * kernel handing out frames in order does when a heap grows (xv6's {@code sbrk}), the page
+     * needs no new emulator mapping. If it maps another frame, the run goes as any alias would.
+     */
+    private boolean notMappedYet(long page, long frame) {
+        if (frame < 0 || !ram.contains(frame, 4096) || holdsCode.test(frame) || reserved(page) || deviceFrames.test(page)
+                || !real.empty(page)) {
+            return false;
+        }
+        return observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages()) instanceof PageWalk.Fault;
+    }
+
+    /** Is linear {@code page} empty, and a user page of data the guest's tables map to RAM frame {@code frame}? */
+    private boolean userData(long page, long frame) {
+        if (frame < 0 || !ram.contains(frame, 4096) || holdsCode.test(frame) || reserved(page) || deviceFrames.test(page)
+                || !real.empty(page)) {
+            return false;
+        }
+        PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
+        return walk instanceof PageWalk.Translation t && t.user() && (t.physical() & ~0xFFFL) == frame;
     }
 
     /**
@@ -221,13 +301,19 @@ final class FramePlacement {
         }
         PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());
         long mapped = walk instanceof PageWalk.Translation t ? t.physical() & ~0xFFFL : -1;
+        boolean user = walk instanceof PageWalk.Translation t && t.user();
         if (mapped >= 0 && deviceFrames.test(mapped)) {
             real.aliasDevice(page, mapped, vacated -> { }); // nothing was mapped here: nothing to vacate
             counters.aliases++;
             return true;
         }
-        if (!ramMoves && mapped >= 0 && ram.contains(mapped, 4096)) {
-            real.alias(page, mapped); // section 10's scheme: a second mapping, RAM staying where it is
+        if (mapped >= 0 && ram.contains(mapped, 4096) && (!ramMoves || showsAsAlias(user, mapped))) {
+            if (ramMoves) {
+                aliasRun(page, mapped);
+                counters.userAliases++;
+            } else {
+                real.alias(page, mapped, 1, vacated -> { }); // section 10's scheme: a second mapping, RAM staying where it is
+            }
         } else if (mapped >= 0 && ram.contains(mapped, 4096) && real.canShow(page, mapped)) {
             showRun(page, mapped);
         } else {

@@ -169,6 +169,37 @@ final class FrameRuns {
         into.addAll(index.subMap(from, false, to, false).values());
     }
 
+    /**
+     * Joins runs that continue one another, the next linear page showing the next frame, inside
+     * one 4 MiB piece of linear space: the pieces a frame left when it moved away and came back
+     * (a user code page of xv6's, freed and shown again at KERNBASE + pa) become one mapping
+     * again. The steps unmap the pieces, their code first, and map the whole.
+     */
+    List<Step> coalesce() {
+        List<Step> steps = new ArrayList<>();
+        List<Run> all = new ArrayList<>(byLinear.values());
+        for (int i = 0, j; i < all.size(); i = j + 1) {
+            j = i;
+            while (j + 1 < all.size() && continues(all.get(j), all.get(j + 1))) {
+                j++;
+            }
+            if (j == i) {
+                continue;
+            }
+            for (Run piece : all.subList(i, j + 1)) {
+                remove(piece);
+                steps.add(new Step.Unmap(piece));
+            }
+            Run first = all.get(i);
+            steps.add(add(new Run(first.linear(), first.frame(), (all.get(j).linearEnd() - first.linear()) / PAGE)));
+        }
+        return steps;
+    }
+
+    private static boolean continues(Run run, Run next) {
+        return run.linearEnd() == next.linear() && run.frameEnd() == next.frame() && run.linear() >>> 22 == (next.linearEnd() - 1) >>> 22;
+    }
+
     /** Forgets every run; the steps unmap them all. */
     List<Step> clear() {
         List<Step> steps = new ArrayList<>();

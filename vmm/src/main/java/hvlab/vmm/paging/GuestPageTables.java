@@ -102,6 +102,26 @@ public final class GuestPageTables {
                 (pte & G) != 0, (updated & D) != 0, false);
     }
 
+    /**
+     * The translation of {@code linear} for a shadow entry kept across a CR3 load (see {@link
+     * ShadowContexts}): the walk of a supervisor read, leaving no trace, or null if it faults or
+     * if an entry it uses has its accessed flag clear (the guest cleared it: the page must fault
+     * so that the flag is set again, as a fresh walk of the processor's would).
+     */
+    PageWalk.Translation stillAccessed(long cr3, long linear, boolean writeProtect, boolean largePages) {
+        if (setsFlags) {
+            throw new IllegalStateException("only an observer's walk leaves no trace");
+        }
+        if (!(translate(cr3, linear, false, false, writeProtect, largePages) instanceof PageWalk.Translation t)) {
+            return null;
+        }
+        int pde = ram.read((cr3 & 0xFFFFF000L) + ((linear >>> 22) & 0x3FF) * 4, 4);
+        if ((pde & A) == 0) {
+            return null;
+        }
+        return t.large() || (ram.read((pde & 0xFFFFF000L) + ((linear >>> 12) & 0x3FF) * 4, 4) & A) != 0 ? t : null;
+    }
+
     /** Why the rights in {@code entry} forbid the access (SDM 4.6), or null if they allow it. */
     private static String denied(int entry, boolean write, boolean user, boolean writeProtect) {
         if (user && (entry & US) == 0) {

@@ -25,6 +25,14 @@ public final class PagingCounters {
     long aliases;
     /** Frames moved to another linear page, one place per frame (see FrameRuns). */
     long moves;
+    /** User pages of data shown as a second mapping of their frame (see FramePlacement). */
+    long userAliases;
+    /** Times every alias went because there were more than ShadowMmu.ALIAS_LIMIT. */
+    long aliasDrops;
+    /** Times runs that continue one another were joined again (ShadowMmu.sync). */
+    long coalesces;
+    /** Shadow entries put back at a CR3 load, checked against the guest's tables (ShadowContexts). */
+    long keptEntries;
     /** Times RAM went back to its own addresses because the map had too many runs (ShadowMmu.sync). */
     long compactions;
 
@@ -48,6 +56,14 @@ public final class PagingCounters {
 
     public long moves() { return moves; }
 
+    public long userAliases() { return userAliases; }
+
+    public long aliasDrops() { return aliasDrops; }
+
+    public long coalesces() { return coalesces; }
+
+    public long keptEntries() { return keptEntries; }
+
     /** Label to count, in a stable order, for reports. */
     public Map<String, Long> byLabel() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -60,6 +76,10 @@ public final class PagingCounters {
         out.put("shadow pool drops", poolDrops);
         out.put("linear pages first mapped", aliases);
         out.put("frames moved", moves);
+        out.put("user pages aliased", userAliases);
+        out.put("alias drops", aliasDrops);
+        out.put("runs joined again", coalesces);
+        out.put("shadow entries kept across CR3 loads", keptEntries);
         return out;
     }
 }

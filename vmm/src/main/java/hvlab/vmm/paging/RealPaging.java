@@ -51,11 +51,36 @@ public interface RealPaging {
     void move(long linear, long frame, long pages, java.util.function.LongConsumer vacated);
 
     /**
-     * Section 10's scheme, for machines where RAM does not move: a second mapping of {@code frame}
-     * at a linear page above RAM, RAM staying where it is. Dropped with the placeholders. Maps
-     * only, when the page had nothing; else only with the CPU stopped.
+     * Second mappings of frames [{@code frame}, + {@code pages}) at [{@code linear}, + {@code
+     * pages}), the frames staying where they are shown: section 10's scheme on machines where RAM
+     * does not move (pages above RAM), and user pages of data where it moves (see {@link
+     * FramePlacement}). One emulator mapping, taken away whole. Whatever the pages showed goes,
+     * its translated code first; {@code vacated} hears of each page that showed something. Maps
+     * only when every page had nothing ({@link #empty}); else only with the CPU stopped.
      */
-    void alias(long linearPage, long frame);
+    void alias(long linear, long frame, long pages, java.util.function.LongConsumer vacated);
+
+    /** The linear pages where {@code frame} is shown as an alias (see {@link #alias}). */
+    java.util.List<Long> aliasesOf(long frame);
+
+    /** Takes the alias run holding {@code linearPage} away, its translated code first; tells {@code vacated} each of its pages. CPU stopped. */
+    void unalias(long linearPage, java.util.function.LongConsumer vacated);
+
+    /** Takes every alias away, their translated code first; tells {@code vacated} each page. CPU stopped. */
+    void dropAliases(java.util.function.LongConsumer vacated);
+
+    /** Alias runs mapped now (each one of QEMU's RAM blocks). */
+    int aliasCount();
+
+    /** Nothing at all is mapped at the linear page: no run, alias, placeholder or device. */
+    boolean empty(long linearPage);
+
+    /**
+     * Who hears when the emulator's translated code of frames [frame, + length) is removed (a run
+     * unmapped, code dropped): {@link CodeFrames} forgets them. None until set.
+     */
+    default void onCodeDropped(java.util.function.BiConsumer<Long, Long> listener) {
+    }
 
     /** Backs a linear page with nothing of the guest's, so that an access reaches the page walk. Maps only. */
     void showNothing(long linearPage);
@@ -70,11 +95,14 @@ public interface RealPaging {
      */
     void aliasDevice(long linearPage, long frame, java.util.function.LongConsumer vacated);
 
-    /** Unmaps the placeholders of {@link #showNothing} and the device aliases. Only with the CPU stopped. */
+    /** Unmaps the placeholders of {@link #showNothing}, the device aliases and the aliases. Only with the CPU stopped. */
     void dropPlaceholders();
 
-    /** Placeholders and device aliases mapped now. */
+    /** Placeholders and device aliases mapped now (aliases: {@link #aliasCount}). */
     int placeholders();
+
+    /** Joins runs that continue one another (see {@link FrameRuns#coalesce}). Only with the CPU stopped. */
+    void coalesce();
 
     /** How many runs of RAM the emulator's memory map holds now (each one of Unicorn's RAM blocks). */
     int runCount();

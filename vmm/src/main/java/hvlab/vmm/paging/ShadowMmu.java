@@ -52,6 +52,10 @@ public final class ShadowMmu {
     /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
     private final AliasChanges aliasChanges = new AliasChanges();
     private final CodeFrames codeFrames = new CodeFrames();
+    /** The pages of the last few address spaces' shadows, put back when the guest returns to one. */
+    private final ShadowContexts contexts = new ShadowContexts();
+    /** The guest CR3 the shadow entries now were built for: -1 before the first load. */
+    private long shadowsBuiltFor = -1;
     /** Where the emulator shows each frame the guest maps: see {@link FramePlacement}. */
     private final FramePlacement placement;
 
@@ -63,6 +67,8 @@ public final class ShadowMmu {
         this.shadows = shadows;
         this.real = real;
         this.placement = new FramePlacement(vcpu, ram, observer, shadows, real, aliasChanges, counters);
+        this.placement.setHoldsCode(frame -> codeFrames.anyIn(frame, 4096));
+        real.onCodeDropped(codeFrames::dropped); // a run unmapped takes its code along
     }
 
     /**
@@ -76,6 +82,11 @@ public final class ShadowMmu {
     /** RAM that moves (DESIGN.md section 17), for the APIC machine xv6 runs on; off by default. */
     public void setRamMoves(boolean on) {
         placement.setRamMoves(on);
+    }
+
+    /** For tests: a smaller {@link #ALIAS_LIMIT}. */
+    void limitAliases(int limit) {
+        this.aliasLimit = limit;
     }
 
     public PagingCounters counters() {
@@ -124,7 +135,7 @@ public final class ShadowMmu {
             return new ShadowFault.Refused(String.format("the guest's page tables map linear 0x%08x to physical 0x%08x, "
                     + "which is not RAM (the VM has %d MiB) and no device's memory", linear, frame, ram.size() >> 20));
         }
-        ShadowFault notNow = device ? placement.device(linear, page, frame) : placement.ram(linear, page, frame);
+        ShadowFault notNow = device ? placement.device(linear, page, frame) : placement.ram(linear, page, frame, t.user());
         if (notNow != null) {
             return notNow; // refused, or filled once the emulator's map has changed (FramePlacement.LATER)
         }
@@ -143,11 +154,14 @@ public final class ShadowMmu {
             flushNeeded = true;
         } else if (!shadows.install(view, linear, entry)) {
             counters.poolDrops++;
-            shadows.dropAll();
-            flushNeeded = true;
+            dropAll();
             shadows.install(view, linear, entry);
+            contexts.installed(view, linear);
+        } else {
+            contexts.installed(view, linear);
         }
         lastFilled = linear;
+        shadowsBuiltFor = Integer.toUnsignedLong(vcpu.cr3()) & ~0xFFFL; // (a CR3 set with paging off had no load)
         counters.hiddenFaults++;
         return new ShadowFault.Filled();
     }
@@ -173,11 +187,43 @@ public final class ShadowMmu {
         if (!vcpu.pagingEnabled()) {
             return; // no shadows while the guest does not page: nothing to forget
         }
+        long cr3 = Integer.toUnsignedLong(vcpu.cr3()) & ~0xFFFL;
+        if (placement.ramMoves()) {
+            contexts.leave(shadowsBuiltFor, shadows);
+        }
         dropAll();
+        if (placement.ramMoves()) {
+            restore(cr3);
+        }
+        shadowsBuiltFor = cr3;
         // The emulator's map stays: every page is checked against it again when its shadow
         // entry is filled. Only the placeholders, which pile up with address spaces, go.
         if (!placement.ramMoves() || real.placeholders() > PLACEHOLDER_LIMIT) {
             aliasChanges.dropPlaceholders(); // without moving RAM: every alias goes, as section 10 has it
+        }
+    }
+
+    /**
+     * Puts back the shadow entries address space {@code cr3} had when the guest last left it
+     * ({@link ShadowContexts}), each translated again through the guest's tables as they are now
+     * and only where the emulator still shows the frame at the page.
+     */
+    private void restore(long cr3) {
+        boolean wp = writeProtect(), largePages = (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0;
+        for (long page : contexts.take(cr3)) {
+            ShadowPageTables.View view = ShadowContexts.view(page);
+            long linear = ShadowContexts.linear(page);
+            PageWalk.Translation t = observer.stillAccessed(cr3, linear, wp, largePages);
+            int entry = t == null ? 0 : ShadowEntry.of(t, linear, view == ShadowPageTables.View.KERNEL, wp);
+            long frame = entry & 0xFFFFF000L;
+            if (entry == 0 || !ram.contains(frame, 4096) || real.frameAt(linear) != frame) {
+                continue; // gone, changed or moved: the next touch faults and fills it as usual
+            }
+            if (!shadows.install(view, linear, entry)) {
+                break;
+            }
+            contexts.installed(view, linear);
+            counters.keptEntries++;
         }
     }
 
@@ -195,6 +241,8 @@ public final class ShadowMmu {
     /** The VM was restored from a saved state: nothing in the shadows or the real TLB can be trusted. */
     public void reset() {
         dropAll();
+        contexts.clear();
+        shadowsBuiltFor = -1;
         aliasChanges.identity();
         loadedRoot = -2; // neither off nor a root: the next sync sets the real CPU either way
     }
@@ -210,6 +258,24 @@ public final class ShadowMmu {
     static final int RUN_LIMIT = 512;
 
     /**
+     * Most aliases (user pages of data shown as second mappings, see {@link FramePlacement}) the
+     * emulator's map may hold before they all go: each is a RAM block too. A process that touches
+     * more pages than this in one go (usertests' memory test grows one to 220 MiB) makes them
+     * again as it touches them, at a bounded price each.
+     */
+    static final int ALIAS_LIMIT = 256;
+    /** {@link #ALIAS_LIMIT}, smaller in tests. */
+    private int aliasLimit = ALIAS_LIMIT;
+
+    /**
+     * Runs the map may gain before the pieces that continue one another are joined again
+     * ({@link RealPaging#coalesce}): a frame that moves away and back leaves its run in three.
+     */
+    static final int COALESCE_STEP = 32;
+    /** How many runs the map had after the last {@link RealPaging#coalesce}. */
+    private int coalescedAt;
+
+    /**
      * RAM back at its own addresses and every shadow entry dropped, as after a restore: frames
      * move again, in runs, as the guest touches them. Costs a burst of shadow faults; bounds
      * the cost of every move after it.
@@ -222,6 +288,7 @@ public final class ShadowMmu {
 
     private void dropAll() {
         shadows.dropAll();
+        contexts.emptied();
         flushNeeded = true;
         lastFilled = -1;
     }
@@ -241,8 +308,18 @@ public final class ShadowMmu {
         if (enterKernelView()) {
             return; // an interrupt delivered from outside took the guest into its kernel: no flush needed
         }
+        if (real.aliasCount() > aliasLimit) {
+            aliasChanges.dropAliases();
+            counters.aliasDrops++;
+        }
         boolean aliasesChanged = aliasChanges.pending();
         aliasChanges.apply(real, vcpu.pagingEnabled(), shadows::drop);
+        if (real.runCount() > coalescedAt + COALESCE_STEP) {
+            real.coalesce();
+            coalescedAt = real.runCount();
+            counters.coalesces++;
+            aliasesChanged = true;
+        }
         if (real.runCount() + real.placeholders() > RUN_LIMIT) {
             compact();
             aliasesChanged = true;
@@ -340,6 +417,11 @@ public final class ShadowMmu {
                     (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
             if (walk instanceof PageWalk.Translation t) {
                 codeFrames.translated(t.physical(), to - from);
+                if (placement.ramMoves()) { // (section 10's aliases all go at each CR3 load instead)
+                    for (long alias : real.aliasesOf(t.physical() & ~0xFFFL)) {
+                        aliasChanges.unalias(alias); // code now: one place only, from the next stop
+                    }
+                }
             }
         }
     }
@@ -370,7 +452,7 @@ public final class ShadowMmu {
      * view, a shadow entry taken away)? Then the CPU must stop so that {@link #sync} can run.
      */
     public boolean realCpuBehind() {
-        if (aliasChanges.pending()) {
+        if (aliasChanges.pending() || real.aliasCount() > aliasLimit) {
             return true;
         }
         if (!vcpu.pagingEnabled()) {

@@ -173,8 +173,9 @@ public final class TrapDispatcher implements TrapHandler {
         if (trap instanceof Trap.BlockTranslated block && translator == null) {
             // Not a trap of the guest's: the emulator telling the shadow MMU where code is. It
             // leaves the interrupt shadow, the counters and the trap log as they were.
-            if (mmu != null) mmu.codeTranslated(block.address(), block.size());
-            return TrapOutcome.CONTINUE;
+            if (mmu == null) return TrapOutcome.CONTINUE;
+            mmu.codeTranslated(block.address(), block.size());
+            return mmu.realCpuBehind() ? TrapOutcome.stop(VmStop.PAGING_MODE) : TrapOutcome.CONTINUE; // code in an aliased frame
         }
         if (TRACE) {
             System.err.printf("[trap] %s vcpl=%d if=%b esp=%08x eflags=%08x%n", trap, vcpu.privilegeLevel(), vcpu.interruptsEnabled(),

@@ -53,29 +53,51 @@ class ShadowMmuTest {
         public void identity() {
             runs.clear();
             nothing.clear();
+            aliases.clear();
             devices.clear();
             runs.add(new FrameRuns.Run(0, 0, ramSize / 4096));
         }
-        public long frameAt(long page) { return runs.frameAt(page); }
+        public long frameAt(long page) { long a = aliases.frameAt(page); return a >= 0 ? a : runs.frameAt(page); }
         public long linearOf(long frame) { return runs.linearOf(frame); }
-        public boolean canShow(long page, long frame) { return runs.free(page, frame) && !nothing.contains(page) && !devices.containsKey(page); }
+        public boolean canShow(long page, long frame) { return runs.free(page, frame) && !nothing.contains(page) && !devices.containsKey(page) && !aliases.contains(page); }
         public void show(long linear, long frame, long pages) { runs.add(new FrameRuns.Run(linear, frame, pages)); }
         public void move(long page, long frame, long pages, java.util.function.LongConsumer vacated) {
-            for (long p = page; p < page + pages * 4096; p += 4096) nothing.remove(p);
+            for (long p = page; p < page + pages * 4096; p += 4096) { nothing.remove(p); unalias(p, vacated); }
             calls.add("move " + Long.toHexString(frame) + " to " + Long.toHexString(page) + " x" + pages);
             runs.move(page, frame, pages, vacated);
         }
         public void showNothing(long page) { nothing.add(page); }
-        public void alias(long page, long frame) { nothing.remove(page); runs.add(new FrameRuns.Run(page, frame, 1)); }
+        final FrameAliases aliases = new FrameAliases();
+        public void alias(long page, long frame, long pages, java.util.function.LongConsumer vacated) {
+            for (long p = page; p < page + pages * 4096; p += 4096) { nothing.remove(p); unalias(p, vacated); }
+            runs.cut(page, pages, 0, 0, vacated);
+            aliases.put(new FrameRuns.Run(page, frame, pages));
+            calls.add("alias " + Long.toHexString(frame) + " at " + Long.toHexString(page) + " x" + pages);
+        }
+        public java.util.List<Long> aliasesOf(long frame) { return aliases.pagesOf(frame); }
+        public void unalias(long page, java.util.function.LongConsumer vacated) {
+            FrameRuns.Run run = aliases.runAt(page);
+            if (run == null) return;
+            aliases.remove(run);
+            calls.add("unalias " + Long.toHexString(run.linear()));
+            for (long p = run.linear(); p < run.linearEnd(); p += 4096) vacated.accept(p);
+        }
+        public void dropAliases(java.util.function.LongConsumer vacated) {
+            for (FrameRuns.Run run : aliases.clear()) for (long p = run.linear(); p < run.linearEnd(); p += 4096) vacated.accept(p);
+            calls.add("drop aliases");
+        }
+        public int aliasCount() { return aliases.size(); }
+        public boolean empty(long page) { return runs.atLinear(page) == null && !nothing.contains(page) && !devices.containsKey(page) && !aliases.contains(page); }
         public boolean aliasedDevice(long page, long frame) { return devices.containsKey(page) && devices.get(page) == frame; }
         public void aliasDevice(long page, long frame, java.util.function.LongConsumer vacated) {
             nothing.remove(page);
             runs.cut(page, 1, 0, 0, vacated);
             devices.put(page, frame);
         }
-        public void dropPlaceholders() { nothing.clear(); devices.clear(); }
+        public void dropPlaceholders() { nothing.clear(); devices.clear(); aliases.clear(); }
         public int placeholders() { return nothing.size() + devices.size(); }
         public int runCount() { return runs.size(); }
+        public void coalesce() { runs.coalesce(); calls.add("coalesce"); }
         public void dropCode(long frame, long length) { calls.add("drop code " + Long.toHexString(frame)); }
     }
 
@@ -170,7 +192,7 @@ class ShadowMmuTest {
         pagingOn();
         mmu.onRealPageFault(0x300000, 4); // the kernel reads frame 0x300000 at its own address
         assertNotEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x300000));
-        ram.write(PT + 4, 4, 0x300000 | P | RW | US); // linear 0x1000 -> 0x300000, as xv6 maps user pages low
+        ram.write(PT + 4, 4, 0x300000 | P | RW); // linear 0x1000 -> 0x300000, a second kernel page of the frame
         assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x1000, 4));
         assertTrue(mmu.realCpuBehind(), "the move waits for the CPU to stop");
         assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x1000), "and so does the entry: nothing may reach the page before");
@@ -187,6 +209,139 @@ class ShadowMmuTest {
     }
 
     @Test
+    void aUserPageOfDataIsASecondMappingAndTheKernelsRunStaysWhole() {
+        pagingOn();
+        mmu.onRealPageFault(0x300000, 4); // the kernel reads frame 0x300000 at its own address
+        ram.write(PT + 4, 4, 0x300000 | P | RW | US); // linear 0x1000 -> 0x300000, as xv6 maps user pages low
+        assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x1000, 4 | 2));
+        assertTrue(mmu.realCpuBehind(), "0x1000 shows frame 0x1000 now: the alias waits for the CPU to stop");
+        mmu.sync();
+        assertEquals(0x300000L, real.frameAt(0x1000), "the user page shows the frame");
+        assertEquals(0x300000L, real.linearOf(0x300000), "and the frame stays where the kernel uses it");
+        assertNotEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x300000), "its shadow entry there survives");
+        assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x1000, 4 | 2)); // the access again
+        assertFalse(mmu.realCpuBehind());
+        assertEquals(0, mmu.counters().moves());
+        assertEquals(1, mmu.counters().userAliases());
+    }
+
+    @Test
+    void codeTranslatedFromAnAliasedFrameTakesItsAliasAwayAndTheFrameMoves() {
+        pagingOn();
+        ram.write(PT + 4, 4, 0x300000 | P | RW | US);
+        mmu.onRealPageFault(0x1000, 4);
+        mmu.sync();
+        assertEquals(List.of(0x1000L), real.aliasesOf(0x300000));
+        mmu.codeTranslated(0x1000, 16); // user code runs from it
+        assertTrue(mmu.realCpuBehind(), "code must have one place: the alias goes at the next stop");
+        mmu.sync();
+        assertTrue(real.calls.contains("unalias 1000"), real.calls.toString());
+        assertEquals(0, shadows.entry(ShadowPageTables.View.USER, 0x1000), "and its shadow entry with it");
+        mmu.onRealPageFault(0x1000, 4);
+        mmu.sync();
+        assertEquals(0x1000L, real.linearOf(0x300000), "the frame with code moved to the page that runs it");
+        assertEquals(1, mmu.counters().moves());
+    }
+
+    @Test
+    void aHeapLaidOutInRamAsItIsInTheProcessIsOneAlias() {
+        pagingOn();
+        long table = 0x202000; // linear 0x40000000.. -> frames 0x300000.., user pages, as a kernel hands out a heap
+        for (int i = 0; i < 64; i++) {
+            ram.write(table + 4L * i, 4, (0x300000 + i * 4096) | P | RW | US);
+        }
+        ram.write(table + 4L * 20, 4, 0x300000 + 20 * 4096 | P | RW); // but page 20 is the kernel's
+        mmu.onRealPageFault(0x40005000L, 4);
+        assertFalse(mmu.realCpuBehind(), "nothing was mapped there: no stop");
+        assertEquals(1, real.aliasCount(), "one emulator mapping");
+        assertEquals(0x300000L + 19 * 4096, real.frameAt(0x40000000L + 19 * 4096), "up to the page before the kernel's");
+        assertEquals(-1L, real.frameAt(0x40000000L + 20 * 4096));
+        assertEquals(0x300000L, real.frameAt(0x40000000L));
+    }
+
+    @Test
+    void aHeapsAliasRunsAheadOverPagesNotMappedYet() {
+        pagingOn();
+        long table = 0x202000;
+        for (int i = 0; i < 8; i++) {
+            ram.write(table + 4L * i, 4, (0x300000 + i * 4096) | P | RW | US);
+        }
+        mmu.onRealPageFault(0x40000000L, 4);
+        assertEquals(0x300000L + 100 * 4096, real.frameAt(0x40000000L + 100 * 4096), "shown ahead, to the end of the 4 MiB");
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x40000000L + 100 * 4096), "but unreachable: no shadow entry");
+        ram.write(table + 4L * 8, 4, (0x300000 + 8 * 4096) | P | RW | US); // the heap grows by the next frame
+        mmu.onRealPageFault(0x40008000L, 4);
+        assertFalse(mmu.realCpuBehind(), "already shown: no new mapping, no stop");
+        assertEquals(1, real.aliasCount());
+        ram.write(table + 4L * 9, 4, 0x500000 | P | RW | US); // another frame: the run ahead was a wrong guess
+        mmu.onRealPageFault(0x40009000L, 4);
+        assertTrue(mmu.realCpuBehind());
+        mmu.sync();
+        assertEquals(0x500000L, real.frameAt(0x40009000L));
+    }
+
+    @Test
+    void moreAliasesThanTheLimitAllGoAtTheNextStop() {
+        pagingOn();
+        int limit = 64;
+        mmu.limitAliases(limit);
+        long table = 0x202000; // linear 0x40000000 -> every other frame from 0x300000: no two pages make a run
+        for (int i = 0; i <= limit; i++) {
+            ram.write(table + 4L * i, 4, (0x300000 + 2 * i * 4096) | P | RW | US);
+        }
+        for (int i = 0; i < limit; i++) {
+            assertInstanceOf(ShadowFault.Filled.class, mmu.onRealPageFault(0x40000000L + i * 4096L, 4));
+            assertFalse(mmu.realCpuBehind(), "a page with nothing mapped gets its alias at once, no stop");
+        }
+        mmu.onRealPageFault(0x40000000L + limit * 4096L, 4);
+        assertTrue(mmu.realCpuBehind(), "one too many: each alias is one of QEMU's RAM blocks");
+        mmu.sync();
+        assertEquals(0, real.aliasCount());
+        assertEquals(1, mmu.counters().aliasDrops());
+        assertEquals(0, shadows.entry(ShadowPageTables.View.USER, 0x40000000L), "their shadow entries went too");
+        assertEquals(0x300000L, real.linearOf(0x300000), "the frames themselves never moved");
+    }
+
+    @Test
+    void runsThatContinueOneAnotherAreJoinedAgainOnceTheyAreMany() {
+        pagingOn();
+        for (int i = 0; i <= ShadowMmu.COALESCE_STEP; i++) {
+            real.move(0x400000 + 2L * i * 4096, 0x400000 + 2L * i * 4096, 1, page -> { }); // cut, but each frame at its own page
+        }
+        assertTrue(real.runCount() > ShadowMmu.COALESCE_STEP);
+        mmu.sync();
+        assertEquals(1, mmu.counters().coalesces());
+        assertEquals(2, real.runCount(), "RAM at its own addresses is one run per 4 MiB again");
+    }
+
+    @Test
+    void aProcessSwitchedBackToGetsItsShadowEntriesBackCheckedAgainstItsTablesNow() {
+        pagingOn();
+        long table = 0x202000; // process A: linear 0x40000000.. -> frames 0x300000.., user pages
+        for (int i = 0; i < 4; i++) {
+            ram.write(table + 4L * i, 4, (0x300000 + i * 4096) | P | RW | US);
+        }
+        for (int i = 0; i < 4; i++) {
+            mmu.onRealPageFault(0x40000000L + i * 4096L, 4);
+        }
+        mmu.sync();
+        long other = 0x204000; // the kernel's own directory, as xv6's scheduler runs on: no user pages
+        ram.write(other, 4, (int) PT | P | RW);
+        vcpu.setCr3((int) other);
+        mmu.cr3Loaded();
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x40000000L), "A's pages are not the kernel directory's");
+        ram.write(table + 4L * 2, 4, 0); // while A is not loaded, its kernel unmaps page 2 ...
+        ram.write(table + 4L * 3, 4, (0x300000 + 3 * 4096) | P | RW | US); // ... and page 3's accessed flag is cleared
+        vcpu.setCr3((int) PD);
+        mmu.cr3Loaded();
+        assertEquals(0x300000 | P | US, shadows.entry(ShadowPageTables.View.KERNEL, 0x40000000L), "back without a fault");
+        assertEquals(0x301000 | P | US, shadows.entry(ShadowPageTables.View.KERNEL, 0x40001000L));
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x40002000L), "unmapped since: gone, as after a TLB flush");
+        assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x40003000L), "its accessed flag must be set again by a walk");
+        assertEquals(2, mmu.counters().keptEntries());
+    }
+
+    @Test
     void invlpgAndCr3LoadsTakeShadowEntriesAwayAndEmptyTheRealTlb() {
         pagingOn();
         mmu.onRealPageFault(0x100000, 4);
@@ -197,6 +352,7 @@ class ShadowMmuTest {
         assertTrue(mmu.realCpuBehind());
         mmu.sync();
         assertFalse(mmu.realCpuBehind());
+        ram.write(PT + 0x101 * 4, 4, 0); // the guest unmaps the page and reloads CR3 to empty its TLB
         mmu.cr3Loaded();
         assertEquals(0, shadows.entry(ShadowPageTables.View.KERNEL, 0x101000));
         mmu.sync();
