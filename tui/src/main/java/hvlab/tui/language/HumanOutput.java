@@ -67,6 +67,9 @@ final class HumanOutput {
         lines.add(new String[] {"throttled", vm.throttledMillis() + " ms (held back by its cap)"});
         lines.add(new String[] {"virtual time", vm.virtualMillis() + " ms"});
         lines.add(new String[] {"traps", traps(vm)});
+        if (!vm.paging().isEmpty()) {
+            lines.add(new String[] {"shadow MMU", nonZero(vm.paging())});
+        }
         lines.add(new String[] {"last exit", vm.lastExit() == null ? "none" : vm.lastExit()});
         int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0) + 1;
         return lines.stream()
@@ -106,5 +109,13 @@ final class HumanOutput {
                 .map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         return counted.isEmpty() ? "none" : counted;
+    }
+
+    /** The counts that are not zero, in the order given (the shadow MMU's own order). */
+    private static String nonZero(java.util.Map<String, Long> counts) {
+        return counts.entrySet().stream()
+                .filter(e -> e.getValue() != null && e.getValue() > 0)
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 }

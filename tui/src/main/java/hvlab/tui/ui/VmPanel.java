@@ -163,7 +163,26 @@ final class VmPanel {
         in.text(0, y++, "interrupt   delivered through the guest's IDT");
         in.text(0, y++, "translated  caught by binary translation (bt)");
         in.text(0, y++, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
-        in.text(0, y, "mmio        a load or store to device memory (the APICs)");
+        in.text(0, y++, "mmio        a load or store to device memory (the APICs)");
+        if (!row.info.paging().isEmpty() && y + 2 < in.height) {
+            y++;
+            in.text(0, y++, "the shadow MMU (paging guests: what a TLB refill and a moved frame cost here)", TextColor.ANSI.DEFAULT, true);
+            StringBuilder line = new StringBuilder();
+            for (Map.Entry<String, Long> count : row.info.paging().entrySet()) {
+                String item = count.getKey() + " " + count.getValue();
+                if (count.getValue() == 0) {
+                    continue;
+                }
+                if (!line.isEmpty() && line.length() + 3 + item.length() > in.width && y < in.height) {
+                    in.text(0, y++, line.toString());
+                    line.setLength(0);
+                }
+                line.append(line.isEmpty() ? "" : " · ").append(item);
+            }
+            if (!line.isEmpty() && y < in.height) {
+                in.text(0, y, line.toString());
+            }
+        }
     }
 
     private static void history(Canvas in, VmRow row) {

@@ -1212,7 +1212,15 @@ public final class Host implements HostControl, AutoCloseable {
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
                 scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m),
-                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()), d.ifMirror());
+                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()), d.ifMirror(), pagingOf(vm));
+    }
+
+    /** The shadow MMU's counters of a running paging guest, or none. */
+    private static Map<String, Long> pagingOf(Vm vm) {
+        if (vm == null || vm.mmu() == null || vm.mmu().counters().hiddenFaults() == 0) {
+            return Map.of();
+        }
+        return vm.mmu().counters().byLabel();
     }
 
     // ---- the worker threads -----------------------------------------------------------------

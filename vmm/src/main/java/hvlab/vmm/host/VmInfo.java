@@ -17,13 +17,17 @@ import java.util.Map;
  * @param network         the host network its NIC is on, or null for a VM without one
  * @param mac             its MAC address (the one its NIC has, and the switch holds it to)
  * @param ifMirror        the real interrupt flag follows the guest's (trap/InterruptFlagMirror)
+ * @param paging          what the shadow MMU did for a paging guest (hidden page faults, entries
+ *                        kept across CR3 loads, frames moved or aliased: paging/PagingCounters),
+ *                        empty while the VM is off or has never turned paging on
  */
 public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
                      String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
                      Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
-                     String network, String mac, boolean ifMirror) {
+                     String network, String mac, boolean ifMirror, Map<String, Long> paging) {
     public VmInfo {
         traps = traps == null ? Map.of() : Map.copyOf(traps);
+        paging = paging == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(paging)); // in its order
         sameIdentityAs = sameIdentityAs == null ? List.of() : List.copyOf(sameIdentityAs);
     }
 
@@ -33,6 +37,15 @@ public record VmInfo(String name, String uuid, String host, String state, String
                   String network, String mac) {
         this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
                 lastExit, virtualMillis, sameIdentityAs, network, mac, false);
+    }
+
+    /** Without the shadow MMU's counters. */
+    public VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
+                  String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
+                  Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
+                  String network, String mac, boolean ifMirror) {
+        this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
+                lastExit, virtualMillis, sameIdentityAs, network, mac, ifMirror, Map.of());
     }
 
     /** The execution mode as a person reads it: trap mode says when the interrupt flag is mirrored. */

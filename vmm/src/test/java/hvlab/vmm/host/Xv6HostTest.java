@@ -62,6 +62,10 @@ class Xv6HostTest {
         host.snapshot("x6", "clean", "test");
         assertTrue(type("mkdir lecture").startsWith("mkdir lecture\n$ "));
         assertTrue(type("ls").contains("\nlecture        1 "), "the directory is on xv6's disk");
+        var paging = host.info("x6").paging();
+        assertTrue(paging.get("hidden page faults") > 1000, "vm info shows the shadow MMU at work: " + paging);
+        assertTrue(paging.get("shadow entries kept across CR3 loads") > 0, "each process switch kept entries: " + paging);
+        assertTrue(paging.get("user pages aliased") > 0, "user data shown twice, not moved: " + paging);
 
         host.revert("x6", "clean", "test");
         assertEquals("running", host.info("x6").state());
