@@ -172,7 +172,7 @@ final class FramePlacement {
      * Is a user page of {@code frame} shown as a second mapping rather than by moving the frame?
      * Where RAM moves, for a frame the emulator holds no code from: the kernel's map of all RAM
      * (xv6's KERNBASE + pa) stays whole however many user pages a process grows, so the number of
-     * QEMU's RAM blocks stays bounded ({@link ShadowMmu#ALIAS_LIMIT}). When code is translated
+     * QEMU's RAM blocks stays bounded ({@link MapUpkeep#ALIAS_LIMIT}). When code is translated
      * from an aliased frame, its aliases go ({@link ShadowMmu#codeTranslated}) and it moves as
      * before: code keeps one place ({@link FrameAliases} says why).
      */

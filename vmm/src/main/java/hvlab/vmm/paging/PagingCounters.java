@@ -27,7 +27,7 @@ public final class PagingCounters {
     long moves;
     /** User pages of data shown as a second mapping of their frame (see FramePlacement). */
     long userAliases;
-    /** Times every alias went because there were more than ShadowMmu.ALIAS_LIMIT. */
+    /** Times every alias went because there were more than MapUpkeep.ALIAS_LIMIT. */
     long aliasDrops;
     /** Times runs that continue one another were joined again (ShadowMmu.sync). */
     long coalesces;

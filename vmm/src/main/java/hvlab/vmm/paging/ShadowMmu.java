@@ -51,6 +51,8 @@ public final class ShadowMmu {
     private final PagingCounters counters = new PagingCounters();
     /** Emulator memory-map work (see {@link CpuPaging}) that waits for the CPU to stop. */
     private final AliasChanges aliasChanges = new AliasChanges();
+    /** Keeps the emulator's map small: too many aliases or runs cost every map after them. */
+    private final MapUpkeep upkeep;
     private final CodeFrames codeFrames = new CodeFrames();
     /** The pages of the last few address spaces' shadows, put back when the guest returns to one. */
     private final ShadowContexts contexts = new ShadowContexts();
@@ -67,6 +69,7 @@ public final class ShadowMmu {
         this.shadows = shadows;
         this.real = real;
         this.placement = new FramePlacement(vcpu, ram, observer, shadows, real, aliasChanges, counters);
+        this.upkeep = new MapUpkeep(real, aliasChanges, counters);
         this.placement.setHoldsCode(frame -> codeFrames.anyIn(frame, 4096));
         real.onCodeDropped(codeFrames::dropped); // a run unmapped takes its code along
     }
@@ -84,9 +87,9 @@ public final class ShadowMmu {
         placement.setRamMoves(on);
     }
 
-    /** For tests: a smaller {@link #ALIAS_LIMIT}. */
+    /** For tests: a smaller {@link MapUpkeep#ALIAS_LIMIT}. */
     void limitAliases(int limit) {
-        this.aliasLimit = limit;
+        upkeep.limitAliases(limit);
     }
 
     public PagingCounters counters() {
@@ -247,45 +250,6 @@ public final class ShadowMmu {
         loadedRoot = -2; // neither off nor a root: the next sync sets the real CPU either way
     }
 
-    /**
-     * Most runs of RAM (and placeholder pages) the emulator's map may hold before it is put back
-     * as at power-on. Each is one of QEMU's RAM blocks, and QEMU finds room for a new block by comparing every block
-     * with every other ({@code find_ram_offset}): a map of n runs makes each move cost n squared.
-     * A guest whose pages move one by one (xv6's {@code sbrk} hands a process frames in falling
-     * order, so no two are neighbours) would otherwise slow down without end: usertests' memory
-     * test spent three quarters of its time there.
-     */
-    static final int RUN_LIMIT = 512;
-
-    /**
-     * Most aliases (user pages of data shown as second mappings, see {@link FramePlacement}) the
-     * emulator's map may hold before they all go: each is a RAM block too. A process that touches
-     * more pages than this in one go (usertests' memory test grows one to 220 MiB) makes them
-     * again as it touches them, at a bounded price each.
-     */
-    static final int ALIAS_LIMIT = 256;
-    /** {@link #ALIAS_LIMIT}, smaller in tests. */
-    private int aliasLimit = ALIAS_LIMIT;
-
-    /**
-     * Runs the map may gain before the pieces that continue one another are joined again
-     * ({@link RealPaging#coalesce}): a frame that moves away and back leaves its run in three.
-     */
-    static final int COALESCE_STEP = 32;
-    /** How many runs the map had after the last {@link RealPaging#coalesce}. */
-    private int coalescedAt;
-
-    /**
-     * RAM back at its own addresses and every shadow entry dropped, as after a restore: frames
-     * move again, in runs, as the guest touches them. Costs a burst of shadow faults; bounds
-     * the cost of every move after it.
-     */
-    private void compact() {
-        dropAll();
-        real.identity();
-        counters.compactions++;
-    }
-
     private void dropAll() {
         shadows.dropAll();
         contexts.emptied();
@@ -308,22 +272,10 @@ public final class ShadowMmu {
         if (enterKernelView()) {
             return; // an interrupt delivered from outside took the guest into its kernel: no flush needed
         }
-        if (real.aliasCount() > aliasLimit) {
-            aliasChanges.dropAliases();
-            counters.aliasDrops++;
-        }
+        upkeep.beforeChanges();
         boolean aliasesChanged = aliasChanges.pending();
         aliasChanges.apply(real, vcpu.pagingEnabled(), shadows::drop);
-        if (real.runCount() > coalescedAt + COALESCE_STEP) {
-            real.coalesce();
-            coalescedAt = real.runCount();
-            counters.coalesces++;
-            aliasesChanged = true;
-        }
-        if (real.runCount() + real.placeholders() > RUN_LIMIT) {
-            compact();
-            aliasesChanged = true;
-        }
+        aliasesChanged |= upkeep.afterChanges(this::dropAll);
         if (!vcpu.pagingEnabled()) {
             if (loadedRoot != -1) {
                 real.disable();
@@ -452,7 +404,7 @@ public final class ShadowMmu {
      * view, a shadow entry taken away)? Then the CPU must stop so that {@link #sync} can run.
      */
     public boolean realCpuBehind() {
-        if (aliasChanges.pending() || real.aliasCount() > aliasLimit) {
+        if (aliasChanges.pending() || upkeep.tooManyAliases()) {
             return true;
         }
         if (!vcpu.pagingEnabled()) {

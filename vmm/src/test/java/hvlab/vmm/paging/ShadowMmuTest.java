@@ -305,10 +305,10 @@ class ShadowMmuTest {
     @Test
     void runsThatContinueOneAnotherAreJoinedAgainOnceTheyAreMany() {
         pagingOn();
-        for (int i = 0; i <= ShadowMmu.COALESCE_STEP; i++) {
+        for (int i = 0; i <= MapUpkeep.COALESCE_STEP; i++) {
             real.move(0x400000 + 2L * i * 4096, 0x400000 + 2L * i * 4096, 1, page -> { }); // cut, but each frame at its own page
         }
-        assertTrue(real.runCount() > ShadowMmu.COALESCE_STEP);
+        assertTrue(real.runCount() > MapUpkeep.COALESCE_STEP);
         mmu.sync();
         assertEquals(1, mmu.counters().coalesces());
         assertEquals(2, real.runCount(), "RAM at its own addresses is one run per 4 MiB again");
@@ -476,7 +476,7 @@ class ShadowMmuTest {
     void aMapCutIntoTooManyRunsIsPutBackAsAtPowerOn() {
         pagingOn();
         real.runs.clear(); // frames moved one by one, none next to another: one run each
-        for (int i = 0; i <= ShadowMmu.RUN_LIMIT; i++) {
+        for (int i = 0; i <= MapUpkeep.RUN_LIMIT; i++) {
             real.show(2L * i * 4096, 2L * i * 4096, 1);
         }
         mmu.onRealPageFault(0x100123, 4);
