@@ -1,5 +1,7 @@
 package hvlab.vmm.paging;
 
+import hvlab.vmm.memory.GuestRam;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,8 +82,35 @@ final class ShadowContexts {
         byCr3.put(cr3, Arrays.copyOf(kept, n));
     }
 
+    /**
+     * The guest loads {@code cr3} again: puts back the entries of the pages remembered for it, each
+     * translated again through the guest's tables as they are now, without a trace, and only where
+     * that walk gives an entry with its accessed flags set and the emulator still shows the frame
+     * at the page. The others fault and are filled as usual. Returns how many came back.
+     */
+    int restore(long cr3, ShadowPageTables shadows, GuestPageTables observer, GuestRam ram, RealPaging real,
+                boolean writeProtect, boolean largePages) {
+        int kept = 0;
+        for (long page : take(cr3)) {
+            ShadowPageTables.View view = view(page);
+            long linear = linear(page);
+            PageWalk.Translation t = observer.stillAccessed(cr3, linear, writeProtect, largePages);
+            int entry = t == null ? 0 : ShadowEntry.of(t, linear, view == ShadowPageTables.View.KERNEL, writeProtect);
+            long frame = entry & 0xFFFFF000L;
+            if (entry == 0 || !ram.contains(frame, 4096) || real.frameAt(linear) != frame) {
+                continue; // gone, changed or moved
+            }
+            if (!shadows.install(view, linear, entry)) {
+                break; // the pool is full: the rest fault as usual
+            }
+            installed(view, linear);
+            kept++;
+        }
+        return kept;
+    }
+
     /** The pages remembered for {@code cr3}, forgotten here; empty if none. */
-    long[] take(long cr3) {
+    private long[] take(long cr3) {
         long[] kept = byCr3.remove(cr3);
         return kept == null ? new long[0] : kept;
     }

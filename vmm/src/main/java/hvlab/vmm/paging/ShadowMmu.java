@@ -206,28 +206,9 @@ public final class ShadowMmu {
         }
     }
 
-    /**
-     * Puts back the shadow entries address space {@code cr3} had when the guest last left it
-     * ({@link ShadowContexts}), each translated again through the guest's tables as they are now
-     * and only where the emulator still shows the frame at the page.
-     */
+    /** Puts back the shadow entries address space {@code cr3} had when the guest last left it ({@link ShadowContexts}). */
     private void restore(long cr3) {
-        boolean wp = writeProtect(), largePages = (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0;
-        for (long page : contexts.take(cr3)) {
-            ShadowPageTables.View view = ShadowContexts.view(page);
-            long linear = ShadowContexts.linear(page);
-            PageWalk.Translation t = observer.stillAccessed(cr3, linear, wp, largePages);
-            int entry = t == null ? 0 : ShadowEntry.of(t, linear, view == ShadowPageTables.View.KERNEL, wp);
-            long frame = entry & 0xFFFFF000L;
-            if (entry == 0 || !ram.contains(frame, 4096) || real.frameAt(linear) != frame) {
-                continue; // gone, changed or moved: the next touch faults and fills it as usual
-            }
-            if (!shadows.install(view, linear, entry)) {
-                break;
-            }
-            contexts.installed(view, linear);
-            counters.keptEntries++;
-        }
+        counters.keptEntries += contexts.restore(cr3, shadows, observer, ram, real, writeProtect(), (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
     }
 
     /** The guest ran INVLPG: its TLB forgets that page, and so does the shadow. */
