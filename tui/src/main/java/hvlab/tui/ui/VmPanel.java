@@ -166,7 +166,7 @@ final class VmPanel {
         in.text(0, y++, "mmio        a load or store to device memory (the APICs)");
         if (!row.info.paging().isEmpty() && y + 2 < in.height) {
             y++;
-            in.text(0, y++, "the shadow MMU (paging guests: what a TLB refill and a moved frame cost here)", TextColor.ANSI.DEFAULT, true);
+            in.text(0, y++, "shadow MMU (a paging guest's memory: refills, kept entries, moved frames)", TextColor.ANSI.DEFAULT, true);
             StringBuilder line = new StringBuilder();
             for (Map.Entry<String, Long> count : row.info.paging().entrySet()) {
                 String item = count.getKey() + " " + count.getValue();
