@@ -150,19 +150,21 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
 
     @Override
     public void move(long linear, long frame, long pages, LongConsumer vacated) {
-        for (long page = linear; page < linear + pages * PAGE; page += PAGE) {
-            dropPlaceholder(page);
-            if (deviceAliases.remove(page) != null) {
-                cpu.unmap(page, PAGE);
-            }
-            unalias(page, vacated);
-        }
+        clearOtherMappings(linear, pages, vacated);
         apply(runs.move(linear, frame, pages, vacated));
         moves++;
     }
 
     @Override
     public void alias(long linear, long frame, long pages, LongConsumer vacated) {
+        clearOtherMappings(linear, pages, vacated);
+        apply(runs.cut(linear, pages, 0, 0, vacated));
+        cpu.map(linear, ram, frame, pages * PAGE, Protection.ALL);
+        aliases.put(new FrameRuns.Run(linear, frame, pages));
+    }
+
+    /** Takes placeholders, device aliases and aliases off linear pages [{@code linear}, + {@code pages}); runs are the caller's. */
+    private void clearOtherMappings(long linear, long pages, LongConsumer vacated) {
         for (long page = linear; page < linear + pages * PAGE; page += PAGE) {
             dropPlaceholder(page);
             if (deviceAliases.remove(page) != null) {
@@ -170,9 +172,6 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
             }
             unalias(page, vacated);
         }
-        apply(runs.cut(linear, pages, 0, 0, vacated));
-        cpu.map(linear, ram, frame, pages * PAGE, Protection.ALL);
-        aliases.put(new FrameRuns.Run(linear, frame, pages));
     }
 
     @Override
@@ -238,11 +237,7 @@ public final class CpuPaging implements RealPaging, AutoCloseable {
     /** A device's page at another linear address: the emulator's traps name {@code frame}, the device's own address. */
     @Override
     public void aliasDevice(long linearPage, long frame, LongConsumer vacated) {
-        dropPlaceholder(linearPage);
-        if (deviceAliases.remove(linearPage) != null) {
-            cpu.unmap(linearPage, PAGE);
-        }
-        unalias(linearPage, vacated);
+        clearOtherMappings(linearPage, 1, vacated);
         apply(runs.cut(linearPage, 1, 0, 0, vacated));
         cpu.mapDevice(linearPage, PAGE, frame);
         deviceAliases.put(linearPage, frame);

@@ -153,15 +153,8 @@ final class FramePlacement {
         if (real.frameAt(page) != frame) {
             long from = real.linearOf(frame);
             long layout = from < 0 ? Long.MIN_VALUE : from - frame; // where the group it moves with sits now
-            long first = page;
-            while (first > (page & ~0x3FFFFFL) && movable(first - 4096, frame - (page - first) - 4096, layout)) {
-                first -= 4096;
-            }
-            long last = page;
-            while (last + 4096 < (page & ~0x3FFFFFL) + (4L << 20) && movable(last + 4096, frame + (last - page) + 4096, layout)) {
-                last += 4096;
-            }
-            aliasChanges.move(first, frame - (page - first), (last - first) / 4096 + 1);
+            long[] run = around(page, frame, (p, f) -> movable(p, f, layout));
+            aliasChanges.move(run[0], frame - (page - run[0]), (run[1] - run[0]) / 4096 + 1);
             counters.moves++;
             return LATER;
         }
@@ -188,16 +181,9 @@ final class FramePlacement {
      * only, which is safe inside a trap and inside the emulator's hook.
      */
     private void aliasRun(long page, long frame) {
-        long chunk = page & ~0x3FFFFFL;
-        long first = page;
-        while (first > chunk && userData(first - 4096, frame - (page - first) - 4096)) {
-            first -= 4096;
-        }
-        long last = page;
-        while (last + 4096 < chunk + (4L << 20) && userData(last + 4096, frame + (last - page) + 4096)) {
-            last += 4096;
-        }
-        while (last + 4096 < chunk + (4L << 20) && notMappedYet(last + 4096, frame + (last - page) + 4096)) {
+        long[] run = around(page, frame, this::userData);
+        long first = run[0], last = run[1];
+        while (last + 4096 < (page & ~0x3FFFFFL) + (4L << 20) && notMappedYet(last + 4096, frame + (last - page) + 4096)) {
             last += 4096;
         }
         real.alias(first, frame - (page - first), (last - first) / 4096 + 1, vacated -> { });
@@ -269,16 +255,32 @@ final class FramePlacement {
      * guest's tables state now is used; the fill checks each page again before it is used.
      */
     private void showRun(long page, long frame) {
+        long[] run = around(page, frame, this::sameLayout);
+        real.show(run[0], frame - (page - run[0]), (run[1] - run[0]) / 4096 + 1);
+    }
+
+    /** A test of a linear page and the frame it would show in a run. */
+    @FunctionalInterface
+    private interface PageFits {
+        boolean test(long page, long frame);
+    }
+
+    /**
+     * The first and last linear page of the run around {@code page}, inside its 4 MiB of linear
+     * space (one guest page table's worth), whose pages show the frames next to {@code frame} in
+     * the same layout and all pass {@code fits}.
+     */
+    private static long[] around(long page, long frame, PageFits fits) {
         long chunk = page & ~0x3FFFFFL;
         long first = page;
-        while (first > chunk && sameLayout(first - 4096, frame - (page - first) - 4096)) {
+        while (first > chunk && fits.test(first - 4096, frame - (page - first) - 4096)) {
             first -= 4096;
         }
         long last = page;
-        while (last + 4096 < chunk + (4L << 20) && sameLayout(last + 4096, frame + (last - page) + 4096)) {
+        while (last + 4096 < chunk + (4L << 20) && fits.test(last + 4096, frame + (last - page) + 4096)) {
             last += 4096;
         }
-        real.show(first, frame - (page - first), (last - first) / 4096 + 1);
+        return new long[] {first, last};
     }
 
     private boolean sameLayout(long page, long frame) {
