@@ -103,11 +103,7 @@ final class HumanOutput {
     }
 
     private static String traps(VmInfo vm) {
-        String counted = vm.traps().entrySet().stream()
-                .filter(e -> e.getValue() != null && e.getValue() > 0)
-                .sorted(java.util.Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
+        String counted = nonZero(new java.util.TreeMap<>(vm.traps()));
         return counted.isEmpty() ? "none" : counted;
     }
 
