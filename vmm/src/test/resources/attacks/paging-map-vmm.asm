@@ -4,7 +4,9 @@
 ; Stopped by: the VMM's region is a hole the guest ABI reserves; the shadow keeps it mapped to
 ; the VMM's own pages, supervisor and read-only, whatever the guest's tables say. The store is
 ; refused as one to the VMM's read-only pages and the VM ends with a memory fault (a read would
-; end it with a page-fault exit naming the region: ShadowMmuTest). All modes.
+; end it with a page-fault exit naming the region: ShadowMmuTest). On Unicorn 2.1, whose page
+; walk comes first, the store's #PF reaches the shadow MMU, which refuses the region by name (a
+; page-fault exit). All modes.
 bits 32
 org 0x100000
 %include "abi.inc"

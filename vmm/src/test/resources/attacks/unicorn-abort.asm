@@ -5,7 +5,8 @@
 ; Stopped by: every uc_emu_start runs under a sigsetjmp point and a SIGABRT handler jumps back
 ; to it (cpu's AbortGuard); the engine that aborted is retired and its VM ends with a CPU error,
 ; the JVM and every other VM carry on. All modes. (A real CPU would raise #UD; hvlab cannot
-; make Unicorn do that, so the VM ends.)
+; make Unicorn 2.0.1 do that, so the VM ends.) Unicorn 2.1 raises #UD, as a real CPU does: the
+; guest's handler reports it contained.
 bits 32
 org 0x100000
 %include "abi.inc"
@@ -17,6 +18,6 @@ fresh_block:                                ; earlier instruction has set the te
         lock cmp [scratch], ebp             ; F0 39 2D: Unicorn aborts translating this block
         hlt
         escaped "LOCK CMP ran"
-ud:     escaped "LOCK CMP raised #UD: this Unicorn no longer aborts (update the test and AbortGuard's note)"
+ud:     contained "LOCK CMP raised #UD, as on a real CPU (Unicorn 2.1)"
 scratch: dd 0
         attack_data

@@ -86,6 +86,15 @@ public interface CpuBackend extends AutoCloseable {
     void setTrapHandler(TrapHandler handler);
 
     /**
+     * Does the CPU's page walk take the frame a page table entry names, as a processor does?
+     * Unicorn 2.1 does; 2.0.1 checks the entry's rights and then translates linear = physical,
+     * which the shadow MMU must work around (DESIGN.md sections 10, 17 and 18).
+     */
+    default boolean pageWalkTranslates() {
+        return false;
+    }
+
+    /**
      * Runs from {@code eip} until a trap handler answers {@link TrapOutcome.Stop}, {@link #requestStop}
      * is called, or {@code slice} has passed ({@link Duration#ZERO} means no limit). Every way of
      * stopping leaves the CPU at an exact instruction boundary, so the guest can be resumed (or

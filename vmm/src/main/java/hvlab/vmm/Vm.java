@@ -62,8 +62,12 @@ public final class Vm implements AutoCloseable {
     public static final Duration DEFAULT_SLICE = Duration.ofMillis(10);
     /** The shortest slice worth starting: below this, switching costs more than it runs. */
     private static final long MIN_SLICE_NANOS = 20_000;
-    /** The real CPU always runs with CR4.TSD set, so RDTSC traps and the guest reads the virtual TSC. */
-    private static final int REAL_CR4 = VirtualCpu.CR4_TSD;
+    /**
+     * The real CPU always runs with CR4.TSD set, so RDTSC traps and the guest reads the virtual
+     * TSC; and with OSFXSR and OSXMMEXCPT, so SSE instructions run whatever the guest's virtual
+     * CR4 says (Unicorn 2.0.1 only stored CR4 and kept SSE on; 2.1 obeys it, SDM vol. 3A 2.5).
+     */
+    private static final int REAL_CR4 = VirtualCpu.CR4_TSD | 1 << 9 | 1 << 10;
     /** Timer ticks a halted guest may sleep through (all masked) before we decide nothing will wake it. */
     private static final int MAX_IDLE_TICKS = 100_000;
 
@@ -158,7 +162,12 @@ public final class Vm implements AutoCloseable {
         // RAM moves on the APIC machine (xv6's); the others keep section 10's scheme, which the
         // shadow-paging lecture teaches. HV_RAM_MOVES=1 puts every machine on RAM that moves
         // (DESIGN.md section 17: hvos's rootkit lecture runs on it since user data is aliased).
-        mmu.setRamMoves(config.platform().apic() || System.getenv("HV_RAM_MOVES") != null);
+        // An emulator whose page walk takes the frame (Unicorn 2.1) needs neither: section 18.
+        if (cpu.pageWalkTranslates() && System.getenv("HV_RAM_MOVES") == null) {
+            mmu.setTranslated(true);
+        } else {
+            mmu.setRamMoves(config.platform().apic() || System.getenv("HV_RAM_MOVES") != null);
+        }
         dispatcher.setMmu(mmu);
         privileged.setTlbListener(new TlbListener() {
             @Override

@@ -105,15 +105,26 @@ class PagedDeviceMemoryTest {
                 && f.detail().contains("no device"), result.exit().describe());
     }
 
+    /**
+     * Below the top of RAM a page can only show a device where the emulator translates (Unicorn
+     * 2.1, DESIGN.md section 18): there the shadow entry names the device's frame and the load
+     * reaches the APIC; on 2.0.1 (linear = physical) the shadow MMU refuses it by name.
+     */
     @Test
-    void aDeviceFrameBelowTheTopOfRamIsRefused() {
+    void aDeviceFrameBelowTheTopOfRamIsReachedWhereTheEmulatorTranslatesAndRefusedElsewhere() {
         VmResult result = run("paged-low-device", """
                         mov dword [PT0 + 5 * 4], LAPIC | P | RW   ; linear 0x5000 -> the local APIC
                         invlpg [0x5000]
                         mov eax, [0x5000 + 0x30]
+                        call print_hex
                         debug_exit 0
                 """);
-        assertTrue(result.exit() instanceof VmExit.Fault f && f.detail().contains("device frame 0xfee00000"), result.exit().describe());
+        if (hvlab.cpu.unicorn.UnicornBackend.version().compareTo("2.1") >= 0) {
+            assertEquals(new VmExit.DebugExit(0), result.exit(), result.exit().describe());
+            assertEquals("00050014", result.serial(), "the local APIC's version register");
+        } else {
+            assertTrue(result.exit() instanceof VmExit.Fault f && f.detail().contains("device frame 0xfee00000"), result.exit().describe());
+        }
     }
 
     @Test

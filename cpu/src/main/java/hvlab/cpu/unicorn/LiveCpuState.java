@@ -108,12 +108,12 @@ final class LiveCpuState {
             MemorySegment context = engine.allocateContext();
             try {
                 int dataOffset = dataOffset(context);
-                long dataBytes = context.byteSize() - dataOffset;
+                long dataBytes = dataBytes(context);
                 engine.saveContext(context);
                 long cpu = LiveCpuStateSearch.peek(scratch, engine.handle().address() + path[0], 8).get(ValueLayout.JAVA_LONG, 0);
                 long state = cpu + path[1];
                 MemorySegment seen = LiveCpuStateSearch.peekOrNull(scratch, state, dataBytes);
-                if (cpu == 0 || seen == null || seen.mismatch(context.asSlice(dataOffset)) != -1) {
+                if (cpu == 0 || seen == null || seen.mismatch(context.asSlice(dataOffset, dataBytes)) != -1) {
                     return null;
                 }
                 return new LiveCpuState(MemorySegment.ofAddress(state).reinterpret(dataBytes), path[2], path[3], path[4]);
@@ -136,9 +136,21 @@ final class LiveCpuState {
         return known;
     }
 
-    /** Where a context's copy of the state starts: after its header ({@code size_t context_size}, mode, arch). */
+    /**
+     * Where a context's copy of the state starts: after its header. 2.0 has {@code size_t
+     * context_size}, mode and arch (16 bytes); 2.1 adds {@code int snapshot_level}, and its
+     * {@code char data[]} follows at 20, although the struct is padded to 24 and the allocation
+     * counts from there: the allocation's size is no guide to where the data begins.
+     */
     static int dataOffset(MemorySegment context) {
-        return (int) (context.byteSize() - context.get(ValueLayout.JAVA_LONG, 0));
+        return HEADER_BYTES;
     }
+
+    /** How many bytes of state a context holds: its header's {@code context_size}. */
+    static long dataBytes(MemorySegment context) {
+        return context.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    private static final int HEADER_BYTES = UnicornEngine.version().compareTo("2.1") >= 0 ? 20 : 16;
 
 }

@@ -79,7 +79,7 @@ final class LiveCpuStateSearch {
                 MemorySegment anchor = context.asSlice(LiveCpuState.dataOffset(context), 64);
                 MemorySegment uc = peek(scratch, engine.handle().address(), UC_STRUCT_BYTES);
                 MemorySegment area = scratch.allocate(SEARCH_BYTES, 8);
-                MemorySegment whole = scratch.allocate(context.byteSize() - LiveCpuState.dataOffset(context), 8);
+                MemorySegment whole = scratch.allocate(LiveCpuState.dataBytes(context), 8);
                 for (long at = 0; eip >= 0 && flags >= 0 && general >= 0 && at + 8 <= UC_STRUCT_BYTES; at += 8) {
                     long pointer = uc.get(ValueLayout.JAVA_LONG, at);
                     if (pointer < PAGE || (pointer & 7) != 0 || pointer > 0x7FFF_FFFF_FFFFL) {
@@ -162,12 +162,12 @@ final class LiveCpuStateSearch {
     /** The first offset behind {@code pointer} where the context's data lies whole, or -1; copies of our own do not count. */
     private static long searchBehind(MemorySegment area, MemorySegment whole, Memory memory, long pointer, MemorySegment anchor,
                                      MemorySegment context) {
-        MemorySegment data = context.asSlice(LiveCpuState.dataOffset(context));
+        MemorySegment data = context.asSlice(LiveCpuState.dataOffset(context), LiveCpuState.dataBytes(context));
         long readable = memory.read(area, pointer) ? SEARCH_BYTES : 0; // most pointers lead into a big mapping
         while (readable < SEARCH_BYTES && memory.read(area.asSlice(readable, PAGE), pointer + readable)) {
             readable += PAGE;
         }
-        long first = anchor.get(ValueLayout.JAVA_LONG, 0);
+        long first = anchor.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
         for (long at = 0; at + anchor.byteSize() <= readable; at += 8) {
             if (area.get(ValueLayout.JAVA_LONG, at) == first && area.asSlice(at, anchor.byteSize()).mismatch(anchor) == -1
                     && !ours(pointer + at, context, area, whole)) {

@@ -22,13 +22,13 @@ class LiveCpuStateTest {
     void theLiveStateIsFoundAndHoldsWhatAContextSaves() {
         try (UnicornEngine engine = new UnicornEngine()) {
             LiveCpuState found = LiveCpuState.locate(engine);
-            assertNotNull(found, "the live CPU state of Debian's libunicorn 2.0.1 is found");
+            assertNotNull(found, "the live CPU state of libunicorn " + UnicornEngine.version() + " is found");
             MemorySegment live = found.bytes();
             MemorySegment context = engine.allocateContext();
             try {
                 engine.writeRegister(hvlab.cpu.NativeRegisterNumbers.numberOf(Register.ESI), 0x5EED_1234L);
                 engine.saveContext(context);
-                assertEquals(-1, live.mismatch(context.asSlice(LiveCpuState.dataOffset(context))),
+                assertEquals(-1, live.mismatch(context.asSlice(LiveCpuState.dataOffset(context), LiveCpuState.dataBytes(context))),
                         "after a register write, the live state and a fresh copy still agree byte for byte");
             } finally {
                 engine.freeContext(context);

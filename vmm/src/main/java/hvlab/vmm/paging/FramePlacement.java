@@ -37,6 +37,8 @@ final class FramePlacement {
     private LongPredicate holdsCode = frame -> true;
     /** RAM moves (xv6's machine) or stays at its own addresses with aliases above it (section 10). */
     private boolean ramMoves;
+    /** The emulator's page walk honours the frame (Unicorn 2.1): every frame is reachable from every page. */
+    private boolean translated;
 
     FramePlacement(VirtualCpu vcpu, GuestRam ram, GuestPageTables observer, ShadowPageTables shadows, RealPaging real,
                    AliasChanges aliasChanges, PagingCounters counters) {
@@ -70,6 +72,25 @@ final class FramePlacement {
         return ramMoves;
     }
 
+    /**
+     * The emulator translates (DESIGN.md section 18): its page walk takes the frame from the
+     * shadow entry, as a processor does, so no frame ever has to be shown anywhere. RAM stays at
+     * its own addresses, and a shadow entry simply names the guest's frame. This is the classic
+     * design; moving RAM and aliases exist only because Unicorn 2.0.1's walk ignores the frame.
+     */
+    void setTranslated(boolean on) {
+        this.translated = on;
+    }
+
+    boolean translated() {
+        return translated;
+    }
+
+    /** Does the emulator reach {@code frame} at linear page {@code page} (the shadow entry being there)? */
+    boolean shows(long page, long frame) {
+        return translated || real.frameAt(page) == frame;
+    }
+
     boolean isDevice(long frame) {
         return deviceFrames.test(frame);
     }
@@ -91,7 +112,7 @@ final class FramePlacement {
      * Returns the refusal, {@link #LATER}, or null to go on and install the entry.
      */
     ShadowFault device(long linear, long page, long frame) {
-        if (page == frame) {
+        if (page == frame || (translated && !reserved(page))) {
             return null;
         }
         if (page < ram.size() || reserved(page)) {
@@ -128,6 +149,9 @@ final class FramePlacement {
         if (reserved(page) || deviceFrames.test(page)) {
             return new ShadowFault.Refused(String.format("the guest maps linear 0x%08x to RAM frame 0x%08x, over the shadow "
                     + "pool, the hole or a device's own address, where this VMM cannot show RAM", linear, frame));
+        }
+        if (translated) {
+            return null; // the shadow entry names the frame, and the emulator's walk goes there
         }
         if (!ramMoves) {
             if (page < ram.size() && page != frame) {
@@ -298,7 +322,7 @@ final class FramePlacement {
      * Maps only, which is safe inside the emulator's hook. False for the VMM's own pages.
      */
     boolean firstTouch(long page) {
-        if (reserved(page) || deviceFrames.test(page) || (!ramMoves && page < ram.size())) {
+        if (translated || reserved(page) || deviceFrames.test(page) || (!ramMoves && page < ram.size())) {
             return false;
         }
         PageWalk walk = observer.translate(Integer.toUnsignedLong(vcpu.cr3()), page, false, false, false, largePages());

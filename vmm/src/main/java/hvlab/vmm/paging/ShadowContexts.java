@@ -88,7 +88,7 @@ final class ShadowContexts {
      * that walk gives an entry with its accessed flags set and the emulator still shows the frame
      * at the page. The others fault and are filled as usual. Returns how many came back.
      */
-    int restore(long cr3, ShadowPageTables shadows, GuestPageTables observer, GuestRam ram, RealPaging real,
+    int restore(long cr3, ShadowPageTables shadows, GuestPageTables observer, GuestRam ram, FramePlacement placement,
                 boolean writeProtect, boolean largePages) {
         int kept = 0;
         for (long page : take(cr3)) {
@@ -97,7 +97,7 @@ final class ShadowContexts {
             PageWalk.Translation t = observer.stillAccessed(cr3, linear, writeProtect, largePages);
             int entry = t == null ? 0 : ShadowEntry.of(t, linear, view == ShadowPageTables.View.KERNEL, writeProtect);
             long frame = entry & 0xFFFFF000L;
-            if (entry == 0 || !ram.contains(frame, 4096) || real.frameAt(linear) != frame) {
+            if (entry == 0 || !ram.contains(frame, 4096) || !placement.shows(linear, frame)) {
                 continue; // gone, changed or moved
             }
             if (!shadows.install(view, linear, entry)) {

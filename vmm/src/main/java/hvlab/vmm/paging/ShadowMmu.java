@@ -87,6 +87,11 @@ public final class ShadowMmu {
         placement.setRamMoves(on);
     }
 
+    /** The emulator's page walk honours the frame (Unicorn 2.1): see {@link FramePlacement#setTranslated}. */
+    public void setTranslated(boolean on) {
+        placement.setTranslated(on);
+    }
+
     /** For tests: a smaller {@link MapUpkeep#ALIAS_LIMIT}. */
     void limitAliases(int limit) {
         upkeep.limitAliases(limit);
@@ -191,24 +196,25 @@ public final class ShadowMmu {
             return; // no shadows while the guest does not page: nothing to forget
         }
         long cr3 = Integer.toUnsignedLong(vcpu.cr3()) & ~0xFFFL;
-        if (placement.ramMoves()) {
+        boolean keepsContexts = placement.ramMoves() || placement.translated();
+        if (keepsContexts) {
             contexts.leave(shadowsBuiltFor, shadows);
         }
         dropAll();
-        if (placement.ramMoves()) {
+        if (keepsContexts) {
             restore(cr3);
         }
         shadowsBuiltFor = cr3;
         // The emulator's map stays: every page is checked against it again when its shadow
         // entry is filled. Only the placeholders, which pile up with address spaces, go.
-        if (!placement.ramMoves() || real.placeholders() > PLACEHOLDER_LIMIT) {
+        if ((!placement.ramMoves() && !placement.translated()) || real.placeholders() > PLACEHOLDER_LIMIT) {
             aliasChanges.dropPlaceholders(); // without moving RAM: every alias goes, as section 10 has it
         }
     }
 
     /** Puts back the shadow entries address space {@code cr3} had when the guest last left it ({@link ShadowContexts}). */
     private void restore(long cr3) {
-        counters.keptEntries += contexts.restore(cr3, shadows, observer, ram, real, writeProtect(), (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
+        counters.keptEntries += contexts.restore(cr3, shadows, observer, ram, placement, writeProtect(), (vcpu.cr4() & VirtualCpu.CR4_PSE) != 0);
     }
 
     /** The guest ran INVLPG: its TLB forgets that page, and so does the shadow. */

@@ -20,6 +20,7 @@ class DiskLimitsTest {
     @TempDir
     Path dir;
 
+    private static final String INSTANT = "diskio: 64 KiB moved in under 1 us of virtual time";
     private static final Pattern RATE = Pattern.compile("diskio: 64 KiB moved in \\d+ us of virtual time \\((\\d+) KiB/s\\)");
 
     /** Runs diskio to its end on a host VM and returns the KiB/s it measured. */
@@ -28,6 +29,10 @@ class DiskLimitsTest {
         long deadline = System.currentTimeMillis() + 60_000;
         Matcher rate;
         while (!(rate = RATE.matcher(host.console(vm, 0).text())).find()) {
+            if (host.console(vm, 0).text().contains(INSTANT)) {
+                assertTrue(host.console(vm, 0).text().contains("64 sectors written and verified"), host.console(vm, 0).text());
+                return Integer.MAX_VALUE; // no virtual time passed: an unlimited disk on a fast emulator
+            }
             assertTrue(System.currentTimeMillis() < deadline, "diskio did not finish: " + host.console(vm, 0).text());
             Thread.sleep(50);
         }
