@@ -68,7 +68,8 @@ final class HumanOutput {
         lines.add(new String[] {"virtual time", vm.virtualMillis() + " ms"});
         lines.add(new String[] {"traps", traps(vm)});
         if (!vm.paging().isEmpty()) {
-            lines.add(new String[] {"shadow MMU", nonZero(vm.paging())});
+            lines.add(new String[] {"shadow MMU", vm.pagingScheme().isEmpty() ? nonZero(vm.paging())
+                    : vm.pagingScheme() + "; " + nonZero(vm.paging())});
         }
         lines.add(new String[] {"last exit", vm.lastExit() == null ? "none" : vm.lastExit()});
         int width = lines.stream().mapToInt(l -> l[0].length()).max().orElse(0) + 1;

@@ -167,6 +167,9 @@ final class VmPanel {
         if (!row.info.paging().isEmpty() && y + 2 < in.height) {
             y++;
             in.text(0, y++, "shadow MMU (a paging guest's memory: refills, kept entries, moved frames)", TextColor.ANSI.DEFAULT, true);
+            if (!row.info.pagingScheme().isEmpty() && y < in.height) {
+                in.text(0, y++, row.info.pagingScheme());
+            }
             StringBuilder line = new StringBuilder();
             for (Map.Entry<String, Long> count : row.info.paging().entrySet()) {
                 String item = count.getKey() + " " + count.getValue();

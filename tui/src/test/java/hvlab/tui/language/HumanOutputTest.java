@@ -28,6 +28,16 @@ class HumanOutputTest {
     }
 
     @Test
+    void theShadowMmuLineNamesItsSchemeFirst() {
+        VmInfo x6 = vm(Map.of("hidden page faults", 7L));
+        VmInfo named = new VmInfo(x6.name(), x6.uuid(), x6.host(), x6.state(), x6.guest(), x6.mode(), x6.memoryBytes(), x6.disk(),
+                x6.weight(), x6.cap(), x6.share(), x6.mips(), x6.cpuMillis(), x6.throttledMillis(), x6.traps(), x6.lastExit(),
+                x6.virtualMillis(), x6.sameIdentityAs(), x6.network(), x6.mac(), x6.ifMirror(), x6.paging(), "the emulator translates");
+        assertTrue(HumanOutput.details(named).matches("(?s).*shadow MMU: +the emulator translates; hidden page faults 7\n.*"),
+                HumanOutput.details(named));
+    }
+
+    @Test
     void aVmThatDoesNotPageHasNoShadowMmuLine() {
         assertFalse(HumanOutput.details(vm(Map.of())).contains("shadow MMU"));
     }

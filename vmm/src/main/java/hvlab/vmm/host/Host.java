@@ -1212,7 +1212,8 @@ public final class Host implements HostControl, AutoCloseable {
         return new VmInfo(d.name(), d.uuid(), name, m.state.label(), d.guest(), d.mode(), d.memoryBytes(), d.disk(),
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
                 scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m),
-                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()), d.ifMirror(), pagingOf(vm));
+                d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()), d.ifMirror(), pagingOf(vm),
+                pagingOf(vm).isEmpty() ? "" : vm.mmu().scheme());
     }
 
     /** The shadow MMU's counters of a running paging guest, or none. */

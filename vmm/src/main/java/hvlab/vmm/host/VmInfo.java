@@ -20,12 +20,16 @@ import java.util.Map;
  * @param paging          what the shadow MMU did for a paging guest (hidden page faults, entries
  *                        kept across CR3 loads, frames moved or aliased: paging/PagingCounters),
  *                        empty while the VM is off or has never turned paging on
+ * @param pagingScheme    how the shadow MMU shows the guest's frames to the emulator (Unicorn 2.1
+ *                        translates; on 2.0.1 RAM moves or pages above RAM are second mappings:
+ *                        DESIGN.md sections 10, 17 and 18), empty with {@code paging}
  */
 public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
                      String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
                      Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
-                     String network, String mac, boolean ifMirror, Map<String, Long> paging) {
+                     String network, String mac, boolean ifMirror, Map<String, Long> paging, String pagingScheme) {
     public VmInfo {
+        pagingScheme = pagingScheme == null ? "" : pagingScheme;
         traps = traps == null ? Map.of() : Map.copyOf(traps);
         paging = paging == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(paging)); // in its order
         sameIdentityAs = sameIdentityAs == null ? List.of() : List.copyOf(sameIdentityAs);
@@ -37,6 +41,15 @@ public record VmInfo(String name, String uuid, String host, String state, String
                   String network, String mac) {
         this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
                 lastExit, virtualMillis, sameIdentityAs, network, mac, false);
+    }
+
+    /** Without the name of the shadow MMU's scheme. */
+    public VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
+                  String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
+                  Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
+                  String network, String mac, boolean ifMirror, Map<String, Long> paging) {
+        this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
+                lastExit, virtualMillis, sameIdentityAs, network, mac, ifMirror, paging, "");
     }
 
     /** Without the shadow MMU's counters. */

@@ -97,6 +97,15 @@ public final class ShadowMmu {
         upkeep.limitAliases(limit);
     }
 
+    /** How the emulator is shown the guest's frames, as a person reads it (DESIGN.md sections 10, 17 and 18). */
+    public String scheme() {
+        if (placement.translated()) {
+            return "the emulator translates: entries name the guest's frames";
+        }
+        return placement.ramMoves() ? "RAM moves to where the guest maps it (the emulator maps linear = physical)"
+                : "pages above RAM are second mappings (the emulator maps linear = physical)";
+    }
+
     public PagingCounters counters() {
         return counters;
     }

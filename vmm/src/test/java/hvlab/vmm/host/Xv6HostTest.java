@@ -69,6 +69,7 @@ class Xv6HostTest {
             // The emulator translates (DESIGN.md section 18): no frame is ever moved or shown twice.
             assertEquals(0L, paging.get("frames moved"), "nothing moves where the emulator translates: " + paging);
             assertEquals(0L, paging.get("user pages aliased"), paging.toString());
+            assertTrue(host.info("x6").pagingScheme().contains("translates"), host.info("x6").pagingScheme());
         } else {
             assertTrue(paging.get("user pages aliased") > 0, "user data shown twice, not moved: " + paging);
         }
