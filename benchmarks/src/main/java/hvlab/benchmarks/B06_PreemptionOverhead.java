@@ -66,7 +66,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class B06_PreemptionOverhead {
     static final String MEMORY_GUEST = "bench_mem";
-    static final int MEMORY_ITERATIONS = 1_000_000;
+    static final int MEMORY_ITERATIONS = 8_000_000; // 80 million instructions: several 10 ms slices even on Unicorn 2.1, bare
     static final int MEMORY_INSTRUCTIONS_PER_ITERATION = 10;
     /** Guest instructions per run of {@code bench_mem}: one JMH operation each. */
     static final int MEMORY_INSTRUCTIONS = MEMORY_ITERATIONS * MEMORY_INSTRUCTIONS_PER_ITERATION;

@@ -86,6 +86,22 @@ public interface CpuBackend extends AutoCloseable {
     void setTrapHandler(TrapHandler handler);
 
     /**
+     * APIC virtualization the software way: reads of the 4-byte device register at {@code
+     * deviceAddress} are answered {@code value} by the CPU itself, with no trap, until the next
+     * call changes the value (-1 as the address answers none). Intel's APICv does the same with a
+     * virtual-APIC page: the registers a guest reads most are served from memory the VMM keeps,
+     * and writes still exit. Where a backend cannot, nothing changes: the device answers through
+     * its trap. Call with the CPU stopped or from a trap handler.
+     */
+    default void answerReads(long deviceAddress, int value) {
+    }
+
+    /** How many reads {@link #answerReads} answered without a trap. */
+    default long readsAnswered() {
+        return 0;
+    }
+
+    /**
      * Does the CPU's page walk take the frame a page table entry names, as a processor does?
      * Unicorn 2.1 does; 2.0.1 checks the entry's rights and then translates linear = physical,
      * which the shadow MMU must work around (DESIGN.md sections 10, 17 and 18).

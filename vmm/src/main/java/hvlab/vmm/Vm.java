@@ -335,6 +335,11 @@ public final class Vm implements AutoCloseable {
         for (hvlab.vmm.devices.MmioDevice device : platform.mmio().devices()) {
             cpu.mapDevice(device.base(), device.size()); // the APICs' pages: every access a trap to the device
         }
+        if (platform.lapic() != null) {
+            // but reads of the local APIC's ID, which xv6's mycpu() makes on every call: the CPU
+            // answers them itself (APIC virtualization; DESIGN.md section 18)
+            platform.lapic().onIdChange(id -> cpu.answerReads(hvlab.vmm.devices.LocalApic.BASE + 0x20, id));
+        }
         // See every block of guest code as it is translated, at any linear address (a paging
         // kernel runs above its RAM: xv6 at 0x80100000): binary translation scans it before it
         // first runs, and in every mode the shadow MMU learns which frames hold code, so that a
@@ -951,8 +956,22 @@ public final class Vm implements AutoCloseable {
         restore(state);
     }
 
+    /** Device reads the CPU answered itself, with no exit (APIC virtualization); kept once the VM is closed. */
+    public long readsAnswered() {
+        try {
+            return closed ? answeredWhenClosed : cpu.readsAnswered();
+        } catch (IllegalStateException closing) { // another thread closed it just now
+            return answeredWhenClosed;
+        }
+    }
+
+    private volatile boolean closed;
+    private long answeredWhenClosed;
+
     @Override
     public void close() {
+        answeredWhenClosed = readsAnswered();
+        closed = true;
         cpu.close();
         disassembler.close();
         vmmRegion.close();

@@ -92,7 +92,8 @@ class PagedDeviceMemoryTest {
                 """);
         assertEquals(new VmExit.DebugExit(0), result.exit(), result.exit().describe() + "; " + result.serial());
         assertEquals("00000000 00050014 00000020 00170011 00000060", result.serial());
-        assertTrue(result.traps(TrapKind.MMIO) >= 6, "each access a trap to the device: " + result.traps());
+        // each access a trap to the device, but the read of the ID, which the CPU answers (APIC virtualization)
+        assertTrue(result.traps(TrapKind.MMIO) >= 5, "each access a trap to the device: " + result.traps());
     }
 
     @Test

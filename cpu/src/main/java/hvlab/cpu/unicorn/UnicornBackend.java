@@ -40,6 +40,7 @@ public final class UnicornBackend implements CpuBackend {
     private final BlockBoundaryStop boundary = new BlockBoundaryStop(engine);
     private final UnicornTrapHooks hooks = new UnicornTrapHooks(engine, live, latch, boundary);
     private final Map<Long, Long> watchHooks = new HashMap<>();
+    private final AnsweredReads answeredReads = new AnsweredReads(engine, hooks.mmioReadHook());
 
     {
         if (TRANSLATES) {
@@ -82,9 +83,20 @@ public final class UnicornBackend implements CpuBackend {
         if ((address & 0xFFF) != 0 || (deviceAddress & 0xFFF) != 0 || size <= 0 || (size & 0xFFF) != 0) {
             throw new IllegalArgumentException(String.format("device memory must be whole 4 KiB pages: %#x, %d bytes", address, size));
         }
-        // The device address travels as the callbacks' user data, so one pair of stubs serves every range.
+        // The device address travels as the callbacks' user data, so one pair of stubs serves every
+        // range; reads go through the answered-read stub first (AnsweredReads).
         MemorySegment base = MemorySegment.ofAddress(deviceAddress);
-        engine.mapIo(address, size, hooks.mmioReadHook(), base, hooks.mmioWriteHook(), base);
+        engine.mapIo(address, size, AnsweredReads.callback(), answeredReads.mapping(deviceAddress), hooks.mmioWriteHook(), base);
+    }
+
+    @Override
+    public void answerReads(long deviceAddress, int value) {
+        answeredReads.answer(deviceAddress, value);
+    }
+
+    @Override
+    public long readsAnswered() {
+        return answeredReads.answered();
     }
 
     private static final int CR0_PG = 1 << 31;

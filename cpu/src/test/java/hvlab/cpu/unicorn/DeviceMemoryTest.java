@@ -52,6 +52,7 @@ class DeviceMemoryTest {
         for (int i = 0; i < code.length; i++) bytes[i] = (byte) code[i];
         memory.write(CODE, bytes);
         memory.write(CODE + bytes.length, new byte[] {(byte) 0xEB, (byte) 0xFE}); // jmp $: the block ends, the stop lands
+        cpu.invalidateTranslations(CODE, bytes.length + 2); // a test that runs twice writes new code over the old
         return cpu.run(CODE, Duration.ofSeconds(5));
     }
 
@@ -99,6 +100,33 @@ class DeviceMemoryTest {
         run(0xB8, 0x00, 0x00, 0xE0, 0xFE, 0xFF, 0xE0);
         assertTrue(traps.stream().noneMatch(t -> t instanceof Trap.MmioRead), traps.toString());
         assertTrue(traps.getFirst() instanceof Trap.MemoryFault fault && fault.access() == MemoryAccess.FETCH, traps.toString());
+    }
+
+    @Test
+    void anAnsweredRegisterIsReadWithNoTrapWholeOnlyAndThroughAnAliasToo() {
+        cpu.answerReads(0xFEE00020L, 0x0A00_0000);
+        cpu.mapDevice(0x20000, 0x1000, DEVICE);
+        // mov eax, [0xFEE00020] ; mov ebx, [0x20020] ; mov cx, [0xFEE00020] ; mov edx, [0xFEE00030] ; out 0xf4, al
+        run(0xA1, 0x20, 0x00, 0xE0, 0xFE, 0x8B, 0x1D, 0x20, 0x00, 0x02, 0x00, 0x66, 0x8B, 0x0D, 0x20, 0x00, 0xE0, 0xFE,
+                0x8B, 0x15, 0x30, 0x00, 0xE0, 0xFE, 0xE6, 0xF4);
+        assertEquals(0x0A00_0000, cpu.read(Register.EAX), "answered by the CPU");
+        assertEquals(0x0A00_0000, cpu.read(Register.EBX), "through the alias too");
+        assertEquals(2, cpu.readsAnswered());
+        // the part-register read and the other register still reach the device
+        assertEquals(List.of(new Trap.MmioRead(0xFEE00020L, 2), new Trap.MmioRead(0xFEE00030L, 4), new Trap.PortOut(0xF4, 1, 0)),
+                traps);
+        assertEquals(0x3344, cpu.read(Register.ECX) & 0xFFFF);
+        assertEquals(0x11223344, cpu.read(Register.EDX));
+
+        cpu.answerReads(0xFEE00020L, 0x0B00_0000); // the guest wrote its ID: the VMM answers the new value
+        traps.clear();
+        run(0xA1, 0x20, 0x00, 0xE0, 0xFE, 0xE6, 0xF4);
+        assertEquals(0x0B00_0000, cpu.read(Register.EAX));
+        cpu.answerReads(-1, 0); // none answered: the device again
+        traps.clear();
+        run(0xA1, 0x20, 0x00, 0xE0, 0xFE, 0xE6, 0xF4);
+        assertEquals(new Trap.MmioRead(0xFEE00020L, 4), traps.getFirst());
+        assertEquals(3, cpu.readsAnswered());
     }
 
     @Test

@@ -67,6 +67,9 @@ final class HumanOutput {
         lines.add(new String[] {"throttled", vm.throttledMillis() + " ms (held back by its cap)"});
         lines.add(new String[] {"virtual time", vm.virtualMillis() + " ms"});
         lines.add(new String[] {"traps", traps(vm)});
+        if (vm.readsAnswered() > 0) {
+            lines.add(new String[] {"no exit", vm.readsAnswered() + " reads of the local APIC's ID answered by the CPU (APIC virtualization)"});
+        }
         if (!vm.paging().isEmpty()) {
             lines.add(new String[] {"shadow MMU", vm.pagingScheme().isEmpty() ? nonZero(vm.paging())
                     : vm.pagingScheme() + "; " + nonZero(vm.paging())});

@@ -45,6 +45,7 @@ public final class LocalApic implements MmioDevice, InterruptSource {
     private final ApicVectors vectors = new ApicVectors();
     private final int[] lvt = new int[6];
     private IntConsumer levelEoi = vector -> { };
+    private IntConsumer idListener = id -> { };
     private int id;
     private int tpr;
     private int svr;
@@ -63,13 +64,28 @@ public final class LocalApic implements MmioDevice, InterruptSource {
         reset();
     }
 
+    /**
+     * Who hears the ID register's value whenever it changes (a write, a reset, a restore), and
+     * once now: the VMM has the CPU answer reads of it without an exit (APIC virtualization,
+     * {@code CpuBackend.answerReads}), because {@code mycpu()} in xv6 reads it on every call.
+     */
+    public void onIdChange(IntConsumer listener) {
+        this.idListener = listener;
+        listener.accept(id);
+    }
+
+    private void setId(int value) {
+        id = value;
+        idListener.accept(value);
+    }
+
     /** Where the EOI of a level-triggered vector is broadcast: the I/O APIC clears its Remote IRR. */
     public void onLevelEoi(IntConsumer listener) {
         this.levelEoi = listener;
     }
 
     private void reset() {
-        id = 0;
+        setId(0);
         tpr = 0;
         svr = 0xFF;
         logicalDestination = 0;
@@ -139,7 +155,7 @@ public final class LocalApic implements MmioDevice, InterruptSource {
             return;
         }
         switch (register) {
-            case 0x020 -> id = value & 0xFF00_0000;
+            case 0x020 -> setId(value & 0xFF00_0000);
             case 0x080 -> tpr = value & 0xFF;
             case 0x0B0 -> endOfInterrupt();
             case 0x0D0 -> logicalDestination = value & 0xFF00_0000;
@@ -297,7 +313,7 @@ public final class LocalApic implements MmioDevice, InterruptSource {
             throw new IllegalArgumentException("device lapic: a saved state needs six LVT entries and a timer");
         }
         vectors.restore(s.vectors());
-        id = s.id(); tpr = s.tpr(); svr = s.svr(); logicalDestination = s.logicalDestination();
+        setId(s.id()); tpr = s.tpr(); svr = s.svr(); logicalDestination = s.logicalDestination();
         destinationFormat = s.destinationFormat(); icrLow = s.icrLow(); icrHigh = s.icrHigh(); esr = s.esr();
         errorsSinceEsrWrite = s.errorsSinceEsrWrite(); System.arraycopy(s.lvt(), 0, lvt, 0, lvt.length);
         timer.restore(s.timer()); ignoredWrites = s.ignoredWrites(); ipisToNowhere = s.ipisToNowhere();

@@ -1213,7 +1213,7 @@ public final class Host implements HostControl, AutoCloseable {
                 d.weight(), d.cap(), share, share * HostSpeed.aluMips(), m.meter.total() / 1_000_000,
                 scheduler.throttledNanos(d.name(), now) / 1_000_000, traps, m.lastExit, virtualMillis, sameIdentity(m),
                 d.network(), d.mac() != null ? d.mac() : Identity.macFor(d.name()), d.ifMirror(), pagingOf(vm),
-                pagingOf(vm).isEmpty() ? "" : vm.mmu().scheme());
+                pagingOf(vm).isEmpty() ? "" : vm.mmu().scheme(), vm == null ? 0 : vm.readsAnswered());
     }
 
     /** The shadow MMU's counters of a running paging guest, or none. */

@@ -23,11 +23,14 @@ import java.util.Map;
  * @param pagingScheme    how the shadow MMU shows the guest's frames to the emulator (Unicorn 2.1
  *                        translates; on 2.0.1 RAM moves or pages above RAM are second mappings:
  *                        DESIGN.md sections 10, 17 and 18), empty with {@code paging}
+ * @param readsAnswered   device reads the CPU answered itself, with no exit (the local APIC's ID:
+ *                        APIC virtualization, DESIGN.md section 18)
  */
 public record VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
                      String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
                      Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
-                     String network, String mac, boolean ifMirror, Map<String, Long> paging, String pagingScheme) {
+                     String network, String mac, boolean ifMirror, Map<String, Long> paging, String pagingScheme,
+                     long readsAnswered) {
     public VmInfo {
         pagingScheme = pagingScheme == null ? "" : pagingScheme;
         traps = traps == null ? Map.of() : Map.copyOf(traps);
@@ -41,6 +44,15 @@ public record VmInfo(String name, String uuid, String host, String state, String
                   String network, String mac) {
         this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
                 lastExit, virtualMillis, sameIdentityAs, network, mac, false);
+    }
+
+    /** Without the reads answered with no exit. */
+    public VmInfo(String name, String uuid, String host, String state, String guest, String mode, long memoryBytes,
+                  String disk, int weight, int cap, double share, double mips, long cpuMillis, long throttledMillis,
+                  Map<String, Long> traps, String lastExit, long virtualMillis, List<String> sameIdentityAs,
+                  String network, String mac, boolean ifMirror, Map<String, Long> paging, String pagingScheme) {
+        this(name, uuid, host, state, guest, mode, memoryBytes, disk, weight, cap, share, mips, cpuMillis, throttledMillis, traps,
+                lastExit, virtualMillis, sameIdentityAs, network, mac, ifMirror, paging, pagingScheme, 0);
     }
 
     /** Without the name of the shadow MMU's scheme. */
