@@ -43,8 +43,8 @@ public final class UnicornBackend implements CpuBackend {
     private final AnsweredReads answeredReads = new AnsweredReads(engine, hooks.mmioReadHook());
 
     {
-        if (TRANSLATES) {
-            keepEveryStoreChecked();
+        if (TRANSLATES && !StoreCheckPatch.applied()) {
+            keepEveryStoreChecked(); // the slower way to the same end (StoreCheckPatch)
         }
     }
     private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
@@ -239,8 +239,18 @@ public final class UnicornBackend implements CpuBackend {
     /** A range no 32-bit guest address reaches: a hook there exists, and never fires. */
     private static final long NO_GUEST_ADDRESS = 0xFFFF_FFFF_FFFF_F000L;
 
+    /** How this process keeps every store checked for code on Unicorn 2.1 (DESIGN.md section 18), as a person reads it. */
+    public static String storeCheck() {
+        if (!TRANSLATES) {
+            return "Unicorn " + UnicornEngine.version() + " checks every store itself";
+        }
+        return StoreCheckPatch.applied() ? "tlb_set_dirty patched to return at once"
+                : "an empty memory hook (" + StoreCheckPatch.REFUSED + ")";
+    }
+
     /**
-     * Keeps QEMU's check for stores into translated code on every store (DESIGN.md section 18).
+     * Keeps QEMU's check for stores into translated code on every store (DESIGN.md section 18),
+     * where {@link StoreCheckPatch} could not.
      * Since 2.0.2, after the first store to a page through one linear address, Unicorn marks that
      * TLB entry clean and later stores through it skip the check (`notdirty_write` calls
      * `tlb_set_dirty`; QEMU itself only does so for pages without code), and the first store

@@ -68,6 +68,11 @@ final class UnicornLibrary {
 
     private UnicornLibrary() {}
 
+    /** An exported symbol of the library, if it has one by that name. */
+    static java.util.Optional<MemorySegment> find(String name) {
+        return LIB.find(name);
+    }
+
     private static MemorySegment symbol(String name) {
         return LIB.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libunicorn.so.2 has no " + name));
     }

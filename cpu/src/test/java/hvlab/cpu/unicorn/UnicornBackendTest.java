@@ -216,4 +216,20 @@ class UnicornBackendTest {
         var e = assertThrows(IllegalStateException.class, () -> run(0xE6, 0x80));
         assertEquals("handler broke", e.getMessage());
     }
+
+    /**
+     * On Unicorn 2.1 every store must stay checked for translated code (DESIGN.md section 18):
+     * by patching {@code tlb_set_dirty}, or else by the empty memory hook. The patch is the fast
+     * way; a library where it stops applying should be noticed, not silently cost 2.5x.
+     */
+    @Test
+    void onUnicorn21EveryStoreStaysCheckedByThePatch() {
+        new UnicornBackend().close();
+        String how = UnicornBackend.storeCheck();
+        if (UnicornBackend.version().compareTo("2.1") >= 0) {
+            assertEquals("tlb_set_dirty patched to return at once", how);
+        } else {
+            assertTrue(how.contains("checks every store itself"), how);
+        }
+    }
 }
