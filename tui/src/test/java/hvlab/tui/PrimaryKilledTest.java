@@ -66,7 +66,8 @@ class PrimaryKilledTest {
             h1.destroyForcibly(); // SIGKILL
             assertTrue(h1.waitFor(10, TimeUnit.SECONDS));
 
-            await("the failover on h2", () -> h2.hasVm("c") && h2.info("c").state().equals("running"));
+            await(() -> "the failover on h2 (its replicas: " + hvlab.vmmm.replication.Replicas.of(h2).status() + ")",
+                    () -> h2.hasVm("c") && h2.info("c").state().equals("running"));
             int resumed = lastCount(h2.console("c", 0).text());
             await("h2 counting on", () -> lastCount(h2.console("c", 0).text()) >= resumed + 3);
             String after = h2.console("c", 0).text();
@@ -99,9 +100,14 @@ class PrimaryKilledTest {
     }
 
     private static void await(String what, BooleanSupplier done) throws Exception {
+        await(() -> what, done);
+    }
+
+    /** Waits up to 60 s; {@code what} is asked only on failure, so it may describe the state then. */
+    private static void await(java.util.function.Supplier<String> what, BooleanSupplier done) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("waited 60 s for " + what);
+            if (System.nanoTime() > deadline) fail("waited 60 s for " + what.get());
             Thread.sleep(50);
         }
     }
