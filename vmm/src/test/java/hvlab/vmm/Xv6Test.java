@@ -130,13 +130,13 @@ class Xv6Test {
      * system, {@code sbrk}, and {@code mem}, which mallocs until the kernel runs out of frames):
      * ALL TESTS PASSED, in trap mode. Only where the emulator's page walk translates (Unicorn 2.1,
      * DESIGN.md section 18); on 2.0.1 {@code mem} needs more of QEMU's RAM blocks than it can map
-     * in useful time (section 17). About two minutes, so only with {@code HV_USERTESTS=1}: the
+     * in useful time (section 17). About a minute and a half, so only with {@code HV_USERTESTS=1}: the
      * suite stays under ten.
      */
     @Test
     void usertestsPassesWhereTheEmulatorTranslates() throws Exception {
         Assumptions.assumeTrue(System.getenv("HV_USERTESTS") != null,
-                "usertests skipped: it takes about two minutes in trap mode; run it with HV_USERTESTS=1 ./hv test -pl vmm -am "
+                "usertests skipped: it takes about a minute and a half in trap mode; run it with HV_USERTESTS=1 ./hv test -pl vmm -am "
                         + "-Dtest=Xv6Test -Dsurefire.failIfNoSpecifiedTests=false");
         Assumptions.assumeTrue(hvlab.cpu.unicorn.UnicornBackend.version().compareTo("2.1") >= 0,
                 () -> "usertests skipped: Unicorn " + hvlab.cpu.unicorn.UnicornBackend.version() + " maps linear = physical ("

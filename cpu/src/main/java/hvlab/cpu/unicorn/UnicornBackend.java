@@ -43,8 +43,8 @@ public final class UnicornBackend implements CpuBackend {
     private final AnsweredReads answeredReads = new AnsweredReads(engine, hooks.mmioReadHook());
 
     {
-        if (TRANSLATES && !StoreCheckPatch.applied()) {
-            keepEveryStoreChecked(); // the slower way to the same end (StoreCheckPatch)
+        if (TRANSLATES) {
+            StoreCheckPatch.keepEveryStoreChecked(engine);
         }
     }
     private final Map<Long, MemorySegment> pointerMappings = new HashMap<>();
@@ -236,37 +236,9 @@ public final class UnicornBackend implements CpuBackend {
     /** Unicorn 2.1 dropped 2.0.1's "identity map guest virtual address" in the x86 page walk (excp_helper.c). */
     private static final boolean TRANSLATES = UnicornEngine.version().compareTo("2.1") >= 0;
 
-    /** A range no 32-bit guest address reaches: a hook there exists, and never fires. */
-    private static final long NO_GUEST_ADDRESS = 0xFFFF_FFFF_FFFF_F000L;
-
     /** How this process keeps every store checked for code on Unicorn 2.1 (DESIGN.md section 18), as a person reads it. */
     public static String storeCheck() {
-        if (!TRANSLATES) {
-            return "Unicorn " + UnicornEngine.version() + " checks every store itself";
-        }
-        return StoreCheckPatch.applied() ? "tlb_set_dirty patched to return at once"
-                : "an empty memory hook (" + StoreCheckPatch.REFUSED + ")";
-    }
-
-    /**
-     * Keeps QEMU's check for stores into translated code on every store (DESIGN.md section 18),
-     * where {@link StoreCheckPatch} could not.
-     * Since 2.0.2, after the first store to a page through one linear address, Unicorn marks that
-     * TLB entry clean and later stores through it skip the check (`notdirty_write` calls
-     * `tlb_set_dirty`; QEMU itself only does so for pages without code), and the first store
-     * only removed the blocks it overlapped. A kernel that copies a new program over the frames
-     * of an old one through its own mapping (hvos's and xv6's `exec`) then runs the old program's
-     * blocks at the user address. Unicorn skips that shortcut whenever a memory hook exists, so
-     * one is added where no guest address lies: it never runs, and every store is checked as in
-     * 2.0.1, at the price of loads and stores through QEMU's helpers (measured in section 18).
-     */
-    private void keepEveryStoreChecked() {
-        engine.addHook(UnicornConstants.UC_HOOK_MEM_WRITE, EmptyHook.RET, NO_GUEST_ADDRESS, NO_GUEST_ADDRESS + 0xFFF, 0);
-    }
-
-    /** A callback that returns at once (x86-64 {@code ret}), made once per process. */
-    private static final class EmptyHook {
-        static final MemorySegment RET = MachineCode.executable(new byte[] {(byte) 0xC3}, "empty store hook");
+        return TRANSLATES ? StoreCheckPatch.how() : "Unicorn " + UnicornEngine.version() + " checks every store itself";
     }
 
     @Override
