@@ -165,7 +165,7 @@ final class VmPanel {
         in.text(0, y++, "shadow-pf   a page the VMM's shadow lacked, filled unseen");
         in.text(0, y++, "mmio        a load or store to device memory (the APICs)");
         if (row.info.readsAnswered() > 0 && y < in.height) {
-            in.text(0, y++, "no exit     " + row.info.readsAnswered() + " reads of the APIC's ID answered by the CPU (APIC virtualization)");
+            in.text(0, y++, "no exit     " + row.info.readsAnswered() + " reads of the APIC ID, answered by the CPU");
         }
         if (!row.info.paging().isEmpty() && y + 2 < in.height) {
             y++;
