@@ -52,7 +52,6 @@ final class AnsweredReads {
         0x41, (byte) 0xFF, (byte) 0xE1
     };
     private static final long ADDRESS = 0, VALUE = 8, ANSWERED = 16;
-    private static volatile MemorySegment code;
 
     private final UnicornEngine engine;
     private final MemorySegment javaRead;
@@ -67,16 +66,12 @@ final class AnsweredReads {
 
     /** The read callback for {@code uc_mmio_map}: the stub. */
     static MemorySegment callback() {
-        MemorySegment made = code;
-        if (made == null) {
-            synchronized (AnsweredReads.class) {
-                if (code == null) {
-                    code = MachineCode.executable(CODE, "answered-read stub");
-                }
-                made = code;
-            }
-        }
-        return made;
+        return Stub.ADDRESS;
+    }
+
+    /** The executable copy of the code, made when first asked for, once per process (the JVM's lazy class initialization). */
+    private static final class Stub {
+        static final MemorySegment ADDRESS = MachineCode.executable(CODE, "answered-read stub");
     }
 
     /** The callback's user data for a range mapped at device address {@code deviceAddress}. */

@@ -88,7 +88,6 @@ final class BlockBoundaryStop implements AutoCloseable {
     /** No count to stop at: the counter would need 2^64 blocks to reach it. */
     static final long NEVER = -1;
     private static final VarHandle FLAG_HANDLE = JAVA_INT.varHandle();
-    private static volatile MemorySegment code;
 
     private final MemorySegment cell;
 
@@ -154,16 +153,12 @@ final class BlockBoundaryStop implements AutoCloseable {
 
     /** The executable copy of {@link #CODE}, made once per process. */
     private static MemorySegment callback() {
-        MemorySegment made = code;
-        if (made == null) {
-            synchronized (BlockBoundaryStop.class) {
-                if (code == null) {
-                    code = MachineCode.executable(CODE, "preemption stub");
-                }
-                made = code;
-            }
-        }
-        return made;
+        return Stub.ADDRESS;
+    }
+
+    /** The executable copy of the code, made when first asked for, once per process (the JVM's lazy class initialization). */
+    private static final class Stub {
+        static final MemorySegment ADDRESS = MachineCode.executable(CODE, "preemption stub");
     }
 
     /** For tests: the stub's bytes. */

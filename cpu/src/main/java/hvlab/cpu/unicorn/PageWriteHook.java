@@ -63,7 +63,6 @@ public final class PageWriteHook {
     };
     private static final int PAGE_SHIFT = 12;
     private static final long MAP = 8;
-    private static volatile MemorySegment code;
 
     private final MemorySegment map;
     private final int pages;
@@ -96,16 +95,12 @@ public final class PageWriteHook {
     private static final MemorySegment ZERO = MemorySegment.ofArray(new byte[1 << 20]);
 
     private static MemorySegment callback() {
-        MemorySegment made = code;
-        if (made == null) {
-            synchronized (PageWriteHook.class) {
-                if (code == null) {
-                    code = MachineCode.executable(CODE, "page write hook");
-                }
-                made = code;
-            }
-        }
-        return made;
+        return Stub.ADDRESS;
+    }
+
+    /** The executable copy of the code, made when first asked for, once per process (the JVM's lazy class initialization). */
+    private static final class Stub {
+        static final MemorySegment ADDRESS = MachineCode.executable(CODE, "page write hook");
     }
 
     /** For tests: the stub's bytes. */
