@@ -151,6 +151,6 @@ final class LiveCpuState {
         return context.get(ValueLayout.JAVA_LONG, 0);
     }
 
-    private static final int HEADER_BYTES = UnicornEngine.version().compareTo("2.1") >= 0 ? 20 : 16;
+    private static final int HEADER_BYTES = UnicornEngine.VERSION_2_1 ? 20 : 16;
 
 }

@@ -234,7 +234,7 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     /** Unicorn 2.1 dropped 2.0.1's "identity map guest virtual address" in the x86 page walk (excp_helper.c). */
-    private static final boolean TRANSLATES = UnicornEngine.version().compareTo("2.1") >= 0;
+    private static final boolean TRANSLATES = UnicornEngine.VERSION_2_1;
 
     /** How this process keeps every store checked for code on Unicorn 2.1 (DESIGN.md section 18), as a person reads it. */
     public static String storeCheck() {

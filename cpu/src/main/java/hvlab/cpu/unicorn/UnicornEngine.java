@@ -54,6 +54,15 @@ final class UnicornEngine implements AutoCloseable {
         }
     }
 
+    /** Is the loaded library Unicorn 2.1 or later (a page walk that translates, a longer context header)? */
+    static final boolean VERSION_2_1 = atLeast(2, 1);
+
+    private static boolean atLeast(int major, int minor) {
+        String[] parts = version().split("\\.");
+        int have = Integer.parseInt(parts[0]), haveMinor = Integer.parseInt(parts[1]);
+        return have > major || (have == major && haveMinor >= minor);
+    }
+
     MemorySegment handle() {
         return handle;
     }
